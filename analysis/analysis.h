@@ -1,0 +1,111 @@
+/* analysis.h — the one text analyser used for documents and for queries.
+ *
+ * Pipeline, identical on both sides:
+ *   original UTF-8 ─► normalise (punctuation variants → canonical form, NFKC,
+ *   case folding, traditional → simplified with OpenCC) ─► ICU word break
+ *   (UBRK_WORD, locale zh) ─► lexicon merge (adjacent ICU words joined when the
+ *   lexicon holds the longer word) ─► tokens.
+ *
+ * Like an SQLite FTS5 tokenizer, the analyser reports tokens through a callback
+ * with a pointer, a byte length and byte offsets. Token text is normalised; the
+ * offsets always point into the ORIGINAL input, so results can show and
+ * highlight the text exactly as written.
+ *
+ * Two token streams come out of one pass:
+ *   BG_TOKEN_WORD  each word (letters/digits/ideographs; spaces and punctuation
+ *                  are skipped), position = word ordinal from 0.
+ *   BG_TOKEN_CHAR  each indexable code point (letter, digit, ideograph) after
+ *                  normalisation, position = char ordinal from 0. A char that
+ *                  follows a space, punctuation or the start of the text carries
+ *                  BG_TOKEN_RUN_START: n-grams never cross such a break.
+ *
+ * Thread safety: a bg_analyzer is not thread safe (ICU break iterator and
+ * OpenCC handle are per instance); create one per thread. */
+#ifndef BG_ANALYSIS_H
+#define BG_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bg_err.h"
+
+typedef struct bg_analyzer bg_analyzer;
+
+enum {
+    BG_TOKEN_WORD = 1,
+    BG_TOKEN_CHAR = 2,
+};
+enum {
+    BG_TOKEN_RUN_START = 1,  /* CHAR: first char of a run (no n-gram with the previous char) */
+    BG_TOKEN_CJK = 2,        /* WORD/CHAR: contains a Han ideograph */
+    BG_TOKEN_LEXICON = 4,    /* WORD: produced by merging ICU words via the lexicon */
+};
+
+typedef struct bg_token {
+    int type;            /* BG_TOKEN_WORD or BG_TOKEN_CHAR */
+    int flags;           /* BG_TOKEN_* flags */
+    const char *text;    /* normalised UTF-8, NOT NUL-terminated; valid during the callback only */
+    size_t len;          /* byte length of text */
+    size_t start, end;   /* byte offsets [start, end) of the token in the original input */
+    uint32_t pos;        /* word ordinal (WORD) or char ordinal (CHAR), from 0 */
+} bg_token;
+
+/* Return 0 to continue; any other value stops analysis and is returned by
+ * bg_analyze(). */
+typedef int (*bg_token_cb)(void *ctx, const bg_token *tok);
+
+typedef struct bg_analyzer_options {
+    /* Lexicon word lists, one word per line, UTF-8; '#' starts a comment line;
+     * blank lines ignored. Words are normalised on load with the same
+     * normaliser. Paths that do not exist are an error. NULL/0 = no lexicon. */
+    const char *const *lexicon_paths;
+    size_t n_lexicon_paths;
+    /* Alternatively (or additionally) lexicon words given in memory, as the
+     * text of a lexicon file (same format). May be NULL. */
+    const char *lexicon_text;
+    size_t lexicon_text_len;
+} bg_analyzer_options;
+
+/* Creates an analyser. opts may be NULL (no lexicon). On failure returns a
+ * negative BG_E* code, *out = NULL and err says why (e.g. "lexicon.txt: cannot
+ * open: No such file or directory", or OpenCC config missing). */
+int bg_analyzer_new(bg_analyzer **out, const bg_analyzer_options *opts, bg_err *err);
+
+/* Frees an analyser; NULL is allowed. */
+void bg_analyzer_free(bg_analyzer *an);
+
+/* A 64-bit fingerprint of everything that changes the terms produced: the
+ * analysis version constant and the (normalised, sorted) lexicon contents.
+ * The indexer re-indexes a file whose stored fingerprint differs. */
+uint64_t bg_analyzer_fingerprint(const bg_analyzer *an);
+
+/* The lexicon actually in use, normalised, one word per line, sorted; the
+ * indexer stores it in the index so queries analyse with the same list.
+ * Owned by the analyser; *len receives its length. */
+const char *bg_analyzer_lexicon_text(const bg_analyzer *an, size_t *len);
+
+/* Analyses text[0..len) and calls cb for every token, in order of position
+ * within each stream (WORD and CHAR tokens may be interleaved). Invalid UTF-8
+ * bytes are treated as U+FFFD (not indexable). Returns 0, the callback's
+ * non-zero value, or a negative BG_E* code. */
+int bg_analyze(bg_analyzer *an, const char *text, size_t len,
+               bg_token_cb cb, void *ctx, bg_err *err);
+
+/* Normalised form of a text with a map back to the original bytes. */
+typedef struct bg_normtext {
+    char *text;          /* normalised UTF-8, NUL-terminated, owned */
+    size_t len;          /* byte length of text */
+    /* For each byte i of text (0 <= i < len): the original byte range
+     * [orig_start[i], orig_end[i]) of the code point that produced it. Owned. */
+    size_t *orig_start;
+    size_t *orig_end;
+} bg_normtext;
+
+/* Normalises text (same steps as bg_analyze) into out (which must be zeroed or
+ * previously filled; buffers are reused/grown). Returns 0 or a negative code. */
+int bg_normalize(bg_analyzer *an, const char *text, size_t len, bg_normtext *out, bg_err *err);
+
+/* Releases the buffers of a bg_normtext and zeroes it. */
+void bg_normtext_clear(bg_normtext *nt);
+
+#endif

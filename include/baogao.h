@@ -1,0 +1,213 @@
+/* baogao.h — full-text search over Chinese government reports.
+ *
+ * baogao indexes plain-text reports (one paragraph per line) into a Xapian
+ * database of passages — headings, paragraphs and the measures inside them
+ * (一是…二是…, ——items) — and searches them with ranked, highlighted results
+ * that carry their section path, report metadata and file:line.
+ *
+ * Conventions
+ *   - Every handle is opaque and has a _free function that accepts NULL.
+ *   - Functions return 0 (BG_OK) on success or a negative BG_E* code; the
+ *     calling thread's last error message is then available from bg_errmsg().
+ *   - Out-parameters come first. Strings returned by accessors are owned by the
+ *     object they came from and stay valid until that object is freed, unless
+ *     the function says the caller owns them (then free them with bg_free()).
+ *   - All text is UTF-8.
+ *
+ * Concurrency
+ *   - One writer per index at a time: a second bg_index_open(BG_OPEN_WRITE)
+ *     on the same index fails with BG_ELOCKED (or waits with BG_OPEN_WAIT).
+ *   - Any number of readers, in any processes and threads, each with its own
+ *     bg_index handle. A handle must not be used by two threads at once.
+ *   - Readers see the last committed state; a search that races with a commit
+ *     is retried internally on a fresh snapshot, so it never fails for that.
+ */
+#ifndef BAOGAO_H
+#define BAOGAO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BAOGAO_VERSION_MAJOR 0
+#define BAOGAO_VERSION_MINOR 1
+#define BAOGAO_VERSION_PATCH 0
+#define BAOGAO_VERSION_STRING "0.1.0"
+
+#if defined(BAOGAO_BUILDING) && defined(__GNUC__)
+#define BG_API __attribute__((visibility("default")))
+#else
+#define BG_API
+#endif
+
+/* ---- errors ------------------------------------------------------------ */
+
+enum {
+    BG_OK = 0,
+    BG_EINVAL = -1,     /* invalid argument or option */
+    BG_ENOMEM = -2,     /* out of memory */
+    BG_EIO = -3,        /* cannot read or write a file */
+    BG_EDECODE = -4,    /* a file is binary or in no supported encoding */
+    BG_EPARSE = -5,     /* malformed input (manifest, lexicon) */
+    BG_ENOTFOUND = -6,  /* no such index, report or passage */
+    BG_ELOCKED = -7,    /* the index is locked by another writer */
+    BG_EXAPIAN = -8,    /* the Xapian database reported an error */
+    BG_EQUERY = -9,     /* the query is empty or invalid */
+    BG_ETOOBIG = -10,   /* a size limit was exceeded (query length, term count) */
+};
+
+/* The calling thread's last error message (one line, never NULL). Valid until
+ * the next bg_ call on this thread. */
+BG_API const char *bg_errmsg(void);
+
+/* The calling thread's last error code (BG_OK if none). */
+BG_API int bg_errcode(void);
+
+/* The library version, e.g. "0.1.0" (may differ from the header's at run time
+ * when linked dynamically). */
+BG_API const char *bg_version(void);
+
+/* Frees memory the library handed to the caller (JSON strings, snippets). */
+BG_API void bg_free(void *p);
+
+/* ---- opening an index ------------------------------------------------- */
+
+typedef struct bg_index bg_index;
+
+enum {
+    BG_OPEN_READ = 0,      /* search only */
+    BG_OPEN_WRITE = 1,     /* add and remove reports (takes the writer lock) */
+    BG_OPEN_CREATE = 2,    /* with WRITE: create the index if missing */
+    BG_OPEN_WAIT = 4,      /* with WRITE: wait for another writer instead of failing */
+};
+
+/* The default index location: $BAOGAO_DB if set, else
+ * $XDG_DATA_HOME/baogao/index, else ~/.local/share/baogao/index.
+ * Returns a string the caller owns (bg_free), or NULL when out of memory. */
+BG_API char *bg_default_index_path(void);
+
+/* Opens the index at path (a directory made by baogao) with BG_OPEN_* flags.
+ * Errors: BG_ENOTFOUND (no index there and no BG_OPEN_CREATE), BG_ELOCKED
+ * ("index is locked by another indexer (pid 123)"), BG_EXAPIAN, BG_EIO. */
+BG_API int bg_index_open(bg_index **out, const char *path, unsigned flags);
+
+/* Closes an index; for a writer, uncommitted changes are discarded (the index
+ * stays at its last commit). NULL is allowed. */
+BG_API void bg_index_free(bg_index *ix);
+
+/* ---- indexing (writers only) ------------------------------------------ */
+
+/* Metadata given by the caller; NULL or empty fields are detected from the
+ * text (and from a MANIFEST.tsv beside the file, see docs/format.md). */
+typedef struct bg_report_info {
+    const char *title;
+    const char *body;
+    int year;              /* 0 = detect */
+} bg_report_info;
+
+enum {
+    BG_ADD_NEW = 1,        /* the file was not in the index */
+    BG_ADD_UPDATED = 2,    /* the file's content (or the analysis) changed */
+    BG_ADD_UNCHANGED = 3,  /* same content hash as indexed: nothing done */
+};
+
+/* Uses the word lists at paths[0..n) as the domain lexicon (one word per line)
+ * instead of the default (the starter list installed with baogao plus
+ * ~/.config/baogao/lexicon.txt when present). The lexicon is stored in the
+ * index so that queries are analysed the same way; files indexed with another
+ * lexicon are re-indexed when added again. Writers only. */
+BG_API int bg_index_set_lexicon(bg_index *ix, const char *const *paths, size_t n);
+
+/* Indexes the report file at path (replacing its earlier passages, if any).
+ * The file is identified by its real path; the path as given is what results
+ * show as "report". *status (may be NULL) receives BG_ADD_*; *n_passages (may be
+ * NULL) the number of passages written. Errors name the file: BG_EIO,
+ * BG_EDECODE, BG_EXAPIAN. Changes become visible at bg_index_commit(). */
+BG_API int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix,
+                             const char *path, const bg_report_info *info);
+
+/* Removes the report file at path (its real path, or the path as indexed if the
+ * file no longer exists). Returns BG_ENOTFOUND if it is not in the index. */
+BG_API int bg_index_remove_file(bg_index *ix, const char *path);
+
+/* Calls cb(ctx, path_as_indexed) for every indexed report; a non-zero return
+ * from cb stops the walk and is returned. */
+BG_API int bg_index_foreach_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx);
+
+/* Makes every change since the last commit visible at once, atomically per
+ * year shard (a report is never half visible). */
+BG_API int bg_index_commit(bg_index *ix);
+
+/* ---- searching -------------------------------------------------------- */
+
+typedef struct bg_search_options {
+    size_t offset;        /* results to skip (paging) */
+    size_t limit;         /* results to return; 0 means 10 */
+    int year_from;        /* 0 = no lower bound */
+    int year_to;          /* 0 = no upper bound */
+    const char *body;     /* only reports of this issuing body; NULL = all */
+} bg_search_options;
+
+typedef struct bg_results bg_results;
+typedef struct bg_hit bg_hit;
+
+/* Runs query over the index. Syntax: words (all must match), "quoted phrase",
+ * -excluded, a OR b; Chinese text is segmented like the documents.
+ * opts may be NULL. Errors: BG_EQUERY (empty or nothing searchable),
+ * BG_ETOOBIG, BG_EXAPIAN. */
+BG_API int bg_search_run(bg_results **out, bg_index *ix, const char *query,
+                         const bg_search_options *opts);
+
+/* Frees results and every hit and string obtained from them; NULL allowed. */
+BG_API void bg_results_free(bg_results *res);
+
+/* The number of matching passages in the whole index (exact). */
+BG_API size_t bg_results_total(const bg_results *res);
+
+/* The number of hits in this page, and hit i (0 <= i < count). */
+BG_API size_t bg_results_count(const bg_results *res);
+BG_API const bg_hit *bg_results_hit(const bg_results *res, size_t i);
+
+/* Facets over ALL matching passages (exact counts, not estimates): facet is
+ * "year" or "body". bg_results_facet_size() gives the number of distinct
+ * values; bg_results_facet() value i (sorted by value) and its count. */
+BG_API size_t bg_results_facet_size(const bg_results *res, const char *facet);
+BG_API const char *bg_results_facet(const bg_results *res, const char *facet, size_t i, size_t *count);
+
+/* The whole result page as the JSON document of `baogao-query --json`.
+ * The caller owns the string (bg_free). NULL when out of memory. */
+BG_API char *bg_results_json(const bg_results *res);
+
+enum { BG_KIND_HEADING = 0, BG_KIND_PARAGRAPH = 1, BG_KIND_MEASURE = 2 };
+
+BG_API size_t bg_hit_rank(const bg_hit *h);              /* 1-based, counts the offset */
+BG_API double bg_hit_score(const bg_hit *h);
+BG_API int bg_hit_kind(const bg_hit *h);                 /* BG_KIND_* */
+BG_API const char *bg_hit_kind_name(const bg_hit *h);    /* "heading", "paragraph", "measure" */
+BG_API const char *bg_hit_text(const bg_hit *h);         /* the whole passage, original text */
+BG_API const char *bg_hit_report(const bg_hit *h);       /* path as indexed */
+BG_API size_t bg_hit_line(const bg_hit *h);              /* 1-based line in the report */
+BG_API const char *bg_hit_title(const bg_hit *h);
+BG_API const char *bg_hit_body(const bg_hit *h);
+BG_API int bg_hit_year(const bg_hit *h);
+BG_API size_t bg_hit_section_count(const bg_hit *h);     /* enclosing headings */
+BG_API const char *bg_hit_section(const bg_hit *h, size_t i); /* outermost first */
+
+/* The byte ranges [start, end) of bg_hit_text() that match the query, sorted
+ * and not overlapping. Returns the number of ranges; the arrays stored in starts
+ * and ends point into the hit (valid while res lives). */
+BG_API size_t bg_hit_matches(const bg_hit *h, const size_t **starts, const size_t **ends);
+
+/* A snippet of about max_chars characters centred on the densest matches, with
+ * matched text wrapped in open/close (e.g. "【", "】" or terminal colours) and
+ * "…" where text was cut. The caller owns the string (bg_free). */
+BG_API char *bg_hit_snippet(const bg_hit *h, size_t max_chars, const char *open, const char *close);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

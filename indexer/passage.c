@@ -1,0 +1,188 @@
+/* passage.c — one unit of a report (heading, paragraph or measure) becomes one
+ * Xapian document: its words, character n-grams, heading words, filter terms,
+ * values and stored data, as laid down in docs/format.md. */
+#include "index_priv.h"
+#include "scheme.h"
+#include "structure.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[] = {"heading", "paragraph", "measure"};
+
+typedef struct term_sink {
+    bgx_doc *doc;
+    bg_err *err;
+    size_t lead_end;          /* words ending before this byte get a wdf boost */
+    char prev_char[8];        /* previous CHAR token, for bigrams */
+    size_t prev_len;
+    uint32_t prev_pos;
+    int have_prev;
+    char term[256];
+} term_sink;
+
+/* Prefixes s into sink->term; returns its length, or 0 if it does not fit
+ * (the analyser keeps tokens far below Xapian's 245-byte term limit). */
+static size_t make_term(term_sink *s, const char *prefix, const char *a, size_t alen,
+                        const char *b, size_t blen)
+{
+    size_t pl = strlen(prefix);
+    if (pl + alen + blen > 240)
+        return 0;
+    memcpy(s->term, prefix, pl);
+    memcpy(s->term + pl, a, alen);
+    if (blen)
+        memcpy(s->term + pl + alen, b, blen);
+    return pl + alen + blen;
+}
+
+static int add_word(term_sink *s, const bg_token *t)
+{
+    size_t n = make_term(s, "", t->text, t->len, NULL, 0);
+    if (!n)
+        return 0;
+    int rc = bgx_doc_add_posting(s->doc, s->term, n, t->pos + 1, 1, s->err);
+    if (rc == 0 && t->end <= s->lead_end)
+        rc = bgx_doc_add_term(s->doc, s->term, n, BG_LEAD_WDF_BOOST, s->err);
+    return rc;
+}
+
+static int add_char(term_sink *s, const bg_token *t)
+{
+    size_t n = make_term(s, BG_PREFIX_UNIGRAM, t->text, t->len, NULL, 0);
+    int rc = n ? bgx_doc_add_term(s->doc, s->term, n, 1, s->err) : 0;
+    if (rc)
+        return rc;
+    if (s->have_prev && !(t->flags & BG_TOKEN_RUN_START)) {
+        n = make_term(s, BG_PREFIX_BIGRAM, s->prev_char, s->prev_len, t->text, t->len);
+        if (n)
+            rc = bgx_doc_add_posting(s->doc, s->term, n, s->prev_pos + 1, 1, s->err);
+    }
+    if (t->len <= sizeof s->prev_char) {
+        memcpy(s->prev_char, t->text, t->len);
+        s->prev_len = t->len;
+        s->prev_pos = t->pos;
+        s->have_prev = 1;
+    } else {
+        s->have_prev = 0;
+    }
+    return rc;
+}
+
+static int on_text_token(void *ctx, const bg_token *t)
+{
+    term_sink *s = ctx;
+    return t->type == BG_TOKEN_WORD ? add_word(s, t) : add_char(s, t);
+}
+
+static int on_heading_token(void *ctx, const bg_token *t)
+{
+    term_sink *s = ctx;
+    if (t->type != BG_TOKEN_WORD)
+        return 0;
+    size_t n = make_term(s, BG_PREFIX_HEADING, t->text, t->len, NULL, 0);
+    return n ? bgx_doc_add_term(s->doc, s->term, n, 1, s->err) : 0;
+}
+
+/* The lead sentence runs to the first 。 or ：; words in it say what the
+ * passage is about. Returns the byte offset where it ends, or 0 when the lead
+ * is the whole passage (boosting everything would change nothing). */
+static size_t lead_sentence_end(const char *text, size_t len)
+{
+    static const char *const stops[] = {"。", "：", ":"};
+    size_t best = len;
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        const char *p = memmem(text, len, stops[i], strlen(stops[i]));
+        if (p && (size_t)(p - text) < best)
+            best = (size_t)(p - text);
+    }
+    return best + 4 >= len ? 0 : best;
+}
+
+static char *passage_data(const bg_passage_ctx *ctx, const bg_unit *u)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char *text = malloc(u->len + 1);
+    if (text) {
+        memcpy(text, u->text, u->len);
+        text[u->len] = '\0';
+    }
+    cJSON *section = cJSON_AddArrayToObject(o, "section");
+    for (size_t i = 0; section && i < u->n_section; i++)
+        cJSON_AddItemToArray(section, cJSON_CreateString(u->section[i]));
+    char id[64];
+    snprintf(id, sizeof id, "%s:%zu", ctx->file_id, ctx->ordinal);
+    int ok = text && section && cJSON_AddStringToObject(o, "text", text)
+          && cJSON_AddStringToObject(o, "kind", kind_names[u->kind])
+          && cJSON_AddNumberToObject(o, "line", (double)u->line)
+          && cJSON_AddStringToObject(o, "report", ctx->report)
+          && cJSON_AddStringToObject(o, "title", ctx->meta->title)
+          && cJSON_AddStringToObject(o, "body", ctx->meta->body)
+          && cJSON_AddNumberToObject(o, "year", ctx->meta->year)
+          && cJSON_AddStringToObject(o, "id", id);
+    free(text);
+    char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return json;
+}
+
+static int add_filters(bgx_doc *doc, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err)
+{
+    char term[256];
+    int rc = 0;
+    snprintf(term, sizeof term, BG_PREFIX_YEAR "%04d", ctx->meta->year);
+    rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
+    snprintf(term, sizeof term, BG_PREFIX_KIND "%s", kind_names[u->kind]);
+    rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
+    snprintf(term, sizeof term, BG_PREFIX_FILE "%s", ctx->file_id);
+    rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
+    snprintf(term, sizeof term, BG_PREFIX_ID "%s:%zu", ctx->file_id, ctx->ordinal);
+    rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
+    const char *body = ctx->meta->body;
+    if (!rc && body[0]) {
+        size_t n = bg_utf8_clip(body, strlen(body), 200);
+        snprintf(term, sizeof term, BG_PREFIX_BODY "%.*s", (int)n, body);
+        rc = bgx_doc_add_term(doc, term, strlen(term), 0, err);
+    }
+    char year[16];
+    snprintf(year, sizeof year, "%04d", ctx->meta->year);
+    rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_YEAR, year, strlen(year), err);
+    rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_BODY, body, strlen(body), err);
+    const char *kind = kind_names[u->kind];
+    rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_KIND, kind, strlen(kind), err);
+    return rc;
+}
+
+int bg_passage_build(bgx_doc **out, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err)
+{
+    *out = NULL;
+    bgx_doc *doc = bgx_doc_new();
+    if (!doc)
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    term_sink sink = {.doc = doc, .err = err};
+    sink.lead_end = u->kind == BG_UNIT_HEADING ? 0 : lead_sentence_end(u->text, u->len);
+    int rc = bg_analyze(ctx->an, u->text, u->len, on_text_token, &sink, err);
+    for (size_t i = 0; rc == 0 && i < u->n_section; i++)
+        rc = bg_analyze(ctx->an, u->section[i], strlen(u->section[i]), on_heading_token, &sink, err);
+    if (rc == 0 && u->kind == BG_UNIT_HEADING)
+        rc = bg_analyze(ctx->an, u->text, u->len, on_heading_token, &sink, err);
+    if (rc == 0)
+        rc = add_filters(doc, ctx, u, err);
+    if (rc == 0) {
+        char *data = passage_data(ctx, u);
+        rc = data ? bgx_doc_set_data(doc, data, strlen(data), err)
+                  : bg_err_set(err, BG_ENOMEM, "out of memory");
+        free(data);
+    }
+    if (rc) {
+        bgx_doc_free(doc);
+        return rc < 0 ? rc : bg_err_set(err, BG_EXAPIAN, "indexing stopped");
+    }
+    *out = doc;
+    return 0;
+}

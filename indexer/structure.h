@@ -1,0 +1,84 @@
+/* structure.h — the outline of a report: headings, paragraphs and measures.
+ *
+ * Reports are one paragraph per line. Recognised heading forms:
+ *   level 1  一、 二、 … 十一、                     (Chinese numeral + 、)
+ *   level 2  （一） (一) （十二）                     (full-width or ASCII brackets)
+ *   level 3  1.  1、 1．  （1） (1)                  (Arabic numeral)
+ * A heading line that continues with body text after its title (e.g.
+ * "(二)拓展“无证明”城市建设广度和深度。我区…") is split: the heading is the
+ * text up to (not including) the first 。 (or ：/:, whichever comes first; an
+ * ASCII colon between digits, as in 10:30, does not count), and the rest of the
+ * line is a paragraph under that heading, with the same line number. A title
+ * longer than 60 characters (with or without a terminator) means the line is a
+ * paragraph, not a heading; "1.5万亿元" (a digit after the dot) is no heading.
+ * Only the start of a line counts: "一、" inside a paragraph is ordinary text.
+ *
+ * Measures: a paragraph that enumerates 一是…，二是…，三是… (in order, each at
+ * the start of the paragraph or after punctuation such as ，,；;。：: or a
+ * closing bracket or quote) is split into units: the lead text before 一是 (a
+ * paragraph unit, if not empty) and one measure unit per item, each running to
+ * the next item or the end of the line. It takes 一是 and 二是, except that a
+ * 一是 opening a sentence (after 。：；！？ or at the start) is enough, since
+ * reports often go on with 二是 on the next line. A line that starts with any
+ * item (二是… on a line of its own) starts its list there. An enumeration also
+ * continues from the previous line: after a line whose last item was 二是, a
+ * "…。三是…" in the middle of the next line starts item 三 (a heading ends
+ * this). A line that begins with —— is one measure unit, unless it is a short
+ * by-line without any punctuation ("——2017年3月5日在…会议上"), which is a
+ * paragraph. Units never overlap and cover the line, apart from whitespace
+ * and the 。/： that ends a heading title, so one sentence is indexed exactly
+ * once.
+ *
+ * Unit texts are trimmed of ASCII whitespace, U+3000, U+00A0 and U+FEFF.
+ *
+ * The outline keeps the stack of open headings: a level-n heading closes every
+ * heading of level >= n; a level-3 heading under no level-2 heading simply
+ * leaves that level out of the path. Stored titles are copies, cut (at a
+ * character boundary) to 300 bytes. */
+#ifndef BG_STRUCTURE_H
+#define BG_STRUCTURE_H
+
+#include <stddef.h>
+
+#include "bg_err.h"
+
+enum { BG_UNIT_HEADING = 0, BG_UNIT_PARAGRAPH = 1, BG_UNIT_MEASURE = 2 };
+
+#define BG_OUTLINE_MAX_DEPTH 3
+
+typedef struct bg_unit {
+    int kind;                 /* BG_UNIT_* */
+    int level;                /* heading level 1..3 for headings, 0 otherwise */
+    size_t line;              /* 1-based line number in the source */
+    const char *text;         /* the unit's original text, trimmed of surrounding
+                                 whitespace; points into the line; NOT NUL-terminated */
+    size_t len;               /* byte length of text */
+    /* Headings enclosing this unit, outermost first (for a heading: its parents
+     * only). NUL-terminated strings owned by the outline, valid during the callback. */
+    const char *const *section;
+    size_t n_section;
+} bg_unit;
+
+/* Return 0 to continue; non-zero stops and is returned by bg_outline_feed(). */
+typedef int (*bg_unit_cb)(void *ctx, const bg_unit *unit);
+
+typedef struct bg_outline bg_outline;
+
+/* Creates an empty outline (no open headings). Returns NULL when out of memory. */
+bg_outline *bg_outline_new(void);
+
+/* Frees an outline; NULL is allowed. */
+void bg_outline_free(bg_outline *ol);
+
+/* Feeds one line (without its line terminator; a trailing '\r' is ignored)
+ * numbered lineno, and emits its units through cb. Blank lines emit nothing.
+ * Returns 0, the callback's non-zero value, or a negative BG_E* code. */
+int bg_outline_feed(bg_outline *ol, const char *line, size_t len, size_t lineno,
+                    bg_unit_cb cb, void *ctx, bg_err *err);
+
+/* Splits a whole text into lines and feeds each (convenience for tests and the
+ * indexer). */
+int bg_outline_feed_text(bg_outline *ol, const char *text, size_t len,
+                         bg_unit_cb cb, void *ctx, bg_err *err);
+
+#endif

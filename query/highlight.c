@@ -1,0 +1,263 @@
+/* highlight.c — match ranges in original text and snippets (see highlight.h). */
+#include "highlight.h"
+#include "baogao.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tok {
+    size_t start, end;       /* original bytes */
+    size_t norm_off, norm_len; /* into the collected normalised text */
+    int run_start;
+} tok;
+
+typedef struct collected {
+    tok *chars, *words;
+    size_t n_chars, n_words, cap_chars, cap_words;
+    bg_buf norm;
+} collected;
+
+static int push_tok(tok **arr, size_t *n, size_t *cap, tok t)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        tok *p = realloc(*arr, c * sizeof *p);
+        if (!p)
+            return BG_ENOMEM;
+        *arr = p;
+        *cap = c;
+    }
+    (*arr)[(*n)++] = t;
+    return 0;
+}
+
+static int on_token(void *ctx, const bg_token *t)
+{
+    collected *c = ctx;
+    tok k = {.start = t->start, .end = t->end, .norm_off = c->norm.len, .norm_len = t->len,
+             .run_start = (t->flags & BG_TOKEN_RUN_START) != 0};
+    if (bg_buf_append(&c->norm, t->text, t->len))
+        return BG_ENOMEM;
+    return t->type == BG_TOKEN_CHAR ? push_tok(&c->chars, &c->n_chars, &c->cap_chars, k)
+                                    : push_tok(&c->words, &c->n_words, &c->cap_words, k);
+}
+
+static int add_range(bg_ranges *r, size_t *cap, size_t s, size_t e)
+{
+    if (r->n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        size_t *ps = realloc(r->start, c * sizeof *ps);
+        if (!ps)
+            return BG_ENOMEM;
+        r->start = ps;
+        size_t *pe = realloc(r->end, c * sizeof *pe);
+        if (!pe)
+            return BG_ENOMEM;
+        r->end = pe;
+        *cap = c;
+    }
+    r->start[r->n] = s;
+    r->end[r->n] = e;
+    r->n++;
+    return 0;
+}
+
+static const char *norm_of(const collected *c, const tok *t)
+{
+    return c->norm.data + t->norm_off;
+}
+
+/* Does the char run needle start at chars[i] (without crossing a run break)? */
+static size_t run_match_at(const collected *c, size_t i, const bg_needle *nd)
+{
+    size_t off = 0, j = i;
+    while (off < nd->len) {
+        if (j >= c->n_chars || (j > i && c->chars[j].run_start))
+            return 0;
+        const tok *t = &c->chars[j];
+        if (t->norm_len > nd->len - off || memcmp(norm_of(c, t), nd->text + off, t->norm_len) != 0)
+            return 0;
+        off += t->norm_len;
+        j++;
+    }
+    return j - i;
+}
+
+static int find_needle(bg_ranges *r, size_t *cap, const collected *c, const bg_needle *nd)
+{
+    if (nd->is_word) {
+        for (size_t i = 0; i < c->n_words; i++) {
+            const tok *w = &c->words[i];
+            if (w->norm_len == nd->len && memcmp(norm_of(c, w), nd->text, nd->len) == 0
+                && add_range(r, cap, w->start, w->end))
+                return BG_ENOMEM;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < c->n_chars; i++) {
+        size_t k = run_match_at(c, i, nd);
+        if (k && add_range(r, cap, c->chars[i].start, c->chars[i + k - 1].end))
+            return BG_ENOMEM;
+    }
+    return 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+    const size_t *x = a, *y = b;
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* Sorts and merges overlapping or touching ranges. */
+static int normalise_ranges(bg_ranges *r)
+{
+    if (r->n < 2)
+        return 0;
+    size_t *pairs = malloc(r->n * 2 * sizeof *pairs);
+    if (!pairs)
+        return BG_ENOMEM;
+    for (size_t i = 0; i < r->n; i++) {
+        pairs[2 * i] = r->start[i];
+        pairs[2 * i + 1] = r->end[i];
+    }
+    qsort(pairs, r->n, 2 * sizeof *pairs, cmp_range);
+    size_t m = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        size_t s = pairs[2 * i], e = pairs[2 * i + 1];
+        if (m && s <= r->end[m - 1]) {
+            if (e > r->end[m - 1])
+                r->end[m - 1] = e;
+        } else {
+            r->start[m] = s;
+            r->end[m] = e;
+            m++;
+        }
+    }
+    r->n = m;
+    free(pairs);
+    return 0;
+}
+
+int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
+                 const bg_needle *needles, size_t n_needles, bg_err *err)
+{
+    memset(out, 0, sizeof *out);
+    collected c = {0};
+    size_t cap = 0;
+    int rc = bg_analyze(an, text, len, on_token, &c, err);
+    if (rc > 0)
+        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n_needles; i++)
+        if (find_needle(out, &cap, &c, &needles[i]))
+            rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    if (rc == 0 && normalise_ranges(out))
+        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    free(c.chars);
+    free(c.words);
+    bg_buf_free(&c.norm);
+    if (rc)
+        bg_ranges_clear(out);
+    return rc;
+}
+
+void bg_ranges_clear(bg_ranges *r)
+{
+    free(r->start);
+    free(r->end);
+    memset(r, 0, sizeof *r);
+}
+
+static size_t utf8_next(const char *s, size_t len, size_t i)
+{
+    i++;
+    while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}
+
+/* Picks the window of max_chars code points holding the most matched code
+ * points; returns its byte bounds. */
+static void densest_window(const char *text, size_t len, const bg_ranges *r, size_t max_chars,
+                           size_t *wstart, size_t *wend)
+{
+    size_t n_cp = 0;
+    for (size_t i = 0; i < len; i = utf8_next(text, len, i))
+        n_cp++;
+    *wstart = 0;
+    *wend = len;
+    if (n_cp <= max_chars)
+        return;
+    size_t *cp = malloc((n_cp + 1) * sizeof *cp);
+    unsigned char *hit = calloc(n_cp + 1, 1);
+    if (!cp || !hit) {
+        free(cp);
+        free(hit);
+        *wend = bg_utf8_clip(text, len, max_chars * 3);
+        return;
+    }
+    size_t k = 0, ri = 0;
+    for (size_t i = 0; i < len; i = utf8_next(text, len, i)) {
+        while (ri < r->n && r->end[ri] <= i)
+            ri++;
+        hit[k] = ri < r->n && r->start[ri] <= i;
+        cp[k++] = i;
+    }
+    cp[n_cp] = len;
+    size_t count = 0, best = 0, best_at = 0;
+    for (size_t i = 0; i < max_chars; i++)
+        count += hit[i];
+    best = count;
+    for (size_t s = 1; s + max_chars <= n_cp; s++) {
+        count += hit[s + max_chars - 1];
+        count -= hit[s - 1];
+        if (count > best) {
+            best = count;
+            best_at = s;
+        }
+    }
+    /* Start a little before the first match so it has some context. */
+    size_t first = best_at;
+    while (first < best_at + max_chars && !hit[first])
+        first++;
+    size_t lead = max_chars / 5;
+    size_t s = first > lead ? first - lead : 0;
+    if (s + max_chars > n_cp)
+        s = n_cp - max_chars;
+    *wstart = cp[s];
+    *wend = cp[s + max_chars];
+    free(cp);
+    free(hit);
+}
+
+char *bg_snippet(const char *text, size_t len, const bg_ranges *r, size_t max_chars, const char *open,
+                 const char *close)
+{
+    size_t ws, we;
+    densest_window(text, len, r, max_chars ? max_chars : 120, &ws, &we);
+    bg_buf b = {0};
+    int bad = bg_buf_append(&b, "", 0);
+    if (ws > 0)
+        bad |= bg_buf_puts(&b, "…");
+    size_t pos = ws;
+    for (size_t i = 0; i < r->n && !bad; i++) {
+        size_t s = r->start[i] < ws ? ws : r->start[i];
+        size_t e = r->end[i] > we ? we : r->end[i];
+        if (s >= e)
+            continue;
+        bad |= bg_buf_append(&b, text + pos, s - pos);
+        bad |= bg_buf_puts(&b, open);
+        bad |= bg_buf_append(&b, text + s, e - s);
+        bad |= bg_buf_puts(&b, close);
+        pos = e;
+    }
+    if (!bad && pos < we)
+        bad |= bg_buf_append(&b, text + pos, we - pos);
+    if (!bad && we < len)
+        bad |= bg_buf_puts(&b, "…");
+    if (bad) {
+        bg_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}

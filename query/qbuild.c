@@ -1,0 +1,302 @@
+/* qbuild.c — builds the Xapian query for a parsed query (see qbuild.h). */
+#include "qbuild.h"
+#include "baogao.h"
+#include "scheme.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Relative weights of the three ways an item can match. Exact word matches
+ * also match as substrings, so they collect both weights. */
+#define W_EXACT 1.0
+#define W_GRAM 0.5
+#define W_LOOSE 0.3
+#define W_HEADING 0.6
+
+#define MAX_ITEM_CHARS 128
+#define MAX_ITEM_WORDS 64
+
+typedef struct qchar {
+    char text[8];
+    size_t len;
+    int run_start;
+} qchar;
+
+typedef struct item_tokens {
+    qchar chars[MAX_ITEM_CHARS];
+    size_t n_chars;
+    char *words[MAX_ITEM_WORDS];
+    size_t n_words;
+    int overflow;
+} item_tokens;
+
+static int collect(void *ctx, const bg_token *t)
+{
+    item_tokens *it = ctx;
+    if (t->type == BG_TOKEN_CHAR) {
+        if (it->n_chars == MAX_ITEM_CHARS || t->len >= sizeof it->chars[0].text) {
+            it->overflow = 1;
+            return 0;
+        }
+        qchar *c = &it->chars[it->n_chars++];
+        memcpy(c->text, t->text, t->len);
+        c->len = t->len;
+        c->run_start = (t->flags & BG_TOKEN_RUN_START) != 0;
+    } else {
+        if (it->n_words == MAX_ITEM_WORDS) {
+            it->overflow = 1;
+            return 0;
+        }
+        char *w = strndup(t->text, t->len);
+        if (!w)
+            return BG_ENOMEM;
+        it->words[it->n_words++] = w;
+    }
+    return 0;
+}
+
+static void item_tokens_clear(item_tokens *it)
+{
+    for (size_t i = 0; i < it->n_words; i++)
+        free(it->words[i]);
+    it->n_words = 0;
+    it->n_chars = 0;
+}
+
+/* Frees subs[0..n) and returns combined (which may be NULL on OOM). */
+static bgx_query *combine_free(int op, bgx_query **subs, size_t n, unsigned window)
+{
+    bgx_query *q = bgx_query_combine(op, subs, n, window);
+    for (size_t i = 0; i < n; i++)
+        bgx_query_free(subs[i]);
+    return q;
+}
+
+static bgx_query *scale_free(bgx_query *q, double f)
+{
+    bgx_query *s = bgx_query_scale(q, f);
+    bgx_query_free(q);
+    return s;
+}
+
+static bgx_query *term_query(const char *prefix, const char *a, size_t alen, const char *b, size_t blen,
+                             unsigned pos)
+{
+    char term[256];
+    size_t pl = strlen(prefix);
+    if (pl + alen + blen >= sizeof term)
+        return bgx_query_match_nothing();
+    memcpy(term, prefix, pl);
+    memcpy(term + pl, a, alen);
+    memcpy(term + pl + alen, b, blen);
+    return bgx_query_term(term, pl + alen + blen, 1, pos);
+}
+
+/* The substring layer for chars [from, to) of one run. */
+static bgx_query *run_query(const item_tokens *it, size_t from, size_t to)
+{
+    if (to - from == 1)
+        return term_query(BG_PREFIX_UNIGRAM, it->chars[from].text, it->chars[from].len, "", 0, 0);
+    size_t n = to - from - 1;
+    bgx_query **subs = calloc(n, sizeof *subs);
+    if (!subs)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        subs[i] = term_query(BG_PREFIX_BIGRAM, it->chars[from + i].text, it->chars[from + i].len,
+                             it->chars[from + i + 1].text, it->chars[from + i + 1].len, (unsigned)(i + 1));
+    bgx_query *q = n == 1 ? bgx_query_combine(BGX_OP_OR, subs, 1, 0)
+                          : bgx_query_combine(BGX_OP_PHRASE, subs, n, (unsigned)n);
+    for (size_t i = 0; i < n; i++)
+        bgx_query_free(subs[i]);
+    free(subs);
+    return q;
+}
+
+static size_t next_run_end(const item_tokens *it, size_t from)
+{
+    size_t to = from + 1;
+    while (to < it->n_chars && !it->chars[to].run_start)
+        to++;
+    return to;
+}
+
+static bgx_query *grams_query(const item_tokens *it)
+{
+    bgx_query *runs[MAX_ITEM_CHARS];
+    size_t n = 0;
+    for (size_t from = 0; from < it->n_chars;) {
+        size_t to = next_run_end(it, from);
+        runs[n++] = run_query(it, from, to);
+        from = to;
+    }
+    return combine_free(BGX_OP_AND, runs, n, 0);
+}
+
+static bgx_query *words_query(const item_tokens *it, int op)
+{
+    bgx_query *subs[MAX_ITEM_WORDS];
+    for (size_t i = 0; i < it->n_words; i++)
+        subs[i] = bgx_query_term(it->words[i], strlen(it->words[i]), 1, (unsigned)(i + 1));
+    if (it->n_words == 1)
+        return subs[0];
+    return combine_free(op, subs, it->n_words, op == BGX_OP_PHRASE ? (unsigned)it->n_words : 0);
+}
+
+static int add_needle(bg_qplan *plan, const char *text, size_t len, int is_word)
+{
+    bg_needle *p = realloc(plan->needles, (plan->n_needles + 1) * sizeof *p);
+    if (!p)
+        return BG_ENOMEM;
+    plan->needles = p;
+    char *t = strndup(text, len);
+    if (!t)
+        return BG_ENOMEM;
+    p[plan->n_needles++] = (bg_needle){.text = t, .len = len, .is_word = is_word};
+    return 0;
+}
+
+static int add_item_needles(bg_qplan *plan, const item_tokens *it)
+{
+    for (size_t from = 0; from < it->n_chars;) {
+        size_t to = next_run_end(it, from);
+        char run[MAX_ITEM_CHARS * 8];
+        size_t len = 0;
+        for (size_t i = from; i < to; i++) {
+            memcpy(run + len, it->chars[i].text, it->chars[i].len);
+            len += it->chars[i].len;
+        }
+        if (add_needle(plan, run, len, 0))
+            return BG_ENOMEM;
+        from = to;
+    }
+    for (size_t i = 0; i < it->n_words; i++)
+        if (add_needle(plan, it->words[i], strlen(it->words[i]), 1))
+            return BG_ENOMEM;
+    return 0;
+}
+
+/* The query for one item: exact words, substring, and (unquoted) loose words. */
+static bgx_query *item_query(const item_tokens *it, int quoted)
+{
+    bgx_query *parts[3];
+    size_t n = 0;
+    parts[n++] = scale_free(words_query(it, BGX_OP_PHRASE), W_EXACT);
+    parts[n++] = scale_free(grams_query(it), W_GRAM);
+    if (!quoted && it->n_words > 1)
+        parts[n++] = scale_free(words_query(it, BGX_OP_AND), W_LOOSE);
+    return combine_free(BGX_OP_OR, parts, n, 0);
+}
+
+static bgx_query *heading_boost(const item_tokens *its, size_t n_items)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n_items; i++)
+        total += its[i].n_words;
+    if (!total)
+        return NULL;
+    bgx_query **subs = calloc(total, sizeof *subs);
+    if (!subs)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n_items; i++)
+        for (size_t j = 0; j < its[i].n_words; j++)
+            subs[k++] = term_query(BG_PREFIX_HEADING, its[i].words[j], strlen(its[i].words[j]), "", 0, 0);
+    bgx_query *q = scale_free(combine_free(BGX_OP_OR, subs, k, 0), W_HEADING);
+    free(subs);
+    return q;
+}
+
+/* Assembles AND over groups (OR within a group), minus the excluded items,
+ * plus the heading boost. */
+static bgx_query *assemble(const bg_qparsed *parsed, item_tokens *its, bgx_query **items)
+{
+    bgx_query **groups = calloc(parsed->n, sizeof *groups);
+    bgx_query **negs = calloc(parsed->n, sizeof *negs);
+    bgx_query **members = calloc(parsed->n, sizeof *members);
+    bgx_query *q = NULL;
+    if (!groups || !negs || !members)
+        goto out;
+    size_t ng = 0, nn = 0;
+    for (int g = 1; g <= parsed->n_groups; g++) {
+        size_t nm = 0;
+        for (size_t i = 0; i < parsed->n; i++)
+            if (parsed->items[i].group == g && items[i] && !parsed->items[i].negated)
+                members[nm++] = items[i];
+        if (nm)
+            groups[ng++] = bgx_query_combine(BGX_OP_OR, members, nm, 0);
+    }
+    for (size_t i = 0; i < parsed->n; i++)
+        if (parsed->items[i].negated && items[i])
+            negs[nn++] = bgx_query_combine(BGX_OP_OR, &items[i], 1, 0);
+    if (!ng)
+        goto out;
+    q = combine_free(BGX_OP_AND, groups, ng, 0);
+    if (nn) {
+        bgx_query *pair[2] = {q, combine_free(BGX_OP_OR, negs, nn, 0)};
+        q = combine_free(BGX_OP_AND_NOT, pair, 2, 0);
+    }
+    /* Only the wanted items' words count towards "about the topic". */
+    item_tokens *pos = calloc(parsed->n, sizeof *pos);
+    size_t np = 0;
+    for (size_t i = 0; pos && i < parsed->n; i++)
+        if (!parsed->items[i].negated)
+            pos[np++] = its[i];
+    bgx_query *boost = pos ? heading_boost(pos, np) : NULL;
+    free(pos);
+    if (boost) {
+        bgx_query *pair[2] = {q, boost};
+        q = combine_free(BGX_OP_AND_MAYBE, pair, 2, 0);
+    }
+out:
+    free(groups);
+    free(negs);
+    free(members);
+    return q;
+}
+
+int bg_qplan_build(bg_qplan *out, bg_analyzer *an, const bg_qparsed *parsed, bg_err *err)
+{
+    memset(out, 0, sizeof *out);
+    item_tokens *its = calloc(parsed->n, sizeof *its);
+    bgx_query **items = calloc(parsed->n, sizeof *items);
+    int rc = its && items ? 0 : bg_err_set(err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < parsed->n; i++) {
+        const char *text = parsed->items[i].text;
+        rc = bg_analyze(an, text, strlen(text), collect, &its[i], err);
+        if (rc > 0)
+            rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+        if (rc == 0 && its[i].overflow)
+            rc = bg_err_set(err, BG_ETOOBIG, "query word '%.60s' is longer than %d characters", text,
+                            MAX_ITEM_CHARS);
+        if (rc == 0 && its[i].n_chars) {
+            items[i] = item_query(&its[i], parsed->items[i].quoted);
+            if (!items[i])
+                rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+            else if (!parsed->items[i].negated && add_item_needles(out, &its[i]))
+                rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+        }
+    }
+    if (rc == 0) {
+        out->query = assemble(parsed, its, items);
+        if (!out->query)
+            rc = bg_err_set(err, BG_EQUERY, "nothing to search for in the query (only punctuation or exclusions)");
+    }
+    for (size_t i = 0; its && items && i < parsed->n; i++) {
+        bgx_query_free(items[i]);
+        item_tokens_clear(&its[i]);
+    }
+    free(its);
+    free(items);
+    if (rc)
+        bg_qplan_clear(out);
+    return rc;
+}
+
+void bg_qplan_clear(bg_qplan *plan)
+{
+    bgx_query_free(plan->query);
+    for (size_t i = 0; i < plan->n_needles; i++)
+        free(plan->needles[i].text);
+    free(plan->needles);
+    memset(plan, 0, sizeof *plan);
+}

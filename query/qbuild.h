@@ -1,0 +1,36 @@
+/* qbuild.h — from parsed query items to a Xapian query, through the same
+ * analyser as the documents, and the "needles" the highlighter looks for.
+ *
+ * Each item matches passages that contain its normalised text as a substring
+ * (a phrase of character bigrams, or a unigram for one character), or — when
+ * unquoted — all of its words anywhere. Weights make whole-word / exact-phrase
+ * matches outrank substring-only matches, and those outrank scattered words;
+ * words of the enclosing headings add a boost (passages about the topic). */
+#ifndef BG_QBUILD_H
+#define BG_QBUILD_H
+
+#include <stddef.h>
+
+#include "analysis.h"
+#include "bgx.h"
+#include "qparse.h"
+
+/* One normalised string the highlighter looks for in a passage. */
+typedef struct bg_needle {
+    char *text;      /* normalised chars concatenated (a run) or a word; owned */
+    size_t len;
+    int is_word;     /* match whole WORD tokens rather than char runs */
+} bg_needle;
+
+typedef struct bg_qplan {
+    bgx_query *query;     /* owned */
+    bg_needle *needles;   /* owned */
+    size_t n_needles;
+} bg_qplan;
+
+/* Builds the plan. BG_EQUERY when nothing in the query is searchable (only
+ * punctuation, or only exclusions). */
+int bg_qplan_build(bg_qplan *out, bg_analyzer *an, const bg_qparsed *parsed, bg_err *err);
+void bg_qplan_clear(bg_qplan *plan);
+
+#endif

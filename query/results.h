@@ -1,0 +1,37 @@
+/* results.h — the inside of bg_results / bg_hit, shared by search.c (which
+ * fills them) and json.c (which prints them). */
+#ifndef BG_RESULTS_H
+#define BG_RESULTS_H
+
+#include <stddef.h>
+
+#include "baogao.h"
+
+struct bg_hit {
+    size_t rank;
+    double score;
+    int kind;
+    char *text, *report, *title, *body, *id;
+    size_t line;
+    int year;
+    char **section;
+    size_t n_section;
+    size_t *mstart, *mend;   /* match ranges in text */
+    size_t n_matches;
+};
+
+typedef struct bg_facet_count {
+    char *value;
+    size_t count;
+} bg_facet_count;
+
+struct bg_results {
+    char *query;
+    size_t total;
+    bg_hit *hits;
+    size_t n_hits;
+    bg_facet_count *years, *bodies;
+    size_t n_years, n_bodies;
+};
+
+#endif

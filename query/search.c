@@ -1,0 +1,358 @@
+/* search.c — bg_search_run: keep a reader on the latest commit, analyse the
+ * query like the documents, run it, and turn the matches into hits with their
+ * section paths and highlighted ranges. */
+#include "index_priv.h"
+#include "highlight.h"
+#include "qbuild.h"
+#include "qparse.h"
+#include "results.h"
+#include "scheme.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BG_MAX_LIMIT 10000
+#define BG_MAX_YEAR_SPAN 400
+
+static int same_years(const int *a, size_t na, const int *b, size_t nb)
+{
+    return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
+}
+
+/* Follows the index to its latest commit, including shards added since. */
+static int refresh_reader(bg_index *ix)
+{
+    int *years = NULL;
+    size_t n = 0;
+    int rc = bg_stub_read(&years, &n, ix->path, &ix->err);
+    if (rc)
+        return rc;
+    if (ix->reader && same_years(years, n, ix->listed_years, ix->n_listed) && !(ix->flags & BG_OPEN_WRITE)) {
+        free(years);
+        return bgx_reader_reopen(ix->reader, &ix->err);
+    }
+    bgx_reader_free(ix->reader);
+    ix->reader = NULL;
+    if (!(ix->flags & BG_OPEN_WRITE)) {
+        free(ix->listed_years);
+        ix->listed_years = years;
+        ix->n_listed = n;
+    } else {
+        free(years);
+    }
+    if (n == 0)
+        return 0;
+    return bgx_reader_open(&ix->reader, ix->path, &ix->err);
+}
+
+/* The query analyser uses the lexicon the index was built with. */
+static int refresh_query_analyzer(bg_index *ix)
+{
+    char *lex = NULL;
+    size_t len = 0;
+    int rc = bgx_reader_get_metadata(ix->reader, BG_META_LEXICON, &lex, &len, &ix->err);
+    if (rc)
+        return rc;
+    uint64_t want = bg_fnv1a64(BG_FNV_INIT, lex, len);
+    if (ix->query_an && ix->query_lexicon_hash == want) {
+        free(lex);
+        return 0;
+    }
+    bg_analyzer_free(ix->query_an);
+    ix->query_an = NULL;
+    int has = len > 0 && strcmp(lex, "-") != 0;
+    bg_analyzer_options opts = {.lexicon_text = has ? lex : NULL, .lexicon_text_len = has ? len : 0};
+    rc = bg_analyzer_new(&ix->query_an, &opts, &ix->err);
+    free(lex);
+    if (rc == 0)
+        ix->query_lexicon_hash = want;
+    return rc;
+}
+
+static bgx_query *filter_terms(const char *prefix, int from, int to)
+{
+    size_t n = (size_t)(to - from + 1);
+    bgx_query **subs = calloc(n, sizeof *subs);
+    if (!subs)
+        return NULL;
+    for (int y = from; y <= to; y++) {
+        char term[32];
+        snprintf(term, sizeof term, "%s%04d", prefix, y);
+        subs[y - from] = bgx_query_term(term, strlen(term), 1, 0);
+    }
+    bgx_query *q = bgx_query_combine(BGX_OP_OR, subs, n, 0);
+    for (size_t i = 0; i < n; i++)
+        bgx_query_free(subs[i]);
+    free(subs);
+    return q;
+}
+
+static bgx_query *with_filter(bgx_query *q, bgx_query *filter)
+{
+    bgx_query *pair[2] = {q, filter};
+    bgx_query *r = bgx_query_combine(BGX_OP_FILTER, pair, 2, 0);
+    bgx_query_free(q);
+    bgx_query_free(filter);
+    return r;
+}
+
+static int apply_filters(bgx_query **q, const bg_search_options *o, bg_err *err)
+{
+    if (o->year_from || o->year_to) {
+        int from = o->year_from ? o->year_from : 1;
+        int to = o->year_to ? o->year_to : 9999;
+        if (from > to)
+            return bg_err_set(err, BG_EINVAL, "year range %d..%d is empty", from, to);
+        if (!o->year_from)
+            from = to - BG_MAX_YEAR_SPAN + 1 > 1 ? to - BG_MAX_YEAR_SPAN + 1 : 1;
+        if (!o->year_to)
+            to = from + BG_MAX_YEAR_SPAN - 1;
+        if (to - from >= BG_MAX_YEAR_SPAN)
+            return bg_err_set(err, BG_EINVAL, "year range %d..%d spans more than %d years", from, to,
+                              BG_MAX_YEAR_SPAN);
+        *q = with_filter(*q, filter_terms(BG_PREFIX_YEAR, from, to));
+    }
+    if (*q && o->body && o->body[0]) {
+        char term[256];
+        size_t n = bg_utf8_clip(o->body, strlen(o->body), 200);
+        snprintf(term, sizeof term, BG_PREFIX_BODY "%.*s", (int)n, o->body);
+        *q = with_filter(*q, bgx_query_term(term, strlen(term), 1, 0));
+    }
+    return *q ? 0 : bg_err_set(err, BG_ENOMEM, "out of memory");
+}
+
+static int kind_from_name(const char *s)
+{
+    if (strcmp(s, "heading") == 0)
+        return BG_KIND_HEADING;
+    if (strcmp(s, "measure") == 0)
+        return BG_KIND_MEASURE;
+    return BG_KIND_PARAGRAPH;
+}
+
+static char *dup_field(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return bg_strdup(cJSON_IsString(v) ? v->valuestring : "");
+}
+
+static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *plan)
+{
+    cJSON *o = cJSON_ParseWithLength(m->data, m->data_len);
+    if (!o)
+        return bg_err_set(&ix->err, BG_EXAPIAN, "passage %u: damaged document data", m->docid);
+    h->score = m->weight;
+    h->text = dup_field(o, "text");
+    h->report = dup_field(o, "report");
+    h->title = dup_field(o, "title");
+    h->body = dup_field(o, "body");
+    h->id = dup_field(o, "id");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "kind");
+    h->kind = kind_from_name(cJSON_IsString(v) ? v->valuestring : "");
+    v = cJSON_GetObjectItemCaseSensitive(o, "line");
+    h->line = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
+    v = cJSON_GetObjectItemCaseSensitive(o, "year");
+    h->year = cJSON_IsNumber(v) ? v->valueint : 0;
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, "section");
+    int n = cJSON_IsArray(sec) ? cJSON_GetArraySize(sec) : 0;
+    h->section = calloc(n ? (size_t)n : 1, sizeof *h->section);
+    int ok = h->text && h->report && h->title && h->body && h->id && h->section;
+    for (int i = 0; ok && i < n; i++) {
+        const cJSON *s = cJSON_GetArrayItem(sec, i);
+        ok = (h->section[i] = bg_strdup(cJSON_IsString(s) ? s->valuestring : "")) != NULL;
+        h->n_section += ok;
+    }
+    cJSON_Delete(o);
+    if (!ok)
+        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bg_ranges r;
+    int rc = bg_highlight(&r, ix->query_an, h->text, strlen(h->text), plan->needles, plan->n_needles, &ix->err);
+    if (rc)
+        return rc;
+    h->mstart = r.start;
+    h->mend = r.end;
+    h->n_matches = r.n;
+    return 0;
+}
+
+static int copy_facets(bg_facet_count **out, size_t *n, const bgx_facet *f, size_t nf)
+{
+    *out = calloc(nf ? nf : 1, sizeof **out);
+    if (!*out)
+        return BG_ENOMEM;
+    for (size_t i = 0; i < nf; i++) {
+        if (!((*out)[i].value = bg_strdup(f[i].value)))
+            return BG_ENOMEM;
+        (*out)[i].count = f[i].count;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int run(bg_results *res, bg_index *ix, const char *query, const bg_search_options *o)
+{
+    bg_qparsed parsed;
+    int rc = bg_query_parse(&parsed, query, &ix->err);
+    if (rc)
+        return rc;
+    rc = refresh_reader(ix);
+    if (rc == 0 && !ix->reader) {   /* an index with no reports yet */
+        bg_qparsed_clear(&parsed);
+        return 0;
+    }
+    if (rc == 0)
+        rc = refresh_query_analyzer(ix);
+    bg_qplan plan = {0};
+    if (rc == 0)
+        rc = bg_qplan_build(&plan, ix->query_an, &parsed, &ix->err);
+    bg_qparsed_clear(&parsed);
+    bgx_query *q = plan.query;
+    plan.query = NULL;
+    if (rc == 0)
+        rc = apply_filters(&q, o, &ix->err);
+    size_t limit = o->limit ? o->limit : 10;
+    if (rc == 0 && (limit > BG_MAX_LIMIT || o->offset > 1000000))
+        rc = bg_err_set(&ix->err, BG_ETOOBIG, "limit is at most %d and offset at most 1000000", BG_MAX_LIMIT);
+    bgx_match m = {0};
+    const unsigned slots[2] = {BG_SLOT_YEAR, BG_SLOT_BODY};
+    if (rc == 0)
+        rc = bgx_search(&m, ix->reader, q, o->offset, limit, slots, 2, &ix->err);
+    bgx_query_free(q);
+    if (rc == 0) {
+        res->total = m.total;
+        res->hits = calloc(m.n_hits ? m.n_hits : 1, sizeof *res->hits);
+        if (!res->hits)
+            rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
+        res->hits[i].rank = o->offset + i + 1;
+        res->n_hits++;
+        rc = fill_hit(&res->hits[i], &m.hits[i], ix, &plan);
+    }
+    if (rc == 0 && (copy_facets(&res->years, &res->n_years, m.facets[0], m.n_facets[0])
+                    || copy_facets(&res->bodies, &res->n_bodies, m.facets[1], m.n_facets[1])))
+        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bgx_match_clear(&m);
+    bg_qplan_clear(&plan);
+    return rc;
+}
+
+int bg_search_run(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts)
+{
+    *out = NULL;
+    bg_err_clear(&ix->err);
+    bg_search_options defaults = {0};
+    bg_results *res = calloc(1, sizeof *res);
+    if (!res || !(res->query = bg_strdup(query ? query : ""))) {
+        free(res);
+        return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
+    }
+    int rc = run(res, ix, query, opts ? opts : &defaults);
+    if (rc) {
+        bg_results_free(res);
+        return bg_err_publish(&ix->err);
+    }
+    *out = res;
+    return 0;
+}
+
+static void hit_clear(bg_hit *h)
+{
+    free(h->text);
+    free(h->report);
+    free(h->title);
+    free(h->body);
+    free(h->id);
+    for (size_t i = 0; i < h->n_section; i++)
+        free(h->section[i]);
+    free(h->section);
+    free(h->mstart);
+    free(h->mend);
+}
+
+void bg_results_free(bg_results *res)
+{
+    if (!res)
+        return;
+    for (size_t i = 0; i < res->n_hits; i++)
+        hit_clear(&res->hits[i]);
+    free(res->hits);
+    for (size_t i = 0; i < res->n_years; i++)
+        free(res->years[i].value);
+    for (size_t i = 0; i < res->n_bodies; i++)
+        free(res->bodies[i].value);
+    free(res->years);
+    free(res->bodies);
+    free(res->query);
+    free(res);
+}
+
+size_t bg_results_total(const bg_results *res) { return res->total; }
+size_t bg_results_count(const bg_results *res) { return res->n_hits; }
+const bg_hit *bg_results_hit(const bg_results *res, size_t i) { return i < res->n_hits ? &res->hits[i] : NULL; }
+
+static const bg_facet_count *facet_array(const bg_results *res, const char *facet, size_t *n)
+{
+    *n = 0;
+    if (facet && strcmp(facet, "year") == 0) {
+        *n = res->n_years;
+        return res->years;
+    }
+    if (facet && strcmp(facet, "body") == 0) {
+        *n = res->n_bodies;
+        return res->bodies;
+    }
+    return NULL;
+}
+
+size_t bg_results_facet_size(const bg_results *res, const char *facet)
+{
+    size_t n;
+    facet_array(res, facet, &n);
+    return n;
+}
+
+const char *bg_results_facet(const bg_results *res, const char *facet, size_t i, size_t *count)
+{
+    size_t n;
+    const bg_facet_count *f = facet_array(res, facet, &n);
+    if (i >= n)
+        return NULL;
+    if (count)
+        *count = f[i].count;
+    return f[i].value;
+}
+
+size_t bg_hit_rank(const bg_hit *h) { return h->rank; }
+double bg_hit_score(const bg_hit *h) { return h->score; }
+int bg_hit_kind(const bg_hit *h) { return h->kind; }
+const char *bg_hit_text(const bg_hit *h) { return h->text; }
+const char *bg_hit_report(const bg_hit *h) { return h->report; }
+size_t bg_hit_line(const bg_hit *h) { return h->line; }
+const char *bg_hit_title(const bg_hit *h) { return h->title; }
+const char *bg_hit_body(const bg_hit *h) { return h->body; }
+int bg_hit_year(const bg_hit *h) { return h->year; }
+size_t bg_hit_section_count(const bg_hit *h) { return h->n_section; }
+const char *bg_hit_section(const bg_hit *h, size_t i) { return i < h->n_section ? h->section[i] : NULL; }
+
+const char *bg_hit_kind_name(const bg_hit *h)
+{
+    static const char *const names[] = {"heading", "paragraph", "measure"};
+    return names[h->kind];
+}
+
+size_t bg_hit_matches(const bg_hit *h, const size_t **starts, const size_t **ends)
+{
+    *starts = h->mstart;
+    *ends = h->mend;
+    return h->n_matches;
+}
+
+char *bg_hit_snippet(const bg_hit *h, size_t max_chars, const char *open, const char *close)
+{
+    bg_ranges r = {.start = h->mstart, .end = h->mend, .n = h->n_matches};
+    return bg_snippet(h->text, strlen(h->text), &r, max_chars, open ? open : "", close ? close : "");
+}

@@ -1,0 +1,466 @@
+// bgx.cc — the extern "C" shim over Xapian declared in bgx.h.
+//
+// Every entry point runs its body inside guard(), which turns any exception
+// into a BG_E* code plus a one-line message. Nothing C++ escapes this file.
+
+#include "bgx.h"
+#include "baogao.h"
+
+#include <xapian.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+struct bgx_doc {
+    Xapian::Document doc;
+};
+
+struct bgx_writer {
+    Xapian::WritableDatabase db;
+    std::string path;
+    size_t pending = 0;
+};
+
+struct bgx_reader {
+    Xapian::Database db;
+    std::string path;
+};
+
+struct bgx_query {
+    Xapian::Query q;
+};
+
+namespace {
+
+int error_code_for(const Xapian::Error &e)
+{
+    const std::string type = e.get_type();
+    if (type == "DatabaseLockError")
+        return BG_ELOCKED;
+    if (type == "DatabaseOpeningError" || type == "DatabaseNotFoundError")
+        return BG_ENOTFOUND;
+    if (type == "InvalidArgumentError")
+        return BG_EINVAL;
+    return BG_EXAPIAN;
+}
+
+// Runs body and maps exceptions to error codes. body returns 0 or a BG_E* code.
+template <typename F>
+int guard(bg_err *err, const char *what, F body)
+{
+    try {
+        return body();
+    } catch (const Xapian::Error &e) {
+        return bg_err_set(err, error_code_for(e), "%s: %s: %s", what, e.get_type(),
+                          e.get_msg().c_str());
+    } catch (const std::bad_alloc &) {
+        return bg_err_set(err, BG_ENOMEM, "%s: out of memory", what);
+    } catch (const std::exception &e) {
+        return bg_err_set(err, BG_EXAPIAN, "%s: %s", what, e.what());
+    } catch (...) {
+        return bg_err_set(err, BG_EXAPIAN, "%s: unknown exception", what);
+    }
+}
+
+// Like guard() for functions that return a pointer: NULL on any exception.
+template <typename T, typename F>
+T *guard_ptr(F body)
+{
+    try {
+        return body();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+int copy_out(const std::string &s, char **val, size_t *len)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        return BG_ENOMEM;
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    *val = p;
+    if (len)
+        *len = s.size();
+    return 0;
+}
+
+} // namespace
+
+extern "C" {
+
+/* ---- documents --------------------------------------------------------- */
+
+bgx_doc *bgx_doc_new(void)
+{
+    return guard_ptr<bgx_doc>([] { return new bgx_doc(); });
+}
+
+void bgx_doc_free(bgx_doc *doc)
+{
+    delete doc;
+}
+
+int bgx_doc_add_posting(bgx_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc,
+                        bg_err *err)
+{
+    return guard(err, "add posting", [&] {
+        doc->doc.add_posting(std::string(term, len), pos, wdfinc);
+        return 0;
+    });
+}
+
+int bgx_doc_add_term(bgx_doc *doc, const char *term, size_t len, uint32_t wdfinc, bg_err *err)
+{
+    return guard(err, "add term", [&] {
+        doc->doc.add_term(std::string(term, len), wdfinc);
+        return 0;
+    });
+}
+
+int bgx_doc_set_data(bgx_doc *doc, const char *data, size_t len, bg_err *err)
+{
+    return guard(err, "set document data", [&] {
+        doc->doc.set_data(std::string(data, len));
+        return 0;
+    });
+}
+
+int bgx_doc_set_value(bgx_doc *doc, unsigned slot, const char *val, size_t len, bg_err *err)
+{
+    return guard(err, "set value", [&] {
+        doc->doc.add_value(slot, std::string(val, len));
+        return 0;
+    });
+}
+
+/* ---- writable shard ----------------------------------------------------- */
+
+int bgx_writer_open(bgx_writer **out, const char *path, int create, bg_err *err)
+{
+    *out = nullptr;
+    return guard(err, path, [&] {
+        int flags = (create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) | Xapian::DB_BACKEND_GLASS;
+        bgx_writer *w = new bgx_writer{Xapian::WritableDatabase(path, flags), path, 0};
+        try {
+            w->db.begin_transaction(true);
+        } catch (...) {
+            delete w;
+            throw;
+        }
+        *out = w;
+        return 0;
+    });
+}
+
+void bgx_writer_free(bgx_writer *w)
+{
+    if (!w)
+        return;
+    try {
+        // Closing without commit must leave the shard at its last commit.
+        w->db.cancel_transaction();
+    } catch (...) {
+    }
+    try {
+        w->db.close();
+    } catch (...) {
+    }
+    delete w;
+}
+
+int bgx_writer_add(bgx_writer *w, const bgx_doc *doc, bg_err *err)
+{
+    return guard(err, w->path.c_str(), [&] {
+        w->db.add_document(doc->doc);
+        w->pending++;
+        return 0;
+    });
+}
+
+int bgx_writer_delete_term(bgx_writer *w, const char *term, bg_err *err)
+{
+    return guard(err, w->path.c_str(), [&] {
+        w->db.delete_document(std::string(term));
+        w->pending++;
+        return 0;
+    });
+}
+
+int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bg_err *err)
+{
+    return guard(err, w->path.c_str(), [&] {
+        w->db.set_metadata(key, std::string(val, len));
+        return 0;
+    });
+}
+
+int bgx_writer_get_metadata(bgx_writer *w, const char *key, char **val, size_t *len, bg_err *err)
+{
+    *val = nullptr;
+    return guard(err, w->path.c_str(), [&] { return copy_out(w->db.get_metadata(key), val, len); });
+}
+
+int bgx_writer_commit(bgx_writer *w, bg_err *err)
+{
+    return guard(err, w->path.c_str(), [&] {
+        w->db.commit_transaction();
+        w->pending = 0;
+        w->db.begin_transaction(true);
+        return 0;
+    });
+}
+
+size_t bgx_writer_pending(const bgx_writer *w)
+{
+    return w->pending;
+}
+
+/* ---- read-only database ------------------------------------------------- */
+
+int bgx_reader_open(bgx_reader **out, const char *path, bg_err *err)
+{
+    *out = nullptr;
+    return guard(err, path, [&] {
+        *out = new bgx_reader{Xapian::Database(path), path};
+        return 0;
+    });
+}
+
+void bgx_reader_free(bgx_reader *r)
+{
+    delete r;
+}
+
+int bgx_reader_reopen(bgx_reader *r, bg_err *err)
+{
+    return guard(err, r->path.c_str(), [&] {
+        r->db.reopen();
+        return 0;
+    });
+}
+
+uint32_t bgx_reader_doccount(const bgx_reader *r)
+{
+    try {
+        return r->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+uint64_t bgx_reader_revision(const bgx_reader *r)
+{
+    try {
+        return r->db.get_revision();
+    } catch (...) {
+        // Combined databases have no single revision in Xapian 1.4.
+        return 0;
+    }
+}
+
+int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *len, bg_err *err)
+{
+    *val = nullptr;
+    return guard(err, r->path.c_str(), [&] { return copy_out(r->db.get_metadata(key), val, len); });
+}
+
+int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
+                                int (*cb)(void *ctx, const char *key, const char *val, size_t len),
+                                void *ctx, bg_err *err)
+{
+    return guard(err, r->path.c_str(), [&] {
+        for (auto it = r->db.metadata_keys_begin(prefix); it != r->db.metadata_keys_end(prefix); ++it) {
+            const std::string key = *it;
+            const std::string val = r->db.get_metadata(key);
+            int rc = cb(ctx, key.c_str(), val.c_str(), val.size());
+            if (rc)
+                return rc;
+        }
+        return 0;
+    });
+}
+
+int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err *err)
+{
+    *freq = 0;
+    return guard(err, r->path.c_str(), [&] {
+        *freq = r->db.get_termfreq(term);
+        return 0;
+    });
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+bgx_query *bgx_query_term(const char *term, size_t len, uint32_t wqf, uint32_t pos)
+{
+    if (!term)
+        return nullptr;
+    return guard_ptr<bgx_query>(
+        [&] { return new bgx_query{Xapian::Query(std::string(term, len), wqf, pos)}; });
+}
+
+static Xapian::Query::op xapian_op(int op)
+{
+    switch (op) {
+    case BGX_OP_AND: return Xapian::Query::OP_AND;
+    case BGX_OP_OR: return Xapian::Query::OP_OR;
+    case BGX_OP_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case BGX_OP_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case BGX_OP_FILTER: return Xapian::Query::OP_FILTER;
+    case BGX_OP_PHRASE: return Xapian::Query::OP_PHRASE;
+    case BGX_OP_NEAR: return Xapian::Query::OP_NEAR;
+    case BGX_OP_SYNONYM: return Xapian::Query::OP_SYNONYM;
+    case BGX_OP_ELITE_SET: return Xapian::Query::OP_ELITE_SET;
+    default: throw Xapian::InvalidArgumentError("unknown query operator");
+    }
+}
+
+bgx_query *bgx_query_combine(int op, bgx_query *const *subs, size_t n, uint32_t window)
+{
+    return guard_ptr<bgx_query>([&] {
+        std::vector<Xapian::Query> parts;
+        parts.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            if (subs[i])
+                parts.push_back(subs[i]->q);
+        return new bgx_query{Xapian::Query(xapian_op(op), parts.begin(), parts.end(), window)};
+    });
+}
+
+bgx_query *bgx_query_scale(const bgx_query *q, double factor)
+{
+    if (!q)
+        return nullptr;
+    return guard_ptr<bgx_query>(
+        [&] { return new bgx_query{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)}; });
+}
+
+bgx_query *bgx_query_match_all(void)
+{
+    return guard_ptr<bgx_query>([] { return new bgx_query{Xapian::Query::MatchAll}; });
+}
+
+bgx_query *bgx_query_match_nothing(void)
+{
+    return guard_ptr<bgx_query>([] { return new bgx_query{Xapian::Query::MatchNothing}; });
+}
+
+int bgx_query_is_empty(const bgx_query *q)
+{
+    return !q || q->q.empty();
+}
+
+void bgx_query_free(bgx_query *q)
+{
+    delete q;
+}
+
+char *bgx_query_describe(const bgx_query *q)
+{
+    char *out = nullptr;
+    try {
+        copy_out(q->q.get_description(), &out, nullptr);
+    } catch (...) {
+        return nullptr;
+    }
+    return out;
+}
+
+/* ---- matching ----------------------------------------------------------- */
+
+void bgx_match_clear(bgx_match *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n_hits; i++)
+        std::free(m->hits[i].data);
+    std::free(m->hits);
+    for (size_t s = 0; s < 4; s++) {
+        for (size_t i = 0; i < m->n_facets[s]; i++)
+            std::free(m->facets[s][i].value);
+        std::free(m->facets[s]);
+    }
+    std::memset(m, 0, sizeof *m);
+}
+
+static void run_match(bgx_match *out, Xapian::Database &db, const Xapian::Query &q, size_t offset,
+                      size_t limit, const unsigned *facet_slots, size_t n_facet_slots)
+{
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    // Ties (equal weights) break by docid, which keeps results deterministic.
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    for (size_t i = 0; i < n_facet_slots; i++) {
+        spies.emplace_back(new Xapian::ValueCountMatchSpy(facet_slots[i]));
+        enquire.add_matchspy(spies.back().get());
+    }
+    // Counting every match makes total (and facet counts) exact, not estimates.
+    const Xapian::doccount all = db.get_doccount();
+    Xapian::MSet mset = enquire.get_mset(offset, limit, all);
+
+    out->total = mset.get_matches_estimated();
+    out->hits = static_cast<bgx_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(bgx_hit)));
+    if (!out->hits)
+        throw std::bad_alloc();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        bgx_hit &h = out->hits[out->n_hits];
+        h.docid = *it;
+        h.weight = it.get_weight();
+        if (copy_out(it.get_document().get_data(), &h.data, &h.data_len) != 0)
+            throw std::bad_alloc();
+        out->n_hits++;
+    }
+    for (size_t s = 0; s < n_facet_slots && s < 4; s++) {
+        size_t n = 0;
+        for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v)
+            n++;
+        out->facets[s] = static_cast<bgx_facet *>(std::calloc(n ? n : 1, sizeof(bgx_facet)));
+        if (!out->facets[s])
+            throw std::bad_alloc();
+        for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v) {
+            bgx_facet &f = out->facets[s][out->n_facets[s]];
+            if (copy_out(*v, &f.value, nullptr) != 0)
+                throw std::bad_alloc();
+            f.count = v.get_termfreq();
+            out->n_facets[s]++;
+        }
+    }
+}
+
+int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
+               const unsigned *facet_slots, size_t n_facet_slots, bg_err *err)
+{
+    std::memset(out, 0, sizeof *out);
+    if (n_facet_slots > 4)
+        return bg_err_set(err, BG_EINVAL, "at most 4 facet slots");
+    // A writer that commits twice while we read invalidates our snapshot:
+    // reopen on the new revision and run the whole search again.
+    for (int attempt = 0;; attempt++) {
+        int rc = guard(err, r->path.c_str(), [&] {
+            try {
+                run_match(out, r->db, q->q, offset, limit, facet_slots, n_facet_slots);
+                return 0;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                bgx_match_clear(out);
+                if (attempt >= 10)
+                    throw;
+                r->db.reopen();
+                return 1;
+            }
+        });
+        if (rc != 1) {
+            if (rc < 0)
+                bgx_match_clear(out);
+            return rc;
+        }
+    }
+}
+
+} // extern "C"

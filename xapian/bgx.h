@@ -1,0 +1,137 @@
+/* bgx.h — baogao's small C binding of Xapian (implemented in bgx.cc).
+ *
+ * Xapian is C++ and has no C API. Each handle here boxes one Xapian object;
+ * every entry point catches every exception (Xapian::Error, std::bad_alloc,
+ * anything else) at the boundary, returns a negative BG_E* code and copies the
+ * message into the caller's bg_err. No C++ type appears in this header.
+ *
+ * Functions returning a pointer return NULL only when out of memory (or, for
+ * query constructors, when an argument is NULL); those never throw across. */
+#ifndef BG_BGX_H
+#define BG_BGX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bg_err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- documents --------------------------------------------------------- */
+
+typedef struct bgx_doc bgx_doc;
+
+bgx_doc *bgx_doc_new(void);
+void bgx_doc_free(bgx_doc *doc);
+/* Adds term (len bytes) at position pos (1-based, as Xapian wants), wdf += wdfinc. */
+int bgx_doc_add_posting(bgx_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc, bg_err *err);
+/* Adds term without a position, wdf += wdfinc (0 for a boolean filter term). */
+int bgx_doc_add_term(bgx_doc *doc, const char *term, size_t len, uint32_t wdfinc, bg_err *err);
+int bgx_doc_set_data(bgx_doc *doc, const char *data, size_t len, bg_err *err);
+int bgx_doc_set_value(bgx_doc *doc, unsigned slot, const char *val, size_t len, bg_err *err);
+
+/* ---- writable shard ----------------------------------------------------- */
+
+typedef struct bgx_writer bgx_writer;
+
+/* Opens (creating if create) the glass database at path and begins a
+ * transaction, so nothing written becomes visible before bgx_writer_commit().
+ * A second writer on the same path fails with BG_ELOCKED. */
+int bgx_writer_open(bgx_writer **out, const char *path, int create, bg_err *err);
+/* Closes the shard; an uncommitted transaction is cancelled. NULL allowed. */
+void bgx_writer_free(bgx_writer *w);
+int bgx_writer_add(bgx_writer *w, const bgx_doc *doc, bg_err *err);
+/* Deletes every document indexed by term. */
+int bgx_writer_delete_term(bgx_writer *w, const char *term, bg_err *err);
+/* Metadata; an empty value deletes the key. */
+int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bg_err *err);
+/* *val is malloc'ed and NUL-terminated (free()); "" when absent. */
+int bgx_writer_get_metadata(bgx_writer *w, const char *key, char **val, size_t *len, bg_err *err);
+/* Commits the transaction and begins the next one. */
+int bgx_writer_commit(bgx_writer *w, bg_err *err);
+/* Documents changed since the last commit (to bound a transaction's memory). */
+size_t bgx_writer_pending(const bgx_writer *w);
+
+/* ---- read-only database (one shard or a stub listing shards) ------------ */
+
+typedef struct bgx_reader bgx_reader;
+
+/* Opens path for reading: a glass database, or a stub database / a directory
+ * holding a XAPIANDB stub. BG_ENOTFOUND when nothing is there. */
+int bgx_reader_open(bgx_reader **out, const char *path, bg_err *err);
+void bgx_reader_free(bgx_reader *r);
+/* Moves the reader to the latest committed revision. */
+int bgx_reader_reopen(bgx_reader *r, bg_err *err);
+uint32_t bgx_reader_doccount(const bgx_reader *r);
+/* Revision of the first shard (for change detection); 0 if none. */
+uint64_t bgx_reader_revision(const bgx_reader *r);
+/* Metadata of a single-shard reader (first shard of a stub). *val malloc'ed. */
+int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *len, bg_err *err);
+/* Calls cb for each metadata key starting with prefix (single shard). */
+int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
+                                int (*cb)(void *ctx, const char *key, const char *val, size_t len),
+                                void *ctx, bg_err *err);
+/* Number of documents indexed by term (0 if none). */
+int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err *err);
+
+/* ---- queries ------------------------------------------------------------ */
+
+typedef struct bgx_query bgx_query;
+
+enum {
+    BGX_OP_AND, BGX_OP_OR, BGX_OP_AND_NOT, BGX_OP_AND_MAYBE, BGX_OP_FILTER,
+    BGX_OP_PHRASE, BGX_OP_NEAR, BGX_OP_SYNONYM, BGX_OP_ELITE_SET,
+};
+
+/* A term (len bytes) with query-frequency wqf and query position pos. */
+bgx_query *bgx_query_term(const char *term, size_t len, uint32_t wqf, uint32_t pos);
+/* Combines n subqueries (NULL entries are skipped); window is for PHRASE/NEAR
+ * (0 = number of subqueries). */
+bgx_query *bgx_query_combine(int op, bgx_query *const *subs, size_t n, uint32_t window);
+/* Multiplies the weight of q by factor (factor 0 makes q a pure filter). */
+bgx_query *bgx_query_scale(const bgx_query *q, double factor);
+bgx_query *bgx_query_match_all(void);
+bgx_query *bgx_query_match_nothing(void);
+int bgx_query_is_empty(const bgx_query *q);
+void bgx_query_free(bgx_query *q);
+/* Xapian's description of q (malloc'ed), for debugging and tests. */
+char *bgx_query_describe(const bgx_query *q);
+
+/* ---- matching ----------------------------------------------------------- */
+
+typedef struct bgx_hit {
+    uint32_t docid;
+    double weight;
+    char *data;        /* document data, malloc'ed copy, NUL-terminated */
+    size_t data_len;
+} bgx_hit;
+
+typedef struct bgx_facet {
+    char *value;       /* malloc'ed */
+    uint32_t count;
+} bgx_facet;
+
+typedef struct bgx_match {
+    size_t total;            /* matching documents (exact if check_at_least >= doccount) */
+    bgx_hit *hits;           /* n_hits entries */
+    size_t n_hits;
+    /* Value counts for each slot asked for in facet_slots, in the same order. */
+    bgx_facet *facets[4];
+    size_t n_facets[4];
+} bgx_match;
+
+/* Runs q and fills out with hits [offset, offset+limit), their data copied.
+ * facet_slots (n_facet_slots <= 4) asks for value counts over ALL matches (the
+ * match is then exhaustive). On DatabaseModifiedError the reader reopens and
+ * retries. Free out with bgx_match_clear(). */
+int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
+               const unsigned *facet_slots, size_t n_facet_slots, bg_err *err);
+void bgx_match_clear(bgx_match *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
