@@ -12,10 +12,14 @@ int bg_err_set(bg_err *err, int code, const char *fmt, ...)
 {
     if (!err)
         return code;
+    /* Format into a copy first: callers may pass err->msg itself as an
+     * argument to prefix it with a file name. */
+    char msg[BG_ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    memcpy(err->msg, msg, sizeof msg);
     /* Messages are one line by contract: callers print them after "baogao: ". */
     for (char *p = err->msg; *p; p++)
         if (*p == '\n' || *p == '\r')

@@ -122,7 +122,7 @@ static size_t next_run_end(const item_tokens *it, size_t from)
 
 static bgx_query *grams_query(const item_tokens *it)
 {
-    bgx_query *runs[MAX_ITEM_CHARS];
+    bgx_query *runs[MAX_ITEM_CHARS] = {0};
     size_t n = 0;
     for (size_t from = 0; from < it->n_chars;) {
         size_t to = next_run_end(it, from);
@@ -134,7 +134,9 @@ static bgx_query *grams_query(const item_tokens *it)
 
 static bgx_query *words_query(const item_tokens *it, int op)
 {
-    bgx_query *subs[MAX_ITEM_WORDS];
+    bgx_query *subs[MAX_ITEM_WORDS] = {0};
+    if (it->n_words == 0)
+        return NULL;
     for (size_t i = 0; i < it->n_words; i++)
         subs[i] = bgx_query_term(it->words[i], strlen(it->words[i]), 1, (unsigned)(i + 1));
     if (it->n_words == 1)
