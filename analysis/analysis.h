@@ -1,10 +1,13 @@
 /* analysis.h — the one text analyser used for documents and for queries.
  *
  * Pipeline, identical on both sides:
- *   original UTF-8 ─► normalise (punctuation variants → canonical form, NFKC,
- *   case folding, traditional → simplified with OpenCC) ─► ICU word break
- *   (UBRK_WORD, locale zh) ─► lexicon merge (adjacent ICU words joined when the
- *   lexicon holds the longer word) ─► tokens.
+ *   original UTF-8 ─► normalise (NFKC with case folding, i.e. ICU's
+ *   NFKC_Casefold, which also drops invisible default-ignorables; punctuation
+ *   variants that NFKC leaves → one canonical form; traditional → simplified
+ *   with OpenCC t2s) ─► ICU word break (UBRK_WORD, locale zh; words are also
+ *   cut at ',' and ';' so 2018、2019 gives two numbers, and into pieces of at
+ *   most BG_WORD_MAX_BYTES) ─► lexicon merge (adjacent ICU words joined, the
+ *   longest match first, when the lexicon holds their concatenation) ─► tokens.
  *
  * Like an SQLite FTS5 tokenizer, the analyser reports tokens through a callback
  * with a pointer, a byte length and byte offsets. Token text is normalised; the
@@ -30,6 +33,12 @@
 #include "bg_err.h"
 
 typedef struct bg_analyzer bg_analyzer;
+
+/* A WORD token is at most this many bytes. ICU returns runs of Latin letters
+ * and digits whole, however long (hashes, URLs, tables pasted as text); such a
+ * run is split into consecutive pieces of at most this size, far below
+ * Xapian's 245-byte term limit even with a prefix. Lexicon words must fit too. */
+#define BG_WORD_MAX_BYTES 128
 
 enum {
     BG_TOKEN_WORD = 1,
@@ -85,9 +94,12 @@ uint64_t bg_analyzer_fingerprint(const bg_analyzer *an);
 const char *bg_analyzer_lexicon_text(const bg_analyzer *an, size_t *len);
 
 /* Analyses text[0..len) and calls cb for every token, in order of position
- * within each stream (WORD and CHAR tokens may be interleaved). Invalid UTF-8
- * bytes are treated as U+FFFD (not indexable). Returns 0, the callback's
- * non-zero value, or a negative BG_E* code. */
+ * within each stream. The streams are interleaved in text order: a WORD comes
+ * just before the CHARs it covers. Invalid UTF-8 bytes are treated as U+FFFD
+ * (not indexable); NUL bytes are ordinary non-indexable characters. Any length
+ * works in linear time and bounded memory (long texts are processed in pieces
+ * cut at line breaks where possible). Returns 0, the callback's non-zero
+ * value, or a negative BG_E* code. */
 int bg_analyze(bg_analyzer *an, const char *text, size_t len,
                bg_token_cb cb, void *ctx, bg_err *err);
 

@@ -1,0 +1,66 @@
+/* lexicon.h — internal to analysis/: the domain lexicon, a set of normalised
+ * words that adjacent ICU words are merged into (see segment.c).
+ *
+ * Built once per analyser from word-list files and/or in-memory text, then
+ * read-only: lookups happen for every ICU word of every text. */
+#ifndef BG_LEXICON_H
+#define BG_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bg_err.h"
+#include "normalize.h"
+
+typedef struct bg_lexicon bg_lexicon;
+
+#define BG_FNV64_INIT UINT64_C(0xcbf29ce484222325)
+
+/* FNV-1a 64 of p[0..n), continuing from h (start with BG_FNV64_INIT). */
+static inline uint64_t bg_fnv1a64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+int bg_lexicon_new(bg_lexicon **out, bg_err *err);
+void bg_lexicon_free(bg_lexicon *lx);
+
+/* Adds the words of a lexicon text (one per line, '#' comment lines, blank
+ * lines ignored), each normalised with nz. name is used in messages
+ * ("lexicon.txt:12: ..."). A word containing a space or punctuation after
+ * normalisation could never match (ICU never returns those inside a merged
+ * span), and one longer than BG_WORD_MAX_BYTES would make an over-long term:
+ * both are BG_EPARSE errors naming the line, so the user can fix the list. */
+int bg_lexicon_add_text(bg_lexicon *lx, bg_normalizer *nz, const char *text, size_t len,
+                        const char *name, bg_err *err);
+
+/* Reads a lexicon file and adds its words. Errors: BG_EIO naming the path. */
+int bg_lexicon_add_file(bg_lexicon *lx, bg_normalizer *nz, const char *path, bg_err *err);
+
+enum {
+    BG_LEX_WORD = 1,    /* a lexicon word */
+    BG_LEX_PREFIX = 2,  /* a proper prefix (whole code points) of a lexicon word */
+};
+
+/* What the normalised string w[0..n) is: BG_LEX_* flags, 0 when neither. The
+ * prefix flag lets the merge stop extending a span as soon as no lexicon word
+ * can start with it, so most ICU words cost a single lookup. */
+int bg_lexicon_lookup(const bg_lexicon *lx, const char *w, size_t n);
+
+/* The number of words. */
+size_t bg_lexicon_count(const bg_lexicon *lx);
+
+/* Builds the sorted word list once every source is added; 0 or BG_ENOMEM. */
+int bg_lexicon_finish(bg_lexicon *lx, bg_err *err);
+
+/* The words as of bg_lexicon_finish(), sorted bytewise, one per line, each
+ * ending in '\n': valid lexicon text itself, so it loads back to the same
+ * set. Never NULL ("" when empty). */
+const char *bg_lexicon_text(const bg_lexicon *lx, size_t *len);
+
+#endif

@@ -1,0 +1,132 @@
+/* normalize.h — internal to analysis/: the normaliser (punctuation variants,
+ * NFKC with case folding, traditional → simplified) and the growable
+ * "normalised text + offset map" buffer it fills.
+ *
+ * Shared by the analyser (documents and queries) and the lexicon loader, so a
+ * lexicon word and the text it must match always go through the same steps. */
+#ifndef BG_NORMALIZE_H
+#define BG_NORMALIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <unicode/umachine.h>
+
+#include "bg_err.h"
+
+/* Normalised UTF-8 with, for each byte, the original byte range of the code
+ * point(s) that produced it. text has room for cap + 1 bytes (a NUL always
+ * fits), the maps for cap entries. */
+typedef struct bg_nbuf {
+    char *text;
+    size_t *ostart, *oend;
+    size_t len, cap;
+} bg_nbuf;
+
+/* Ensures room for `extra` more bytes; 0 or BG_ENOMEM. */
+int bg_nbuf_reserve(bg_nbuf *b, size_t extra, bg_err *err);
+void bg_nbuf_free(bg_nbuf *b);
+
+typedef struct bg_normalizer bg_normalizer;
+
+/* Opens ICU's NFKC_Casefold data and OpenCC's t2s.json. Errors: BG_EIO when
+ * the OpenCC configuration cannot be loaded, BG_ENOMEM. */
+int bg_normalizer_new(bg_normalizer **out, bg_err *err);
+void bg_normalizer_free(bg_normalizer *nz);
+
+/* Appends the normalised form of text[0..len) to out (NUL-terminated); the
+ * offsets written to the map are byte offsets in text plus base. Any bytes are
+ * accepted: invalid UTF-8 becomes U+FFFD, one per bad byte. Returns 0 or
+ * BG_ENOMEM. */
+int bg_normalizer_run(bg_normalizer *nz, const char *text, size_t len, size_t base,
+                      bg_nbuf *out, bg_err *err);
+
+/* Where to end the piece of text[pos..len) that starts at pos, for texts
+ * processed piece by piece (bounded buffers, linear time at any length). The
+ * piece is about `target` bytes and ends, by preference, after a line break,
+ * then after a space, tab or 。, else at a code point boundary. Line breaks
+ * are hard boundaries for every stage (no normalisation unit, OpenCC phrase,
+ * ICU word or lexicon merge crosses one), so only a single line longer than
+ * target/2 can segment differently from the whole text, and only at the cut.
+ * Returns len when the rest fits. */
+size_t bg_chunk_end(const char *text, size_t len, size_t pos, size_t target);
+
+/* The canonical form of a punctuation variant that NFKC leaves alone (e.g.
+ * 、 → ",", 【 → "(", — → "-"), as NUL-terminated UTF-8, or NULL when c is
+ * not such a variant. Applied after NFKC_Casefold. */
+const char *bg_punct_canonical(UChar32 c);
+
+/* Whether c may be changed by OpenCC t2s, alone or inside a phrase (see
+ * t2s_chars.c); a run of text without such a code point needs no conversion. */
+int bg_t2s_may_change(UChar32 c);
+
+/* Decodes the code point at s[i] (i < n) into *c and returns its byte length
+ * (>= 1). Invalid or truncated sequences, overlong forms, surrogates and
+ * values above U+10FFFF yield U+FFFD and a length of 1, so every bad byte
+ * counts as one replacement character. */
+static inline size_t bg_utf8_decode(const unsigned char *s, size_t n, size_t i, UChar32 *c)
+{
+    unsigned b = s[i];
+    if (b < 0x80) {
+        *c = (UChar32)b;
+        return 1;
+    }
+    size_t k;
+    UChar32 v, min;
+    if (b >= 0xC2 && b <= 0xDF) {
+        k = 2, v = b & 0x1F, min = 0x80;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        k = 3, v = b & 0x0F, min = 0x800;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        k = 4, v = b & 0x07, min = 0x10000;
+    } else {
+        *c = 0xFFFD;
+        return 1;
+    }
+    if (n - i < k) {
+        *c = 0xFFFD;
+        return 1;
+    }
+    for (size_t j = 1; j < k; j++) {
+        unsigned t = s[i + j];
+        if ((t & 0xC0) != 0x80) {
+            *c = 0xFFFD;
+            return 1;
+        }
+        v = (v << 6) | (UChar32)(t & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *c = 0xFFFD;
+        return 1;
+    }
+    *c = v;
+    return k;
+}
+
+/* Encodes c (a valid scalar value) as UTF-8 into out[0..4); returns the length. */
+static inline size_t bg_utf8_encode(UChar32 c, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (c < 0x80) {
+        o[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (c >> 6));
+        o[1] = (unsigned char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (c >> 12));
+        o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (c >> 18));
+    o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+#endif
