@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define BG_ERRMSG_MAX 512
 
 typedef struct bg_err {
@@ -27,5 +31,9 @@ void bg_err_clear(bg_err *err);
 /* Publishes err as the calling thread's last error (what bg_errmsg() returns)
  * and returns err->code. */
 int bg_err_publish(const bg_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -300,8 +300,13 @@ static int shard_writer(bgx_writer **out, bg_index *ix, int year)
     char *path = bg_shard_path(ix->path, year);
     if (!path)
         return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    /* Xapian creates the shard's own directory but not its parent. */
+    char *parent = strndup(path, (size_t)(strrchr(path, '/') - path));
+    int rc = parent ? bg_mkdir_p(parent, &ix->err) : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    free(parent);
     bgx_writer *w = NULL;
-    int rc = bgx_writer_open(&w, path, 1, &ix->err);
+    if (rc == 0)
+        rc = bgx_writer_open(&w, path, 1, &ix->err);
     free(path);
     if (rc)
         return rc;

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# cli_test.sh — end-to-end tests of baogao-index and baogao-query as a user
+# runs them: help, error paths and exit codes, indexing the shipped corpus/,
+# incremental re-runs, --remove/--sync, plain and JSON output.
+# Usage: cli_test.sh BAOGAO_INDEX BAOGAO_QUERY SOURCE_DIR [SHARED_CORPUS]
+set -u
+INDEX=$1 QUERY=$2 SRC=$3
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export HOME=$TMP/home XDG_DATA_HOME= XDG_CONFIG_HOME= BAOGAO_DB= NO_COLOR=
+mkdir -p "$HOME"
+pass=0 fail=0
+check() { # check NAME COMMAND... : the command must succeed
+    local name=$1; shift
+    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name" >&2; fi
+}
+status_is() { # status_is EXPECTED COMMAND...
+    local want=$1; shift
+    "$@" >"$TMP/out" 2>"$TMP/err"; local got=$?
+    [ "$got" = "$want" ] || { echo "  exit $got, wanted $want: $*" >&2; cat "$TMP/err" >&2; return 1; }
+}
+err_has() { grep -q -- "$1" "$TMP/err" || { echo "  stderr lacks '$1':" >&2; cat "$TMP/err" >&2; return 1; }; }
+out_has() { grep -q -- "$1" "$TMP/out" || { echo "  stdout lacks '$1':" >&2; head -20 "$TMP/out" >&2; return 1; }; }
+one_line_err() { [ "$(wc -l <"$TMP/err")" -eq 1 ] || { echo "  stderr is not one line:" >&2; cat "$TMP/err" >&2; return 1; }; }
+
+# --help explains every option with an example.
+check "index --help" status_is 0 "$INDEX" --help
+check "index --help lists options" bash -c "grep -q -- '--db' '$TMP/out' && grep -q -- '--remove' '$TMP/out' && grep -q 'Examples' '$TMP/out'"
+check "query --help" status_is 0 "$QUERY" --help
+check "query --help lists options" bash -c "grep -q -- '--year' '$TMP/out' && grep -q -- '--json' '$TMP/out' && grep -q -- '--offset' '$TMP/out'"
+
+# Usage errors: one clear line, exit 2.
+check "index unknown option" status_is 2 "$INDEX" --bogus
+check "query unknown option" status_is 2 "$QUERY" --bogus x
+check "query no query" status_is 2 "$QUERY"
+check "query no query message" err_has "no query"
+check "query bad limit" status_is 2 "$QUERY" --limit abc 电子证照
+check "query bad limit message" err_has "limit"
+check "query bad year" status_is 2 "$QUERY" --year 20x9 电子证照
+check "query bad year message" one_line_err
+check "query missing db" status_is 2 "$QUERY" --db "$TMP/none" 电子证照
+check "query missing db names path" err_has "$TMP/none"
+check "query missing db one line" one_line_err
+
+# Index the shipped corpus into the default location, as the README does.
+check "index corpus" status_is 0 "$INDEX" "$SRC/corpus"
+check "index reports new" out_has "^new"
+check "default location used" test -f "$HOME/.local/share/baogao/index/XAPIANDB"
+check "query default db" status_is 0 "$QUERY" --no-color 电子证照
+check "breadcrumb" out_has "2022 韶关市曲江区2022年度法治政府建设情况报告 › 二、2022年主要举措和成效"
+check "highlight marks" out_has "【电子证照】"
+check "file:line" out_has "corpus/shaoguan-qujiang-fazhi-2022.txt:[0-9]"
+check "empty query" status_is 2 "$QUERY" ""
+check "empty query message" err_has "empty query"
+check "no results exit 1" status_is 1 "$QUERY" 量子引力波
+check "year filter excludes" status_is 1 "$QUERY" --year 2019 电子证照
+check "year range includes" status_is 0 "$QUERY" --year 2020..2023 电子证照
+
+# JSON output parses and keeps the contract's names.
+check "json" status_is 0 "$QUERY" --json --limit 3 电子证照
+check "json contract" python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["query"] == "电子证照" and d["total"] >= 1
+r = d["results"][0]
+for k in ["rank", "score", "report", "title", "body", "year", "line", "kind", "section", "text", "snippet"]:
+    assert k in r, k
+assert r["rank"] == 1 and r["year"] == 2022 and isinstance(r["section"], list)
+assert sum(d["facets"]["year"].values()) == d["total"]
+PY
+
+# A second run changes nothing; a bad file fails alone with a clear line.
+check "reindex unchanged" status_is 0 "$INDEX" "$SRC/corpus"
+check "reindex all unchanged" bash -c "! grep -q '^new\|^updated' '$TMP/out' && grep -q '^unchanged' '$TMP/out'"
+mkdir -p "$TMP/docs"
+cp "$SRC/tests/fixtures/reports/sample-gov-2021.txt" "$TMP/docs/"
+head -c 3000 /dev/urandom > "$TMP/docs/binary.txt"
+printf '\0\0\0binary' >> "$TMP/docs/binary.txt"
+check "bad file fails alone" status_is 1 "$INDEX" "$TMP/docs"
+check "bad file named" err_has "binary.txt"
+check "bad file one line" one_line_err
+check "good file indexed" out_has "^new.*sample-gov-2021.txt"
+check "indexed file found" status_is 0 "$QUERY" 保障性住房
+
+# --sync removes reports whose files are gone; --remove removes one.
+rm "$TMP/docs/binary.txt" "$TMP/docs/sample-gov-2021.txt"
+check "sync" status_is 0 "$INDEX" --sync "$TMP/docs"
+check "sync removed" out_has "^removed.*sample-gov-2021.txt"
+check "synced file gone" status_is 1 "$QUERY" 保障性住房
+check "remove" status_is 0 "$INDEX" --remove "$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt"
+check "removed file gone" status_is 1 "$QUERY" 电子证照
+check "remove unknown" status_is 1 "$INDEX" --remove "$SRC/corpus/nothing.txt"
+check "remove unknown message" err_has "not in the index"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,353 @@
+/* test_index.c — index-and-query round trips through the public API on small
+ * fixture reports: section paths, measures as their own passages, filters,
+ * incremental re-indexing, removal, the writer lock, JSON and highlighting. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "baogao.h"
+
+typedef struct fixture {
+    char dir[64];      /* temp dir holding reports/ and index/ */
+    char reports[96];
+    char index[96];
+} fixture;
+
+static void path_in(char *out, size_t n, const char *dir, const char *name)
+{
+    snprintf(out, n, "%s/%s", dir, name);
+}
+
+static int index_fixtures(bg_index *ix, const fixture *f)
+{
+    const char *names[] = {"sample-gov-2021.txt", "fazhi-district-2022.txt"};
+    for (size_t i = 0; i < 2; i++) {
+        char p[160];
+        path_in(p, sizeof p, f->reports, names[i]);
+        int status = 0;
+        size_t n = 0;
+        if (bg_index_add_file(&status, &n, ix, p, NULL) != 0)
+            return -1;
+        if (status != BG_ADD_NEW || n == 0)
+            return -1;
+    }
+    return bg_index_commit(ix);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/bg_test_index_XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    path_in(f->reports, sizeof f->reports, f->dir, "reports");
+    path_in(f->index, sizeof f->index, f->dir, "index");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && cp %s/reports/* %s/", f->reports, BG_TEST_FIXTURES, f->reports);
+    if (system(cmd) != 0)
+        return -1;
+    bg_index *ix = NULL;
+    if (bg_index_open(&ix, f->index, BG_OPEN_WRITE | BG_OPEN_CREATE) != 0) {
+        fprintf(stderr, "%s\n", bg_errmsg());
+        return -1;
+    }
+    int rc = index_fixtures(ix, f);
+    if (rc)
+        fprintf(stderr, "%s\n", bg_errmsg());
+    bg_index_free(ix);
+    *state = f;
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+static bg_results *search(const fixture *f, const char *q, const bg_search_options *o)
+{
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_READ), 0);
+    bg_results *res = NULL;
+    int rc = bg_search_run(&res, ix, q, o);
+    if (rc)
+        fail_msg("search '%s' failed: %s", q, bg_errmsg());
+    bg_index_free(ix);
+    return res;
+}
+
+static const bg_hit *find_hit_in(const bg_results *res, const char *report_suffix)
+{
+    for (size_t i = 0; i < bg_results_count(res); i++) {
+        const char *r = bg_hit_report(bg_results_hit(res, i));
+        size_t n = strlen(r), m = strlen(report_suffix);
+        if (n >= m && strcmp(r + n - m, report_suffix) == 0)
+            return bg_results_hit(res, i);
+    }
+    return NULL;
+}
+
+static void test_section_path(void **state)
+{
+    bg_results *res = search(*state, "电子证照", NULL);
+    assert_true(bg_results_total(res) >= 2);
+    const bg_hit *h = find_hit_in(res, "fazhi-district-2022.txt");
+    assert_non_null(h);
+    assert_int_equal(bg_hit_year(h), 2022);
+    assert_string_equal(bg_hit_title(h), "示范区2022年度法治政府建设情况报告");  /* from MANIFEST.tsv */
+    assert_string_equal(bg_hit_body(h), "示范区人民政府");
+    assert_int_equal(bg_hit_section_count(h), 2);
+    assert_string_equal(bg_hit_section(h, 0), "二、2022年主要举措和成效");
+    assert_string_equal(bg_hit_section(h, 1), "(二)拓展“无证明”城市建设广度和深度");
+    assert_int_equal(bg_hit_line(h), 6);
+    assert_int_equal(bg_hit_kind(h), BG_KIND_PARAGRAPH);
+    assert_non_null(strstr(bg_hit_text(h), "电子证照"));
+    bg_results_free(res);
+}
+
+static void test_measure_is_own_passage(void **state)
+{
+    bg_results *res = search(*state, "持证上岗", NULL);
+    assert_int_equal(bg_results_total(res), 1);
+    const bg_hit *h = bg_results_hit(res, 0);
+    assert_int_equal(bg_hit_kind(h), BG_KIND_MEASURE);
+    assert_string_equal(bg_hit_kind_name(h), "measure");
+    assert_true(strncmp(bg_hit_text(h), "一是严格执行行政执法人员持证上岗", strlen("一是严格执行行政执法人员持证上岗")) == 0);
+    /* The measure stops where the next one begins. */
+    assert_null(strstr(bg_hit_text(h), "二是"));
+    bg_results_free(res);
+}
+
+static void test_no_sentence_twice(void **state)
+{
+    bg_search_options o = {.limit = 100};
+    bg_results *res = search(*state, "行政", &o);
+    assert_true(bg_results_count(res) >= 4);
+    for (size_t i = 0; i < bg_results_count(res); i++)
+        for (size_t j = 0; j < bg_results_count(res); j++) {
+            if (i == j)
+                continue;
+            const char *a = bg_hit_text(bg_results_hit(res, i)), *b = bg_hit_text(bg_results_hit(res, j));
+            assert_null(strstr(a, b));
+        }
+    bg_results_free(res);
+}
+
+static void test_year_filter(void **state)
+{
+    bg_search_options o = {.year_from = 2022, .year_to = 2022};
+    bg_results *res = search(*state, "城镇新增就业", &o);
+    assert_int_equal(bg_results_total(res), 0);
+    bg_results_free(res);
+    o.year_from = o.year_to = 2021;
+    res = search(*state, "城镇新增就业", &o);
+    assert_int_equal(bg_results_total(res), 2);
+    for (size_t i = 0; i < bg_results_count(res); i++)
+        assert_int_equal(bg_hit_year(bg_results_hit(res, i)), 2021);
+    bg_results_free(res);
+    bg_search_options range = {.year_from = 2000, .year_to = 2030};
+    res = search(*state, "行政执法", &range);
+    assert_true(bg_results_total(res) >= 2);
+    bg_results_free(res);
+}
+
+static void test_exclusion_and_or(void **state)
+{
+    bg_results *all = search(*state, "行政复议", NULL);
+    bg_results *minus = search(*state, "行政复议 -办结", NULL);
+    assert_true(bg_results_total(all) >= 1);
+    assert_int_equal(bg_results_total(minus), bg_results_total(all) - 1);
+    bg_results_free(all);
+    bg_results_free(minus);
+    bg_results *either = search(*state, "告知承诺制 OR 保障性住房", NULL);
+    assert_int_equal(bg_results_total(either), 2);
+    bg_results_free(either);
+    bg_results *both = search(*state, "告知承诺制 保障性住房", NULL);
+    assert_int_equal(bg_results_total(both), 0);
+    bg_results_free(both);
+}
+
+static void test_highlight_ranges(void **state)
+{
+    bg_results *res = search(*state, "电子证照", NULL);
+    for (size_t i = 0; i < bg_results_count(res); i++) {
+        const bg_hit *h = bg_results_hit(res, i);
+        const size_t *s, *e;
+        size_t n = bg_hit_matches(h, &s, &e);
+        assert_true(n >= 1);
+        for (size_t k = 0; k < n; k++) {
+            assert_int_equal(e[k] - s[k], strlen("电子证照"));
+            assert_memory_equal(bg_hit_text(h) + s[k], "电子证照", e[k] - s[k]);
+        }
+        char *snip = bg_hit_snippet(h, 40, "[", "]");
+        assert_non_null(strstr(snip, "[电子证照]"));
+        bg_free(snip);
+    }
+    bg_results_free(res);
+}
+
+static void test_json_shape(void **state)
+{
+    bg_search_options o = {.limit = 3};
+    bg_results *res = search(*state, "行政执法", &o);
+    char *json = bg_results_json(res);
+    cJSON *root = cJSON_Parse(json);
+    assert_non_null(root);
+    assert_string_equal(cJSON_GetObjectItem(root, "query")->valuestring, "行政执法");
+    assert_int_equal(cJSON_GetObjectItem(root, "total")->valueint, (int)bg_results_total(res));
+    cJSON *results = cJSON_GetObjectItem(root, "results");
+    assert_int_equal(cJSON_GetArraySize(results), (int)bg_results_count(res));
+    const char *keys[] = {"rank", "score", "report", "title", "body", "year", "line", "kind", "section", "text", "snippet"};
+    cJSON *first = cJSON_GetArrayItem(results, 0);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        assert_non_null(cJSON_GetObjectItem(first, keys[i]));
+    assert_int_equal(cJSON_GetObjectItem(first, "rank")->valueint, 1);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(first, "section")));
+    cJSON *years = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "facets"), "year");
+    int sum = 0;
+    for (cJSON *y = years->child; y; y = y->next)
+        sum += y->valueint;
+    assert_int_equal(sum, (int)bg_results_total(res));
+    cJSON_Delete(root);
+    bg_free(json);
+    bg_results_free(res);
+}
+
+static void test_incremental_and_removal(void **state)
+{
+    fixture *f = *state;
+    char p[160], copy[160];
+    path_in(p, sizeof p, f->reports, "sample-gov-2021.txt");
+    path_in(copy, sizeof copy, f->reports, "copy-2021.txt");
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_WRITE), 0);
+    int status = 0;
+    size_t n = 0;
+    assert_int_equal(bg_index_add_file(&status, &n, ix, p, NULL), 0);
+    assert_int_equal(status, BG_ADD_UNCHANGED);
+
+    FILE *out = fopen(copy, "w");
+    fputs("2021年试点县政府工作报告\n一、主要工作\n推进独一无二的蓝莓产业示范园建设。\n", out);
+    fclose(out);
+    assert_int_equal(bg_index_add_file(&status, &n, ix, copy, NULL), 0);
+    assert_int_equal(status, BG_ADD_NEW);
+    out = fopen(copy, "w");
+    fputs("2021年试点县政府工作报告\n一、主要工作\n推进独一无二的猕猴桃产业示范园建设。\n", out);
+    fclose(out);
+    assert_int_equal(bg_index_add_file(&status, &n, ix, copy, NULL), 0);
+    assert_int_equal(status, BG_ADD_UPDATED);
+    assert_int_equal(bg_index_commit(ix), 0);
+    bg_index_free(ix);
+
+    bg_results *res = search(f, "蓝莓", NULL);
+    assert_int_equal(bg_results_total(res), 0);
+    bg_results_free(res);
+    res = search(f, "猕猴桃", NULL);
+    assert_int_equal(bg_results_total(res), 1);
+    bg_results_free(res);
+
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_WRITE), 0);
+    assert_int_equal(bg_index_remove_file(ix, copy), 0);
+    assert_int_equal(bg_index_remove_file(ix, copy), BG_ENOTFOUND);
+    assert_int_equal(bg_index_commit(ix), 0);
+    bg_index_free(ix);
+    res = search(f, "猕猴桃", NULL);
+    assert_int_equal(bg_results_total(res), 0);
+    bg_results_free(res);
+    unlink(copy);
+}
+
+static void test_uncommitted_changes_invisible(void **state)
+{
+    fixture *f = *state;
+    char p[160];
+    path_in(p, sizeof p, f->reports, "late-2021.txt");
+    FILE *out = fopen(p, "w");
+    fputs("2021年某县政府工作报告\n推进火龙果种植。\n", out);
+    fclose(out);
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_WRITE), 0);
+    int status;
+    size_t n;
+    assert_int_equal(bg_index_add_file(&status, &n, ix, p, NULL), 0);
+    bg_results *res = search(f, "火龙果", NULL);
+    assert_int_equal(bg_results_total(res), 0);
+    bg_results_free(res);
+    bg_index_free(ix);  /* closed without commit: the change is dropped */
+    res = search(f, "火龙果", NULL);
+    assert_int_equal(bg_results_total(res), 0);
+    bg_results_free(res);
+    unlink(p);
+}
+
+static void test_writer_lock(void **state)
+{
+    fixture *f = *state;
+    bg_index *a = NULL, *b = NULL;
+    assert_int_equal(bg_index_open(&a, f->index, BG_OPEN_WRITE), 0);
+    /* The lock is per process (fcntl), so a second writer in this process is
+     * refused by Xapian's own shard lock once it writes; a child process sees
+     * the index lock at once. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        int rc = bg_index_open(&b, f->index, BG_OPEN_WRITE);
+        _exit(rc == BG_ELOCKED && strstr(bg_errmsg(), "locked by another indexer (pid") ? 0 : 1);
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    bg_index_free(a);
+}
+
+static void test_errors(void **state)
+{
+    fixture *f = *state;
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, "/nonexistent/baogao-index", BG_OPEN_READ), BG_ENOTFOUND);
+    assert_null(ix);
+    assert_non_null(strstr(bg_errmsg(), "/nonexistent/baogao-index"));
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_READ), 0);
+    bg_results *res = NULL;
+    assert_int_equal(bg_search_run(&res, ix, "", NULL), BG_EQUERY);
+    assert_int_equal(bg_search_run(&res, ix, "   ", NULL), BG_EQUERY);
+    assert_int_equal(bg_search_run(&res, ix, "，。！", NULL), BG_EQUERY);
+    assert_int_equal(bg_search_run(&res, ix, "-行政", NULL), BG_EQUERY);
+    assert_null(res);
+    bg_search_options bad = {.year_from = 2023, .year_to = 2020};
+    assert_int_equal(bg_search_run(&res, ix, "行政", &bad), BG_EINVAL);
+    bg_index_free(ix);
+    bg_index_free(NULL);
+    bg_results_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_section_path),
+        cmocka_unit_test(test_measure_is_own_passage),
+        cmocka_unit_test(test_no_sentence_twice),
+        cmocka_unit_test(test_year_filter),
+        cmocka_unit_test(test_exclusion_and_or),
+        cmocka_unit_test(test_highlight_ranges),
+        cmocka_unit_test(test_json_shape),
+        cmocka_unit_test(test_incremental_and_removal),
+        cmocka_unit_test(test_uncommitted_changes_invisible),
+        cmocka_unit_test(test_writer_lock),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
