@@ -141,6 +141,22 @@ BG_API int bg_index_foreach_report(bg_index *ix, int (*cb)(void *ctx, const char
  * year shard (a report is never half visible). */
 BG_API int bg_index_commit(bg_index *ix);
 
+/* ---- what an index holds (readers and writers) ------------------------ */
+
+/* The committed catalogue of reports as one JSON document, newest year first
+ * then by path:
+ *   {"reports": [{"report": "<path as indexed>", "title": "...", "body": "...",
+ *                 "year": 2022, "passages": 57}, ...]}
+ * Reads the index as last committed, whatever the handle's mode. The caller
+ * owns the string (bg_free). NULL on error (bg_errmsg() says why): BG_ENOTFOUND,
+ * BG_EXAPIAN, BG_ENOMEM. */
+BG_API char *bg_index_reports_json(bg_index *ix);
+
+/* A number that changes whenever a commit changes the index (the sum of the
+ * shards' revisions), e.g. for health checks and cache validation. Only
+ * equality is meaningful. */
+BG_API int bg_index_revision(uint64_t *out, bg_index *ix);
+
 /* ---- searching -------------------------------------------------------- */
 
 typedef struct bg_search_options {

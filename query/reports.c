@@ -1,0 +1,168 @@
+/* reports.c — what an index holds, for programs that present it (the HTTP
+ * server's /api/reports and /healthz): the catalogue of indexed reports with
+ * their metadata, and a revision number that changes on every commit.
+ *
+ * Both read the shards directly rather than through the handle's search
+ * reader: per-shard metadata is invisible through a combined (stub) database,
+ * and a fresh look at the stub picks up years added since the handle opened. */
+#include "index_priv.h"
+#include "scheme.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*shard_fn)(void *ctx, bgx_reader *shard, bg_err *err);
+
+/* Calls fn once per year shard listed in the stub, each opened read-only. */
+static int for_each_shard(bg_index *ix, shard_fn fn, void *ctx)
+{
+    int *years = NULL;
+    size_t n = 0;
+    int rc = bg_stub_read(&years, &n, ix->path, &ix->err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char *path = bg_shard_path(ix->path, years[i]);
+        bgx_reader *r = NULL;
+        rc = path ? bgx_reader_open(&r, path, &ix->err) : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        if (rc == 0)
+            rc = fn(ctx, r, &ix->err);
+        bgx_reader_free(r);
+        free(path);
+    }
+    free(years);
+    return rc;
+}
+
+/* ---- the catalogue ------------------------------------------------------ */
+
+typedef struct report_list {
+    cJSON **items;
+    size_t n, cap;
+} report_list;
+
+static int push_report(report_list *l, cJSON *item)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 32;
+        cJSON **p = realloc(l->items, cap * sizeof *p);
+        if (!p)
+            return BG_ENOMEM;
+        l->items = p;
+        l->cap = cap;
+    }
+    l->items[l->n++] = item;
+    return 0;
+}
+
+static const char *record_str(const cJSON *rec, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double record_num(const cJSON *rec, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* The public view of a stored file record: it leaves out the real path (where
+ * the file lives on the indexing machine) and the hashes, which are internal. */
+static cJSON *public_report(const cJSON *rec)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o && cJSON_AddStringToObject(o, "report", record_str(rec, "path"))
+        && cJSON_AddStringToObject(o, "title", record_str(rec, "title"))
+        && cJSON_AddStringToObject(o, "body", record_str(rec, "body"))
+        && cJSON_AddNumberToObject(o, "year", record_num(rec, "year"))
+        && cJSON_AddNumberToObject(o, "passages", record_num(rec, "passages")))
+        return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
+static int on_file_record(void *ctx, const char *key, const char *val, size_t len)
+{
+    (void)key;
+    cJSON *rec = cJSON_ParseWithLength(val, len);
+    if (!rec)
+        return 0;  /* a damaged record is the indexer's business (it re-indexes); skip it */
+    cJSON *item = public_report(rec);
+    cJSON_Delete(rec);
+    if (!item || push_report(ctx, item)) {
+        cJSON_Delete(item);
+        return BG_ENOMEM;
+    }
+    return 0;
+}
+
+static int collect_shard_reports(void *ctx, bgx_reader *shard, bg_err *err)
+{
+    int rc = bgx_reader_foreach_metadata(shard, BG_META_FILE, on_file_record, ctx, err);
+    return rc == BG_ENOMEM ? bg_err_set(err, BG_ENOMEM, "out of memory") : rc;
+}
+
+/* Newest year first, then by path: the order a reader browses in, and stable
+ * whatever order the shards store their (hash-keyed) records in. */
+static int cmp_reports(const void *a, const void *b)
+{
+    const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
+    double yx = record_num(x, "year"), yy = record_num(y, "year");
+    if (yx != yy)
+        return yx < yy ? 1 : -1;
+    return strcmp(record_str(x, "report"), record_str(y, "report"));
+}
+
+/* Moves the items into a {"reports": [...]} document and prints it. */
+static char *print_catalogue(report_list *l)
+{
+    qsort(l->items, l->n, sizeof *l->items, cmp_reports);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = root ? cJSON_AddArrayToObject(root, "reports") : NULL;
+    size_t i = 0;
+    while (arr && i < l->n && cJSON_AddItemToArray(arr, l->items[i]))
+        i++;
+    int complete = arr && i == l->n;
+    for (; i < l->n; i++)   /* the ones root did not take are still ours */
+        cJSON_Delete(l->items[i]);
+    l->n = 0;
+    char *out = complete ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    return out;
+}
+
+char *bg_index_reports_json(bg_index *ix)
+{
+    bg_err_clear(&ix->err);
+    report_list l = {0};
+    int rc = for_each_shard(ix, collect_shard_reports, &l);
+    char *out = NULL;
+    if (rc == 0 && !(out = print_catalogue(&l)))
+        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; i < l.n; i++)
+        cJSON_Delete(l.items[i]);
+    free(l.items);
+    if (rc)
+        bg_err_publish(&ix->err);
+    return out;
+}
+
+/* ---- revision ----------------------------------------------------------- */
+
+static int add_shard_revision(void *ctx, bgx_reader *shard, bg_err *err)
+{
+    (void)err;
+    *(uint64_t *)ctx += bgx_reader_revision(shard);
+    return 0;
+}
+
+int bg_index_revision(uint64_t *out, bg_index *ix)
+{
+    *out = 0;
+    bg_err_clear(&ix->err);
+    uint64_t sum = 0;
+    if (for_each_shard(ix, add_shard_revision, &sum))
+        return bg_err_publish(&ix->err);
+    *out = sum;
+    return 0;
+}

@@ -1,0 +1,238 @@
+/* api.c — the JSON endpoints of baogao-serve: /api/search, /api/reports and
+ * /healthz. Every parameter is checked here, before the library sees it, so a
+ * client error is a 400 naming the parameter rather than a library failure. */
+#include "serve.h"
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- replies ------------------------------------------------------------ */
+
+static void reply_json(bg_reply *r, unsigned status, char *json, void (*release)(void *))
+{
+    *r = (bg_reply){.status = status, .content_type = "application/json; charset=utf-8",
+                    .body = json, .len = strlen(json), .release = release};
+}
+
+void bg_reply_error(bg_reply *r, unsigned status, const char *message)
+{
+    static char oom[] = "{\"error\":\"out of memory\"}";
+    cJSON *o = cJSON_CreateObject();
+    char *json = o && cJSON_AddStringToObject(o, "error", message) ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (json)
+        reply_json(r, status, json, cJSON_free);
+    else
+        reply_json(r, 500, oom, NULL);
+}
+
+/* The library codes that mean the request was at fault. */
+static int is_client_error(int code)
+{
+    return code == BG_EQUERY || code == BG_ETOOBIG || code == BG_EINVAL;
+}
+
+/* Maps the thread's last library error to HTTP. Client mistakes get the
+ * library's message; server-side failures are logged in full but answered
+ * generically, since their messages name files on the server. Call before any
+ * other bg_ call, which would replace the last error. */
+static void reply_library_error(bg_reply *r, const char *what)
+{
+    int code = bg_errcode();
+    if (is_client_error(code)) {
+        bg_reply_error(r, 400, bg_errmsg());
+        return;
+    }
+    fprintf(stderr, "baogao-serve: %s: %s\n", what, bg_errmsg());
+    if (code == BG_ENOTFOUND)
+        bg_reply_error(r, 503, "the index is not available");
+    else
+        bg_reply_error(r, 500, "internal error (see the server log)");
+}
+
+/* ---- parameters --------------------------------------------------------- */
+
+/* Strict UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
+ * Anything else would reach the JSON output as invalid text. */
+static int is_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = s[i];
+        size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+        if (len == 0 || i + len > n)
+            return 0;
+        uint32_t cp = len == 1 ? b : b & (0x7F >> len);
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* The decoded value of query parameter key, or NULL when absent ("" for a
+ * bare "?key"). *bad is set when the value holds a NUL byte (%00), which C
+ * strings would silently cut. */
+static const char *get_param(struct MHD_Connection *c, const char *key, size_t *len, int *bad)
+{
+    const char *v = NULL;
+    *len = 0;
+    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, key, strlen(key), &v, len) != MHD_YES)
+        return NULL;
+    if (!v)
+        return "";
+    *bad |= memchr(v, '\0', *len) != NULL;
+    return v;
+}
+
+/* What is wrong with a request, for the 400 reply. */
+typedef struct complaint {
+    char msg[160];
+} complaint;
+
+__attribute__((format(printf, 2, 3))) static int complain(complaint *why, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why->msg, sizeof why->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* A text parameter: present (if required), at most max bytes, valid UTF-8. */
+static int check_text(const char **out, struct MHD_Connection *c, const char *key, size_t max, int required,
+                      complaint *why)
+{
+    size_t len;
+    int bad = 0;
+    *out = get_param(c, key, &len, &bad);
+    if (required && (!*out || len == 0))
+        return complain(why, "%s is required: the words to search for", key);
+    if (*out && len > max)
+        return complain(why, "%s is longer than %zu bytes", key, max);
+    if (*out && (bad || !is_utf8((const unsigned char *)*out, len)))
+        return complain(why, "%s is not valid UTF-8 text", key);
+    return 0;
+}
+
+/* A whole number in min..max, or absent (then *out keeps its default). */
+static int check_number(size_t *out, struct MHD_Connection *c, const char *key, size_t min, size_t max,
+                        complaint *why)
+{
+    size_t len, v = 0;
+    int bad = 0;
+    const char *s = get_param(c, key, &len, &bad);
+    if (!s)
+        return 0;
+    if (bad || bg_cli_parse_size(&v, s, max) != 0 || v < min)
+        return complain(why, "%s must be a whole number from %zu to %zu", key, min, max);
+    *out = v;
+    return 0;
+}
+
+static int check_years(bg_search_options *o, struct MHD_Connection *c, complaint *why)
+{
+    size_t len;
+    int bad = 0;
+    const char *v = get_param(c, "year", &len, &bad);
+    if (!v || (len == 0 && !bad))
+        return 0;  /* "year=" is how the page says "all years" */
+    if (bad || bg_cli_parse_years(&o->year_from, &o->year_to, v) != 0)
+        return complain(why, "year must be a year (2022) or a range (2018..2022, ..2019, 2016..)");
+    return 0;
+}
+
+/* Fills q and o from the request; -1 with why filled when it is malformed. */
+static int parse_search(const char **q, bg_search_options *o, struct MHD_Connection *c, complaint *why)
+{
+    *o = (bg_search_options){.limit = 10};
+    if (check_text(q, c, "q", BG_SERVE_MAX_QUERY, 1, why)
+        || check_text(&o->body, c, "body", BG_SERVE_MAX_BODY, 0, why)
+        || check_number(&o->limit, c, "limit", 1, BG_SERVE_MAX_LIMIT, why)
+        || check_number(&o->offset, c, "offset", 0, BG_SERVE_MAX_OFFSET, why)
+        || check_years(o, c, why))
+        return -1;
+    if (o->body && !o->body[0])
+        o->body = NULL;  /* "body=" is how the page says "all bodies" */
+    return 0;
+}
+
+/* ---- endpoints ---------------------------------------------------------- */
+
+void bg_api_search(bg_reply *r, bg_server *s, struct MHD_Connection *c)
+{
+    const char *q = NULL;
+    bg_search_options o;
+    complaint why;
+    if (parse_search(&q, &o, c, &why) != 0) {
+        bg_reply_error(r, 400, why.msg);
+        return;
+    }
+    bg_index *ix = NULL;
+    bg_results *res = NULL;
+    if (bg_ix_pool_take(&ix, s->pool) != BG_OK) {
+        reply_library_error(r, "/api/search");
+        return;
+    }
+    if (bg_search_run(&res, ix, q, &o) != BG_OK) {
+        int healthy = is_client_error(bg_errcode());
+        reply_library_error(r, "/api/search");
+        bg_ix_pool_give(s->pool, ix, healthy);
+        return;
+    }
+    bg_ix_pool_give(s->pool, ix, 1);
+    char *json = bg_results_json(res);
+    bg_results_free(res);
+    if (json)
+        reply_json(r, 200, json, bg_free);
+    else
+        bg_reply_error(r, 500, "out of memory");
+}
+
+void bg_api_reports(bg_reply *r, bg_server *s, struct MHD_Connection *c)
+{
+    (void)c;
+    bg_index *ix = NULL;
+    if (bg_ix_pool_take(&ix, s->pool) != BG_OK) {
+        reply_library_error(r, "/api/reports");
+        return;
+    }
+    char *json = bg_index_reports_json(ix);
+    if (json)
+        reply_json(r, 200, json, bg_free);
+    else
+        reply_library_error(r, "/api/reports");
+    bg_ix_pool_give(s->pool, ix, json != NULL);
+}
+
+void bg_api_health(bg_reply *r, bg_server *s, struct MHD_Connection *c)
+{
+    (void)c;
+    bg_index *ix = NULL;
+    uint64_t rev = 0;
+    if (bg_ix_pool_take(&ix, s->pool) != BG_OK || bg_index_revision(&rev, ix) != BG_OK) {
+        fprintf(stderr, "baogao-serve: /healthz: %s\n", bg_errmsg());
+        bg_ix_pool_give(s->pool, ix, 0);
+        bg_reply_error(r, 503, "the index is not available");
+        return;
+    }
+    bg_ix_pool_give(s->pool, ix, 1);
+    char *json = malloc(64);
+    if (!json) {
+        bg_reply_error(r, 500, "out of memory");
+        return;
+    }
+    snprintf(json, 64, "{\"status\":\"ok\",\"revision\":%" PRIu64 "}", rev);
+    reply_json(r, 200, json, free);
+}

@@ -1,0 +1,54 @@
+/* serve.h — baogao-serve's HTTP layer, between libmicrohttpd (http.c: request
+ * lifecycle, routing, headers, access log) and the endpoints (api.c), plus the
+ * embedded search page (page.html, turned into page.c at build time). */
+#ifndef BG_SERVE_H
+#define BG_SERVE_H
+
+#include <microhttpd.h>
+#include <stddef.h>
+
+#include "pool.h"
+
+/* Read-only configuration shared by every worker thread. */
+typedef struct bg_server {
+    bg_ix_pool *pool;
+    const char *cors_origin;   /* NULL: send no CORS headers */
+} bg_server;
+
+/* What an endpoint answers. body is released with release() once sent
+ * (NULL release: body is static). */
+typedef struct bg_reply {
+    unsigned status;
+    const char *content_type;
+    char *body;
+    size_t len;
+    void (*release)(void *);
+} bg_reply;
+
+/* Limits on what a client may ask for (docs/http.md). */
+#define BG_SERVE_MAX_QUERY 1024      /* bytes of q: the library's own limit */
+#define BG_SERVE_MAX_BODY 256        /* bytes of the body filter */
+#define BG_SERVE_MAX_LIMIT 100       /* results per page */
+#define BG_SERVE_MAX_OFFSET 10000    /* deepest page start */
+
+/* The endpoints; each fills r completely. */
+void bg_api_search(bg_reply *r, bg_server *s, struct MHD_Connection *c);
+void bg_api_reports(bg_reply *r, bg_server *s, struct MHD_Connection *c);
+void bg_api_health(bg_reply *r, bg_server *s, struct MHD_Connection *c);
+
+/* An error reply {"error": message} with the given HTTP status. */
+void bg_reply_error(bg_reply *r, unsigned status, const char *message);
+
+/* libmicrohttpd callbacks (cls is the bg_server): a request begins (the URI
+ * log callback, which starts the access-log clock), is handled, and ends (the
+ * completion callback, which writes its access-log line). */
+void *bg_serve_begin(void *cls, const char *uri, struct MHD_Connection *c);
+enum MHD_Result bg_serve_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                const char *version, const char *upload, size_t *upload_size, void **req_cls);
+void bg_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe);
+
+/* The search page (page.html), NUL-terminated. */
+extern const char bg_page_html[];
+extern const size_t bg_page_html_len;
+
+#endif

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# server_test.sh — end-to-end tests of baogao-serve over loopback HTTP: the
+# search API returns exactly `baogao-query --json`, the catalogue and health
+# endpoints, every client error, CORS, the page, and a re-index seen without a
+# restart.
+#   usage: server_test.sh BAOGAO-SERVE BAOGAO-INDEX BAOGAO-QUERY SOURCE_DIR
+set -uo pipefail
+SERVE=$1 INDEX=$2 QUERY=$3 SRC=$4
+
+for tool in curl python3; do
+    command -v $tool >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
+done
+
+TMP=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+not_ok() { fail=$((fail + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     $2"; }
+# check NAME COMMAND...: one assertion.
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+
+# A writable copy of the documents, so the re-index test can change one.
+DB=$TMP/db
+mkdir -p "$TMP/docs"
+cp -r "$SRC/corpus" "$TMP/docs/corpus"
+cp -r "$SRC/tests/fixtures/reports" "$TMP/docs/reports"
+(cd "$TMP/docs" && "$INDEX" --db "$DB" corpus reports) >"$TMP/index.log" 2>&1 \
+    || { cat "$TMP/index.log"; echo "0 passed, 1 failed (indexing)"; exit 1; }
+
+# start_server [OPTION...]: runs baogao-serve on a free loopback port (port 0;
+# the server prints the one it got) and sets BASE.
+start_server() {
+    "$SERVE" --db "$DB" --listen 127.0.0.1:0 --threads 2 "$@" 2>"$TMP/serve.log" &
+    SERVER_PID=$!
+    for _ in $(seq 100); do
+        BASE=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$TMP/serve.log" | sed 's/listening on //')
+        [ -n "$BASE" ] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$TMP/serve.log"
+    return 1
+}
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID"; local rc=$?; SERVER_PID=; return $rc; }
+
+# get PATH [CURL_OPTION...]: fetches BASE/PATH into $TMP/body and $TMP/headers;
+# prints the status code.
+get() {
+    local path=$1; shift
+    curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' "$@" "$BASE$path"
+}
+header() { grep -i "^$1:" "$TMP/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+# json 'PYTHON': runs PYTHON (asserts) with d = the last reply's parsed JSON.
+json() { python3 -c "import json; d = json.load(open('$TMP/body'))
+$1"; }
+json_get() { python3 -c "import json; d = json.load(open('$TMP/body')); print($1)"; }
+# head_has_no_body PATH: a HEAD request gets headers only (curl cannot show
+# this: it would wait for the Content-Length bytes).
+head_has_no_body() {
+    python3 - "$BASE" "$1" <<'EOF'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+s = socket.create_connection((u.hostname, u.port), timeout=10)
+s.sendall(('HEAD %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' % (sys.argv[2], u.netloc)).encode())
+reply = b''
+while chunk := s.recv(65536):
+    reply += chunk
+head, _, body = reply.partition(b'\r\n\r\n')
+sys.exit(not (head.startswith(b'HTTP/1.1 200') and b'Content-Length: ' in head and body == b''))
+EOF
+}
+# status_type STATUS WANT_STATUS WANT_TYPE: the reply had that status and type.
+status_type() { [ "$1" = "$2" ] && [ "$(header Content-Type)" = "$3" ]; }
+same_json() { python3 -c "import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))" "$1" "$2"; }
+
+start_server || { echo "0 passed, 1 failed (server did not start)"; exit 1; }
+
+# ---- /api/search is the CLI's --json ------------------------------------
+Q='%E7%94%B5%E5%AD%90%E8%AF%81%E7%85%A7'   # 电子证照
+status=$(get "/api/search?q=$Q&limit=5")
+"$QUERY" --db "$DB" --json --limit 5 电子证照 >"$TMP/expected.json"
+check "search: 200" [ "$status" = 200 ]
+check "search: JSON equals baogao-query --json" same_json "$TMP/body" "$TMP/expected.json"
+check "search: finds 电子证照 in all three reports" json "assert d['total'] >= 3 and len({r['report'] for r in d['results']}) == 3"
+check "search: content type" [ "$(header Content-Type)" = "application/json; charset=utf-8" ]
+check "search: no CORS header by default" [ -z "$(header Access-Control-Allow-Origin)" ]
+
+status=$(get "/api/search?q=$Q&year=2021..2022&body=%E7%A4%BA%E8%8C%83%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C&limit=3&offset=0")
+"$QUERY" --db "$DB" --json --year 2021..2022 --body 示范区人民政府 --limit 3 --offset 0 电子证照 >"$TMP/expected.json"
+check "search with year range and body: equals the CLI" same_json "$TMP/body" "$TMP/expected.json"
+check "search with body: only that body" json "assert d['results'] and all(r['body'] == '示范区人民政府' for r in d['results'])"
+
+status=$(get "/api/search?q=$Q&year=2021")
+check "search with one year: only 2021" json "assert d['results'] and all(r['year'] == 2021 for r in d['results'])"
+status=$(get "/api/search?q=$Q&limit=1&offset=1")
+check "search paging: offset 1 is rank 2" json "assert [r['rank'] for r in d['results']] == [2]"
+status=$(get "/api/search?q=%E9%87%8F%E5%AD%90%E6%B5%8B%E7%BB%98")   # 量子测绘: not indexed yet
+check "search without matches: 200 and total 0" json "assert '$status' == '200' and d['total'] == 0 and d['results'] == []"
+
+status=$(get "/api/search?q=$Q&limit=2" -I)
+check "HEAD search: 200 with the JSON type" status_type "$status" 200 "application/json; charset=utf-8"
+check "HEAD search: no body" head_has_no_body "/api/search?q=$Q&limit=2"
+
+# ---- the catalogue and health ------------------------------------------
+status=$(get /api/reports)
+check "reports: 200 JSON" status_type "$status" 200 "application/json; charset=utf-8"
+check "reports: lists the three indexed files with their metadata" json "
+r = {x['report']: x for x in d['reports']}
+q = r['corpus/shaoguan-qujiang-fazhi-2022.txt']
+assert len(r) == 3 and q['title'] == '韶关市曲江区2022年度法治政府建设情况报告'
+assert q['body'] == '韶关市曲江区人民政府' and q['year'] == 2022
+assert all(x['passages'] >= 1 for x in d['reports']) and set(q) == {'report', 'title', 'body', 'year', 'passages'}"
+check "reports: newest year first" json "y = [x['year'] for x in d['reports']]; assert y == sorted(y, reverse=True)"
+
+status=$(get /healthz)
+check "healthz: 200 ok with a revision" json "assert '$status' == '200' and d['status'] == 'ok' and isinstance(d['revision'], int) and d['revision'] >= 1"
+rev_before=$(json_get "d['revision']")
+
+# ---- client errors -----------------------------------------------------
+LONG=$(printf 'a%.0s' $(seq 1025))
+expect_error() {  # NAME STATUS PATH [CURL_OPTION...]
+    local name=$1 want=$2 path=$3; shift 3
+    local got; got=$(get "$path" "$@")
+    if status_type "$got" "$want" "application/json; charset=utf-8" \
+       && json "assert isinstance(d.get('error'), str) and d['error']" 2>/dev/null; then
+        ok "$name → $want"
+    else
+        not_ok "$name → $want" "got $got: $(head -c 200 "$TMP/body")"
+    fi
+}
+expect_error "missing q" 400 "/api/search"
+expect_error "empty q" 400 "/api/search?q="
+expect_error "blank q" 400 "/api/search?q=%20%20"
+expect_error "q over 1024 bytes" 400 "/api/search?q=$LONG"
+expect_error "q not UTF-8" 400 "/api/search?q=%FF%FE"
+expect_error "q with a NUL byte" 400 "/api/search?q=a%00b"
+expect_error "limit=abc" 400 "/api/search?q=$Q&limit=abc"
+expect_error "limit=0" 400 "/api/search?q=$Q&limit=0"
+expect_error "limit=101" 400 "/api/search?q=$Q&limit=101"
+expect_error "offset=-1" 400 "/api/search?q=$Q&offset=-1"
+expect_error "year=20x9" 400 "/api/search?q=$Q&year=20x9"
+expect_error "year=2022..2018" 400 "/api/search?q=$Q&year=2022..2018"
+expect_error "unknown path" 404 "/api/nothing"
+expect_error "POST" 405 "/api/search?q=$Q" -X POST -d 'q=x'
+check "405 says which methods are allowed" [ "$(header Allow)" = "GET, HEAD" ]
+expect_error "DELETE" 405 "/healthz" -X DELETE
+status=$(get "/api/search?q=$(printf 'a%.0s' $(seq 40000))")
+check "a URL longer than the connection memory → 414" [ "$status" = 414 ]
+
+# The limit is on bytes of query text, not of the URL: 1024 bytes pass
+# (as 8 words, since the library also limits one word to 128 characters).
+WORD=$(printf 'a%.0s' $(seq 127))
+MAXQ="${WORD}a$(printf '%%20%s' $WORD $WORD $WORD $WORD $WORD $WORD $WORD)"
+status=$(get "/api/search?q=$MAXQ")
+check "q of exactly 1024 bytes is accepted" [ "$status" = 200 ]
+
+# ---- the page ----------------------------------------------------------
+status=$(get "/")
+check "page: 200 HTML" status_type "$status" 200 "text/html; charset=utf-8"
+check "page: self-contained (a form, no external URLs)" \
+    bash -c "grep -q '<form' '$TMP/body' && ! grep -Eq '(src|href)=\"(https?:)?//' '$TMP/body'"
+check "page: restrictive Content-Security-Policy" bash -c "grep -qi \"^Content-Security-Policy: default-src 'none'\" '$TMP/headers'"
+
+# ---- concurrency: more parallel requests than worker threads ------------
+pids=()
+for i in $(seq 16); do
+    curl -s "$BASE/api/search?q=$Q&limit=5" >"$TMP/par.$i" &
+    pids+=($!)
+done
+wait "${pids[@]}"
+"$QUERY" --db "$DB" --json --limit 5 电子证照 >"$TMP/expected.json"
+all_same=1
+for i in $(seq 16); do same_json "$TMP/par.$i" "$TMP/expected.json" || all_same=0; done
+check "16 parallel searches on 2 threads: all answered correctly" [ $all_same = 1 ]
+
+# ---- a re-index is seen without a restart ------------------------------
+printf '（三）建设量子测绘示范工程，推进电子证照互认。\n' >>"$TMP/docs/reports/sample-gov-2021.txt"
+(cd "$TMP/docs" && "$INDEX" --db "$DB" reports) >>"$TMP/index.log" 2>&1
+status=$(get "/api/search?q=%E9%87%8F%E5%AD%90%E6%B5%8B%E7%BB%98")
+check "re-indexed text is found while the server runs" \
+    json "assert '$status' == '200' and d['total'] == 1 and d['results'][0]['report'] == 'reports/sample-gov-2021.txt'"
+status=$(get /healthz)
+check "healthz revision changed after the re-index" json "assert d['revision'] != $rev_before"
+
+# ---- access log ----------------------------------------------------------
+check "access log: one line per request with method, path, status, bytes, ms" \
+    grep -Eq '^[0-9T:Z-]+ GET /api/search 200 [0-9]+ [0-9.]+ms$' "$TMP/serve.log"
+check "access log: the query text is not logged" bash -c "! grep -q 'q=' '$TMP/serve.log'"
+check "stops cleanly on SIGTERM" stop_server
+
+# ---- CORS only when asked ----------------------------------------------
+start_server --cors http://app.example || { echo "$pass passed, $((fail + 1)) failed"; exit 1; }
+status=$(get "/api/search?q=$Q")
+check "--cors: Access-Control-Allow-Origin on API replies" [ "$(header Access-Control-Allow-Origin)" = "http://app.example" ]
+status=$(get "/api/search?q=")
+check "--cors: also on errors, so the page can read them" [ "$(header Access-Control-Allow-Origin)" = "http://app.example" ]
+stop_server
+
+# ---- start-up errors ---------------------------------------------------
+"$SERVE" --db "$TMP/no-such-index" --listen 127.0.0.1:0 2>"$TMP/err.log"
+check "a missing index fails at start (exit 2)" [ $? = 2 ]
+check "a missing index: the message says so" grep -q "no index" "$TMP/err.log"
+"$SERVE" --db "$DB" --listen localhost:80 2>"$TMP/err.log"
+check "--listen with a host name is refused (exit 2)" [ $? = 2 ]
+"$SERVE" --db "$DB" --threads 0 2>"$TMP/err.log"
+check "--threads 0 is refused (exit 2)" [ $? = 2 ]
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
