@@ -18,7 +18,7 @@
 
 /* Commit once this many documents are pending, at a report boundary, so a
  * transaction's memory stays bounded on big runs. Each report is still atomic. */
-#define BG_AUTOCOMMIT_DOCS 20000
+#define BG_AUTOCOMMIT_DOCS 4000
 
 const char *bg_version(void)
 {
@@ -605,6 +605,13 @@ int bg_index_remove_file(bg_index *ix, const char *path)
 
 int bg_index_foreach_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx)
 {
+    bg_err_clear(&ix->err);
+    /* Readers load the catalogue when first asked; writers always have it. */
+    if (!(ix->flags & BG_OPEN_WRITE) && !ix->catalogue_loaded) {
+        if (load_catalogue(ix))
+            return bg_err_publish(&ix->err);
+        ix->catalogue_loaded = 1;
+    }
     for (size_t i = 0; i < ix->n_files; i++) {
         int rc = cb(ctx, ix->files[i].path);
         if (rc)

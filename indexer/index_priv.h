@@ -50,6 +50,7 @@ struct bg_index {
     bg_analyzer *an;
     bg_file_rec *files;
     size_t n_files, cap_files;
+    int catalogue_loaded;    /* readers load it on demand */
     bg_shard *shards;
     size_t n_shards, cap_shards;
     int *listed_years;   /* years in the stub */

@@ -44,20 +44,31 @@ static int add_word(term_sink *s, const bg_token *t)
     size_t n = make_term(s, "", t->text, t->len, NULL, 0);
     if (!n)
         return 0;
-    int rc = bgx_doc_add_posting(s->doc, s->term, n, t->pos + 1, 1, s->err);
-    if (rc == 0 && t->end <= s->lead_end)
-        rc = bgx_doc_add_term(s->doc, s->term, n, BG_LEAD_WDF_BOOST, s->err);
-    return rc;
+    /* Words carry no positions: phrases are matched on the bigram layer. */
+    uint32_t wdf = 1 + (t->end <= s->lead_end ? BG_LEAD_WDF_BOOST : 0);
+    return bgx_doc_add_term(s->doc, s->term, n, wdf, s->err);
+}
+
+/* A char that ends its run starts no bigram, so a one-character query could
+ * not find it through "B<char>*": it gets a unigram term instead. */
+static int end_run(term_sink *s)
+{
+    if (!s->have_prev)
+        return 0;
+    s->have_prev = 0;
+    size_t n = make_term(s, BG_PREFIX_UNIGRAM, s->prev_char, s->prev_len, NULL, 0);
+    return n ? bgx_doc_add_term(s->doc, s->term, n, 1, s->err) : 0;
 }
 
 static int add_char(term_sink *s, const bg_token *t)
 {
-    size_t n = make_term(s, BG_PREFIX_UNIGRAM, t->text, t->len, NULL, 0);
-    int rc = n ? bgx_doc_add_term(s->doc, s->term, n, 1, s->err) : 0;
+    int rc = 0;
+    if (t->flags & BG_TOKEN_RUN_START)
+        rc = end_run(s);
     if (rc)
         return rc;
-    if (s->have_prev && !(t->flags & BG_TOKEN_RUN_START)) {
-        n = make_term(s, BG_PREFIX_BIGRAM, s->prev_char, s->prev_len, t->text, t->len);
+    if (s->have_prev) {
+        size_t n = make_term(s, BG_PREFIX_BIGRAM, s->prev_char, s->prev_len, t->text, t->len);
         if (n)
             rc = bgx_doc_add_posting(s->doc, s->term, n, s->prev_pos + 1, 1, s->err);
     }
@@ -167,6 +178,8 @@ int bg_passage_build(bgx_doc **out, const bg_passage_ctx *ctx, const bg_unit *u,
     term_sink sink = {.doc = doc, .err = err};
     sink.lead_end = u->kind == BG_UNIT_HEADING ? 0 : lead_sentence_end(u->text, u->len);
     int rc = bg_analyze(ctx->an, u->text, u->len, on_text_token, &sink, err);
+    if (rc == 0)
+        rc = end_run(&sink);
     for (size_t i = 0; rc == 0 && i < u->n_section; i++)
         rc = bg_analyze(ctx->an, u->section[i], strlen(u->section[i]), on_heading_token, &sink, err);
     if (rc == 0 && u->kind == BG_UNIT_HEADING)

@@ -72,7 +72,8 @@ int bg_stub_write(const char *index_path, const int *years, size_t n, bg_err *er
         rc = bg_err_set(err, BG_ENOMEM, "out of memory");
         goto out;
     }
-    memcpy(sorted, years, n * sizeof *sorted);
+    if (n)
+        memcpy(sorted, years, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_int);
     FILE *f = fopen(tmp, "w");
     if (!f) {

@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Relative weights of the three ways an item can match. Exact word matches
- * also match as substrings, so they collect both weights. */
-#define W_EXACT 1.0
+/* Relative weights of the ways an item can match. A passage holding the item
+ * as written collects the substring weight (bigram phrase) and, when its word
+ * boundaries agree, the word weight too; words found apart only collect the
+ * word weight, scaled down. */
 #define W_GRAM 0.5
+#define W_WORDS 1.0
 #define W_LOOSE 0.3
 #define W_HEADING 0.6
 
@@ -93,10 +95,24 @@ static bgx_query *term_query(const char *prefix, const char *a, size_t alen, con
 }
 
 /* The substring layer for chars [from, to) of one run. */
+/* One character is found as the first half of a bigram or, at the end of a
+ * run, as a unigram. */
+static bgx_query *char_query(const qchar *c)
+{
+    char prefix[16];
+    size_t pl = strlen(BG_PREFIX_BIGRAM);
+    memcpy(prefix, BG_PREFIX_BIGRAM, pl);
+    memcpy(prefix + pl, c->text, c->len);
+    bgx_query *subs[2] = {term_query(BG_PREFIX_UNIGRAM, c->text, c->len, "", 0, 0),
+                          bgx_query_wildcard(prefix, pl + c->len)};
+    bgx_query *syn = combine_free(BGX_OP_SYNONYM, subs, 2, 0);
+    return syn;
+}
+
 static bgx_query *run_query(const item_tokens *it, size_t from, size_t to)
 {
     if (to - from == 1)
-        return term_query(BG_PREFIX_UNIGRAM, it->chars[from].text, it->chars[from].len, "", 0, 0);
+        return char_query(&it->chars[from]);
     size_t n = to - from - 1;
     bgx_query **subs = calloc(n, sizeof *subs);
     if (!subs)
@@ -132,7 +148,7 @@ static bgx_query *grams_query(const item_tokens *it)
     return combine_free(BGX_OP_AND, runs, n, 0);
 }
 
-static bgx_query *words_query(const item_tokens *it, int op)
+static bgx_query *words_query(const item_tokens *it)
 {
     bgx_query *subs[MAX_ITEM_WORDS] = {0};
     if (it->n_words == 0)
@@ -141,7 +157,7 @@ static bgx_query *words_query(const item_tokens *it, int op)
         subs[i] = bgx_query_term(it->words[i], strlen(it->words[i]), 1, (unsigned)(i + 1));
     if (it->n_words == 1)
         return subs[0];
-    return combine_free(op, subs, it->n_words, op == BGX_OP_PHRASE ? (unsigned)it->n_words : 0);
+    return combine_free(BGX_OP_AND, subs, it->n_words, 0);
 }
 
 static int add_needle(bg_qplan *plan, const char *text, size_t len, int is_word)
@@ -177,16 +193,17 @@ static int add_item_needles(bg_qplan *plan, const item_tokens *it)
     return 0;
 }
 
-/* The query for one item: exact words, substring, and (unquoted) loose words. */
+/* The query for one item: passages holding it as written (the substring
+ * layer), boosted when its words are whole words there; unquoted items of
+ * several words also match their words found apart, ranked lower. */
 static bgx_query *item_query(const item_tokens *it, int quoted)
 {
-    bgx_query *parts[3];
-    size_t n = 0;
-    parts[n++] = scale_free(words_query(it, BGX_OP_PHRASE), W_EXACT);
-    parts[n++] = scale_free(grams_query(it), W_GRAM);
-    if (!quoted && it->n_words > 1)
-        parts[n++] = scale_free(words_query(it, BGX_OP_AND), W_LOOSE);
-    return combine_free(BGX_OP_OR, parts, n, 0);
+    bgx_query *exact[2] = {scale_free(grams_query(it), W_GRAM), scale_free(words_query(it), W_WORDS)};
+    bgx_query *as_written = combine_free(BGX_OP_AND_MAYBE, exact, 2, 0);
+    if (quoted || it->n_words < 2)
+        return as_written;
+    bgx_query *either[2] = {as_written, scale_free(words_query(it), W_LOOSE)};
+    return combine_free(BGX_OP_OR, either, 2, 0);
 }
 
 static bgx_query *heading_boost(const item_tokens *its, size_t n_items)

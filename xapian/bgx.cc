@@ -305,6 +305,16 @@ bgx_query *bgx_query_term(const char *term, size_t len, uint32_t wqf, uint32_t p
         [&] { return new bgx_query{Xapian::Query(std::string(term, len), wqf, pos)}; });
 }
 
+bgx_query *bgx_query_wildcard(const char *prefix, size_t len)
+{
+    if (!prefix)
+        return nullptr;
+    return guard_ptr<bgx_query>([&] {
+        return new bgx_query{Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len), 0,
+                                           Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_SYNONYM)};
+    });
+}
+
 static Xapian::Query::op xapian_op(int op)
 {
     switch (op) {

@@ -87,6 +87,9 @@ enum {
 
 /* A term (len bytes) with query-frequency wqf and query position pos. */
 bgx_query *bgx_query_term(const char *term, size_t len, uint32_t wqf, uint32_t pos);
+/* Every term starting with prefix (len bytes), as one synonym (weighted like
+ * a single term). */
+bgx_query *bgx_query_wildcard(const char *prefix, size_t len);
 /* Combines n subqueries (NULL entries are skipped); window is for PHRASE/NEAR
  * (0 = number of subqueries). */
 bgx_query *bgx_query_combine(int op, bgx_query *const *subs, size_t n, uint32_t window);
