@@ -129,6 +129,23 @@ BG_API int bg_index_set_lexicon(bg_index *ix, const char *const *paths, size_t n
 BG_API int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix,
                              const char *path, const bg_report_info *info);
 
+/* Called once per file by bg_index_add_files(): rc is 0 or the BG_E* code of
+ * a file that failed (msg then says why, naming the file; NULL otherwise);
+ * status is BG_ADD_* and passages the number of passages when rc is 0. Calls
+ * come from the indexing threads, one at a time, in no particular order. */
+typedef void (*bg_add_cb)(void *ctx, const char *path, int rc, int status, size_t passages,
+                          const char *msg);
+
+/* Indexes paths[0..n) with jobs threads (1..16): files are read and decoded
+ * in the calling thread and written by the thread that owns their year's
+ * shard, so jobs > 1 uses several cores. A file that fails (unreadable,
+ * undecodable) is reported through cb and skipped. Returns 0, or a negative
+ * code when the index itself failed: every uncommitted change is then
+ * discarded (the index stays at its last commit). Changes become visible at
+ * bg_index_commit(), or earlier in batches of a few thousand passages. */
+BG_API int bg_index_add_files(bg_index *ix, const char *const *paths, size_t n, unsigned jobs,
+                              bg_add_cb cb, void *ctx);
+
 /* Removes the report file at path (its real path, or the path as indexed if the
  * file no longer exists). Returns BG_ENOTFOUND if it is not in the index. */
 BG_API int bg_index_remove_file(bg_index *ix, const char *path);

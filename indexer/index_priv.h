@@ -6,6 +6,7 @@
 #ifndef BG_INDEX_PRIV_H
 #define BG_INDEX_PRIV_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,7 @@ typedef struct bg_shard {
     int year;
     bgx_writer *writer;
     int is_new;         /* not yet listed in the stub */
+    int owner;          /* the indexing thread that writes it (0 when serial) */
 } bg_shard;
 
 /* A directory's MANIFEST.tsv, loaded once per run. */
@@ -58,13 +60,43 @@ struct bg_index {
     bg_manifest_cache *manifests;
     size_t n_manifests;
     size_t pending_docs;
-    int pending_docs_dirty;  /* a report's writes began and have not finished */
+    /* Guards files, shards, listed_years and manifests while several indexing
+     * threads run (bg_index_add_files with jobs > 1). */
+    pthread_mutex_t mu;
 
     /* reader state */
     bgx_reader *reader;
     bg_analyzer *query_an;
     uint64_t query_lexicon_hash;  /* of the lexicon query_an was built with */
 };
+
+/* Commit once a writer has this many documents pending, at a report
+ * boundary, so a transaction's memory stays bounded. Each report stays atomic. */
+#define BG_AUTOCOMMIT_DOCS 4000
+
+/* The catalogue, shards and commits (index.c). Functions taking an owner act
+ * for that indexing thread; owner -1 means every shard. Those that lock
+ * ix->mu say so. */
+int bg_ix_file_exists(const char *path);
+/* A file's id: FNV-1a 64 of its real path, as 16 hex digits. */
+void bg_ix_file_id(char id[17], const char *real);
+void bg_ix_file_rec_clear(bg_file_rec *r);
+bg_file_rec *bg_ix_find_file(bg_index *ix, const char *id);     /* caller holds mu */
+bg_file_rec *bg_ix_push_file(bg_index *ix);                     /* caller holds mu */
+int bg_ix_load_catalogue(bg_index *ix);
+/* Copies the record of file id (with path only) into *copy: 1 found, 0 not,
+ * BG_ENOMEM. Locks. */
+int bg_ix_lookup_file(bg_file_rec *copy, bg_index *ix, const char *id);
+/* The writer of a year's shard, opened on first use for owner. Locks. */
+int bg_ix_shard_writer(bgx_writer **out, bg_index *ix, int year, int owner, bg_err *err);
+/* Deletes a file's passages and record from its shard. */
+int bg_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bg_err *err);
+/* Writes fresh's record to w and the catalogue, taking its strings. Locks. */
+int bg_ix_store_file(bg_index *ix, bgx_writer *w, bg_file_rec *fresh, bg_err *err);
+/* Commits owner's shards, then lists new ones in the stub. */
+int bg_ix_commit_shards(bg_index *ix, int owner, bg_err *err);
+/* Cancels every open transaction and reloads the catalogue. */
+void bg_ix_discard_uncommitted(bg_index *ix);
 
 /* Years listed in the index's stub (malloc'ed array). */
 int bg_stub_read(int **years, size_t *n, const char *index_path, bg_err *err);

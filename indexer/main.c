@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const prog = "baogao-index";
 
@@ -28,6 +29,8 @@ static void usage(FILE *out)
           "  --remove         remove the named files from the index instead of adding them\n"
           "  --sync           also remove indexed reports under the named directories\n"
           "                   whose files no longer exist\n"
+          "  -j, --jobs N     index with N threads (default: the number of CPUs, at\n"
+          "                   most 4); reports of different years are written in parallel\n"
           "  --wait           wait for another running indexer instead of failing\n"
           "  -q, --quiet      print only errors and the summary\n"
           "  -h, --help       show this help\n"
@@ -59,6 +62,8 @@ typedef struct file_list {
 
 static file_list *walk_target;
 
+static int push_path(file_list *fl, const char *path);
+
 static int ends_with_txt(const char *p)
 {
     size_t n = strlen(p);
@@ -80,7 +85,35 @@ static int on_walk(const char *path, const struct stat *st, int type, struct FTW
         is_file = 1;
     if (!is_file || !ends_with_txt(path))
         return 0;
-    file_list *fl = walk_target;
+    return push_path(walk_target, path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void on_added(void *ctx, const char *path, int rc, int status, size_t passages, const char *msg)
+{
+    static const char *const words[] = {"", "new", "updated", "unchanged"};
+    run_stats *st = ctx;
+    if (rc) {
+        bg_cli_error(prog, "%s", msg);
+        st->n_failed++;
+        return;
+    }
+    if (status == BG_ADD_NEW)
+        st->n_new++;
+    else if (status == BG_ADD_UPDATED)
+        st->n_updated++;
+    else
+        st->n_unchanged++;
+    if (!st->quiet)
+        printf("%-9s %s (%zu passages)\n", words[status], path, passages);
+}
+
+static int push_path(file_list *fl, const char *path)
+{
     if (fl->n == fl->cap) {
         size_t cap = fl->cap ? fl->cap * 2 : 64;
         char **p = realloc(fl->paths, cap * sizeof *p);
@@ -95,65 +128,33 @@ static int on_walk(const char *path, const struct stat *st, int type, struct FTW
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void report_add(run_stats *st, const char *path, int status, size_t passages)
-{
-    static const char *const words[] = {"", "new", "updated", "unchanged"};
-    if (status == BG_ADD_NEW)
-        st->n_new++;
-    else if (status == BG_ADD_UPDATED)
-        st->n_updated++;
-    else
-        st->n_unchanged++;
-    if (!st->quiet)
-        printf("%-9s %s (%zu passages)\n", words[status], path, passages);
-}
-
-/* Returns 0, or -1 when the index itself failed (stop the run). */
-static int add_one(bg_index *ix, run_stats *st, const char *path)
-{
-    int status = 0;
-    size_t passages = 0;
-    int rc = bg_index_add_file(&status, &passages, ix, path, NULL);
-    if (rc == 0) {
-        report_add(st, path, status, passages);
-        return 0;
-    }
-    bg_cli_error(prog, "%s", bg_errmsg());
-    st->n_failed++;
-    return rc == BG_EXAPIAN || rc == BG_ENOMEM ? -1 : 0;
-}
-
-static int add_target(bg_index *ix, run_stats *st, const char *target)
+/* Adds target (a file, or a directory walked for *.txt) to the list. */
+static void collect_target(file_list *fl, run_stats *st, const char *target)
 {
     struct stat sb;
     if (stat(target, &sb) != 0) {
         bg_cli_error(prog, "%s: %s", target, strerror(errno));
         st->n_failed++;
-        return 0;
+        return;
     }
-    if (!S_ISDIR(sb.st_mode))
-        return add_one(ix, st, target);
-    file_list fl = {0};
-    walk_target = &fl;
-    int rc = nftw(target, on_walk, 32, FTW_PHYS);
-    if (rc != 0)
+    if (!S_ISDIR(sb.st_mode)) {
+        if (push_path(fl, target))
+            st->n_failed++;
+        return;
+    }
+    file_list found = {0};
+    walk_target = &found;
+    if (nftw(target, on_walk, 32, FTW_PHYS) != 0) {
         bg_cli_error(prog, "%s: cannot walk directory: %s", target, strerror(errno));
-    qsort(fl.paths, fl.n, sizeof *fl.paths, cmp_str);
-    int fatal = 0;
-    for (size_t i = 0; i < fl.n; i++) {
-        if (!fatal && add_one(ix, st, fl.paths[i]) < 0)
-            fatal = 1;
-        free(fl.paths[i]);
-    }
-    free(fl.paths);
-    if (rc != 0)
         st->n_failed++;
-    return fatal ? -1 : 0;
+    }
+    qsort(found.paths, found.n, sizeof *found.paths, cmp_str);
+    for (size_t i = 0; i < found.n; i++) {
+        if (push_path(fl, found.paths[i]))
+            st->n_failed++;
+        free(found.paths[i]);
+    }
+    free(found.paths);
 }
 
 static int remove_one(bg_index *ix, run_stats *st, const char *path)
@@ -224,6 +225,7 @@ int main(int argc, char **argv)
         {"db", required_argument, 0, 'd'},     {"lexicon", required_argument, 0, 'l'},
         {"remove", no_argument, 0, 'r'},       {"sync", no_argument, 0, 's'},
         {"wait", no_argument, 0, 'w'},         {"quiet", no_argument, 0, 'q'},
+        {"jobs", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
@@ -233,8 +235,17 @@ int main(int argc, char **argv)
     int remove = 0, sync = 0, wait = 0;
     run_stats st = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t jobs = cpus < 1 ? 1 : cpus > 4 ? 4 : (size_t)cpus;
+    while ((c = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
         switch (c) {
+        case 'j':
+            if (bg_cli_parse_size(&jobs, optarg, 16) || jobs == 0) {
+                bg_cli_error(prog, "--jobs: '%s' is not a number from 1 to 16", optarg);
+                free(lexicons);
+                return 2;
+            }
+            break;
         case 'd': db = optarg; break;
         case 'l': lexicons[n_lexicons++] = optarg; break;
         case 'r': remove = 1; break;
@@ -266,8 +277,21 @@ int main(int argc, char **argv)
         return 2;
     }
     int fatal = 0;
-    for (int i = optind; i < argc && !fatal; i++)
-        fatal = (remove ? remove_one(ix, &st, argv[i]) : add_target(ix, &st, argv[i])) < 0;
+    if (remove) {
+        for (int i = optind; i < argc; i++)
+            remove_one(ix, &st, argv[i]);
+    } else {
+        file_list fl = {0};
+        for (int i = optind; i < argc; i++)
+            collect_target(&fl, &st, argv[i]);
+        if (bg_index_add_files(ix, (const char *const *)fl.paths, fl.n, (unsigned)jobs, on_added, &st) != 0) {
+            bg_cli_error(prog, "%s", bg_errmsg());
+            fatal = 1;
+        }
+        for (size_t i = 0; i < fl.n; i++)
+            free(fl.paths[i]);
+        free(fl.paths);
+    }
     if (!fatal && sync && !remove)
         fatal = sync_removed(ix, &st, argv + optind, (size_t)(argc - optind)) < 0;
     if (!fatal && bg_index_commit(ix) != 0) {

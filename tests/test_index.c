@@ -313,6 +313,72 @@ static void test_writer_lock(void **state)
     bg_index_free(a);
 }
 
+typedef struct added {
+    size_t n_ok, n_failed, passages;
+} added;
+
+static void count_added(void *ctx, const char *path, int rc, int status, size_t passages, const char *msg)
+{
+    added *a = ctx;
+    (void)path;
+    (void)status;
+    if (rc) {
+        assert_non_null(msg);
+        a->n_failed++;
+    } else {
+        a->n_ok++;
+        a->passages += passages;
+    }
+}
+
+/* Several threads write different year shards; the result must be the same
+ * index as one thread builds. */
+static void test_parallel_equals_serial(void **state)
+{
+    fixture *f = *state;
+    char par[128], bad[160];
+    snprintf(par, sizeof par, "%s/parallel-index", f->dir);
+    path_in(bad, sizeof bad, f->reports, "binary.txt");
+    FILE *out = fopen(bad, "wb");
+    fwrite("\0\0\x01binary", 1, 9, out);
+    fclose(out);
+    char p1[160], p2[160];
+    path_in(p1, sizeof p1, f->reports, "sample-gov-2021.txt");
+    path_in(p2, sizeof p2, f->reports, "fazhi-district-2022.txt");
+    const char *paths[] = {p1, bad, p2};
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, par, BG_OPEN_WRITE | BG_OPEN_CREATE), 0);
+    added a = {0};
+    assert_int_equal(bg_index_add_files(ix, paths, 3, 2, count_added, &a), 0);
+    assert_int_equal(a.n_ok, 2);
+    assert_int_equal(a.n_failed, 1);
+    assert_int_equal(bg_index_commit(ix), 0);
+    bg_index_free(ix);
+    unlink(bad);
+
+    const char *queries[] = {"电子证照", "行政", "城镇新增就业", "持证上岗", "法治"};
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        bg_results *serial = search(f, queries[i], NULL);
+        bg_index *pix = NULL;
+        assert_int_equal(bg_index_open(&pix, par, BG_OPEN_READ), 0);
+        bg_results *parallel = NULL;
+        assert_int_equal(bg_search_run(&parallel, pix, queries[i], NULL), 0);
+        assert_int_equal(bg_results_total(parallel), bg_results_total(serial));
+        for (size_t k = 0; k < bg_results_count(serial); k++)
+            assert_string_equal(bg_hit_text(bg_results_hit(parallel, k)), bg_hit_text(bg_results_hit(serial, k)));
+        bg_results_free(parallel);
+        bg_results_free(serial);
+        bg_index_free(pix);
+    }
+    /* A second parallel run finds everything unchanged. */
+    assert_int_equal(bg_index_open(&ix, par, BG_OPEN_WRITE), 0);
+    added again = {0};
+    assert_int_equal(bg_index_add_files(ix, paths + 2, 1, 2, count_added, &again), 0);
+    assert_int_equal(again.n_ok, 1);
+    assert_int_equal(bg_index_add_files(ix, paths, 1, 0, count_added, &again), BG_EINVAL);
+    bg_index_free(ix);
+}
+
 static void test_errors(void **state)
 {
     fixture *f = *state;
@@ -347,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_incremental_and_removal),
         cmocka_unit_test(test_uncommitted_changes_invisible),
         cmocka_unit_test(test_writer_lock),
+        cmocka_unit_test(test_parallel_equals_serial),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

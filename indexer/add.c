@@ -1,0 +1,542 @@
+/* add.c — adding report files to an index, one at a time or several in
+ * parallel.
+ *
+ * Each file goes through two stages:
+ *   prepare  read, hash (unchanged files stop here), decode, detect metadata;
+ *   write    segment into passages, analyse, add to the year's shard, record.
+ * With jobs > 1 the calling thread prepares files and hands each to the
+ * worker thread that owns its year's shard; workers never share a shard, so
+ * Xapian writes run in parallel without locks. Almost all the cost is in the
+ * write stage (analysis and Xapian). */
+#include "index_priv.h"
+#include "decode.h"
+#include "structure.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BG_MAX_JOBS 16
+#define QUEUE_SLOTS 4
+
+/* ---- prepare ------------------------------------------------------------ */
+
+/* A file ready to be written. */
+typedef struct prepared {
+    char *path;                 /* as given */
+    bg_file_rec fresh;          /* id, real, hash, fp; year/title/body once resolved */
+    bg_meta meta;
+    char *text;                 /* decoded UTF-8 */
+    size_t len;
+    int has_old;
+    int old_year;
+    int status;                 /* BG_ADD_* */
+} prepared;
+
+static void prepared_clear(prepared *p)
+{
+    free(p->path);
+    bg_ix_file_rec_clear(&p->fresh);
+    bg_meta_clear(&p->meta);
+    free(p->text);
+    memset(p, 0, sizeof *p);
+}
+
+static const bg_manifest *manifest_for_dir(bg_index *ix, const char *dir)
+{
+    for (size_t i = 0; i < ix->n_manifests; i++)
+        if (strcmp(ix->manifests[i].dir, dir) == 0)
+            return ix->manifests[i].mf;
+    bg_manifest_cache *p = realloc(ix->manifests, (ix->n_manifests + 1) * sizeof *p);
+    if (!p)
+        return NULL;
+    ix->manifests = p;
+    bg_manifest_cache *c = &p[ix->n_manifests];
+    c->dir = bg_strdup(dir);
+    c->mf = NULL;
+    if (!c->dir)
+        return NULL;
+    ix->n_manifests++;
+    char *mpath = bg_path_join(dir, "MANIFEST.tsv");
+    if (bg_ix_file_exists(mpath)) {
+        bg_err ignored = {0};
+        /* A broken manifest must not stop indexing: detection still works. */
+        if (bg_manifest_load(&c->mf, mpath, &ignored) != 0)
+            fprintf(stderr, "baogao: warning: %s\n", ignored.msg);
+    }
+    free(mpath);
+    return c->mf;
+}
+
+static int replace_str(char **dst, const char *src)
+{
+    if (!src || !src[0])
+        return 0;
+    char *s = bg_strdup(src);
+    if (!s)
+        return BG_ENOMEM;
+    free(*dst);
+    *dst = s;
+    return 0;
+}
+
+/* Detected metadata, then the directory's MANIFEST.tsv, then the caller's. */
+static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, bg_err *err)
+{
+    const char *real = p->fresh.real;
+    const char *slash = strrchr(real, '/');
+    const char *base = slash ? slash + 1 : real;
+    if (bg_meta_detect(&p->meta, p->text, p->len, base, err))
+        return err->code ? err->code : BG_ENOMEM;
+    char *dir = strndup(real, slash && slash != real ? (size_t)(slash - real) : 1);
+    if (!dir)
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    pthread_mutex_lock(&ix->mu);
+    const bg_manifest *mf = manifest_for_dir(ix, dir);
+    int rc = mf ? bg_manifest_apply(mf, base, &p->meta) : 0;
+    pthread_mutex_unlock(&ix->mu);
+    free(dir);
+    if (rc >= 0 && info)
+        rc = replace_str(&p->meta.title, info->title) ? BG_ENOMEM : replace_str(&p->meta.body, info->body);
+    if (rc >= 0 && info && info->year > 0)
+        p->meta.year = info->year;
+    if (rc < 0 || !p->meta.title || !p->meta.body)
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    return 0;
+}
+
+static int same_as_indexed(const bg_file_rec *old, const prepared *p, const bg_report_info *info)
+{
+    return old->hash == p->fresh.hash && old->fp == p->fresh.fp && strcmp(old->path, p->path) == 0
+        && (!info || (!info->title && !info->body && !info->year));
+}
+
+/* Fills p for path. Returns 0 (p->status says NEW/UPDATED/UNCHANGED) or a
+ * negative code with err naming the file. */
+static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_info *info, bg_err *err)
+{
+    memset(p, 0, sizeof *p);
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return bg_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char *bytes = NULL;
+    size_t n = 0;
+    int rc = bg_read_file(&bytes, &n, path, err);
+    if (rc)
+        return rc;
+    p->path = bg_strdup(path);
+    p->fresh.real = bg_strdup(real);
+    bg_ix_file_id(p->fresh.id, real);
+    p->fresh.hash = bg_fnv1a64(bg_fnv1a64(BG_FNV_INIT, bytes, n), &n, sizeof n);
+    p->fresh.fp = bg_analyzer_fingerprint(ix->an);
+    bg_file_rec old;
+    int found = p->path && p->fresh.real ? bg_ix_lookup_file(&old, ix, p->fresh.id) : BG_ENOMEM;
+    if (found < 0) {
+        free(bytes);
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    }
+    if (found) {
+        p->has_old = 1;
+        p->old_year = old.year;
+        int unchanged = same_as_indexed(&old, p, info);
+        p->fresh.passages = old.passages;
+        bg_ix_file_rec_clear(&old);
+        if (unchanged) {
+            free(bytes);
+            p->status = BG_ADD_UNCHANGED;
+            return 0;
+        }
+    }
+    p->status = found ? BG_ADD_UPDATED : BG_ADD_NEW;
+    bg_decoded dec = {0};
+    rc = bg_decode(&dec, bytes, n, err);
+    free(bytes);
+    if (rc)
+        return bg_err_set(err, rc, "%s: %s", path, err->msg);
+    if (dec.n_replaced)
+        fprintf(stderr, "baogao: warning: %s:%zu: invalid %s replaced (%zu sequence%s)\n", path,
+                dec.first_bad_line, dec.encoding, dec.n_replaced, dec.n_replaced == 1 ? "" : "s");
+    p->text = dec.text;
+    p->len = dec.len;
+    return resolve_meta(ix, p, info, err);
+}
+
+/* ---- write -------------------------------------------------------------- */
+
+/* What one writing thread owns. */
+typedef struct writer_ctx {
+    bg_index *ix;
+    bg_analyzer *an;
+    bg_err *err;
+    int owner;
+    size_t pending;       /* documents since this owner's last commit */
+} writer_ctx;
+
+typedef struct unit_sink {
+    writer_ctx *w;
+    bgx_writer *shard;
+    bg_passage_ctx pctx;
+    const char *path;
+} unit_sink;
+
+static int on_unit(void *ctx, const bg_unit *u)
+{
+    unit_sink *s = ctx;
+    bg_err *err = s->w->err;
+    bgx_doc *doc = NULL;
+    int rc = bg_passage_build(&doc, &s->pctx, u, err);
+    if (rc == 0)
+        rc = bgx_writer_add(s->shard, doc, err);
+    bgx_doc_free(doc);
+    if (rc)
+        return bg_err_set(err, rc, "%s:%zu: %s", s->path, u->line, err->msg);
+    s->pctx.ordinal++;
+    return 0;
+}
+
+/* Replaces the file's passages. Returns 0 or a negative code; on failure the
+ * owner's open transactions may hold part of the file. */
+static int write_prepared(writer_ctx *w, prepared *p)
+{
+    bg_index *ix = w->ix;
+    int rc = 0;
+    if (p->has_old)
+        rc = bg_ix_delete_file(ix, p->fresh.id, p->old_year, w->owner, w->err);
+    bgx_writer *shard = NULL;
+    if (rc == 0)
+        rc = bg_ix_shard_writer(&shard, ix, p->meta.year, w->owner, w->err);
+    bg_outline *ol = rc == 0 ? bg_outline_new() : NULL;
+    if (rc == 0 && !ol)
+        rc = bg_err_set(w->err, BG_ENOMEM, "out of memory");
+    unit_sink sink = {.w = w, .shard = shard, .path = p->path,
+                      .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .file_id = p->fresh.id}};
+    if (rc == 0) {
+        rc = bg_outline_feed_text(ol, p->text, p->len, on_unit, &sink, w->err);
+        if (rc > 0)
+            rc = w->err->code ? w->err->code : BG_EXAPIAN;
+    }
+    bg_outline_free(ol);
+    if (rc)
+        return rc;
+    p->fresh.year = p->meta.year;
+    p->fresh.passages = sink.pctx.ordinal;
+    p->fresh.path = p->path;
+    p->path = NULL;
+    p->fresh.title = p->meta.title;
+    p->fresh.body = p->meta.body;
+    p->meta.title = p->meta.body = NULL;
+    w->pending += sink.pctx.ordinal;
+    size_t passages = p->fresh.passages;
+    char *shown = bg_strdup(p->fresh.path);
+    rc = bg_ix_store_file(ix, shard, &p->fresh, w->err);
+    /* store_file took the record; keep what the caller reports. */
+    p->fresh.passages = passages;
+    p->path = shown;
+    if (rc == 0 && w->pending >= BG_AUTOCOMMIT_DOCS) {
+        rc = bg_ix_commit_shards(ix, w->owner, w->err);
+        w->pending = 0;
+    }
+    return rc;
+}
+
+/* ---- one file at a time ------------------------------------------------- */
+
+int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix, const char *path,
+                      const bg_report_info *info)
+{
+    bg_err_clear(&ix->err);
+    if (status)
+        *status = 0;
+    if (n_passages)
+        *n_passages = 0;
+    if (!(ix->flags & BG_OPEN_WRITE))
+        return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
+    prepared p;
+    int rc = prepare(&p, ix, path, info, &ix->err);
+    int wrote = 0;
+    if (rc == 0 && p.status != BG_ADD_UNCHANGED) {
+        writer_ctx w = {.ix = ix, .an = ix->an, .err = &ix->err, .owner = 0, .pending = ix->pending_docs};
+        wrote = 1;
+        rc = write_prepared(&w, &p);
+        ix->pending_docs = w.pending;
+    }
+    if (rc == 0) {
+        if (status)
+            *status = p.status;
+        if (n_passages)
+            *n_passages = p.fresh.passages;
+    }
+    prepared_clear(&p);
+    if (rc && wrote) {
+        /* Half a report may sit in the open transactions: drop every
+         * uncommitted change rather than ever commit it. */
+        bg_ix_discard_uncommitted(ix);
+        bg_err_set(&ix->err, ix->err.code, "%s (uncommitted changes discarded)", ix->err.msg);
+    }
+    return rc ? bg_err_publish(&ix->err) : 0;
+}
+
+/* ---- several files in parallel ------------------------------------------ */
+
+typedef struct worker worker;
+
+typedef struct pool {
+    bg_index *ix;
+    bg_add_cb cb;
+    void *cb_ctx;
+    pthread_mutex_t mu;        /* queues, fatal, callback */
+    pthread_cond_t changed;
+    int fatal;                 /* a write failed: stop everything */
+    bg_err fatal_err;
+    worker *workers;
+    unsigned n_workers;
+} pool;
+
+struct worker {
+    pool *pl;
+    writer_ctx w;
+    bg_err err;
+    pthread_t thread;
+    prepared *queue[QUEUE_SLOTS];
+    size_t head, count;
+    int done;                  /* no more files will come */
+    size_t load;               /* bytes routed here, to balance years */
+};
+
+static void report(pool *pl, const char *path, int rc, int status, size_t passages, const char *msg)
+{
+    if (pl->cb)
+        pl->cb(pl->cb_ctx, path, rc, status, passages, msg);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *wk = arg;
+    pool *pl = wk->pl;
+    for (;;) {
+        pthread_mutex_lock(&pl->mu);
+        while (wk->count == 0 && !wk->done && !pl->fatal)
+            pthread_cond_wait(&pl->changed, &pl->mu);
+        if (wk->count == 0 || pl->fatal) {
+            pthread_mutex_unlock(&pl->mu);
+            return NULL;
+        }
+        prepared *p = wk->queue[wk->head];
+        wk->head = (wk->head + 1) % QUEUE_SLOTS;
+        wk->count--;
+        pthread_cond_broadcast(&pl->changed);
+        pthread_mutex_unlock(&pl->mu);
+
+        bg_err_clear(&wk->err);
+        int rc = write_prepared(&wk->w, p);
+        pthread_mutex_lock(&pl->mu);
+        if (rc && !pl->fatal) {
+            pl->fatal = 1;
+            pl->fatal_err = wk->err;
+            pthread_cond_broadcast(&pl->changed);
+        }
+        if (rc == 0)
+            report(pl, p->path, 0, p->status, p->fresh.passages, NULL);
+        pthread_mutex_unlock(&pl->mu);
+        prepared_clear(p);
+        free(p);
+        if (rc)
+            return NULL;
+    }
+}
+
+/* Each year's shard belongs to one worker: the least loaded when the year is
+ * first seen. */
+typedef struct year_route {
+    int year;
+    unsigned worker;
+} year_route;
+
+static worker *route(pool *pl, year_route **routes, size_t *n_routes, int year, size_t bytes)
+{
+    for (size_t i = 0; i < *n_routes; i++)
+        if ((*routes)[i].year == year) {
+            worker *w = &pl->workers[(*routes)[i].worker];
+            w->load += bytes;
+            return w;
+        }
+    unsigned best = 0;
+    for (unsigned i = 1; i < pl->n_workers; i++)
+        if (pl->workers[i].load < pl->workers[best].load)
+            best = i;
+    year_route *r = realloc(*routes, (*n_routes + 1) * sizeof *r);
+    if (!r)
+        return NULL;
+    *routes = r;
+    r[(*n_routes)++] = (year_route){.year = year, .worker = best};
+    pl->workers[best].load += bytes;
+    return &pl->workers[best];
+}
+
+/* Hands p to w, waiting while its queue is full. 0, or -1 when a worker failed. */
+static int enqueue(pool *pl, worker *w, prepared *p)
+{
+    pthread_mutex_lock(&pl->mu);
+    while (w->count == QUEUE_SLOTS && !pl->fatal)
+        pthread_cond_wait(&pl->changed, &pl->mu);
+    int ok = !pl->fatal;
+    if (ok) {
+        w->queue[(w->head + w->count) % QUEUE_SLOTS] = p;
+        w->count++;
+        pthread_cond_broadcast(&pl->changed);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return ok ? 0 : -1;
+}
+
+static int start_workers(pool *pl, unsigned jobs, bg_err *err)
+{
+    bg_index *ix = pl->ix;
+    pl->workers = calloc(jobs, sizeof *pl->workers);
+    if (!pl->workers)
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    size_t lex_len = 0;
+    const char *lex = bg_analyzer_lexicon_text(ix->an, &lex_len);
+    for (unsigned i = 0; i < jobs; i++) {
+        worker *wk = &pl->workers[i];
+        wk->pl = pl;
+        wk->w = (writer_ctx){.ix = ix, .an = ix->an, .err = &wk->err, .owner = (int)i};
+        /* Analysers are not thread safe: each extra worker gets its own, built
+         * from the same lexicon (so the same fingerprint). */
+        if (i > 0) {
+            bg_analyzer_options o = {.lexicon_text = lex_len ? lex : NULL, .lexicon_text_len = lex_len};
+            if (bg_analyzer_new(&wk->w.an, &o, err))
+                return err->code;
+        }
+        if (pthread_create(&wk->thread, NULL, worker_main, wk) != 0)
+            return bg_err_set(err, BG_ENOMEM, "cannot start an indexing thread");
+        pl->n_workers++;
+    }
+    return 0;
+}
+
+static void stop_workers(pool *pl)
+{
+    pthread_mutex_lock(&pl->mu);
+    for (unsigned i = 0; i < pl->n_workers; i++)
+        pl->workers[i].done = 1;
+    pthread_cond_broadcast(&pl->changed);
+    pthread_mutex_unlock(&pl->mu);
+    for (unsigned i = 0; i < pl->n_workers; i++)
+        pthread_join(pl->workers[i].thread, NULL);
+    for (unsigned i = 0; pl->workers && i < (pl->n_workers ? pl->n_workers : 1); i++) {
+        worker *wk = &pl->workers[i];
+        while (wk->count) {   /* left behind after a failure */
+            prepared_clear(wk->queue[wk->head]);
+            free(wk->queue[wk->head]);
+            wk->head = (wk->head + 1) % QUEUE_SLOTS;
+            wk->count--;
+        }
+        if (i > 0)
+            bg_analyzer_free(wk->w.an);
+    }
+    free(pl->workers);
+}
+
+/* Prepares every file and routes it; files whose year changed are written
+ * afterwards by the caller (their old and new shards may have two owners). */
+static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later, size_t *n_later)
+{
+    bg_index *ix = pl->ix;
+    year_route *routes = NULL;
+    size_t n_routes = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        prepared *p = calloc(1, sizeof *p);
+        bg_err err = {0};
+        int prc = p ? prepare(p, ix, paths[i], NULL, &err) : bg_err_set(&err, BG_ENOMEM, "out of memory");
+        if (prc || p->status == BG_ADD_UNCHANGED) {
+            pthread_mutex_lock(&pl->mu);
+            report(pl, paths[i], prc, prc ? 0 : p->status, prc ? 0 : p->fresh.passages, prc ? err.msg : NULL);
+            pthread_mutex_unlock(&pl->mu);
+            if (p)
+                prepared_clear(p);
+            free(p);
+            if (prc == BG_ENOMEM)
+                rc = bg_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
+            continue;
+        }
+        if (p->has_old && p->old_year != p->meta.year) {
+            prepared **l = realloc(*later, (*n_later + 1) * sizeof *l);
+            if (!l) {
+                prepared_clear(p);
+                free(p);
+                rc = bg_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
+                break;
+            }
+            *later = l;
+            l[(*n_later)++] = p;
+            continue;
+        }
+        worker *w = route(pl, &routes, &n_routes, p->meta.year, p->len);
+        if (!w || enqueue(pl, w, p) != 0) {
+            prepared_clear(p);
+            free(p);
+            rc = w ? -1 : bg_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
+        }
+    }
+    free(routes);
+    return rc;
+}
+
+int bg_index_add_files(bg_index *ix, const char *const *paths, size_t n, unsigned jobs, bg_add_cb cb,
+                       void *ctx)
+{
+    bg_err_clear(&ix->err);
+    if (!(ix->flags & BG_OPEN_WRITE))
+        return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
+    if (jobs == 0 || jobs > BG_MAX_JOBS)
+        return bg_err_publish(&(bg_err){BG_EINVAL, "jobs must be from 1 to 16"});
+    /* The shards opened so far belong to the calling thread; commit them so
+     * that workers can own them. */
+    if (ix->n_shards && bg_index_commit(ix))
+        return bg_errcode();
+    for (size_t i = 0; i < ix->n_shards; i++)
+        bgx_writer_free(ix->shards[i].writer);
+    ix->n_shards = 0;
+
+    pool pl = {.ix = ix, .cb = cb, .cb_ctx = ctx};
+    pthread_mutex_init(&pl.mu, NULL);
+    pthread_cond_init(&pl.changed, NULL);
+    prepared **later = NULL;
+    size_t n_later = 0;
+    int rc = start_workers(&pl, jobs, &ix->err);
+    if (rc == 0)
+        rc = feed(&pl, paths, n, &later, &n_later);
+    stop_workers(&pl);
+    if (pl.fatal || rc == BG_ENOMEM)
+        rc = bg_err_set(&ix->err, pl.fatal_err.code ? pl.fatal_err.code : BG_EXAPIAN, "%s", pl.fatal_err.msg);
+    else if (rc < 0 && !ix->err.code)
+        rc = 0;
+    /* Workers are gone: the calling thread now owns every shard. */
+    for (size_t i = 0; i < ix->n_shards; i++)
+        ix->shards[i].owner = 0;
+    for (size_t i = 0; i < n_later; i++) {
+        if (rc == 0) {
+            writer_ctx w = {.ix = ix, .an = ix->an, .err = &ix->err, .owner = 0};
+            rc = write_prepared(&w, later[i]);
+            if (rc == 0)
+                report(&pl, later[i]->path, 0, later[i]->status, later[i]->fresh.passages, NULL);
+        }
+        prepared_clear(later[i]);
+        free(later[i]);
+    }
+    free(later);
+    pthread_cond_destroy(&pl.changed);
+    pthread_mutex_destroy(&pl.mu);
+    if (rc) {
+        bg_ix_discard_uncommitted(ix);
+        bg_err_set(&ix->err, ix->err.code ? ix->err.code : rc, "%s (uncommitted changes discarded)", ix->err.msg);
+        return bg_err_publish(&ix->err);
+    }
+    return 0;
+}
