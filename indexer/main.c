@@ -148,7 +148,8 @@ static void collect_target(file_list *fl, run_stats *st, const char *target)
         bg_cli_error(prog, "%s: cannot walk directory: %s", target, strerror(errno));
         st->n_failed++;
     }
-    qsort(found.paths, found.n, sizeof *found.paths, cmp_str);
+    if (found.n)
+        qsort(found.paths, found.n, sizeof *found.paths, cmp_str);
     for (size_t i = 0; i < found.n; i++) {
         if (push_path(fl, found.paths[i]))
             st->n_failed++;

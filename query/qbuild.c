@@ -148,13 +148,45 @@ static bgx_query *grams_query(const item_tokens *it)
     return combine_free(BGX_OP_AND, runs, n, 0);
 }
 
-static bgx_query *words_query(const item_tokens *it)
+/* The lexicon merges adjacent ICU words, so 法治政府建设 is ONE word in the
+ * index: a query for 法治政府 finds it through the substring layer but misses
+ * the word signals — the word weight, the lead-sentence wdf boost and the
+ * heading words — that a passage saying just 法治政府 gets. The lexicon words
+ * containing a query word of two or more characters stand in for it in those
+ * signals, as one Xapian SYNONYM (a passage holding a superword holds the
+ * word as a substring, so the substring layer matches it anyway). */
+#define MAX_SUPERWORDS 16
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static bgx_query *word_or_superwords(bg_analyzer *an, const char *prefix, const char *word, unsigned pos)
+{
+    bgx_query *subs[MAX_SUPERWORDS + 1] = {term_query(prefix, word, strlen(word), "", 0, pos)};
+    size_t n = 1, wl = strlen(word), len = 0;
+    const char *lex = utf8_chars(word) >= 2 ? bg_analyzer_lexicon_text(an, &len) : "";
+    for (const char *p = lex, *end = lex + len; p < end && n <= MAX_SUPERWORDS;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (ll > wl && memmem(p, ll, word, wl))
+            subs[n++] = term_query(prefix, p, ll, "", 0, pos);
+        p += ll + 1;
+    }
+    return n == 1 ? subs[0] : combine_free(BGX_OP_SYNONYM, subs, n, 0);
+}
+
+static bgx_query *words_query(bg_analyzer *an, const item_tokens *it)
 {
     bgx_query *subs[MAX_ITEM_WORDS] = {0};
     if (it->n_words == 0)
         return NULL;
     for (size_t i = 0; i < it->n_words; i++)
-        subs[i] = bgx_query_term(it->words[i], strlen(it->words[i]), 1, (unsigned)(i + 1));
+        subs[i] = word_or_superwords(an, "", it->words[i], (unsigned)(i + 1));
     if (it->n_words == 1)
         return subs[0];
     return combine_free(BGX_OP_AND, subs, it->n_words, 0);
@@ -173,8 +205,20 @@ static int add_needle(bg_qplan *plan, const char *text, size_t len, int is_word)
     return 0;
 }
 
-static int add_item_needles(bg_qplan *plan, const item_tokens *it)
+/* An item's needles, in the order highlight.c relies on: the whole item text,
+ * normalised (is_word 2), then its runs (0) and its words (1). The highlighter
+ * marks the whole text where a passage holds it, and the runs and words only
+ * where it does not. */
+static int add_item_needles(bg_qplan *plan, bg_analyzer *an, const char *item_text, const item_tokens *it,
+                            bg_err *err)
 {
+    bg_normtext nt = {0};
+    int rc = bg_normalize(an, item_text, strlen(item_text), &nt, err);
+    if (rc == 0 && nt.len && add_needle(plan, nt.text, nt.len, 2))
+        rc = BG_ENOMEM;
+    bg_normtext_clear(&nt);
+    if (rc)
+        return rc;
     for (size_t from = 0; from < it->n_chars;) {
         size_t to = next_run_end(it, from);
         char run[MAX_ITEM_CHARS * 8];
@@ -196,17 +240,17 @@ static int add_item_needles(bg_qplan *plan, const item_tokens *it)
 /* The query for one item: passages holding it as written (the substring
  * layer), boosted when its words are whole words there; unquoted items of
  * several words also match their words found apart, ranked lower. */
-static bgx_query *item_query(const item_tokens *it, int quoted)
+static bgx_query *item_query(bg_analyzer *an, const item_tokens *it, int quoted)
 {
-    bgx_query *exact[2] = {scale_free(grams_query(it), W_GRAM), scale_free(words_query(it), W_WORDS)};
+    bgx_query *exact[2] = {scale_free(grams_query(it), W_GRAM), scale_free(words_query(an, it), W_WORDS)};
     bgx_query *as_written = combine_free(BGX_OP_AND_MAYBE, exact, 2, 0);
     if (quoted || it->n_words < 2)
         return as_written;
-    bgx_query *either[2] = {as_written, scale_free(words_query(it), W_LOOSE)};
+    bgx_query *either[2] = {as_written, scale_free(words_query(an, it), W_LOOSE)};
     return combine_free(BGX_OP_OR, either, 2, 0);
 }
 
-static bgx_query *heading_boost(const item_tokens *its, size_t n_items)
+static bgx_query *heading_boost(bg_analyzer *an, const item_tokens *its, size_t n_items)
 {
     size_t total = 0;
     for (size_t i = 0; i < n_items; i++)
@@ -219,7 +263,7 @@ static bgx_query *heading_boost(const item_tokens *its, size_t n_items)
     size_t k = 0;
     for (size_t i = 0; i < n_items; i++)
         for (size_t j = 0; j < its[i].n_words; j++)
-            subs[k++] = term_query(BG_PREFIX_HEADING, its[i].words[j], strlen(its[i].words[j]), "", 0, 0);
+            subs[k++] = word_or_superwords(an, BG_PREFIX_HEADING, its[i].words[j], 0);
     bgx_query *q = scale_free(combine_free(BGX_OP_OR, subs, k, 0), W_HEADING);
     free(subs);
     return q;
@@ -227,7 +271,7 @@ static bgx_query *heading_boost(const item_tokens *its, size_t n_items)
 
 /* Assembles AND over groups (OR within a group), minus the excluded items,
  * plus the heading boost. */
-static bgx_query *assemble(const bg_qparsed *parsed, item_tokens *its, bgx_query **items)
+static bgx_query *assemble(bg_analyzer *an, const bg_qparsed *parsed, item_tokens *its, bgx_query **items)
 {
     bgx_query **groups = calloc(parsed->n, sizeof *groups);
     bgx_query **negs = calloc(parsed->n, sizeof *negs);
@@ -244,11 +288,11 @@ static bgx_query *assemble(const bg_qparsed *parsed, item_tokens *its, bgx_query
         if (nm)
             groups[ng++] = bgx_query_combine(BGX_OP_OR, members, nm, 0);
     }
+    if (!ng)
+        goto out;
     for (size_t i = 0; i < parsed->n; i++)
         if (parsed->items[i].negated && items[i])
             negs[nn++] = bgx_query_combine(BGX_OP_OR, &items[i], 1, 0);
-    if (!ng)
-        goto out;
     q = combine_free(BGX_OP_AND, groups, ng, 0);
     if (nn) {
         bgx_query *pair[2] = {q, combine_free(BGX_OP_OR, negs, nn, 0)};
@@ -260,7 +304,7 @@ static bgx_query *assemble(const bg_qparsed *parsed, item_tokens *its, bgx_query
     for (size_t i = 0; pos && i < parsed->n; i++)
         if (!parsed->items[i].negated)
             pos[np++] = its[i];
-    bgx_query *boost = pos ? heading_boost(pos, np) : NULL;
+    bgx_query *boost = pos ? heading_boost(an, pos, np) : NULL;
     free(pos);
     if (boost) {
         bgx_query *pair[2] = {q, boost};
@@ -288,15 +332,15 @@ int bg_qplan_build(bg_qplan *out, bg_analyzer *an, const bg_qparsed *parsed, bg_
             rc = bg_err_set(err, BG_ETOOBIG, "query word '%.60s' is longer than %d characters", text,
                             MAX_ITEM_CHARS);
         if (rc == 0 && its[i].n_chars) {
-            items[i] = item_query(&its[i], parsed->items[i].quoted);
+            items[i] = item_query(an, &its[i], parsed->items[i].quoted);
             if (!items[i])
                 rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-            else if (!parsed->items[i].negated && add_item_needles(out, &its[i]))
+            else if (!parsed->items[i].negated && (rc = add_item_needles(out, an, text, &its[i], err)) == BG_ENOMEM)
                 rc = bg_err_set(err, BG_ENOMEM, "out of memory");
         }
     }
     if (rc == 0) {
-        out->query = assemble(parsed, its, items);
+        out->query = assemble(an, parsed, its, items);
         if (!out->query)
             rc = bg_err_set(err, BG_EQUERY, "nothing to search for in the query (only punctuation or exclusions)");
     }
