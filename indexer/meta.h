@@ -1,22 +1,37 @@
 /* meta.h — what report a file is: title, issuing body and year.
  *
- * Detection from the text (first lines), in this order:
- *   title  the first line if it looks like a title (short, no 。, e.g.
- *          "2023年中华人民共和国国务院政府工作报告" or a congress report title);
- *          otherwise built from the opening sentence ("现将2022年度法治政府建设情况
- *          报告如下" → "2022年度法治政府建设情况报告"); otherwise the file name
- *          without extension.
- *   year   a year (19xx/20xx) in the title; else the "现将YYYY年…报告如下" sentence;
- *          else a dated line near the top such as "（2017年10月18日）"; else the
- *          first plausible year in the first lines; else a year in the file name.
- *   body   the issuing body named in the title or the opening lines
- *          ("国务院" from "…国务院政府工作报告", "中国共产党中央委员会" from a
- *          congress report, "XX市XX区人民政府" …); "" when unknown.
+ * Detection from the text (its first 20 non-blank lines, at most 64 KiB), in
+ * this order:
+ *   title  the first line if it looks like a title (at most 80 characters, no
+ *          。！？；, not ending in ：or ，, not starting like a heading, e.g.
+ *          "2023年中华人民共和国国务院政府工作报告" or a congress report title,
+ *          whose trailing note "(十八大)" is dropped); otherwise built from the
+ *          opening sentence ("现将2022年度法治政府建设情况报告如下" →
+ *          "2022年度法治政府建设情况报告", prefixed with the place of a local
+ *          government found as the body: "韶关市曲江区2022年度…"); otherwise
+ *          the file name without directory and extension ("" without one).
+ *   year   a year (19xx/20xx) in the title; else the "现将YYYY年…报告如下"
+ *          sentence; else a dated line near the top (at most 40 characters,
+ *          with a full date such as "（2017年10月18日）"); else, for a report to
+ *          a national congress of the CPC, the year of that congress (the
+ *          congress comes from "第十九次全国代表大会上的报告", "我代表第十七届中央
+ *          委员会向大会作报告" (+1) or a title note "(十八大)"); else the first
+ *          "YYYY年" in the first 5 lines; else the last year in the file name.
+ *   body   "国务院" when the title names it (or an opening line says
+ *          "我代表国务院"); "中国共产党中央委员会" for a congress report; else
+ *          the most specific "<place>人民政府" (place ending in 省市区县州旗盟镇乡,
+ *          at least three characters) in the title or the opening lines, e.g.
+ *          "韶关市曲江区人民政府"; "" when unknown.
  *
  * Override: a MANIFEST.tsv in the report's directory, tab-separated with the
- * header line "file\ttitle\tbody\tyear" (extra columns ignored), gives the
- * metadata for the files it names (by base name). Empty fields keep the
- * detected value. */
+ * header line "file\ttitle\tbody\tyear" (columns are found by these names, in
+ * any order; extra columns are ignored; a first row with no column named
+ * "file" is data, read as file, title, body, year), gives the metadata for
+ * the files it names (by base name; a directory in the file column is
+ * ignored). Empty fields keep the detected value. Blank lines and lines
+ * starting with # are skipped; CRLF line ends and a UTF-8 BOM are accepted. A
+ * year must be a four-digit number; a row without a file name or a file named
+ * twice is an error. */
 #ifndef BG_META_H
 #define BG_META_H
 
@@ -39,8 +54,9 @@ void bg_meta_clear(bg_meta *m);
 
 typedef struct bg_manifest bg_manifest;
 
-/* Loads a MANIFEST.tsv. Returns 0, BG_EIO (cannot read) or BG_EPARSE
- * ("MANIFEST.tsv:7: year 'x' is not a number"). */
+/* Loads a MANIFEST.tsv. Returns 0, BG_EIO (cannot read), BG_ENOMEM or
+ * BG_EPARSE; parse errors start with the path as given and the line number
+ * ("corpus/MANIFEST.tsv:7: year 'x' is not a number"). */
 int bg_manifest_load(bg_manifest **out, const char *path, bg_err *err);
 
 /* Frees a manifest; NULL allowed. */

@@ -1,0 +1,918 @@
+/* meta.c — works out which report a file is (title, issuing body, year) from
+ * its opening lines, and lets a MANIFEST.tsv override what was detected.
+ *
+ * Detection only ever looks at the first META_LINES non-blank lines (and at
+ * most META_BYTES of text): what a report is, it says at the top, and the
+ * body of a long report mentions years and bodies that are not its own. All
+ * matching is on UTF-8 bytes; every marker is a fixed byte sequence. */
+#include "meta.h"
+#include "util.h"
+#include "baogao.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define META_LINES 20
+#define META_BYTES (64 * 1024)
+
+/* A first line longer than this (in characters) is prose, not a title. */
+#define TITLE_MAX_CHARS 80
+/* A "dated line" ("（2017年10月18日）") is short; a long line with a date in it
+ * is prose about that date. */
+#define DATED_LINE_MAX_CHARS 40
+/* The "first plausible year" fallback trusts only the very first lines. */
+#define YEAR_FALLBACK_LINES 5
+
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+/* The opening lines of a report, trimmed, blank lines left out. */
+typedef struct opening {
+    span line[META_LINES];
+    size_t n;
+} opening;
+
+/* ---- byte and UTF-8 helpers ------------------------------------------ */
+
+/* memmem() is a GNU extension; needles here are a few bytes long. */
+static const char *find_bytes(const char *hay, size_t hay_len, const char *needle)
+{
+    size_t n = strlen(needle);
+    const char *end = hay + hay_len;
+    while ((size_t)(end - hay) >= n) {
+        const char *p = memchr(hay, (unsigned char)needle[0], (size_t)(end - hay) - n + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, needle, n) == 0)
+            return p;
+        hay = p + 1;
+    }
+    return NULL;
+}
+
+static bool span_has(span s, const char *needle)
+{
+    return find_bytes(s.p, s.n, needle) != NULL;
+}
+
+static bool span_contains(span hay, span needle)
+{
+    for (size_t i = 0; i + needle.n <= hay.n; i++)
+        if (memcmp(hay.p + i, needle.p, needle.n) == 0)
+            return true;
+    return false;
+}
+
+static bool span_starts_with(span s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.n >= n && memcmp(s.p, lit, n) == 0;
+}
+
+static bool span_ends_with(span s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
+}
+
+static size_t utf8_chars(span s)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (((unsigned char)s.p[i] & 0xC0) != 0x80)
+            chars++;
+    return chars;
+}
+
+/* Byte length of the whitespace character at the start of s (ASCII, U+3000,
+ * U+00A0, U+FEFF), 0 if none. */
+static size_t leading_space(span s)
+{
+    if (s.n && (s.p[0] == ' ' || (s.p[0] >= '\t' && s.p[0] <= '\r')))
+        return 1;
+    if (span_starts_with(s, "\xE3\x80\x80") || span_starts_with(s, "\xEF\xBB\xBF"))
+        return 3;
+    return span_starts_with(s, "\xC2\xA0") ? 2 : 0;
+}
+
+static size_t trailing_space(span s)
+{
+    if (s.n && (s.p[s.n - 1] == ' ' || (s.p[s.n - 1] >= '\t' && s.p[s.n - 1] <= '\r')))
+        return 1;
+    if (span_ends_with(s, "\xE3\x80\x80") || span_ends_with(s, "\xEF\xBB\xBF"))
+        return 3;
+    return span_ends_with(s, "\xC2\xA0") ? 2 : 0;
+}
+
+static span trim_span(span s)
+{
+    size_t k;
+    while ((k = leading_space(s)) > 0) {
+        s.p += k;
+        s.n -= k;
+    }
+    while ((k = trailing_space(s)) > 0)
+        s.n -= k;
+    return s;
+}
+
+static span span_from(const char *start, const char *end)
+{
+    return (span){start, (size_t)(end - start)};
+}
+
+static char *dup_span(span s)
+{
+    char *out = malloc(s.n + 1);
+    if (out) {
+        memcpy(out, s.p, s.n);
+        out[s.n] = '\0';
+    }
+    return out;
+}
+
+/* ---- numbers --------------------------------------------------------- */
+
+static const char *const CN_DIGITS[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九"};
+
+static int cn_digit_at(const char *p, const char *end, size_t *len)
+{
+    for (int d = 0; d < 9; d++) {
+        size_t n = strlen(CN_DIGITS[d]);
+        if ((size_t)(end - p) >= n && memcmp(p, CN_DIGITS[d], n) == 0) {
+            *len = n;
+            return d + 1;
+        }
+    }
+    return 0;
+}
+
+/* Parses a Chinese numeral 一 … 九十九 at p (end in *after); 0 if none. */
+static int parse_cn_numeral(const char *p, const char *end, const char **after)
+{
+    size_t n = 0;
+    int value = cn_digit_at(p, end, &n);
+    p += n;
+    if ((size_t)(end - p) >= strlen("十") && memcmp(p, "十", strlen("十")) == 0) {
+        value = (value ? value : 1) * 10;
+        p += strlen("十");
+        int units = cn_digit_at(p, end, &n);
+        if (units) {
+            value += units;
+            p += n;
+        }
+    }
+    if (value)
+        *after = p;
+    return value;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Value of the run of ASCII digits at p (at most max_digits, and not
+ * followed by another digit), -1 if there is none. */
+static int digits_at(const char *p, const char *end, int max_digits, const char **after)
+{
+    int value = 0, count = 0;
+    while (p < end && is_digit(*p)) {
+        if (++count > max_digits)
+            return -1;
+        value = value * 10 + (*p++ - '0');
+    }
+    if (!count)
+        return -1;
+    *after = p;
+    return value;
+}
+
+/* The year 1900..2099 written as exactly four digits at p (which must not
+ * follow a digit: the caller checks), its end in *after; 0 if none. */
+static int year_at(const char *p, const char *end, const char **after)
+{
+    int y = digits_at(p, end, 4, after);
+    return y >= 1900 && y <= 2099 && *after - p == 4 ? y : 0;
+}
+
+static bool starts_digit_run(span s, const char *p)
+{
+    return is_digit(*p) && (p == s.p || !is_digit(p[-1]));
+}
+
+/* The first year in s; when need_nian, only one followed by 年. 0 if none. */
+static int find_year(span s, bool need_nian)
+{
+    const char *end = s.p + s.n, *after;
+    for (const char *p = s.p; p < end; p++) {
+        if (!starts_digit_run(s, p))
+            continue;
+        int y = year_at(p, end, &after);
+        if (y && (!need_nian || span_starts_with(span_from(after, end), "年")))
+            return y;
+    }
+    return 0;
+}
+
+/* Whether the text at p is "<literal><1..max>" ("月10"), leaving *p after it. */
+static bool skip_unit_number(const char **p, const char *end, const char *lit, int max)
+{
+    if (!span_starts_with(span_from(*p, end), lit))
+        return false;
+    const char *q = *p + strlen(lit);
+    int n = digits_at(q, end, 2, &q);
+    if (n < 1 || n > max)
+        return false;
+    *p = q;
+    return true;
+}
+
+/* The year of a full date such as 2017年10月18日 in s, 0 if none. */
+static int find_full_date(span s)
+{
+    const char *end = s.p + s.n, *q;
+    for (const char *p = s.p; p < end; p++) {
+        if (!starts_digit_run(s, p))
+            continue;
+        int y = year_at(p, end, &q);
+        if (y && skip_unit_number(&q, end, "年", 12) && skip_unit_number(&q, end, "月", 31) &&
+            span_starts_with(span_from(q, end), "日"))
+            return y;
+    }
+    return 0;
+}
+
+/* ---- opening lines --------------------------------------------------- */
+
+static void read_opening(opening *op, const char *text, size_t len)
+{
+    if (len > META_BYTES)
+        len = META_BYTES;
+    const char *p = text, *end = text + len;
+    op->n = 0;
+    while (p < end && op->n < META_LINES) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        span s = trim_span(span_from(p, line_end));
+        if (s.n)
+            op->line[op->n++] = s;
+        p = nl ? nl + 1 : end;
+    }
+}
+
+/* ---- title ----------------------------------------------------------- */
+
+/* A line starting like an outline heading (一、 （一） (一)) is not a title. */
+static bool starts_like_heading(span s)
+{
+    const char *end = s.p + s.n, *q;
+    if (parse_cn_numeral(s.p, end, &q) && span_starts_with(span_from(q, end), "、"))
+        return true;
+    return span_starts_with(s, "（") || span_starts_with(s, "(");
+}
+
+static bool looks_like_title(span s)
+{
+    static const char *const SENTENCE_PUNCT[] = {"。", "！", "？", "；", ";"};
+    static const char *const OPENING_PUNCT[] = {"：", ":", "，", ","};
+    if (!s.n || utf8_chars(s) > TITLE_MAX_CHARS || starts_like_heading(s))
+        return false;
+    for (size_t i = 0; i < sizeof SENTENCE_PUNCT / sizeof SENTENCE_PUNCT[0]; i++)
+        if (span_has(s, SENTENCE_PUNCT[i]))
+            return false;
+    /* "各位代表：" opens a speech that has no title line. */
+    for (size_t i = 0; i < sizeof OPENING_PUNCT / sizeof OPENING_PUNCT[0]; i++)
+        if (span_ends_with(s, OPENING_PUNCT[i]))
+            return false;
+    return true;
+}
+
+/* The congress number of a trailing "(十八大)" / "（十八大）" note in a title,
+ * 0 if there is none; *note_start gets where the note begins. */
+static int congress_note(span s, const char **note_start)
+{
+    const char *end = s.p + s.n, *close;
+    if (span_ends_with(s, ")"))
+        close = end - 1;
+    else if (span_ends_with(s, "）"))
+        close = end - strlen("）");
+    else
+        return 0;
+    for (const char *open = close; open > s.p; open--) {
+        size_t olen = *open == '(' ? 1 : span_starts_with(span_from(open, end), "（") ? 3 : 0;
+        if (!olen)
+            continue;
+        const char *q;
+        int n = parse_cn_numeral(open + olen, close, &q);
+        if (n && span_starts_with(span_from(q, close), "大") && q + strlen("大") == close) {
+            *note_start = open;
+            return n;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* The title without a trailing congress note. */
+static span clean_title(span s)
+{
+    const char *note;
+    if (congress_note(s, &note))
+        s = trim_span(span_from(s.p, note));
+    return s;
+}
+
+/* "现将2022年度法治政府建设情况报告如下" → "2022年度法治政府建设情况报告". */
+static bool title_from_opening_sentence(const opening *op, span *title)
+{
+    for (size_t i = 0; i < op->n; i++) {
+        span s = op->line[i];
+        const char *lead = find_bytes(s.p, s.n, "现将");
+        if (!lead)
+            continue;
+        const char *start = lead + strlen("现将"), *end = s.p + s.n;
+        const char *as_follows = find_bytes(start, (size_t)(end - start), "如下");
+        if (!as_follows)
+            continue;
+        span t = trim_span(span_from(start, as_follows));
+        if ((span_ends_with(t, "报告") || span_ends_with(t, "汇报")) && !span_has(t, "。") &&
+            !span_has(t, "，") && !span_has(t, ",") && utf8_chars(t) <= TITLE_MAX_CHARS) {
+            *title = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The year of the 现将YYYY年… sentence, 0 if none. */
+static int year_from_opening_sentence(const opening *op)
+{
+    for (size_t i = 0; i < op->n; i++) {
+        span s = op->line[i];
+        const char *lead = find_bytes(s.p, s.n, "现将");
+        if (!lead)
+            continue;
+        const char *p = lead + strlen("现将"), *end = s.p + s.n, *after;
+        int y = year_at(p, end, &after);
+        if (y && span_starts_with(span_from(after, end), "年"))
+            return y;
+    }
+    return 0;
+}
+
+static char *base_name_without_extension(const char *filename)
+{
+    const char *base = strrchr(filename, '/');
+    base = base ? base + 1 : filename;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    return dup_span((span){base, n});
+}
+
+/* ---- congress reports ------------------------------------------------ */
+
+/* Years of the national congresses of the CPC, 1st to 20th; later ones are
+ * held every five years. */
+static int congress_year(int n)
+{
+    static const int YEARS[] = {1921, 1922, 1923, 1925, 1927, 1928, 1945, 1956, 1969, 1973,
+                                1977, 1982, 1987, 1992, 1997, 2002, 2007, 2012, 2017, 2022};
+    if (n < 1)
+        return 0;
+    if (n <= 20)
+        return YEARS[n - 1];
+    return 2022 + 5 * (n - 20);
+}
+
+/* The number N in "第N<suffix>" anywhere in s, 0 if none. */
+static int ordinal_before(span s, const char *suffix)
+{
+    const char *end = s.p + s.n, *p = s.p, *hit;
+    while ((hit = find_bytes(p, (size_t)(end - p), "第")) != NULL) {
+        const char *q;
+        int n = parse_cn_numeral(hit + strlen("第"), end, &q);
+        if (n && span_starts_with(span_from(q, end), suffix))
+            return n;
+        p = hit + strlen("第");
+    }
+    return 0;
+}
+
+/* Which national congress of the CPC the report was delivered to, 0 if it is
+ * no congress report. */
+static int congress_number(const opening *op)
+{
+    const char *note;
+    int from_note = op->n ? congress_note(op->line[0], &note) : 0;
+    int from_committee = 0;
+    for (size_t i = 0; i < op->n; i++) {
+        int n = ordinal_before(op->line[i], "次全国代表大会上的报告");
+        if (n)
+            return n;
+        /* "我代表第十七届中央委员会向大会作报告": the outgoing committee. */
+        if (!from_committee && span_has(op->line[i], "中央委员会向大会作报告")) {
+            int c = ordinal_before(op->line[i], "届中央委员会");
+            if (c)
+                from_committee = c + 1;
+        }
+    }
+    return from_committee ? from_committee : from_note;
+}
+
+/* ---- issuing body ---------------------------------------------------- */
+
+/* Characters that end the name of an administrative area. */
+static const char *const AREA_SUFFIXES[] = {"省", "市", "区", "县", "州", "旗", "盟", "镇", "乡"};
+
+/* Characters that (almost) never occur in an area name but do in the prose
+ * before one ("印发了…", "我们是人民政府", "各级人民政府", "2032年X市…"; 年
+ * costs us 万年县). */
+static const char *const NOT_IN_AREA_NAMES[] = {"的", "了", "和", "与", "及", "在", "是", "对",
+                                                "为", "将", "向", "由", "各", "级", "我", "们",
+                                                "作", "使", "等", "并", "年", "度"};
+
+static bool ends_with_any(span s, const char *const *lits, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (span_ends_with(s, lits[i]))
+            return true;
+    return false;
+}
+
+/* Whether the CJK character at p (3 bytes, U+3400..U+9FFF) can be part of a
+ * place name. */
+static bool is_name_char(const char *p, const char *end)
+{
+    if (end - p < 3)
+        return false;
+    unsigned char b0 = (unsigned char)p[0];
+    if (b0 < 0xE3 || b0 > 0xE9 || (b0 == 0xE3 && (unsigned char)p[1] < 0x90))
+        return false;
+    for (size_t i = 0; i < sizeof NOT_IN_AREA_NAMES / sizeof NOT_IN_AREA_NAMES[0]; i++)
+        if (memcmp(p, NOT_IN_AREA_NAMES[i], 3) == 0)
+            return false;
+    return true;
+}
+
+/* The place just before the 人民政府 at gov in s ("韶关市曲江区"): the run of
+ * name characters before it, which must end in an area suffix and be at
+ * least three characters long. Empty if there is none. */
+static span place_before(span s, const char *gov)
+{
+    const char *start = gov;
+    while (start - s.p >= 3 && is_name_char(start - 3, gov) && gov - start < 16 * 3)
+        start -= 3;
+    span place = span_from(start, gov);
+    size_t n_suffixes = sizeof AREA_SUFFIXES / sizeof AREA_SUFFIXES[0];
+    bool is_area = ends_with_any(place, AREA_SUFFIXES, n_suffixes);
+    return is_area && place.n >= 3 * 3 ? place : (span){gov, 0};
+}
+
+/* The most specific "<place>人民政府" in s (the longest place), or an empty
+ * span. */
+static span local_government_in(span s)
+{
+    span best = {s.p, 0};
+    const char *end = s.p + s.n, *p = s.p, *gov;
+    while ((gov = find_bytes(p, (size_t)(end - p), "人民政府")) != NULL) {
+        span place = place_before(s, gov);
+        if (place.n > best.n)
+            best = place;
+        p = gov + strlen("人民政府");
+    }
+    return best;
+}
+
+static span local_government(const opening *op)
+{
+    span best = {NULL, 0};
+    for (size_t i = 0; i < op->n; i++) {
+        span place = local_government_in(op->line[i]);
+        if (place.n > best.n)
+            best = place;
+    }
+    return best;
+}
+
+/* ---- detection ------------------------------------------------------- */
+
+/* What detection found, as spans into the text (or owned fallbacks). */
+typedef struct found {
+    span title;
+    bool title_from_text;     /* false: title is the file name */
+    bool title_from_sentence; /* built from 现将…报告如下 */
+    const char *body;         /* static string, or NULL when place is set */
+    span place;               /* "<place>" of a local 人民政府 */
+} found;
+
+static void detect_title(found *f, const opening *op)
+{
+    if (op->n && looks_like_title(op->line[0])) {
+        f->title = clean_title(op->line[0]);
+        f->title_from_text = true;
+    } else if (title_from_opening_sentence(op, &f->title)) {
+        f->title_from_text = f->title_from_sentence = true;
+    }
+}
+
+/* Whether one of the first n opening lines contains needle. */
+static bool opening_has(const opening *op, size_t n, const char *needle)
+{
+    for (size_t i = 0; i < op->n && i < n; i++)
+        if (span_has(op->line[i], needle))
+            return true;
+    return false;
+}
+
+static void detect_body(found *f, const opening *op, int congress)
+{
+    span place;
+    if (f->title_from_text && !f->title_from_sentence && span_has(f->title, "国务院"))
+        f->body = "国务院";
+    else if (congress)
+        f->body = "中国共产党中央委员会";
+    else if (f->title_from_text && (place = local_government_in(f->title)).n)
+        f->place = place;
+    else if (opening_has(op, 4, "我代表国务院"))
+        f->body = "国务院";
+    else
+        f->place = local_government(op);
+}
+
+/* The last year in a file name ("report-18th-2012.txt"): names put the
+ * date at the end, after edition numbers and the like. */
+static int year_in_file_name(const char *filename)
+{
+    const char *base = strrchr(filename, '/');
+    base = base ? base + 1 : filename;
+    span name = {base, strlen(base)};
+    const char *end = name.p + name.n, *after;
+    int last = 0;
+    for (const char *p = name.p; p < end; p++) {
+        int y = starts_digit_run(name, p) ? year_at(p, end, &after) : 0;
+        if (y)
+            last = y;
+    }
+    return last;
+}
+
+static int detect_year(const found *f, const opening *op, int congress, const char *filename)
+{
+    int y;
+    if (f->title_from_text && (y = find_year(f->title, false)))
+        return y;
+    if ((y = year_from_opening_sentence(op)))
+        return y;
+    for (size_t i = 0; i < op->n && i < 10; i++)
+        if (utf8_chars(op->line[i]) <= DATED_LINE_MAX_CHARS && (y = find_full_date(op->line[i])))
+            return y;
+    if (congress && (y = congress_year(congress)))
+        return y;
+    for (size_t i = 0; i < op->n && i < YEAR_FALLBACK_LINES; i++)
+        if ((y = find_year(op->line[i], true)))
+            return y;
+    return filename ? year_in_file_name(filename) : 0;
+}
+
+/* Builds the owned title: the detected one, with the place prefixed to a
+ * title built from the opening sentence ("韶关市曲江区" + "2022年度…报告"),
+ * else the file name. */
+static char *make_title(const found *f, const char *filename)
+{
+    if (!f->title_from_text)
+        return filename ? base_name_without_extension(filename) : strdup("");
+    if (f->title_from_sentence && f->place.n && !span_contains(f->title, f->place)) {
+        char *out = malloc(f->place.n + f->title.n + 1);
+        if (out) {
+            memcpy(out, f->place.p, f->place.n);
+            memcpy(out + f->place.n, f->title.p, f->title.n);
+            out[f->place.n + f->title.n] = '\0';
+        }
+        return out;
+    }
+    return dup_span(f->title);
+}
+
+static char *make_body(const found *f)
+{
+    if (f->body)
+        return strdup(f->body);
+    if (!f->place.n)
+        return strdup("");
+    char *out = malloc(f->place.n + strlen("人民政府") + 1);
+    if (out) {
+        memcpy(out, f->place.p, f->place.n);
+        strcpy(out + f->place.n, "人民政府");
+    }
+    return out;
+}
+
+int bg_meta_detect(bg_meta *out, const char *text, size_t len, const char *filename, bg_err *err)
+{
+    out->title = out->body = NULL;
+    out->year = 0;
+    opening op;
+    read_opening(&op, text ? text : "", text ? len : 0);
+
+    found f = {0};
+    int congress = congress_number(&op);
+    detect_title(&f, &op);
+    detect_body(&f, &op, congress);
+    out->year = detect_year(&f, &op, congress, filename);
+    out->title = make_title(&f, filename);
+    out->body = make_body(&f);
+    if (!out->title || !out->body) {
+        bg_meta_clear(out);
+        return bg_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
+    }
+    return 0;
+}
+
+void bg_meta_clear(bg_meta *m)
+{
+    if (!m)
+        return;
+    free(m->title);
+    free(m->body);
+    m->title = m->body = NULL;
+    m->year = 0;
+}
+
+/* ---- MANIFEST.tsv ---------------------------------------------------- */
+
+typedef struct manifest_entry {
+    char *file; /* base name */
+    char *title;
+    char *body;
+    int year;     /* 0 = keep the detected year */
+    size_t line;  /* where the entry was, for duplicate errors */
+} manifest_entry;
+
+struct bg_manifest {
+    manifest_entry *entries; /* sorted by file once loaded */
+    size_t n, cap;
+};
+
+enum { COL_FILE, COL_TITLE, COL_BODY, COL_YEAR, N_COLS };
+
+static const char *const COLUMN_NAMES[N_COLS] = {"file", "title", "body", "year"};
+
+/* Where each known column is in a row (-1: absent). */
+typedef struct columns {
+    int index[N_COLS];
+} columns;
+
+
+/* Splits the row [p, end) at tabs into at most max trimmed fields; returns
+ * how many it has (fields past max are ignored). */
+static size_t split_fields(span *fields, size_t max, const char *p, const char *end)
+{
+    size_t n = 0;
+    for (;;) {
+        const char *tab = memchr(p, '\t', (size_t)(end - p));
+        const char *field_end = tab ? tab : end;
+        if (n < max)
+            fields[n] = trim_span(span_from(p, field_end));
+        n++;
+        if (!tab)
+            break;
+        p = tab + 1;
+    }
+    return n < max ? n : max;
+}
+
+#define MAX_FIELDS 32
+
+static bool span_equals(span s, const char *lit)
+{
+    return s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
+}
+
+/* The first row is a header when one of its columns is named "file" (a
+ * report named "file" is not worth the ambiguity). */
+static bool is_header(const span *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (span_equals(fields[i], "file"))
+            return true;
+    return false;
+}
+
+static void map_header(columns *cols, const span *fields, size_t n)
+{
+    for (int c = 0; c < N_COLS; c++) {
+        cols->index[c] = -1;
+        for (size_t i = 0; i < n; i++)
+            if (span_equals(fields[i], COLUMN_NAMES[c])) {
+                cols->index[c] = (int)i;
+                break;
+            }
+    }
+}
+
+static span column(const columns *cols, int c, const span *fields, size_t n)
+{
+    int i = cols->index[c];
+    return i >= 0 && (size_t)i < n ? fields[i] : (span){"", 0};
+}
+
+/* The base name of a manifest's file column ("sub/x.txt" → "x.txt"). */
+static span base_of(span s)
+{
+    for (size_t i = s.n; i > 0; i--)
+        if (s.p[i - 1] == '/')
+            return span_from(s.p + i, s.p + s.n);
+    return s;
+}
+
+static int parse_year(int *year, span s, const char *path, size_t lineno, bg_err *err)
+{
+    *year = 0;
+    if (!s.n)
+        return 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (!is_digit(s.p[i]))
+            return bg_err_set(err, BG_EPARSE, "%s:%zu: year '%.*s' is not a number", path, lineno,
+                              (int)(s.n > 40 ? 40 : s.n), s.p);
+    if (s.n != 4 || s.p[0] == '0')
+        return bg_err_set(err, BG_EPARSE, "%s:%zu: year '%.*s' is not a four-digit year", path,
+                          lineno, (int)(s.n > 40 ? 40 : s.n), s.p);
+    *year = (s.p[0] - '0') * 1000 + (s.p[1] - '0') * 100 + (s.p[2] - '0') * 10 + (s.p[3] - '0');
+    return 0;
+}
+
+static void free_entry(manifest_entry *e)
+{
+    free(e->file);
+    free(e->title);
+    free(e->body);
+}
+
+static int add_entry(bg_manifest *mf, span file, span title, span body, int year, size_t lineno)
+{
+    if (mf->n == mf->cap) {
+        size_t cap = mf->cap ? mf->cap * 2 : 16;
+        manifest_entry *bigger = realloc(mf->entries, cap * sizeof *bigger);
+        if (!bigger)
+            return BG_ENOMEM;
+        mf->entries = bigger;
+        mf->cap = cap;
+    }
+    manifest_entry e = {dup_span(file), dup_span(title), dup_span(body), year, lineno};
+    if (!e.file || !e.title || !e.body) {
+        free_entry(&e);
+        return BG_ENOMEM;
+    }
+    mf->entries[mf->n++] = e;
+    return 0;
+}
+
+/* Parses one data row into an entry. */
+static int parse_row(bg_manifest *mf, const columns *cols, const span *fields, size_t n,
+                     const char *path, size_t lineno, bg_err *err)
+{
+    span file = base_of(column(cols, COL_FILE, fields, n));
+    if (!file.n)
+        return bg_err_set(err, BG_EPARSE, "%s:%zu: no file name in the first column", path, lineno);
+    int year;
+    int rc = parse_year(&year, column(cols, COL_YEAR, fields, n), path, lineno, err);
+    if (rc)
+        return rc;
+    rc = add_entry(mf, file, column(cols, COL_TITLE, fields, n), column(cols, COL_BODY, fields, n),
+                   year, lineno);
+    return rc ? bg_err_set(err, rc, "out of memory loading %s", path) : 0;
+}
+
+static int parse_manifest(bg_manifest *mf, const char *text, size_t len, const char *path,
+                          bg_err *err)
+{
+    columns cols = {{COL_FILE, COL_TITLE, COL_BODY, COL_YEAR}};
+    bool first_row = true;
+    const char *p = text, *end = text + len;
+    if (span_starts_with(span_from(p, end), "\xEF\xBB\xBF"))
+        p += 3;
+    for (size_t lineno = 1; p < end; lineno++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        span row = span_from(p, line_end);
+        p = nl ? nl + 1 : end;
+        if (row.n && row.p[row.n - 1] == '\r')
+            row.n--;
+        span fields[MAX_FIELDS];
+        size_t n = split_fields(fields, MAX_FIELDS, row.p, row.p + row.n);
+        bool blank = true;
+        for (size_t i = 0; i < n && blank; i++)
+            blank = fields[i].n == 0;
+        if (blank || span_starts_with(fields[0], "#"))
+            continue;
+        if (first_row && is_header(fields, n)) {
+            map_header(&cols, fields, n);
+            first_row = false;
+            continue;
+        }
+        first_row = false;
+        int rc = parse_row(mf, &cols, fields, n, path, lineno, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+    const manifest_entry *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* After sorting, equal names are neighbours: name the later line. */
+static int check_duplicates(const bg_manifest *mf, const char *path, bg_err *err)
+{
+    for (size_t i = 1; i < mf->n; i++)
+        if (strcmp(mf->entries[i - 1].file, mf->entries[i].file) == 0)
+            return bg_err_set(err, BG_EPARSE, "%s:%zu: '%s' is already listed on line %zu", path,
+                              mf->entries[i].line, mf->entries[i].file, mf->entries[i - 1].line);
+    return 0;
+}
+
+int bg_manifest_load(bg_manifest **out, const char *path, bg_err *err)
+{
+    *out = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    int rc = bg_read_file(&text, &len, path, err);
+    if (rc)
+        return rc;
+    bg_manifest *mf = calloc(1, sizeof *mf);
+    if (!mf) {
+        free(text);
+        return bg_err_set(err, BG_ENOMEM, "out of memory loading %s", path);
+    }
+    rc = parse_manifest(mf, text, len, path, err);
+    free(text);
+    if (!rc && mf->n > 1) {
+        qsort(mf->entries, mf->n, sizeof *mf->entries, compare_entries);
+        rc = check_duplicates(mf, path, err);
+    }
+    if (rc) {
+        bg_manifest_free(mf);
+        return rc;
+    }
+    *out = mf;
+    return 0;
+}
+
+void bg_manifest_free(bg_manifest *mf)
+{
+    if (!mf)
+        return;
+    for (size_t i = 0; i < mf->n; i++)
+        free_entry(&mf->entries[i]);
+    free(mf->entries);
+    free(mf);
+}
+
+static int compare_name_to_entry(const void *key, const void *entry)
+{
+    return strcmp(key, ((const manifest_entry *)entry)->file);
+}
+
+/* Replaces *field by a copy of value when value is not empty. */
+static void replace_field(char **field, char **copy)
+{
+    if (*copy) {
+        free(*field);
+        *field = *copy;
+        *copy = NULL;
+    }
+}
+
+int bg_manifest_apply(const bg_manifest *mf, const char *basename, bg_meta *m)
+{
+    if (!mf || !basename || !m || !mf->n)
+        return 0;
+    const char *slash = strrchr(basename, '/');
+    const char *name = slash ? slash + 1 : basename;
+    const manifest_entry *e =
+        bsearch(name, mf->entries, mf->n, sizeof *mf->entries, compare_name_to_entry);
+    if (!e)
+        return 0;
+    /* Copy first, so that running out of memory leaves m as it was. */
+    char *title = e->title[0] ? strdup(e->title) : NULL;
+    char *body = e->body[0] ? strdup(e->body) : NULL;
+    if ((e->title[0] && !title) || (e->body[0] && !body)) {
+        free(title);
+        free(body);
+        return BG_ENOMEM;
+    }
+    replace_field(&m->title, &title);
+    replace_field(&m->body, &body);
+    if (e->year)
+        m->year = e->year;
+    return 1;
+}
