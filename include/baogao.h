@@ -158,6 +158,12 @@ BG_API int bg_index_foreach_report(bg_index *ix, int (*cb)(void *ctx, const char
  * year shard (a report is never half visible). */
 BG_API int bg_index_commit(bg_index *ix);
 
+/* Commits, then rewrites every year shard compactly (Xapian's compactor) and
+ * swaps each in; after a bulk build the index roughly halves. Readers keep
+ * working during the swap. *bytes_before and *bytes_after (either may be NULL)
+ * receive the shards' total size. Writers only. */
+BG_API int bg_index_compact(bg_index *ix, uint64_t *bytes_before, uint64_t *bytes_after);
+
 /* ---- what an index holds (readers and writers) ------------------------ */
 
 /* The committed catalogue of reports as one JSON document, newest year first
@@ -228,6 +234,7 @@ BG_API const char *bg_hit_body(const bg_hit *h);
 BG_API int bg_hit_year(const bg_hit *h);
 BG_API size_t bg_hit_section_count(const bg_hit *h);     /* enclosing headings */
 BG_API const char *bg_hit_section(const bg_hit *h, size_t i); /* outermost first */
+BG_API const char *bg_hit_id(const bg_hit *h);           /* passage id, e.g. "3fa9c0d2e1b4a5c6:17" */
 
 /* The byte ranges [start, end) of bg_hit_text() that match the query, sorted
  * and not overlapping. Returns the number of ranges; the arrays stored in starts
@@ -238,6 +245,89 @@ BG_API size_t bg_hit_matches(const bg_hit *h, const size_t **starts, const size_
  * matched text wrapped in open/close (e.g. "【", "】" or terminal colours) and
  * "…" where text was cut. The caller owns the string (bg_free). */
 BG_API char *bg_hit_snippet(const bg_hit *h, size_t max_chars, const char *open, const char *close);
+
+/* ---- across years (docs/years.md) -------------------------------------- */
+
+/* Matches grouped by year: what each year's reports said about a subject. */
+typedef struct bg_byyear bg_byyear;
+
+/* Runs query like bg_search_run() and keeps the best per_year passages of
+ * each year that has matches (0 means 3; at most 1000), years newest first,
+ * best first within a year. The hits' ranks count within their year. opts
+ * may be NULL; its year and body filters apply, its offset and limit do not.
+ * Errors as for bg_search_run(), and BG_ETOOBIG for per_year. */
+BG_API int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query,
+                             const bg_search_options *opts, size_t per_year);
+
+/* Frees the groups and every hit and string obtained from them; NULL allowed. */
+BG_API void bg_byyear_free(bg_byyear *by);
+
+BG_API size_t bg_byyear_total(const bg_byyear *by);              /* matching passages, exact */
+BG_API size_t bg_byyear_years(const bg_byyear *by);              /* years with matches */
+BG_API int bg_byyear_year(const bg_byyear *by, size_t i);        /* 0 = year unknown (last) */
+BG_API size_t bg_byyear_year_total(const bg_byyear *by, size_t i); /* matching passages of year i, exact */
+BG_API size_t bg_byyear_count(const bg_byyear *by, size_t i);    /* hits kept for year i */
+BG_API const bg_hit *bg_byyear_hit(const bg_byyear *by, size_t i, size_t j);
+
+/* The groups as the JSON document of `baogao-query --by-year --json`:
+ *   {"query": "...", "total": N,
+ *    "years": [{"year": 2025, "total": N, "results": [<result objects as in
+ *              bg_results_json()>]}, ...]}
+ * The caller owns the string (bg_free). NULL when out of memory. */
+BG_API char *bg_byyear_json(const bg_byyear *by);
+
+/* Figures: the numbers with units (1100万人以上, 5.5%左右, 2.8万亿元) that stand
+ * next to the query's words in matching passages, year by year. */
+typedef struct bg_figures bg_figures;
+typedef struct bg_figure bg_figure;
+
+/* Runs query and collects, from every matching passage (the best 10,000 at
+ * most), the figures in the clause of each match — the nearest one after the
+ * match, else the nearest before it — or, when that clause has none, the first
+ * figure of the next clause. Years newest first; within a year in the order
+ * of the reports (path, then line). opts may be NULL; its year and body
+ * filters apply, its offset and limit do not. Errors as for bg_search_run(). */
+BG_API int bg_search_figures(bg_figures **out, bg_index *ix, const char *query,
+                             const bg_search_options *opts);
+
+/* Frees the figures and every string obtained from them; NULL allowed. */
+BG_API void bg_figures_free(bg_figures *f);
+
+BG_API size_t bg_figures_years(const bg_figures *f);             /* years with figures */
+BG_API int bg_figures_year(const bg_figures *f, size_t i);       /* newest first */
+BG_API size_t bg_figures_count(const bg_figures *f, size_t i);   /* figures of year i */
+BG_API const bg_figure *bg_figures_item(const bg_figures *f, size_t i, size_t j);
+
+BG_API const char *bg_figure_value(const bg_figure *g);  /* "1100万人以上", as written */
+BG_API const char *bg_figure_text(const bg_figure *g);   /* the clause holding it */
+/* "result" in a section reviewing past work (a heading with 回顾 or 过去),
+ * else "target" when the value has a bound (以上, 左右, 以内…) or its sentence
+ * says 目标, 预期, 力争 or 争取, else "". A heuristic for reports laid out like
+ * the State Council's; see docs/years.md. */
+BG_API const char *bg_figure_role(const bg_figure *g);
+BG_API const char *bg_figure_report(const bg_figure *g); /* path as indexed */
+BG_API size_t bg_figure_line(const bg_figure *g);
+BG_API const char *bg_figure_id(const bg_figure *g);     /* passage id */
+BG_API int bg_figure_year(const bg_figure *g);
+
+/* The figures as the JSON document of `baogao-query --figures --json`:
+ *   {"query": "...", "figures": [{"year": 2019, "items": [{"value": "1100万人以上",
+ *     "text": "<the clause>", "role": "target", "report": "...", "line": 37,
+ *     "id": "<passage id>"}, ...]}, ...]}
+ * The caller owns the string (bg_free). NULL when out of memory. */
+BG_API char *bg_figures_json(const bg_figures *f);
+
+/* Passages on the same subject as the passage ref, from OTHER years. ref is a
+ * passage id as bg_hit_id() gives, or REPORT:LINE — the report's path as
+ * indexed (or any path to the same file) and a 1-based line, meaning the first
+ * passage on that line. Relevance feedback: the words that best tell the
+ * passage apart from the rest of the index (Xapian's expand set) are searched
+ * for, weighted, outside the passage's year. opts as for bg_search_run();
+ * the results' query is ref. Errors: BG_EINVAL (ref malformed), BG_ENOTFOUND
+ * (no such report, line or passage), BG_EQUERY (the passage has no words to
+ * search for), BG_EXAPIAN. */
+BG_API int bg_search_like(bg_results **out, bg_index *ix, const char *ref,
+                          const bg_search_options *opts);
 
 #ifdef __cplusplus
 }

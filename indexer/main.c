@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@ static void usage(FILE *out)
           "                   the starter list shipped with baogao plus\n"
           "                   ~/.config/baogao/lexicon.txt if it exists\n"
           "  --remove         remove the named files from the index instead of adding them\n"
+          "  --compact        after indexing, rewrite every shard compactly (roughly\n"
+          "                   halves the index after a bulk build; may be given alone)\n"
           "  --sync           also remove indexed reports under the named directories\n"
           "                   whose files no longer exist\n"
           "  -j, --jobs N     index with N threads (default: the number of CPUs, at\n"
@@ -43,6 +46,7 @@ static void usage(FILE *out)
           "  baogao-index corpus/\n"
           "  baogao-index --db /srv/baogao/index --sync reports/\n"
           "  baogao-index --remove reports/old-2019.txt\n"
+          "  baogao-index --jobs 2 --compact reports/\n"
           "\n"
           "Exit status: 0 all files indexed, 1 some files failed (the others are\n"
           "indexed), 2 usage error or the index could not be opened or written.\n",
@@ -226,14 +230,14 @@ int main(int argc, char **argv)
         {"db", required_argument, 0, 'd'},     {"lexicon", required_argument, 0, 'l'},
         {"remove", no_argument, 0, 'r'},       {"sync", no_argument, 0, 's'},
         {"wait", no_argument, 0, 'w'},         {"quiet", no_argument, 0, 'q'},
-        {"jobs", required_argument, 0, 'j'},
+        {"jobs", required_argument, 0, 'j'},   {"compact", no_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
     const char *db = NULL;
     const char **lexicons = calloc((size_t)argc, sizeof *lexicons);
     size_t n_lexicons = 0;
-    int remove = 0, sync = 0, wait = 0;
+    int remove = 0, sync = 0, wait = 0, compact = 0;
     run_stats st = {0};
     int c;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -250,6 +254,7 @@ int main(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'l': lexicons[n_lexicons++] = optarg; break;
         case 'r': remove = 1; break;
+        case 'c': compact = 1; break;
         case 's': sync = 1; break;
         case 'w': wait = 1; break;
         case 'q': st.quiet = 1; break;
@@ -261,7 +266,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !compact) {
         bg_cli_error(prog, "no files or directories given (try --help)");
         free(lexicons);
         return 2;
@@ -298,6 +303,15 @@ int main(int argc, char **argv)
     if (!fatal && bg_index_commit(ix) != 0) {
         bg_cli_error(prog, "%s", bg_errmsg());
         fatal = 1;
+    }
+    uint64_t before = 0, after = 0;
+    if (!fatal && compact) {
+        if (bg_index_compact(ix, &before, &after) != 0) {
+            bg_cli_error(prog, "%s", bg_errmsg());
+            fatal = 1;
+        } else {
+            printf("compacted: %.1f MB -> %.1f MB\n", before / 1e6, after / 1e6);
+        }
     }
     printf("%zu new, %zu updated, %zu unchanged, %zu removed, %zu failed%s\n", st.n_new, st.n_updated,
            st.n_unchanged, st.n_removed, st.n_failed, fatal ? " (index left at its last commit)" : "");

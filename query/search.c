@@ -1,21 +1,22 @@
 /* search.c — bg_search_run: keep a reader on the latest commit, analyse the
  * query like the documents, run it, and turn the matches into hits with their
- * section paths and highlighted ranges. */
-#include "index_priv.h"
+ * section paths and highlighted ranges. The steps are shared with the other
+ * ways of searching through search_priv.h. */
 #include "highlight.h"
-#include "qbuild.h"
 #include "qparse.h"
-#include "results.h"
 #include "scheme.h"
+#include "search_priv.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define BG_MAX_LIMIT 10000
 #define BG_MAX_YEAR_SPAN 400
+
+const unsigned bg_facet_slots[2] = {BG_SLOT_YEAR, BG_SLOT_BODY};
 
 static int same_years(const int *a, size_t na, const int *b, size_t nb)
 {
@@ -30,9 +31,10 @@ static int refresh_reader(bg_index *ix)
     int rc = bg_stub_read(&years, &n, ix->path, &ix->err);
     if (rc)
         return rc;
-    if (ix->reader && same_years(years, n, ix->listed_years, ix->n_listed) && !(ix->flags & BG_OPEN_WRITE)) {
+    if (ix->reader && same_years(years, n, ix->listed_years, ix->n_listed) && !(ix->flags & BG_OPEN_WRITE)
+        && bgx_reader_reopen(ix->reader, &ix->err) == 0) {
         free(years);
-        return bgx_reader_reopen(ix->reader, &ix->err);
+        return 0;
     }
     bgx_reader_free(ix->reader);
     ix->reader = NULL;
@@ -45,7 +47,14 @@ static int refresh_reader(bg_index *ix)
     }
     if (n == 0)
         return 0;
-    return bgx_reader_open(&ix->reader, ix->path, &ix->err);
+    /* bg_index_compact swaps a shard with two renames; an open that falls
+     * between them finds no shard for a moment, so try again briefly. */
+    for (int attempt = 0;; attempt++) {
+        rc = bgx_reader_open(&ix->reader, ix->path, &ix->err);
+        if (rc == 0 || attempt == 50)
+            return rc;
+        nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
+    }
 }
 
 /* The query analyser uses the lexicon the index was built with. */
@@ -70,6 +79,12 @@ static int refresh_query_analyzer(bg_index *ix)
     if (rc == 0)
         ix->query_lexicon_hash = want;
     return rc;
+}
+
+int bg_search_refresh(bg_index *ix)
+{
+    int rc = refresh_reader(ix);
+    return rc == 0 && ix->reader ? refresh_query_analyzer(ix) : rc;
 }
 
 static bgx_query *filter_terms(const char *prefix, int from, int to)
@@ -99,7 +114,7 @@ static bgx_query *with_filter(bgx_query *q, bgx_query *filter)
     return r;
 }
 
-static int apply_filters(bgx_query **q, const bg_search_options *o, bg_err *err)
+int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err)
 {
     if (o->year_from || o->year_to) {
         int from = o->year_from ? o->year_from : 1;
@@ -192,71 +207,99 @@ static int copy_facets(bg_facet_count **out, size_t *n, const bgx_facet *f, size
     return 0;
 }
 
-static int run(bg_results *res, bg_index *ix, const char *query, const bg_search_options *o)
+int bg_search_plan(bg_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o)
 {
+    memset(plan, 0, sizeof *plan);
     bg_qparsed parsed;
     int rc = bg_query_parse(&parsed, query, &ix->err);
     if (rc)
         return rc;
-    rc = refresh_reader(ix);
-    if (rc == 0 && !ix->reader) {   /* an index with no reports yet */
-        bg_qparsed_clear(&parsed);
-        return 0;
-    }
-    if (rc == 0)
-        rc = refresh_query_analyzer(ix);
-    bg_qplan plan = {0};
-    if (rc == 0)
-        rc = bg_qplan_build(&plan, ix->query_an, &parsed, &ix->err);
+    rc = bg_search_refresh(ix);
+    if (rc == 0 && ix->reader)   /* else an index with no reports yet */
+        rc = bg_qplan_build(plan, ix->query_an, &parsed, &ix->err);
     bg_qparsed_clear(&parsed);
-    bgx_query *q = plan.query;
-    plan.query = NULL;
-    if (rc == 0)
-        rc = apply_filters(&q, o, &ix->err);
-    size_t limit = o->limit ? o->limit : 10;
-    if (rc == 0 && (limit > BG_MAX_LIMIT || o->offset > 1000000))
-        rc = bg_err_set(&ix->err, BG_ETOOBIG, "limit is at most %d and offset at most 1000000", BG_MAX_LIMIT);
-    bgx_match m = {0};
-    const unsigned slots[2] = {BG_SLOT_YEAR, BG_SLOT_BODY};
-    if (rc == 0)
-        rc = bgx_search(&m, ix->reader, q, o->offset, limit, slots, 2, &ix->err);
-    bgx_query_free(q);
-    if (rc == 0) {
-        res->total = m.total;
-        res->hits = calloc(m.n_hits ? m.n_hits : 1, sizeof *res->hits);
-        if (!res->hits)
-            rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    if (rc == 0 && plan->query)
+        rc = bg_search_filter(&plan->query, o, &ix->err);
+    if (rc)
+        bg_qplan_clear(plan);
+    return rc;
+}
+
+bg_results *bg_results_new(const char *query)
+{
+    bg_results *res = calloc(1, sizeof *res);
+    if (res && !(res->query = bg_strdup(query ? query : ""))) {
+        free(res);
+        return NULL;
     }
-    for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
-        res->hits[i].rank = o->offset + i + 1;
+    return res;
+}
+
+int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_qplan *plan, size_t first_rank)
+{
+    res->total = m->total;
+    res->hits = calloc(m->n_hits ? m->n_hits : 1, sizeof *res->hits);
+    if (!res->hits)
+        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < m->n_hits; i++) {
+        res->hits[i].rank = first_rank + i + 1;
         res->n_hits++;
-        rc = fill_hit(&res->hits[i], &m.hits[i], ix, &plan);
+        rc = fill_hit(&res->hits[i], &m->hits[i], ix, plan);
     }
-    if (rc == 0 && (copy_facets(&res->years, &res->n_years, m.facets[0], m.n_facets[0])
-                    || copy_facets(&res->bodies, &res->n_bodies, m.facets[1], m.n_facets[1])))
+    if (rc == 0 && (copy_facets(&res->years, &res->n_years, m->facets[0], m->n_facets[0])
+                    || copy_facets(&res->bodies, &res->n_bodies, m->facets[1], m->n_facets[1])))
         rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    return rc;
+}
+
+int bg_search_page(size_t *limit, const bg_search_options *o, bg_err *err)
+{
+    *limit = o->limit ? o->limit : 10;
+    if (*limit > BG_MAX_LIMIT || o->offset > 1000000)
+        return bg_err_set(err, BG_ETOOBIG, "limit is at most %d and offset at most 1000000", BG_MAX_LIMIT);
+    return 0;
+}
+
+static int run(bg_results *res, bg_index *ix, const char *query, const bg_search_options *o)
+{
+    bg_qplan plan;
+    int rc = bg_search_plan(&plan, ix, query, o);
+    if (rc || !plan.query)
+        return rc;
+    size_t limit;
+    rc = bg_search_page(&limit, o, &ix->err);
+    bgx_match m = {0};
+    if (rc == 0)
+        rc = bgx_search(&m, ix->reader, plan.query, o->offset, limit, bg_facet_slots, 2, &ix->err);
+    if (rc == 0)
+        rc = bg_results_fill(res, ix, &m, &plan, o->offset);
     bgx_match_clear(&m);
     bg_qplan_clear(&plan);
     return rc;
 }
 
-int bg_search_run(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts)
+int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
+                   bg_search_fn fn)
 {
     *out = NULL;
     bg_err_clear(&ix->err);
     bg_search_options defaults = {0};
-    bg_results *res = calloc(1, sizeof *res);
-    if (!res || !(res->query = bg_strdup(query ? query : ""))) {
-        free(res);
+    bg_results *res = bg_results_new(query);
+    if (!res)
         return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
-    }
-    int rc = run(res, ix, query, opts ? opts : &defaults);
+    int rc = fn(res, ix, query, opts ? opts : &defaults);
     if (rc) {
         bg_results_free(res);
         return bg_err_publish(&ix->err);
     }
     *out = res;
     return 0;
+}
+
+int bg_search_run(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts)
+{
+    return bg_search_with(out, ix, query, opts, run);
 }
 
 static void hit_clear(bg_hit *h)
@@ -334,6 +377,7 @@ const char *bg_hit_report(const bg_hit *h) { return h->report; }
 size_t bg_hit_line(const bg_hit *h) { return h->line; }
 const char *bg_hit_title(const bg_hit *h) { return h->title; }
 const char *bg_hit_body(const bg_hit *h) { return h->body; }
+const char *bg_hit_id(const bg_hit *h) { return h->id; }
 int bg_hit_year(const bg_hit *h) { return h->year; }
 size_t bg_hit_section_count(const bg_hit *h) { return h->n_section; }
 const char *bg_hit_section(const bg_hit *h, size_t i) { return i < h->n_section ? h->section[i] : NULL; }

@@ -379,6 +379,42 @@ static void test_parallel_equals_serial(void **state)
     bg_index_free(ix);
 }
 
+static void test_compact_keeps_results(void **state)
+{
+    fixture *f = *state;
+    const char *queries[] = {"电子证照", "行政", "城镇新增就业"};
+    size_t totals[3];
+    for (size_t i = 0; i < 3; i++) {
+        bg_results *r = search(f, queries[i], NULL);
+        totals[i] = bg_results_total(r);
+        bg_results_free(r);
+    }
+    bg_index *reader = NULL;
+    assert_int_equal(bg_index_open(&reader, f->index, BG_OPEN_READ), 0);
+    bg_results *before = NULL;
+    assert_int_equal(bg_search_run(&before, reader, "电子证照", NULL), 0);
+
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_WRITE), 0);
+    uint64_t b = 0, a = 0;
+    assert_int_equal(bg_index_compact(ix, &b, &a), 0);
+    assert_true(b > 0 && a > 0 && a <= b);
+    bg_index_free(ix);
+
+    /* A reader opened before the swap keeps answering, on the new shards. */
+    bg_results *after = NULL;
+    assert_int_equal(bg_search_run(&after, reader, "电子证照", NULL), 0);
+    assert_int_equal(bg_results_total(after), bg_results_total(before));
+    bg_results_free(before);
+    bg_results_free(after);
+    bg_index_free(reader);
+    for (size_t i = 0; i < 3; i++) {
+        bg_results *r = search(f, queries[i], NULL);
+        assert_int_equal(bg_results_total(r), totals[i]);
+        bg_results_free(r);
+    }
+}
+
 static void test_errors(void **state)
 {
     fixture *f = *state;
@@ -414,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_uncommitted_changes_invisible),
         cmocka_unit_test(test_writer_lock),
         cmocka_unit_test(test_parallel_equals_serial),
+        cmocka_unit_test(test_compact_keeps_results),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -221,6 +221,16 @@ size_t bgx_writer_pending(const bgx_writer *w)
     return w->pending;
 }
 
+int bgx_compact(const char *src, const char *dst, bg_err *err)
+{
+    return guard(err, src, [&] {
+        Xapian::Database db(src);
+        // Keep docids: nothing relies on them, but keeping them is cheapest.
+        db.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+        return 0;
+    });
+}
+
 /* ---- read-only database ------------------------------------------------- */
 
 int bgx_reader_open(bgx_reader **out, const char *path, bg_err *err)
@@ -291,6 +301,20 @@ int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err 
     *freq = 0;
     return guard(err, r->path.c_str(), [&] {
         *freq = r->db.get_termfreq(term);
+        return 0;
+    });
+}
+
+int bgx_reader_foreach_term(bgx_reader *r, const char *prefix,
+                            int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err)
+{
+    return guard(err, r->path.c_str(), [&] {
+        for (auto it = r->db.allterms_begin(prefix); it != r->db.allterms_end(prefix); ++it) {
+            const std::string term = *it;
+            int rc = cb(ctx, term.c_str(), term.size());
+            if (rc)
+                return rc;
+        }
         return 0;
     });
 }
@@ -399,12 +423,64 @@ void bgx_match_clear(bgx_match *m)
     std::memset(m, 0, sizeof *m);
 }
 
-static void run_match(bgx_match *out, Xapian::Database &db, const Xapian::Query &q, size_t offset,
-                      size_t limit, const unsigned *facet_slots, size_t n_facet_slots)
+} // extern "C"
+
+namespace {
+
+struct collapse_spec {
+    Xapian::valueno slot;
+    Xapian::doccount max;
+};
+
+// A writer that commits twice while we read invalidates our snapshot: reopen
+// on the new revision and run body again, after undo() dropped what the
+// failed attempt produced.
+template <typename F, typename U>
+int with_retry(bgx_reader *r, bg_err *err, F body, U undo)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = guard(err, r->path.c_str(), [&] {
+            try {
+                body();
+                return 0;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                undo();
+                if (attempt >= 10)
+                    throw;
+                r->db.reopen();
+                return 1;
+            }
+        });
+        if (rc != 1) {
+            if (rc < 0)
+                undo();
+            return rc;
+        }
+    }
+}
+
+// Lets C code decide which terms an expand set may hold.
+class CallbackDecider : public Xapian::ExpandDecider {
+  public:
+    CallbackDecider(int (*keep)(void *, const char *, size_t), void *ctx) : keep_(keep), ctx_(ctx) {}
+    bool operator()(const std::string &term) const override
+    {
+        return !keep_ || keep_(ctx_, term.data(), term.size()) != 0;
+    }
+
+  private:
+    int (*keep_)(void *, const char *, size_t);
+    void *ctx_;
+};
+
+void run_match(bgx_match *out, Xapian::Database &db, const Xapian::Query &q, size_t offset, size_t limit,
+               const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse)
 {
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
+    if (collapse)
+        enquire.set_collapse_key(collapse->slot, collapse->max);
     // Ties (equal weights) break by docid, which keeps results deterministic.
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     for (size_t i = 0; i < n_facet_slots; i++) {
@@ -415,7 +491,9 @@ static void run_match(bgx_match *out, Xapian::Database &db, const Xapian::Query 
     const Xapian::doccount all = db.get_doccount();
     Xapian::MSet mset = enquire.get_mset(offset, limit, all);
 
-    out->total = mset.get_matches_estimated();
+    // Spies see every match before collapsing, so they count the uncollapsed
+    // total exactly; the MSet's own counts would be of collapsed matches.
+    out->total = collapse && !spies.empty() ? spies[0]->get_total() : mset.get_matches_estimated();
     out->hits = static_cast<bgx_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(bgx_hit)));
     if (!out->hits)
         throw std::bad_alloc();
@@ -444,33 +522,80 @@ static void run_match(bgx_match *out, Xapian::Database &db, const Xapian::Query 
     }
 }
 
-int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
-               const unsigned *facet_slots, size_t n_facet_slots, bg_err *err)
+int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
+           const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse, bg_err *err)
 {
     std::memset(out, 0, sizeof *out);
     if (n_facet_slots > 4)
         return bg_err_set(err, BG_EINVAL, "at most 4 facet slots");
-    // A writer that commits twice while we read invalidates our snapshot:
-    // reopen on the new revision and run the whole search again.
-    for (int attempt = 0;; attempt++) {
-        int rc = guard(err, r->path.c_str(), [&] {
-            try {
-                run_match(out, r->db, q->q, offset, limit, facet_slots, n_facet_slots);
-                return 0;
-            } catch (const Xapian::DatabaseModifiedError &) {
-                bgx_match_clear(out);
-                if (attempt >= 10)
-                    throw;
-                r->db.reopen();
-                return 1;
+    return with_retry(
+        r, err, [&] { run_match(out, r->db, q->q, offset, limit, facet_slots, n_facet_slots, collapse); },
+        [&] { bgx_match_clear(out); });
+}
+
+} // namespace
+
+extern "C" {
+
+int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
+               const unsigned *facet_slots, size_t n_facet_slots, bg_err *err)
+{
+    return search(out, r, q, offset, limit, facet_slots, n_facet_slots, nullptr, err);
+}
+
+int bgx_search_collapsed(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t limit,
+                         unsigned collapse_slot, size_t collapse_max,
+                         const unsigned *facet_slots, size_t n_facet_slots, bg_err *err)
+{
+    const collapse_spec c = {collapse_slot, static_cast<Xapian::doccount>(collapse_max)};
+    return search(out, r, q, 0, limit, facet_slots, n_facet_slots, &c, err);
+}
+
+/* ---- relevance feedback ------------------------------------------------- */
+
+void bgx_eterms_free(bgx_eterm *terms, size_t n)
+{
+    for (size_t i = 0; terms && i < n; i++)
+        std::free(terms[i].term);
+    std::free(terms);
+}
+
+int bgx_expand(bgx_eterm **out, size_t *n, bgx_reader *r, const char *rel_term, size_t max_terms,
+               int (*keep)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err)
+{
+    *out = nullptr;
+    *n = 0;
+    auto undo = [&] {
+        bgx_eterms_free(*out, *n);
+        *out = nullptr;
+        *n = 0;
+    };
+    return with_retry(
+        r, err,
+        [&] {
+            Xapian::PostingIterator doc = r->db.postlist_begin(rel_term);
+            if (doc == r->db.postlist_end(rel_term))
+                return;
+            Xapian::RSet rset;
+            rset.add_document(*doc);
+            Xapian::Enquire enquire(r->db);
+            CallbackDecider decider(keep, ctx);
+            // Exact term frequencies: the approximation over several shards
+            // would rank terms differently depending on how years are split.
+            Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(max_terms), rset,
+                                                 Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+            *out = static_cast<bgx_eterm *>(std::calloc(eset.size() ? eset.size() : 1, sizeof(bgx_eterm)));
+            if (!*out)
+                throw std::bad_alloc();
+            for (auto it = eset.begin(); it != eset.end(); ++it) {
+                bgx_eterm &t = (*out)[*n];
+                if (copy_out(*it, &t.term, &t.len) != 0)
+                    throw std::bad_alloc();
+                t.weight = it.get_weight();
+                (*n)++;
             }
-        });
-        if (rc != 1) {
-            if (rc < 0)
-                bgx_match_clear(out);
-            return rc;
-        }
-    }
+        },
+        undo);
 }
 
 } // extern "C"

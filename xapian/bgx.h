@@ -54,6 +54,10 @@ int bgx_writer_commit(bgx_writer *w, bg_err *err);
 /* Documents changed since the last commit (to bound a transaction's memory). */
 size_t bgx_writer_pending(const bgx_writer *w);
 
+/* Writes a compacted copy of the glass database src to dst (which must not
+ * exist): same documents, smaller and faster tables. */
+int bgx_compact(const char *src, const char *dst, bg_err *err);
+
 /* ---- read-only database (one shard or a stub listing shards) ------------ */
 
 typedef struct bgx_reader bgx_reader;
@@ -75,6 +79,10 @@ int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
                                 void *ctx, bg_err *err);
 /* Number of documents indexed by term (0 if none). */
 int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err *err);
+/* Calls cb for each term starting with prefix, in byte order; a non-zero
+ * return from cb stops the walk and is returned. */
+int bgx_reader_foreach_term(bgx_reader *r, const char *prefix,
+                            int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err);
 
 /* ---- queries ------------------------------------------------------------ */
 
@@ -132,6 +140,32 @@ typedef struct bgx_match {
 int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
                const unsigned *facet_slots, size_t n_facet_slots, bg_err *err);
 void bgx_match_clear(bgx_match *m);
+
+/* Like bgx_search from offset 0, but keeps only the best collapse_max hits of
+ * each value of slot collapse_slot (e.g. the best 3 passages of each year).
+ * Facets still count every match, and total is then exact too (every match,
+ * not only those kept); without facet slots it is Xapian's estimate. */
+int bgx_search_collapsed(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t limit,
+                         unsigned collapse_slot, size_t collapse_max,
+                         const unsigned *facet_slots, size_t n_facet_slots, bg_err *err);
+
+/* ---- relevance feedback ------------------------------------------------- */
+
+typedef struct bgx_eterm {
+    char *term;        /* malloc'ed, NUL-terminated */
+    size_t len;
+    double weight;     /* Xapian's expand weight: higher = more characteristic */
+} bgx_eterm;
+
+/* The best max_terms expansion terms (Enquire::get_eset, exact term
+ * frequencies) for a relevance set holding the one document indexed by the
+ * unique term rel_term: the terms that best tell that document apart from the
+ * rest of the index, best first. Only terms keep(ctx, term, len) accepts are
+ * considered (keep may be NULL). *n = 0 when no document has rel_term. Free
+ * with bgx_eterms_free(). */
+int bgx_expand(bgx_eterm **out, size_t *n, bgx_reader *r, const char *rel_term, size_t max_terms,
+               int (*keep)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err);
+void bgx_eterms_free(bgx_eterm *terms, size_t n);
 
 #ifdef __cplusplus
 }

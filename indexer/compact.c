@@ -1,0 +1,94 @@
+/* compact.c — bg_index_compact: rewrite every year shard with Xapian's
+ * compactor (a bulk build leaves B-tree blocks about half full; compaction
+ * roughly halves the index) and swap each one in. */
+#include "index_priv.h"
+#include "util.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static _Thread_local uint64_t walk_bytes;
+
+static int add_size(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)path;
+    (void)ftw;
+    if (type == FTW_F)
+        walk_bytes += (uint64_t)st->st_size;
+    return 0;
+}
+
+static uint64_t dir_bytes(const char *dir)
+{
+    walk_bytes = 0;
+    nftw(dir, add_size, 16, FTW_PHYS);
+    return walk_bytes;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+static int remove_tree(const char *dir)
+{
+    struct stat st;
+    if (lstat(dir, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Compacts one shard into PATH.compact, then swaps it in with two renames.
+ * A reader that opens the shard between them retries (search.c). */
+static int compact_shard(bg_index *ix, int year, uint64_t *before, uint64_t *after)
+{
+    char *path = bg_shard_path(ix->path, year);
+    bg_buf tmp = {0}, old = {0};
+    int rc = path && !bg_buf_printf(&tmp, "%s.compact", path) && !bg_buf_printf(&old, "%s.old", path)
+                 ? 0 : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    if (rc == 0 && (remove_tree(tmp.data) != 0 || remove_tree(old.data) != 0))
+        rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot remove a leftover compaction: %s", path, strerror(errno));
+    if (rc == 0)
+        rc = bgx_compact(path, tmp.data, &ix->err);
+    if (rc == 0) {
+        *before += dir_bytes(path);
+        *after += dir_bytes(tmp.data);
+        if (rename(path, old.data) != 0 || rename(tmp.data, path) != 0)
+            rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot swap in the compacted shard: %s", path, strerror(errno));
+        else if (remove_tree(old.data) != 0)
+            fprintf(stderr, "baogao: warning: %s: cannot remove: %s\n", old.data, strerror(errno));
+    }
+    free(path);
+    bg_buf_free(&tmp);
+    bg_buf_free(&old);
+    return rc;
+}
+
+int bg_index_compact(bg_index *ix, uint64_t *bytes_before, uint64_t *bytes_after)
+{
+    bg_err_clear(&ix->err);
+    uint64_t before = 0, after = 0;
+    if (!(ix->flags & BG_OPEN_WRITE))
+        return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
+    if (bg_index_commit(ix))
+        return bg_errcode();
+    /* The compactor reads each shard; our writers must let go of them. */
+    for (size_t i = 0; i < ix->n_shards; i++)
+        bgx_writer_free(ix->shards[i].writer);
+    ix->n_shards = 0;
+    for (size_t i = 0; i < ix->n_listed; i++)
+        if (compact_shard(ix, ix->listed_years[i], &before, &after))
+            return bg_err_publish(&ix->err);
+    if (bytes_before)
+        *bytes_before = before;
+    if (bytes_after)
+        *bytes_after = after;
+    return 0;
+}
