@@ -1,6 +1,7 @@
 /* passage.c — one unit of a report (heading, paragraph or measure) becomes one
  * Xapian document: its words, character n-grams, heading words, filter terms,
  * values and stored data, as laid down in docs/format.md. */
+#include "figures.h"
 #include "index_priv.h"
 #include "scheme.h"
 #include "structure.h"
@@ -135,7 +136,8 @@ static char *passage_data(const bg_passage_ctx *ctx, const bg_unit *u)
           && cJSON_AddStringToObject(o, "title", ctx->meta->title)
           && cJSON_AddStringToObject(o, "body", ctx->meta->body)
           && cJSON_AddNumberToObject(o, "year", ctx->meta->year)
-          && cJSON_AddStringToObject(o, "id", id);
+          && cJSON_AddStringToObject(o, "id", id)
+          && bg_add_figures_json(o, u->text, u->len);
     free(text);
     char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);

@@ -1,4 +1,4 @@
-/* json.c — the JSON contract of `baogao-query --json` (and of the HTTP API):
+/* json.c — the JSON contracts of `baogao-query --json` (and of the HTTP API):
  *
  *   {"query": "...", "total": N,
  *    "facets": {"year": {"2022": 3, ...}, "body": {"国务院": 40, ...}},
@@ -8,8 +8,18 @@
  *                 "text": "<whole passage>", "snippet": "…【match】…",
  *                 "id": "<passage id>", "matches": [[start, end], ...]}]}
  *
+ * (--like prints the same, with the passage reference as "query"), and of the
+ * across-years views (docs/years.md), which reuse the result objects:
+ *
+ *   --by-year:  {"query": "...", "total": N,
+ *                "years": [{"year": 2025, "total": N, "results": [<as above>]}]}
+ *   --figures:  {"query": "...",
+ *                "figures": [{"year": 2019, "items": [{"value": "1100万人以上",
+ *                  "text": "<clause>", "role": "target", "report": "...",
+ *                  "line": 37, "id": "<passage id>"}]}]}
+ *
  * Field names are a contract other tools read: only ever add fields. */
-#include "results.h"
+#include "search_priv.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -69,33 +79,111 @@ static cJSON *hit_object(const bg_hit *h)
     return o;
 }
 
+/* o when ok, else NULL after freeing it: the end of every object builder. */
+static cJSON *done(cJSON *o, int ok)
+{
+    if (ok)
+        return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
+/* Adds item to o under key (1), or frees it (0). */
+static int add_owned(cJSON *o, const char *key, cJSON *item)
+{
+    if (item && cJSON_AddItemToObject(o, key, item))
+        return 1;
+    cJSON_Delete(item);
+    return 0;
+}
+
+/* Appends item to arr (1), or frees it (0). */
+static int append(cJSON *arr, cJSON *item)
+{
+    if (item && cJSON_AddItemToArray(arr, item))
+        return 1;
+    cJSON_Delete(item);
+    return 0;
+}
+
+/* An array of the result objects of hits[0..n). */
+static cJSON *hits_array(const bg_hit *hits, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    int ok = arr != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = append(arr, hit_object(&hits[i]));
+    return done(arr, ok);
+}
+
+/* Prints root when ok, then frees it. */
+static char *print_root(cJSON *root, int ok)
+{
+    char *out = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    return out;
+}
+
 char *bg_results_json(const bg_results *res)
 {
     cJSON *root = cJSON_CreateObject();
-    cJSON *facets = cJSON_CreateObject();
-    cJSON *results = cJSON_CreateArray();
-    int ok = root && facets && results && cJSON_AddStringToObject(root, "query", res->query)
-          && cJSON_AddNumberToObject(root, "total", (double)res->total);
-    if (ok) {
-        cJSON *years = facet_object(res->years, res->n_years);
-        cJSON *bodies = facet_object(res->bodies, res->n_bodies);
-        ok = years && bodies && cJSON_AddItemToObject(facets, "year", years);
-        if (ok)
-            ok = cJSON_AddItemToObject(facets, "body", bodies);
-        else {
-            cJSON_Delete(years);
-            cJSON_Delete(bodies);
-        }
-    }
-    ok = ok && cJSON_AddItemToObject(root, "facets", facets) && (facets = NULL, 1);
-    for (size_t i = 0; ok && i < res->n_hits; i++) {
-        cJSON *h = hit_object(&res->hits[i]);
-        ok = h && cJSON_AddItemToArray(results, h);
-    }
-    ok = ok && cJSON_AddItemToObject(root, "results", results) && (results = NULL, 1);
-    char *out = ok ? cJSON_PrintUnformatted(root) : NULL;
-    cJSON_Delete(root);
-    cJSON_Delete(facets);
-    cJSON_Delete(results);
-    return out;
+    cJSON *facets = NULL;
+    int ok = root && cJSON_AddStringToObject(root, "query", res->query)
+          && cJSON_AddNumberToObject(root, "total", (double)res->total)
+          && (facets = cJSON_AddObjectToObject(root, "facets"))
+          && add_owned(facets, "year", facet_object(res->years, res->n_years))
+          && add_owned(facets, "body", facet_object(res->bodies, res->n_bodies))
+          && add_owned(root, "results", hits_array(res->hits, res->n_hits));
+    return print_root(root, ok);
+}
+
+static cJSON *year_group_object(const bg_byyear *by, const bg_year_group *g)
+{
+    cJSON *o = cJSON_CreateObject();
+    int ok = o && cJSON_AddNumberToObject(o, "year", g->year)
+          && cJSON_AddNumberToObject(o, "total", (double)g->total)
+          && add_owned(o, "results", hits_array(by->res->hits + g->first, g->n));
+    return done(o, ok);
+}
+
+char *bg_byyear_json(const bg_byyear *by)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *years = NULL;
+    int ok = root && cJSON_AddStringToObject(root, "query", by->res->query)
+          && cJSON_AddNumberToObject(root, "total", (double)by->res->total)
+          && (years = cJSON_AddArrayToObject(root, "years"));
+    for (size_t i = 0; ok && i < by->n_groups; i++)
+        ok = append(years, year_group_object(by, &by->groups[i]));
+    return print_root(root, ok);
+}
+
+static cJSON *figure_object(const struct bg_figure *g)
+{
+    cJSON *o = cJSON_CreateObject();
+    int ok = o && cJSON_AddStringToObject(o, "value", g->value) && cJSON_AddStringToObject(o, "text", g->clause)
+          && cJSON_AddStringToObject(o, "role", g->role) && cJSON_AddStringToObject(o, "report", g->report)
+          && cJSON_AddNumberToObject(o, "line", (double)g->line) && cJSON_AddStringToObject(o, "id", g->id);
+    return done(o, ok);
+}
+
+static cJSON *figure_year_object(const bg_figures *f, const bg_figure_group *y)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *items = NULL;
+    int ok = o && cJSON_AddNumberToObject(o, "year", y->year) && (items = cJSON_AddArrayToObject(o, "items"));
+    for (size_t i = 0; ok && i < y->n; i++)
+        ok = append(items, figure_object(&f->items[y->first + i]));
+    return done(o, ok);
+}
+
+char *bg_figures_json(const bg_figures *f)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *years = NULL;
+    int ok = root && cJSON_AddStringToObject(root, "query", f->query)
+          && (years = cJSON_AddArrayToObject(root, "figures"));
+    for (size_t i = 0; ok && i < f->n_years; i++)
+        ok = append(years, figure_year_object(f, &f->years[i]));
+    return print_root(root, ok);
 }

@@ -1,5 +1,7 @@
 /* main.c — baogao-query: search an index from the command line and print
- * ranked passages with their section path, or the JSON contract (--json). */
+ * ranked passages with their section path, or the JSON contract (--json);
+ * across years: the best passages of each year (--by-year), the figures next
+ * to the query (--figures), similar passages of other years (--like). */
 #include "baogao.h"
 #include "cli.h"
 
@@ -7,15 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unistd.h>
 
 static const char *const prog = "baogao-query";
 
 #define SNIPPET_CHARS 100
+/* Columns of the --figures table; longer clauses are cut with "…". */
+#define CLAUSE_COLUMNS 44
+#define VALUE_COLUMNS 20
 
 static void usage(FILE *out)
 {
     fputs("Usage: baogao-query [OPTION]... QUERY...\n"
+          "  or:  baogao-query [OPTION]... --like REF\n"
           "Search indexed reports; print the best passages with their report, section\n"
           "path, a highlighted snippet and file:line.\n"
           "\n"
@@ -29,7 +37,13 @@ static void usage(FILE *out)
           "  --offset N        skip the first N results (paging)\n"
           "  --year Y          only reports of year Y, or of a range: 2018..2022, ..2019, 2016..\n"
           "  --body NAME       only reports issued by NAME (e.g. 国务院)\n"
-          "  --json            print one JSON document (see docs/format.md)\n"
+          "  --by-year         group the results by year, newest first (docs/years.md)\n"
+          "  --per-year N      with --by-year: the best N passages of each year (default 3)\n"
+          "  --figures         list, year by year, the figures next to the query's words\n"
+          "                    (城镇新增就业 → 1100万人以上), with their clause and file:line\n"
+          "  --like REF        passages on the same subject from other years; REF is the\n"
+          "                    id printed with a hit, or REPORT:LINE (no QUERY then)\n"
+          "  --json            print one JSON document (see docs/format.md, docs/years.md)\n"
           "  --no-color        mark matches with 【】 even on a terminal\n"
           "  -h, --help        show this help\n"
           "      --version     show the version\n"
@@ -38,6 +52,9 @@ static void usage(FILE *out)
           "  baogao-query 电子证照\n"
           "  baogao-query --year 2018..2022 --limit 5 \"城镇新增就业\"\n"
           "  baogao-query --json 减税 降费 -企业\n"
+          "  baogao-query --by-year --per-year 2 城镇新增就业\n"
+          "  baogao-query --figures 城镇新增就业\n"
+          "  baogao-query --like corpus/cn-state-council-gwr-2019.txt:57\n"
           "\n"
           "Exit status: 0 results found, 1 no results, 2 error.\n",
           out);
@@ -71,7 +88,7 @@ static void print_hit(const bg_hit *h, const style *s)
     char *snippet = bg_hit_snippet(h, SNIPPET_CHARS, s->open, s->close);
     printf("   %s\n", snippet ? snippet : bg_hit_text(h));
     bg_free(snippet);
-    printf("   %s%s:%zu%s\n\n", s->dim, bg_hit_report(h), bg_hit_line(h), s->reset);
+    printf("   %s%s:%zu  id %s%s\n\n", s->dim, bg_hit_report(h), bg_hit_line(h), bg_hit_id(h), s->reset);
 }
 
 static char *join_args(char **argv, int n)
@@ -91,27 +108,38 @@ static char *join_args(char **argv, int n)
     return q;
 }
 
-static int print_results(const bg_results *res, const char *query, int json, int color)
+static const style *style_for(int color)
 {
-    if (json) {
-        char *doc = bg_results_json(res);
-        if (!doc) {
-            bg_cli_error(prog, "out of memory");
-            return 2;
-        }
-        puts(doc);
-        bg_free(doc);
-        return bg_results_count(res) || bg_results_total(res) ? 0 : 1;
+    static const style plain = {"【", "】", "", "", ""};
+    static const style ansi = {"\033[1;31m", "\033[0m", "\033[2m", "\033[1m", "\033[0m"};
+    return color ? &ansi : &plain;
+}
+
+/* Prints a JSON document (NULL: out of memory) and frees it; found is the
+ * exit status when printed. */
+static int print_json(char *doc, int found)
+{
+    if (!doc) {
+        bg_cli_error(prog, "out of memory");
+        return 2;
     }
-    style plain = {"【", "】", "", "", ""};
-    style ansi = {"\033[1;31m", "\033[0m", "\033[2m", "\033[1m", "\033[0m"};
-    const style *s = color ? &ansi : &plain;
+    puts(doc);
+    bg_free(doc);
+    return found ? 0 : 1;
+}
+
+/* verb: how the hits relate to query ("match", or "are like" a passage). */
+static int print_results(const bg_results *res, const char *query, const char *verb, int json, int color)
+{
+    if (json)
+        return print_json(bg_results_json(res), bg_results_count(res) || bg_results_total(res));
+    const style *s = style_for(color);
     size_t total = bg_results_total(res), n = bg_results_count(res);
     if (total == 0) {
         printf("No results for %s.\n", query);
         return 1;
     }
-    printf("%zu passage%s match %s", total, total == 1 ? "" : "s", query);
+    printf("%zu passage%s %s %s", total, total == 1 ? "" : "s", verb, query);
     if (n)
         printf(" (showing %zu–%zu)", bg_hit_rank(bg_results_hit(res, 0)),
                bg_hit_rank(bg_results_hit(res, n - 1)));
@@ -124,18 +152,157 @@ static int print_results(const bg_results *res, const char *query, int json, int
     return 0;
 }
 
+static int print_by_year(const bg_byyear *by, const char *query, int json, int color)
+{
+    size_t total = bg_byyear_total(by), years = bg_byyear_years(by);
+    if (json)
+        return print_json(bg_byyear_json(by), total > 0);
+    if (total == 0) {
+        printf("No results for %s.\n", query);
+        return 1;
+    }
+    const style *s = style_for(color);
+    printf("%zu passage%s match %s in %zu year%s, newest first\n\n", total, total == 1 ? "" : "s", query, years,
+           years == 1 ? "" : "s");
+    for (size_t i = 0; i < years; i++) {
+        size_t yt = bg_byyear_year_total(by, i), n = bg_byyear_count(by, i);
+        printf("%s%d — %zu passage%s%s", s->bold, bg_byyear_year(by, i), yt, yt == 1 ? "" : "s", s->reset);
+        if (n < yt)
+            printf(" (best %zu)", n);
+        printf("\n\n");
+        for (size_t j = 0; j < n; j++)
+            print_hit(bg_byyear_hit(by, i, j), s);
+    }
+    return 0;
+}
+
+/* Terminal columns of s[0..len): East Asian wide and full-width characters
+ * take two, combining marks none. */
+static size_t columns(const char *s, size_t len)
+{
+    size_t cols = 0;
+    int32_t i = 0, n = (int32_t)len;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0)
+            cols++;
+        else if (u_getCombiningClass(c) > 0 || u_charType(c) == U_NON_SPACING_MARK)
+            continue;
+        else {
+            int w = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+            cols += w == U_EA_WIDE || w == U_EA_FULLWIDTH ? 2 : 1;
+        }
+    }
+    return cols;
+}
+
+/* Prints s in a cell of width columns: cut with "…" when wider, padded with
+ * spaces when narrower (pad = 0 for the last cell). */
+static void print_cell(const char *s, size_t width, int pad)
+{
+    size_t len = strlen(s);
+    if (columns(s, len) > width) {
+        int32_t i = 0, n = (int32_t)len, keep = 0;
+        while (i < n) {
+            UChar32 c;
+            U8_NEXT(s, i, n, c);
+            if (columns(s, (size_t)i) > width - 1)
+                break;
+            keep = i;
+        }
+        len = (size_t)keep;
+        printf("%.*s…", (int)len, s);
+        len = columns(s, len) + 1;
+    } else {
+        fputs(s, stdout);
+        len = columns(s, len);
+    }
+    for (; pad && len < width; len++)
+        putchar(' ');
+}
+
+static int print_figures(const bg_figures *f, const char *query, int json)
+{
+    size_t years = bg_figures_years(f);
+    if (json)
+        return print_json(bg_figures_json(f), years > 0);
+    if (years == 0) {
+        printf("No figures next to %s.\n", query);
+        return 1;
+    }
+    size_t value_cols = 5;
+    for (size_t i = 0; i < years; i++)
+        for (size_t j = 0; j < bg_figures_count(f, i); j++) {
+            const char *v = bg_figure_value(bg_figures_item(f, i, j));
+            size_t c = columns(v, strlen(v));
+            value_cols = c > value_cols ? (c < VALUE_COLUMNS ? c : VALUE_COLUMNS) : value_cols;
+        }
+    printf("Figures next to %s in %zu year%s, newest first\n\n", query, years, years == 1 ? "" : "s");
+    printf("year  ");
+    print_cell("value", value_cols, 1);
+    printf("  role    ");
+    print_cell("clause", CLAUSE_COLUMNS, 1);
+    printf("  where\n");
+    for (size_t i = 0; i < years; i++)
+        for (size_t j = 0; j < bg_figures_count(f, i); j++) {
+            const bg_figure *g = bg_figures_item(f, i, j);
+            if (j == 0)
+                printf("%-4d  ", bg_figures_year(f, i));
+            else
+                printf("      ");
+            print_cell(bg_figure_value(g), value_cols, 1);
+            printf("  %-6s  ", bg_figure_role(g));
+            print_cell(bg_figure_text(g), CLAUSE_COLUMNS, 1);
+            printf("  %s:%zu\n", bg_figure_report(g), bg_figure_line(g));
+        }
+    return 0;
+}
+
+enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE };
+
+/* Runs the search the options ask for and prints it; the exit status. */
+static int run(bg_index *ix, int mode, const char *query, const bg_search_options *so, size_t per_year, int json,
+               int color)
+{
+    int rc = 2, err;
+    if (mode == MODE_BY_YEAR) {
+        bg_byyear *by = NULL;
+        if ((err = bg_search_by_year(&by, ix, query, so, per_year)) == 0)
+            rc = print_by_year(by, query, json, color);
+        bg_byyear_free(by);
+    } else if (mode == MODE_FIGURES) {
+        bg_figures *f = NULL;
+        if ((err = bg_search_figures(&f, ix, query, so)) == 0)
+            rc = print_figures(f, query, json);
+        bg_figures_free(f);
+    } else {
+        bg_results *res = NULL;
+        err = mode == MODE_LIKE ? bg_search_like(&res, ix, query, so) : bg_search_run(&res, ix, query, so);
+        if (err == 0)
+            rc = print_results(res, query, mode == MODE_LIKE ? "from other years are like" : "match", json, color);
+        bg_results_free(res);
+    }
+    if (err)
+        bg_cli_error(prog, "%s", bg_errmsg());
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
         {"offset", required_argument, 0, 'o'}, {"year", required_argument, 0, 'y'},
         {"body", required_argument, 0, 'b'}, {"json", no_argument, 0, 'j'},
+        {"by-year", no_argument, 0, 'Y'},    {"per-year", required_argument, 0, 'P'},
+        {"figures", no_argument, 0, 'F'},    {"like", required_argument, 0, 'L'},
         {"no-color", no_argument, 0, 'C'},   {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},    {0, 0, 0, 0},
     };
-    const char *db = NULL;
+    const char *db = NULL, *like = NULL;
     bg_search_options so = {0};
-    int json = 0, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    size_t per_year = 0;
+    int json = 0, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), mode = MODE_SEARCH, modes = 0;
     int c;
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (c) {
@@ -160,29 +327,44 @@ int main(int argc, char **argv)
             break;
         case 'b': so.body = optarg; break;
         case 'j': json = 1; break;
+        case 'P':
+            if (bg_cli_parse_size(&per_year, optarg, 1000) || per_year == 0) {
+                bg_cli_error(prog, "--per-year: '%s' is not a number from 1 to 1000", optarg);
+                return 2;
+            }
+            modes |= 1 << (mode = MODE_BY_YEAR);   /* --per-year implies --by-year */
+            break;
+        case 'Y': modes |= 1 << (mode = MODE_BY_YEAR); break;
+        case 'F': modes |= 1 << (mode = MODE_FIGURES); break;
+        case 'L': like = optarg; modes |= 1 << (mode = MODE_LIKE); break;
         case 'C': color = 0; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("baogao-query %s\n", bg_version()); return 0;
         default: fprintf(stderr, "Try 'baogao-query --help' for more information.\n"); return 2;
         }
     }
-    if (optind >= argc) {
+    if (modes & (modes - 1)) {
+        bg_cli_error(prog, "--by-year, --figures and --like do not go together");
+        return 2;
+    }
+    if (mode == MODE_LIKE && optind < argc) {
+        bg_cli_error(prog, "--like takes a passage, not a query ('%s')", argv[optind]);
+        return 2;
+    }
+    if (mode != MODE_LIKE && optind >= argc) {
         bg_cli_error(prog, "no query given (try --help)");
         return 2;
     }
-    char *query = join_args(argv + optind, argc - optind);
+    char *query = mode == MODE_LIKE ? strdup(like) : join_args(argv + optind, argc - optind);
     char *db_default = db ? NULL : bg_default_index_path();
     bg_index *ix = NULL;
-    bg_results *res = NULL;
     int rc = 2;
     if (!query)
         bg_cli_error(prog, "out of memory");
-    else if (bg_index_open(&ix, db ? db : db_default, BG_OPEN_READ) != 0
-             || bg_search_run(&res, ix, query, &so) != 0)
+    else if (bg_index_open(&ix, db ? db : db_default, BG_OPEN_READ) != 0)
         bg_cli_error(prog, "%s", bg_errmsg());
     else
-        rc = print_results(res, query, json, color);
-    bg_results_free(res);
+        rc = run(ix, mode, query, &so, per_year, json, color);
     bg_index_free(ix);
     free(db_default);
     free(query);

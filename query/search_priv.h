@@ -1,0 +1,87 @@
+/* search_priv.h — what search.c shares with the other ways of searching
+ * (by year, figures, similar passages: byyear.c, figures.c, like.c) and the
+ * inside of their result types, which json.c prints. docs/years.md describes
+ * the features. */
+#ifndef BG_SEARCH_PRIV_H
+#define BG_SEARCH_PRIV_H
+
+#include <stddef.h>
+
+#include "index_priv.h"
+#include "qbuild.h"
+#include "results.h"
+
+/* Hits of a page are capped at this; so are the passages --figures reads. */
+#define BG_MAX_LIMIT 10000
+
+/* Brings ix's reader (and the query analyser, built with the index's lexicon)
+ * to the latest commit. ix->reader stays NULL when the index holds no
+ * reports yet. Errors go to ix->err. */
+int bg_search_refresh(bg_index *ix);
+
+/* Refreshes ix, then parses query and builds its plan with o's year and body
+ * filters applied. For an index with no reports, returns 0 with
+ * plan->query == NULL. */
+int bg_search_plan(bg_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o);
+
+/* The page size o asks for (0 means 10), or BG_ETOOBIG past the limits. */
+int bg_search_page(size_t *limit, const bg_search_options *o, bg_err *err);
+
+/* Narrows *q (consumed) to o's year range and issuing body. */
+int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err);
+
+/* A new empty result set for query, or NULL when out of memory. */
+bg_results *bg_results_new(const char *query);
+
+/* Turns the matches m into res's hits (ranked from first_rank + 1, match
+ * ranges from plan's needles) and its facets (when m has year and body
+ * facets, in that order). */
+int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_qplan *plan, size_t first_rank);
+
+/* The shape of every public search that returns bg_results: clear the error,
+ * make res for query, run fn (opts NULL means defaults), then hand res over
+ * or free it and publish the error. */
+typedef int (*bg_search_fn)(bg_results *res, bg_index *ix, const char *query, const bg_search_options *o);
+int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
+                   bg_search_fn fn);
+
+/* The slots bg_results_fill() expects facets for. */
+extern const unsigned bg_facet_slots[2];
+
+/* ---- the results of bg_search_by_year ----------------------------------- */
+
+typedef struct bg_year_group {
+    int year;
+    size_t total;        /* matching passages of that year (exact) */
+    size_t first, n;     /* its hits: res->hits[first .. first + n) */
+} bg_year_group;
+
+struct bg_byyear {
+    bg_results *res;     /* every hit, newest year first, best first within a year */
+    bg_year_group *groups;
+    size_t n_groups;
+};
+
+/* ---- the results of bg_search_figures ----------------------------------- */
+
+struct bg_figure {
+    int year;
+    char *value, *clause, *report, *id;
+    size_t line, offset;     /* offset: of the value in its passage */
+    const char *role;        /* "target", "result" or "" (static) */
+};
+
+typedef struct bg_figure_group {
+    int year;
+    size_t first, n;         /* figures[first .. first + n) */
+} bg_figure_group;
+
+struct bg_figures {
+    char *query;
+    struct bg_figure *items;
+    size_t n_items;
+    bg_figure_group *years;
+    size_t n_years;
+};
+
+#endif
