@@ -2,6 +2,7 @@
  * catalogue of indexed report files, adding (incrementally, by content hash),
  * removing, and committing year shards. */
 #include "index_priv.h"
+#include "json_get.h"
 #include "scheme.h"
 #include "structure.h"
 #include "decode.h"
@@ -114,18 +115,6 @@ bg_file_rec *bg_ix_find_file(bg_index *ix, const char *id)
     return NULL;
 }
 
-static const char *json_str(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double json_num(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 bg_file_rec *bg_ix_push_file(bg_index *ix)
 {
     if (ix->n_files == ix->cap_files) {
@@ -147,14 +136,14 @@ static int parse_file_rec(bg_file_rec *r, const char *id, const char *json)
     if (!o)
         return BG_EPARSE;
     snprintf(r->id, sizeof r->id, "%s", id);
-    r->path = bg_strdup(json_str(o, "path"));
-    r->real = bg_strdup(json_str(o, "real"));
-    r->title = bg_strdup(json_str(o, "title"));
-    r->body = bg_strdup(json_str(o, "body"));
-    r->hash = strtoull(json_str(o, "hash"), NULL, 16);
-    r->fp = strtoull(json_str(o, "fp"), NULL, 16);
-    r->year = (int)json_num(o, "year");
-    r->passages = (size_t)json_num(o, "passages");
+    r->path = bg_strdup(bg_json_str(o, "path"));
+    r->real = bg_strdup(bg_json_str(o, "real"));
+    r->title = bg_strdup(bg_json_str(o, "title"));
+    r->body = bg_strdup(bg_json_str(o, "body"));
+    r->hash = strtoull(bg_json_str(o, "hash"), NULL, 16);
+    r->fp = strtoull(bg_json_str(o, "fp"), NULL, 16);
+    r->year = (int)bg_json_num(o, "year", 0);
+    r->passages = (size_t)bg_json_num(o, "passages", 0);
     cJSON_Delete(o);
     return r->path && r->real && r->title && r->body ? 0 : BG_ENOMEM;
 }

@@ -6,6 +6,7 @@
  * body of a long report mentions years and bodies that are not its own. All
  * matching is on UTF-8 bytes; every marker is a fixed byte sequence. */
 #include "meta.h"
+#include "cn_numeral.h"
 #include "util.h"
 #include "baogao.h"
 
@@ -137,40 +138,6 @@ static char *dup_span(span s)
 
 /* ---- numbers --------------------------------------------------------- */
 
-static const char *const CN_DIGITS[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九"};
-
-static int cn_digit_at(const char *p, const char *end, size_t *len)
-{
-    for (int d = 0; d < 9; d++) {
-        size_t n = strlen(CN_DIGITS[d]);
-        if ((size_t)(end - p) >= n && memcmp(p, CN_DIGITS[d], n) == 0) {
-            *len = n;
-            return d + 1;
-        }
-    }
-    return 0;
-}
-
-/* Parses a Chinese numeral 一 … 九十九 at p (end in *after); 0 if none. */
-static int parse_cn_numeral(const char *p, const char *end, const char **after)
-{
-    size_t n = 0;
-    int value = cn_digit_at(p, end, &n);
-    p += n;
-    if ((size_t)(end - p) >= strlen("十") && memcmp(p, "十", strlen("十")) == 0) {
-        value = (value ? value : 1) * 10;
-        p += strlen("十");
-        int units = cn_digit_at(p, end, &n);
-        if (units) {
-            value += units;
-            p += n;
-        }
-    }
-    if (value)
-        *after = p;
-    return value;
-}
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -271,7 +238,7 @@ static void read_opening(opening *op, const char *text, size_t len)
 static bool starts_like_heading(span s)
 {
     const char *end = s.p + s.n, *q;
-    if (parse_cn_numeral(s.p, end, &q) && span_starts_with(span_from(q, end), "、"))
+    if (bg_cn_numeral_parse(s.p, end, &q) && span_starts_with(span_from(q, end), "、"))
         return true;
     return span_starts_with(s, "（") || span_starts_with(s, "(");
 }
@@ -308,7 +275,7 @@ static int congress_note(span s, const char **note_start)
         if (!olen)
             continue;
         const char *q;
-        int n = parse_cn_numeral(open + olen, close, &q);
+        int n = bg_cn_numeral_parse(open + olen, close, &q);
         if (n && span_starts_with(span_from(q, close), "大") && q + strlen("大") == close) {
             *note_start = open;
             return n;
@@ -395,7 +362,7 @@ static int ordinal_before(span s, const char *suffix)
     const char *end = s.p + s.n, *p = s.p, *hit;
     while ((hit = find_bytes(p, (size_t)(end - p), "第")) != NULL) {
         const char *q;
-        int n = parse_cn_numeral(hit + strlen("第"), end, &q);
+        int n = bg_cn_numeral_parse(hit + strlen("第"), end, &q);
         if (n && span_starts_with(span_from(q, end), suffix))
             return n;
         p = hit + strlen("第");

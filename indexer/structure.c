@@ -8,6 +8,7 @@
  * looks only at the first BG_HEADING_MAX_CHARS characters, and the measure
  * search resumes where the previous item was found. */
 #include "structure.h"
+#include "cn_numeral.h"
 #include "baogao.h"
 
 #include <stdbool.h>
@@ -133,50 +134,6 @@ static void trim(const char **start, const char **end)
 
 /* ---- numerals -------------------------------------------------------- */
 
-static const char *const CN_DIGITS[] = {
-    "一", "二", "三", "四", "五", "六", "七", "八", "九",
-};
-#define CN_TEN "十"
-
-/* The value 1..9 of the Chinese digit at p (its bytes in *len), 0 if none. */
-static int cn_digit_at(const char *p, const char *end, size_t *len)
-{
-    for (int d = 0; d < 9; d++)
-        if (starts_with(p, end, CN_DIGITS[d])) {
-            *len = strlen(CN_DIGITS[d]);
-            return d + 1;
-        }
-    return 0;
-}
-
-/* Parses a Chinese numeral 一 … 九十九 at p. Returns its value and sets *after,
- * or returns 0 when p does not start with one. */
-static int parse_cn_numeral(const char *p, const char *end, const char **after)
-{
-    size_t n = 0;
-    int value = cn_digit_at(p, end, &n);
-    p += n;
-    if (starts_with(p, end, CN_TEN)) {
-        value = (value ? value : 1) * 10;
-        p += strlen(CN_TEN);
-        int units = cn_digit_at(p, end, &n);
-        if (units) {
-            value += units;
-            p += n;
-        }
-    }
-    if (value)
-        *after = p;
-    return value;
-}
-
-/* Writes the Chinese numeral for 1..99 into buf (at least 10 bytes). */
-static void format_cn_numeral(int value, char *buf, size_t size)
-{
-    int tens = value / 10, units = value % 10;
-    snprintf(buf, size, "%s%s%s", tens > 1 ? CN_DIGITS[tens - 1] : "", tens ? CN_TEN : "",
-             units ? CN_DIGITS[units - 1] : "");
-}
 
 /* Value of the ASCII or full-width digit at p (bytes in *len), -1 if none. */
 static int arabic_digit_at(const char *p, const char *end, size_t *len)
@@ -231,7 +188,7 @@ static const char *skip_close_bracket(const char *p, const char *end)
 static const char *level1_marker(const char *p, const char *end)
 {
     const char *q;
-    if (!parse_cn_numeral(p, end, &q))
+    if (!bg_cn_numeral_parse(p, end, &q))
         return NULL;
     return starts_with(q, end, "、") ? q + strlen("、") : NULL;
 }
@@ -240,7 +197,7 @@ static const char *level1_marker(const char *p, const char *end)
 static const char *level2_marker(const char *p, const char *end)
 {
     const char *q = skip_open_bracket(p, end);
-    if (!q || !parse_cn_numeral(q, end, &q))
+    if (!q || !bg_cn_numeral_parse(q, end, &q))
         return NULL;
     return skip_close_bracket(q, end);
 }
@@ -364,7 +321,7 @@ static const char *find_item(int k, const char *start, const char *from, const c
     if (k > BG_MAX_ITEM)
         return NULL;
     char needle[16];
-    format_cn_numeral(k, needle, sizeof needle);
+    bg_cn_numeral_format(k, needle, sizeof needle);
     strcat(needle, "是");
     size_t n = strlen(needle);
     while (from < end) {
@@ -385,7 +342,7 @@ static const char *find_item(int k, const char *start, const char *from, const c
 static int leading_item(const char *start, const char *end, size_t *marker_len)
 {
     const char *q;
-    int k = parse_cn_numeral(start, end, &q);
+    int k = bg_cn_numeral_parse(start, end, &q);
     if (!k || !starts_with(q, end, "是"))
         return 0;
     *marker_len = (size_t)(q - start) + strlen("是");

@@ -8,6 +8,7 @@
  * boilerplate every report repeats (推进, 加强). The best of them, weighted by
  * that rank, are ORed and searched for outside the passage's year. */
 #include "scheme.h"
+#include "json_get.h"
 #include "search_priv.h"
 
 #include <cjson/cJSON.h>
@@ -47,18 +48,6 @@ static int first_data(cJSON **out, bg_index *ix, const char *term)
     return rc;
 }
 
-static const char *data_str(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double data_num(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
 typedef struct file_search {
     bg_index *ix;
     const char *report;
@@ -73,7 +62,7 @@ static int on_file_term(void *ctx, const char *t, size_t len)
         return 0;
     cJSON *d = NULL;
     int rc = first_data(&d, fs->ix, t);
-    if (rc == 0 && d && strcmp(data_str(d, "report"), fs->report) == 0) {
+    if (rc == 0 && d && strcmp(bg_json_str(d, "report"), fs->report) == 0) {
         memcpy(fs->term, t, len + 1);
         rc = 1;
     }
@@ -120,9 +109,9 @@ static int line_term(char term[64], bg_index *ix, const char *report, size_t lin
     unsigned long best = ULONG_MAX;
     for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
         cJSON *d = cJSON_ParseWithLength(m.hits[i].data, m.hits[i].data_len);
-        const char *id = d ? data_str(d, "id") : "";
+        const char *id = d ? bg_json_str(d, "id") : "";
         const char *colon = strrchr(id, ':');
-        if (d && data_num(d, "line") == (double)line && colon && strtoul(colon + 1, NULL, 10) < best) {
+        if (d && bg_json_num(d, "line", -1) == (double)line && colon && strtoul(colon + 1, NULL, 10) < best) {
             best = strtoul(colon + 1, NULL, 10);
             snprintf(term, 64, BG_PREFIX_ID "%s", id);
         }
@@ -223,7 +212,7 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
     cJSON *source = NULL;
     if (rc == 0 && (rc = first_data(&source, ix, term)) == 0 && !source)
         rc = bg_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
-    int year = source ? (int)data_num(source, "year") : 0;
+    int year = source ? (int)bg_json_num(source, "year", -1) : 0;
     cJSON_Delete(source);
     bgx_eterm *terms = NULL;
     size_t n = 0;

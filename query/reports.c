@@ -6,6 +6,7 @@
  * reader: per-shard metadata is invisible through a combined (stub) database,
  * and a fresh look at the stub picks up years added since the handle opened. */
 #include "index_priv.h"
+#include "json_get.h"
 #include "scheme.h"
 
 #include <cjson/cJSON.h>
@@ -54,28 +55,16 @@ static int push_report(report_list *l, cJSON *item)
     return 0;
 }
 
-static const char *record_str(const cJSON *rec, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double record_num(const cJSON *rec, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 /* The public view of a stored file record: it leaves out the real path (where
  * the file lives on the indexing machine) and the hashes, which are internal. */
 static cJSON *public_report(const cJSON *rec)
 {
     cJSON *o = cJSON_CreateObject();
-    if (o && cJSON_AddStringToObject(o, "report", record_str(rec, "path"))
-        && cJSON_AddStringToObject(o, "title", record_str(rec, "title"))
-        && cJSON_AddStringToObject(o, "body", record_str(rec, "body"))
-        && cJSON_AddNumberToObject(o, "year", record_num(rec, "year"))
-        && cJSON_AddNumberToObject(o, "passages", record_num(rec, "passages")))
+    if (o && cJSON_AddStringToObject(o, "report", bg_json_str(rec, "path"))
+        && cJSON_AddStringToObject(o, "title", bg_json_str(rec, "title"))
+        && cJSON_AddStringToObject(o, "body", bg_json_str(rec, "body"))
+        && cJSON_AddNumberToObject(o, "year", bg_json_num(rec, "year", 0))
+        && cJSON_AddNumberToObject(o, "passages", bg_json_num(rec, "passages", 0)))
         return o;
     cJSON_Delete(o);
     return NULL;
@@ -107,10 +96,10 @@ static int collect_shard_reports(void *ctx, bgx_reader *shard, bg_err *err)
 static int cmp_reports(const void *a, const void *b)
 {
     const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
-    double yx = record_num(x, "year"), yy = record_num(y, "year");
+    double yx = bg_json_num(x, "year", 0), yy = bg_json_num(y, "year", 0);
     if (yx != yy)
         return yx < yy ? 1 : -1;
-    return strcmp(record_str(x, "report"), record_str(y, "report"));
+    return strcmp(bg_json_str(x, "report"), bg_json_str(y, "report"));
 }
 
 /* Moves the items into a {"reports": [...]} document and prints it. */
