@@ -16,7 +16,7 @@
 
 /* Bump whenever a change here alters the terms produced for some text: the
  * fingerprint then changes and indexes re-analyse their reports. */
-#define ANALYSIS_VERSION "baogao-analysis/1"
+#define ANALYSIS_VERSION "baogao-analysis/2"
 
 /* Texts are analysed in pieces of about this size (see bg_chunk_end()): the
  * buffers stay small (the offset map costs 16 bytes per byte) and stay in

@@ -45,6 +45,8 @@ static const punct_map table[] = {
     {0x22C5, "\u00B7"},  /* ⋅ dot operator */
     {0x22EF, "..."},     /* ⋯ midline ellipsis, as NFKC does for … */
     {0x2500, "-"},       /* ─ box drawing, used as a dash in pasted text */
+    {0x25CB, "\u3007"},  /* ○ white circle, typed for 〇 in dates (二○二○年) */
+    {0x25EF, "\u3007"},  /* ◯ large circle, likewise */
     {0x2985, "("},       /* ⦅ (NFKC target of ｟) */
     {0x2986, ")"},       /* ⦆ */
     {0x2E3A, "-"},       /* ⸺ two-em dash */

@@ -139,23 +139,71 @@ static int normalise_ranges(bg_ranges *r)
     return 0;
 }
 
+/* Every occurrence of the whole item text nd in the normalised passage, mapped
+ * back to original bytes; *found says whether there was one. */
+static int find_item_text(bg_ranges *r, size_t *cap, const bg_normtext *nt, const bg_needle *nd, int *found)
+{
+    *found = 0;
+    for (size_t pos = 0; nd->len && pos + nd->len <= nt->len;) {
+        const char *p = memmem(nt->text + pos, nt->len - pos, nd->text, nd->len);
+        if (!p)
+            break;
+        size_t at = (size_t)(p - nt->text);
+        if (add_range(r, cap, nt->orig_start[at], nt->orig_end[at + nd->len - 1]))
+            return BG_ENOMEM;
+        *found = 1;
+        pos = at + nd->len;
+    }
+    return 0;
+}
+
+static int has_item_text(const bg_needle *needles, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (needles[i].is_word == 2)
+            return 1;
+    return 0;
+}
+
+/* qbuild.c gives each query item's needles as a group: the whole item text,
+ * normalised (is_word 2), then its runs (0) and words (1). Where the passage
+ * holds the whole text, that is what matched and all that is marked; the runs
+ * and words are marked only where it does not (words found apart, or the item
+ * written with other punctuation), so "6.5%" marks 6.5% and not every 5 or 6,
+ * and 推进政务服务标准化 does not also light up each 推进 elsewhere. */
 int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
                  const bg_needle *needles, size_t n_needles, bg_err *err)
 {
     memset(out, 0, sizeof *out);
     collected c = {0};
+    bg_normtext nt = {0};
     size_t cap = 0;
     int rc = bg_analyze(an, text, len, on_token, &c, err);
     if (rc > 0)
         rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && i < n_needles; i++)
-        if (find_needle(out, &cap, &c, &needles[i]))
+    if (rc == 0 && has_item_text(needles, n_needles))
+        rc = bg_normalize(an, text, len, &nt, err);
+    for (size_t i = 0; rc == 0 && i < n_needles;) {
+        size_t end = i + 1;
+        int found = 0;
+        if (needles[i].is_word == 2) {
+            while (end < n_needles && needles[end].is_word != 2)
+                end++;
+            rc = find_item_text(out, &cap, &nt, &needles[i], &found);
+            i++;
+        }
+        for (; rc == 0 && !found && i < end; i++)
+            rc = find_needle(out, &cap, &c, &needles[i]);
+        i = end;
+        if (rc)
             rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    }
     if (rc == 0 && normalise_ranges(out))
         rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     free(c.chars);
     free(c.words);
     bg_buf_free(&c.norm);
+    bg_normtext_clear(&nt);
     if (rc)
         bg_ranges_clear(out);
     return rc;
@@ -216,14 +264,25 @@ static void densest_window(const char *text, size_t len, const bg_ranges *r, siz
             best_at = s;
         }
     }
-    /* Start a little before the first match so it has some context. */
-    size_t first = best_at;
-    while (first < best_at + max_chars && !hit[first])
-        first++;
-    size_t lead = max_chars / 5;
-    size_t s = first > lead ? first - lead : 0;
-    if (s + max_chars > n_cp)
-        s = n_cp - max_chars;
+    /* Centre the window on the matches it holds, so they keep context on both
+     * sides and none of them falls off an edge; with no match at all, show the
+     * start of the passage. */
+    size_t s = 0;
+    if (best) {
+        size_t first = best_at, last = best_at + max_chars - 1;
+        while (!hit[first])
+            first++;
+        while (!hit[last])
+            last--;
+        size_t mid = first + (last - first) / 2;
+        s = mid > max_chars / 2 ? mid - max_chars / 2 : 0;
+        if (s + max_chars <= last)
+            s = last + 1 - max_chars;
+        if (s > first)
+            s = first;
+        if (s + max_chars > n_cp)
+            s = n_cp - max_chars;
+    }
     *wstart = cp[s];
     *wend = cp[s + max_chars];
     free(cp);

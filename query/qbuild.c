@@ -153,8 +153,10 @@ static bgx_query *grams_query(const item_tokens *it)
  * the word signals — the word weight, the lead-sentence wdf boost and the
  * heading words — that a passage saying just 法治政府 gets. The lexicon words
  * containing a query word of two or more characters stand in for it in those
- * signals, as one Xapian SYNONYM (a passage holding a superword holds the
- * word as a substring, so the substring layer matches it anyway). */
+ * signals, as one Xapian SYNONYM. For an item held as written this only adds
+ * weight (the passage holds the word as a substring, so it matched already);
+ * for words found apart, a word may stand inside a longer lexicon word.
+ * bench/quality measured it (docs/quality.md). */
 #define MAX_SUPERWORDS 16
 
 static size_t utf8_chars(const char *s)
@@ -335,7 +337,9 @@ int bg_qplan_build(bg_qplan *out, bg_analyzer *an, const bg_qparsed *parsed, bg_
             items[i] = item_query(an, &its[i], parsed->items[i].quoted);
             if (!items[i])
                 rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-            else if (!parsed->items[i].negated && (rc = add_item_needles(out, an, text, &its[i], err)) == BG_ENOMEM)
+            else if (!parsed->items[i].negated)
+                rc = add_item_needles(out, an, text, &its[i], err);
+            if (rc == BG_ENOMEM)
                 rc = bg_err_set(err, BG_ENOMEM, "out of memory");
         }
     }

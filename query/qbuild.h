@@ -19,7 +19,11 @@
 typedef struct bg_needle {
     char *text;      /* normalised chars concatenated (a run) or a word; owned */
     size_t len;
-    int is_word;     /* match whole WORD tokens rather than char runs */
+    /* 0: a run of chars, matched anywhere (not across a run break);
+     * 1: a word, matched as a whole WORD token;
+     * 2: the item's whole normalised text, the first needle of each item:
+     *    where a passage holds it, only it is marked (not its runs and words). */
+    int is_word;
 } bg_needle;
 
 typedef struct bg_qplan {

@@ -231,6 +231,10 @@ static void test_punctuation(void **state)
     assert_words(an, "2018、2019年", "2018|2019|年");
     assert_words(an, "2018，2019年", "2018|2019|年");
     assert_words(an, "增长7.4%", "增长|7.4");
+    /* The 19th congress report writes years with ○ (U+25CB), the 20th with
+     * 〇 (U+3007): both must search alike. */
+    assert_normalizes(an, "二○二○年", "二〇二〇年");
+    assert_normalizes(an, "二◯三五年", "二〇三五年");
     bg_analyzer_free(an);
 }
 
