@@ -148,15 +148,8 @@ int bg_normalizer_new(bg_normalizer **out, bg_err *err)
     nz->nfkc_cf = nfkc_cf;
     for (size_t i = 0; i < CACHE_SIZE; i++)
         nz->cache[i].cp = -1;
-    nz->cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-    /* OpenCC reports failure as (opencc_t)-1, not NULL. */
-    if (nz->cc == (opencc_t)-1 || !nz->cc) {
-        const char *why = opencc_error();
-        nz->cc = NULL;
-        bg_normalizer_free(nz);
-        return bg_err_set(err, BG_EIO, "cannot load OpenCC configuration %s: %s",
-                          OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, why ? why : "unknown error");
-    }
+    /* OpenCC's dictionaries take milliseconds to load and most text (and most
+     * queries) hold no traditional character: they load on first need. */
     *out = nz;
     return 0;
 }
@@ -335,12 +328,28 @@ static int put_aligned(bg_nbuf *out, const bg_nbuf *st, size_t a, const char *co
     return rc;
 }
 
+/* Opens OpenCC's t2s converter the first time a text needs it. */
+static int ensure_opencc(bg_normalizer *nz, bg_err *err)
+{
+    if (nz->cc)
+        return 0;
+    opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+    /* OpenCC reports failure as (opencc_t)-1, not NULL. */
+    if (cc == (opencc_t)-1 || !cc) {
+        const char *why = opencc_error();
+        return bg_err_set(err, BG_EIO, "cannot load OpenCC configuration %s: %s",
+                          OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, why ? why : "unknown error");
+    }
+    nz->cc = cc;
+    return 0;
+}
+
 /* Converts stage bytes [a, z) one code point at a time: exact offsets even
  * where OpenCC changes the length of a phrase. */
 static int convert_each(bg_normalizer *nz, bg_nbuf *out, size_t a, size_t z, bg_err *err)
 {
     const bg_nbuf *st = &nz->stage;
-    int rc = 0;
+    int rc = ensure_opencc(nz, err);
     for (size_t i = a; rc == 0 && i < z;) {
         UChar32 c;
         size_t k = bg_utf8_decode((const unsigned char *)st->text, z, i, &c);
@@ -365,8 +374,10 @@ static int convert_each(bg_normalizer *nz, bg_nbuf *out, size_t a, size_t z, bg_
 static int convert_span(bg_normalizer *nz, bg_nbuf *out, size_t a, size_t z, bg_err *err)
 {
     const bg_nbuf *st = &nz->stage;
+    int rc = ensure_opencc(nz, err);
+    if (rc)
+        return rc;
     char *conv = opencc_convert_utf8(nz->cc, st->text + a, z - a);
-    int rc;
     size_t cl = conv ? strlen(conv) : 0;
     if (conv && cl == z - a && memcmp(conv, st->text + a, cl) == 0)
         rc = copy_span(out, st, a, z, err);
