@@ -19,9 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define BG_MAX_JOBS 16
 #define QUEUE_SLOTS 4
+/* The largest file indexed. Real reports are well under 1 MB; a file is held
+ * about three times over while it is decoded (bytes, UTF-8 text, and the
+ * decoder's buffer), and up to QUEUE_SLOTS decoded files wait per thread. */
+#define BG_MAX_FILE_BYTES ((uint64_t)64 << 20)
 
 /* ---- prepare ------------------------------------------------------------ */
 
@@ -117,12 +122,46 @@ static int same_as_indexed(const bg_file_rec *old, const prepared *p, const bg_r
 
 /* Fills p for path. Returns 0 (p->status says NEW/UPDATED/UNCHANGED) or a
  * negative code with err naming the file. */
+/* Whether s is well-formed UTF-8 (no overlongs, surrogates or values above
+ * U+10FFFF). */
+static int is_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; p[i];) {
+        unsigned char c = p[i], lo = 0x80, hi = 0xBF;
+        size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                    : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
+        if (need == 4)
+            return 0;
+        lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : lo;
+        hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : hi;
+        for (size_t k = 1; k <= need; k++, lo = 0x80, hi = 0xBF)
+            if (p[i + k] < lo || p[i + k] > hi)
+                return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
 static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_info *info, bg_err *err)
 {
     memset(p, 0, sizeof *p);
     char real[PATH_MAX];
     if (!realpath(path, real))
         return bg_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
+    /* Checked before reading, so that no file costs more memory than a
+     * report ever needs, and a FIFO or device cannot block or feed forever. */
+    struct stat st;
+    if (stat(real, &st) != 0)
+        return bg_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return bg_err_set(err, BG_EIO, "%s: not a regular file", path);
+    if ((uint64_t)st.st_size > BG_MAX_FILE_BYTES)
+        return bg_err_set(err, BG_EIO, "%s: too large to index (%lld bytes; the limit is %d MB)", path,
+                          (long long)st.st_size, (int)(BG_MAX_FILE_BYTES >> 20));
+    /* Results show the path in JSON, which must be UTF-8. */
+    if (!is_utf8(path) || !is_utf8(real))
+        return bg_err_set(err, BG_EDECODE, "%s: file name is not valid UTF-8 (rename the file)", path);
     char *bytes = NULL;
     size_t n = 0;
     int rc = bg_read_file(&bytes, &n, path, err);
@@ -167,6 +206,12 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
 
 /* ---- write -------------------------------------------------------------- */
 
+/* Commit also once this much passage text is pending: Xapian holds a
+ * transaction's postings in memory, and a long passage has far more of them
+ * than the few hundred bytes of a typical one (4,000 typical passages are
+ * about 1 MB of text, so this changes nothing for ordinary reports). */
+#define BG_AUTOCOMMIT_BYTES ((size_t)4 << 20)
+
 /* What one writing thread owns. */
 typedef struct writer_ctx {
     bg_index *ix;
@@ -174,6 +219,7 @@ typedef struct writer_ctx {
     bg_err *err;
     int owner;
     size_t pending;       /* documents since this owner's last commit */
+    size_t pending_bytes; /* their text */
 } writer_ctx;
 
 typedef struct unit_sink {
@@ -181,7 +227,37 @@ typedef struct unit_sink {
     bgx_writer *shard;
     bg_passage_ctx pctx;
     const char *path;
+    prepared *p;
+    size_t part_docs, part_bytes;   /* of this report since its start or last part */
 } unit_sink;
+
+/* A report too big for one batch (a 20 MB file, or one of 10,000
+ * paragraphs) is committed in parts, so that memory stays bounded whatever
+ * the report's size. Each part goes with a record of the passages so far
+ * whose hash is 0, which no file has: a run killed before the last part
+ * leaves a report the next run sees as changed, so it deletes the part (by
+ * its file term) and indexes the report again — never half of it for good.
+ * Until the last part, readers may see part of such a report. */
+static int commit_part(unit_sink *s)
+{
+    writer_ctx *w = s->w;
+    const prepared *p = s->p;
+    bg_file_rec part = {.fp = p->fresh.fp, .year = p->meta.year, .passages = s->pctx.ordinal};
+    memcpy(part.id, p->fresh.id, sizeof part.id);
+    part.path = bg_strdup(p->path);
+    part.real = bg_strdup(p->fresh.real);
+    part.title = bg_strdup(p->meta.title);
+    part.body = bg_strdup(p->meta.body);
+    int rc = part.path && part.real && part.title && part.body
+                 ? bg_ix_store_file(w->ix, s->shard, &part, w->err)
+                 : bg_err_set(w->err, BG_ENOMEM, "out of memory");
+    bg_ix_file_rec_clear(&part);   /* whatever store_file did not take */
+    if (rc == 0)
+        rc = bg_ix_commit_shards(w->ix, w->owner, w->err);
+    w->pending = w->pending_bytes = 0;
+    s->part_docs = s->part_bytes = 0;
+    return rc;
+}
 
 static int on_unit(void *ctx, const bg_unit *u)
 {
@@ -195,6 +271,12 @@ static int on_unit(void *ctx, const bg_unit *u)
     if (rc)
         return bg_err_set(err, rc, "%s:%zu: %s", s->path, u->line, err->msg);
     s->pctx.ordinal++;
+    s->w->pending++;
+    s->w->pending_bytes += u->len;
+    s->part_docs++;
+    s->part_bytes += u->len;
+    if (s->part_docs >= BG_AUTOCOMMIT_DOCS || s->part_bytes >= BG_AUTOCOMMIT_BYTES)
+        return commit_part(s);
     return 0;
 }
 
@@ -212,7 +294,7 @@ static int write_prepared(writer_ctx *w, prepared *p)
     bg_outline *ol = rc == 0 ? bg_outline_new() : NULL;
     if (rc == 0 && !ol)
         rc = bg_err_set(w->err, BG_ENOMEM, "out of memory");
-    unit_sink sink = {.w = w, .shard = shard, .path = p->path,
+    unit_sink sink = {.w = w, .shard = shard, .path = p->path, .p = p,
                       .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .file_id = p->fresh.id}};
     if (rc == 0) {
         rc = bg_outline_feed_text(ol, p->text, p->len, on_unit, &sink, w->err);
@@ -229,16 +311,15 @@ static int write_prepared(writer_ctx *w, prepared *p)
     p->fresh.title = p->meta.title;
     p->fresh.body = p->meta.body;
     p->meta.title = p->meta.body = NULL;
-    w->pending += sink.pctx.ordinal;
     size_t passages = p->fresh.passages;
     char *shown = bg_strdup(p->fresh.path);
     rc = bg_ix_store_file(ix, shard, &p->fresh, w->err);
     /* store_file took the record; keep what the caller reports. */
     p->fresh.passages = passages;
     p->path = shown;
-    if (rc == 0 && w->pending >= BG_AUTOCOMMIT_DOCS) {
+    if (rc == 0 && (w->pending >= BG_AUTOCOMMIT_DOCS || w->pending_bytes >= BG_AUTOCOMMIT_BYTES)) {
         rc = bg_ix_commit_shards(ix, w->owner, w->err);
-        w->pending = 0;
+        w->pending = w->pending_bytes = 0;
     }
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -148,14 +149,43 @@ static int parse_file_rec(bg_file_rec *r, const char *id, const char *json)
     return r->path && r->real && r->title && r->body ? 0 : BG_ENOMEM;
 }
 
+/* A report whose year changed is deleted from one shard and added to another,
+ * and the two commits are separate: a kill between them leaves it recorded
+ * (with its passages) in both. Loading keeps the first record; the others are
+ * collected here and, for a writer, deleted (committed with the next commit).
+ * Whichever copy survives describes its own passages, so the content hash
+ * still decides correctly whether the file must be indexed again. */
+typedef struct stale_copy {
+    char id[17];
+    int year;
+} stale_copy;
+
+typedef struct load_ctx {
+    bg_index *ix;
+    int year;              /* of the shard being read */
+    stale_copy *stale;
+    size_t n_stale;
+} load_ctx;
+
 static int on_file_meta(void *ctx, const char *key, const char *val, size_t len)
 {
     (void)len;
-    bg_index *ix = ctx;
+    load_ctx *lc = ctx;
+    bg_index *ix = lc->ix;
+    const char *id = key + strlen(BG_META_FILE);
+    if (bg_ix_find_file(ix, id)) {
+        stale_copy *p = realloc(lc->stale, (lc->n_stale + 1) * sizeof *p);
+        if (!p)
+            return BG_ENOMEM;
+        lc->stale = p;
+        snprintf(p[lc->n_stale].id, sizeof p[lc->n_stale].id, "%s", id);
+        p[lc->n_stale++].year = lc->year;
+        return 0;
+    }
     bg_file_rec *r = bg_ix_push_file(ix);
     if (!r)
         return BG_ENOMEM;
-    int rc = parse_file_rec(r, key + strlen(BG_META_FILE), val);
+    int rc = parse_file_rec(r, id, val);
     if (rc) {
         bg_ix_file_rec_clear(r);
         ix->n_files--;
@@ -166,20 +196,82 @@ static int on_file_meta(void *ctx, const char *key, const char *val, size_t len)
 
 int bg_ix_load_catalogue(bg_index *ix)
 {
-    for (size_t i = 0; i < ix->n_listed; i++) {
+    load_ctx lc = {.ix = ix};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ix->n_listed; i++) {
         char *path = bg_shard_path(ix->path, ix->listed_years[i]);
         bgx_reader *r = NULL;
-        int rc = path ? bgx_reader_open(&r, path, &ix->err) : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        lc.year = ix->listed_years[i];
+        rc = path ? bgx_reader_open(&r, path, &ix->err) : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
         if (rc == 0)
-            rc = bgx_reader_foreach_metadata(r, BG_META_FILE, on_file_meta, ix, &ix->err);
+            rc = bgx_reader_foreach_metadata(r, BG_META_FILE, on_file_meta, &lc, &ix->err);
         if (rc > 0 || rc == BG_ENOMEM)
             rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
         bgx_reader_free(r);
         free(path);
-        if (rc)
-            return rc;
     }
-    return 0;
+    for (size_t i = 0; rc == 0 && i < lc.n_stale && (ix->flags & BG_OPEN_WRITE); i++)
+        rc = bg_ix_delete_file(ix, lc.stale[i].id, lc.stale[i].year, 0, &ix->err);
+    free(lc.stale);
+    return rc;
+}
+
+/* A kill between a new shard's commit and the stub's rewrite leaves a shard
+ * that holds committed reports but is not listed: readers do not see it, and
+ * its reports would be missing from the catalogue, so the next run would add
+ * them to it a second time. The writer (which holds the lock) lists such
+ * shards before it loads the catalogue. Only names of four digits are shards
+ * (compaction leaves NNNN.compact and NNNN.old); a shard that does not open is
+ * left to the writer that next needs its year. */
+static int has_any(void *ctx, const char *key, const char *val, size_t len)
+{
+    (void)ctx, (void)key, (void)val, (void)len;
+    return 1;
+}
+
+static int adopt_unlisted_shards(bg_index *ix)
+{
+    char *dir = bg_path_join(ix->path, "shards");
+    if (!dir)
+        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    DIR *d = opendir(dir);
+    free(dir);
+    if (!d)
+        return 0;
+    int rc = 0, changed = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        const char *n = e->d_name;
+        if (strlen(n) != 4 || strspn(n, "0123456789") != 4)
+            continue;
+        int year = atoi(n), listed = 0;
+        for (size_t i = 0; i < ix->n_listed; i++)
+            listed |= ix->listed_years[i] == year;
+        if (listed)
+            continue;
+        char *path = bg_shard_path(ix->path, year);
+        bgx_reader *r = NULL;
+        bg_err ignored = {0};
+        int holds = path && bgx_reader_open(&r, path, &ignored) == 0
+                    && (bgx_reader_doccount(r) > 0
+                        || bgx_reader_foreach_metadata(r, BG_META_FILE, has_any, NULL, &ignored) == 1);
+        bgx_reader_free(r);
+        free(path);
+        if (!holds)
+            continue;
+        int *years = realloc(ix->listed_years, (ix->n_listed + 1) * sizeof *years);
+        if (!years) {
+            rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+            break;
+        }
+        ix->listed_years = years;
+        years[ix->n_listed++] = year;
+        changed = 1;
+    }
+    closedir(d);
+    if (rc == 0 && changed)
+        rc = bg_stub_write(ix->path, ix->listed_years, ix->n_listed, &ix->err);
+    return rc;
 }
 
 /* ---- opening and closing ------------------------------------------------ */
@@ -200,6 +292,8 @@ static int open_writer_state(bg_index *ix)
     rc = bg_stub_read(&ix->listed_years, &ix->n_listed, ix->path, &ix->err);
     if (rc == BG_ENOTFOUND && create)
         rc = bg_stub_write(ix->path, NULL, 0, &ix->err);
+    if (rc == 0)
+        rc = adopt_unlisted_shards(ix);
     if (rc)
         return rc;
     rc = bg_ix_load_catalogue(ix);

@@ -82,10 +82,13 @@ static int on_walk(const char *path, const struct stat *st, int type, struct FTW
         return 0;
     }
     /* Symbolic links to files are followed; links to directories are not
-     * (FTW_PHYS), which is also what keeps a link loop from recursing. */
+     * (FTW_PHYS), which is also what keeps a link loop from recursing. A *.txt
+     * link that leads to no file (dangling, or a loop) is listed all the same,
+     * so that indexing it fails with a message saying why, instead of the
+     * file vanishing silently. */
     struct stat target;
     int is_file = type == FTW_F && S_ISREG(st->st_mode);
-    if (type == FTW_SL && stat(path, &target) == 0 && S_ISREG(target.st_mode))
+    if (type == FTW_SL && (stat(path, &target) != 0 || S_ISREG(target.st_mode)))
         is_file = 1;
     if (!is_file || !ends_with_txt(path))
         return 0;

@@ -367,11 +367,58 @@ static bool is_byline(const char *start, const char *end)
 
 /* ---- emitting -------------------------------------------------------- */
 
-static int emit(const emitter *em, int kind, int level, const char *start, const char *end)
+/* Over-long units are cut into pieces, each emitted as a unit of the same
+ * kind and line. A passage is what a search shows and what the analyser, the
+ * figure finder and Xapian hold in memory at once: a 20 MB line (a table or
+ * a whole report pasted without line breaks) would otherwise be one 20 MB
+ * document costing gigabytes and minutes. The longest paragraph in the real
+ * reports is under 3 KB, so units up to BG_UNIT_MAX_BYTES are never cut; a
+ * longer one is cut after the first sentence end (。！？!?) past
+ * BG_PIECE_TARGET_BYTES, else after the last one before it, else hard at
+ * BG_UNIT_MAX_BYTES on a character boundary. The pieces still cover the unit
+ * without overlap (apart from the spaces trimmed at each cut). */
+#ifndef BG_UNIT_MAX_BYTES          /* fuzz/run.sh builds with tiny values */
+#define BG_PIECE_TARGET_BYTES 4096
+#define BG_UNIT_MAX_BYTES 16384
+#endif
+
+static const char *const SENTENCE_ENDS[] = {"。", "！", "？", "!", "?"};
+
+/* Byte length of the sentence end at p, 0 if none. */
+static size_t sentence_end_at(const char *p, const char *end)
 {
-    trim(&start, &end);
-    if (start == end)
-        return 0;
+    for (size_t i = 0; i < sizeof SENTENCE_ENDS / sizeof SENTENCE_ENDS[0]; i++)
+        if (starts_with(p, end, SENTENCE_ENDS[i]))
+            return strlen(SENTENCE_ENDS[i]);
+    return 0;
+}
+
+/* Where the first piece of the over-long unit [start, end) ends. */
+static const char *piece_end(const char *start, const char *end)
+{
+    const char *limit = start + BG_UNIT_MAX_BYTES, *last = NULL;
+    for (const char *p = start; p < limit; p = next_char(p, end)) {
+        size_t n = sentence_end_at(p, end);
+        if (!n)
+            continue;
+        if (p + n <= limit && p - start >= BG_PIECE_TARGET_BYTES)
+            return p + n;
+        if (p + n <= limit)
+            last = p + n;
+    }
+    if (last)
+        return last;
+    /* No sentence end: cut before the character that straddles the limit.
+     * Decoded text is valid UTF-8; for anything else a stray continuation
+     * byte run must not walk back unboundedly, hence at most 3 steps. */
+    const char *cut = limit;
+    for (int i = 0; i < 3 && cut > start + 1 && ((unsigned char)*cut & 0xC0) == 0x80; i++)
+        cut--;
+    return cut;
+}
+
+static int emit_one(const emitter *em, int kind, int level, const char *start, const char *end)
+{
     bg_unit u = {
         .kind = kind,
         .level = level,
@@ -382,6 +429,21 @@ static int emit(const emitter *em, int kind, int level, const char *start, const
         .n_section = em->n_section,
     };
     return em->cb(em->ctx, &u);
+}
+
+static int emit(const emitter *em, int kind, int level, const char *start, const char *end)
+{
+    trim(&start, &end);
+    while ((size_t)(end - start) > BG_UNIT_MAX_BYTES) {
+        const char *cut = piece_end(start, end), *piece_start = start, *piece_stop = cut;
+        trim(&piece_start, &piece_stop);
+        int rc = piece_start < piece_stop ? emit_one(em, kind, level, piece_start, piece_stop) : 0;
+        if (rc)
+            return rc;
+        start = cut;
+        trim(&start, &end);
+    }
+    return start < end ? emit_one(em, kind, level, start, end) : 0;
 }
 
 /* Finds the items of the prose [start, end): the first one in *item (its

@@ -16,7 +16,11 @@
 #define W_HEADING 0.6
 
 #define MAX_ITEM_CHARS 128
-#define MAX_ITEM_WORDS 64
+/* Every word holds at least one char, so with as many word slots as char
+ * slots the char limit is the only one a query meets (with 64, a 100-char
+ * item that ICU split into single characters failed as "longer than 128
+ * characters"). */
+#define MAX_ITEM_WORDS MAX_ITEM_CHARS
 
 typedef struct qchar {
     char text[8];

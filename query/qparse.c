@@ -85,6 +85,33 @@ static int read_item(bg_qparsed *q, const char **pp, int *group, int *pending_or
     return push_item(q, start, n, 0, negated, *group, err);
 }
 
+/* Offset of the first byte of s that does not start a well-formed UTF-8
+ * sequence (no overlongs, surrogates or values above U+10FFFF), or -1. */
+static long invalid_utf8_at(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; p[i];) {
+        unsigned char c = p[i], lo = 0x80, hi = 0xBF;
+        size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                    : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
+        if (need == 4)
+            return (long)i;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+        else if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+        for (size_t k = 1; k <= need; k++, lo = 0x80, hi = 0xBF)
+            if (p[i + k] < lo || p[i + k] > hi)
+                return (long)i;
+        i += need + 1;
+    }
+    return -1;
+}
+
 int bg_query_parse(bg_qparsed *out, const char *query, bg_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -92,6 +119,12 @@ int bg_query_parse(bg_qparsed *out, const char *query, bg_err *err)
         return bg_err_set(err, BG_EQUERY, "empty query");
     if (strlen(query) > BG_QUERY_MAX_BYTES)
         return bg_err_set(err, BG_ETOOBIG, "query is longer than %d bytes", BG_QUERY_MAX_BYTES);
+    /* Results echo the query in JSON, which must be UTF-8; a query with
+     * broken bytes is refused rather than searched half-understood. */
+    long bad = invalid_utf8_at(query);
+    if (bad >= 0)
+        return bg_err_set(err, BG_EQUERY, "query is not valid UTF-8 (byte 0x%02X at offset %ld)",
+                          (unsigned char)query[bad], bad);
     const char *p = query;
     int group = 0, pending_or = 0;
     while (*p) {

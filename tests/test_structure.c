@@ -536,17 +536,26 @@ static void test_huge_lines(void **state)
     char *s = repeat_after("开头。一是甲，", "统一是，", reps, "二是乙。");
     collected c;
     outline(&c, s);
-    assert_int_equal(c.n, 3);
-    assert_int_equal(c.v[1].kind, BG_UNIT_MEASURE);
-    assert_int_equal(c.v[2].kind, BG_UNIT_MEASURE);
-    assert_string_equal(c.v[2].text, "二是乙。");
+    /* The 4.8 MB measure comes in pieces of at most 16 KB (structure.c cuts
+     * over-long units; docs/reliability.md), all measures, hard-cut since
+     * the text has no sentence end; then the next item. */
+    assert_true(c.n > 3);
+    assert_string_equal(c.v[0].text, "开头。");
+    for (size_t i = 1; i < c.n; i++) {
+        assert_int_equal(c.v[i].kind, BG_UNIT_MEASURE);
+        assert_true(strlen(c.v[i].text) <= 16384);
+    }
+    assert_string_equal(c.v[c.n - 1].text, "二是乙。");
     release(&c);
     free(s);
 
     s = repeat_after("（一）", "字", reps, "");
     outline(&c, s);
-    assert_int_equal(c.n, 1);
-    assert_int_equal(c.v[0].kind, BG_UNIT_PARAGRAPH);
+    assert_true(c.n >= 3 * reps / 16384);
+    for (size_t i = 0; i < c.n; i++) {
+        assert_int_equal(c.v[i].kind, BG_UNIT_PARAGRAPH);
+        assert_true(strlen(c.v[i].text) <= 16384);
+    }
     release(&c);
     free(s);
 }

@@ -13,6 +13,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct bgx_doc {
@@ -88,6 +89,35 @@ int copy_out(const std::string &s, char **val, size_t *len)
     if (len)
         *len = s.size();
     return 0;
+}
+
+// A writer that commits twice while we read invalidates our snapshot: reopen
+// on the new revision and run body again, after undo() dropped what the
+// failed attempt produced. Every read of a bgx_reader goes through here, not
+// only searches: a reader is held between calls (and the lexicon and the
+// catalogue are read from it too), so any of them can meet a stale revision.
+template <typename F, typename U>
+int with_retry(bgx_reader *r, bg_err *err, F body, U undo)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = guard(err, r->path.c_str(), [&] {
+            try {
+                body();
+                return 0;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                undo();
+                if (attempt >= 10)
+                    throw;
+                r->db.reopen();
+                return 1;
+            }
+        });
+        if (rc != 1) {
+            if (rc < 0)
+                undo();
+            return rc;
+        }
+    }
 }
 
 } // namespace
@@ -274,49 +304,57 @@ uint64_t bgx_reader_revision(const bgx_reader *r)
     }
 }
 
+// These reads retry on a stale revision like searches do (with_retry). The
+// foreach functions collect first and call back afterwards, so that a retry
+// never calls back twice for the same key or term.
 int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *len, bg_err *err)
 {
     *val = nullptr;
-    return guard(err, r->path.c_str(), [&] { return copy_out(r->db.get_metadata(key), val, len); });
+    std::string v;
+    int rc = with_retry(r, err, [&] { v = r->db.get_metadata(key); }, [&] { v.clear(); });
+    return rc ? rc : guard(err, r->path.c_str(), [&] { return copy_out(v, val, len); });
 }
 
 int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
                                 int (*cb)(void *ctx, const char *key, const char *val, size_t len),
                                 void *ctx, bg_err *err)
 {
-    return guard(err, r->path.c_str(), [&] {
-        for (auto it = r->db.metadata_keys_begin(prefix); it != r->db.metadata_keys_end(prefix); ++it) {
-            const std::string key = *it;
-            const std::string val = r->db.get_metadata(key);
-            int rc = cb(ctx, key.c_str(), val.c_str(), val.size());
-            if (rc)
-                return rc;
-        }
-        return 0;
-    });
+    std::vector<std::pair<std::string, std::string>> kv;
+    int rc = with_retry(
+        r, err,
+        [&] {
+            // Xapian 1.4 leaks a cursor when metadata_keys_begin() meets a
+            // stale revision; a plain read first finds that out cleanly.
+            r->db.get_metadata(prefix);
+            for (auto it = r->db.metadata_keys_begin(prefix); it != r->db.metadata_keys_end(prefix); ++it)
+                kv.emplace_back(*it, r->db.get_metadata(*it));
+        },
+        [&] { kv.clear(); });
+    for (size_t i = 0; rc == 0 && i < kv.size(); i++)
+        rc = cb(ctx, kv[i].first.c_str(), kv[i].second.c_str(), kv[i].second.size());
+    return rc;
 }
 
 int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err *err)
 {
     *freq = 0;
-    return guard(err, r->path.c_str(), [&] {
-        *freq = r->db.get_termfreq(term);
-        return 0;
-    });
+    return with_retry(r, err, [&] { *freq = r->db.get_termfreq(term); }, [&] { *freq = 0; });
 }
 
 int bgx_reader_foreach_term(bgx_reader *r, const char *prefix,
                             int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err)
 {
-    return guard(err, r->path.c_str(), [&] {
-        for (auto it = r->db.allterms_begin(prefix); it != r->db.allterms_end(prefix); ++it) {
-            const std::string term = *it;
-            int rc = cb(ctx, term.c_str(), term.size());
-            if (rc)
-                return rc;
-        }
-        return 0;
-    });
+    std::vector<std::string> terms;
+    int rc = with_retry(
+        r, err,
+        [&] {
+            for (auto it = r->db.allterms_begin(prefix); it != r->db.allterms_end(prefix); ++it)
+                terms.push_back(*it);
+        },
+        [&] { terms.clear(); });
+    for (size_t i = 0; rc == 0 && i < terms.size(); i++)
+        rc = cb(ctx, terms[i].c_str(), terms[i].size());
+    return rc;
 }
 
 /* ---- queries ------------------------------------------------------------ */
@@ -431,33 +469,6 @@ struct collapse_spec {
     Xapian::valueno slot;
     Xapian::doccount max;
 };
-
-// A writer that commits twice while we read invalidates our snapshot: reopen
-// on the new revision and run body again, after undo() dropped what the
-// failed attempt produced.
-template <typename F, typename U>
-int with_retry(bgx_reader *r, bg_err *err, F body, U undo)
-{
-    for (int attempt = 0;; attempt++) {
-        int rc = guard(err, r->path.c_str(), [&] {
-            try {
-                body();
-                return 0;
-            } catch (const Xapian::DatabaseModifiedError &) {
-                undo();
-                if (attempt >= 10)
-                    throw;
-                r->db.reopen();
-                return 1;
-            }
-        });
-        if (rc != 1) {
-            if (rc < 0)
-                undo();
-            return rc;
-        }
-    }
-}
 
 // Lets C code decide which terms an expand set may hold.
 class CallbackDecider : public Xapian::ExpandDecider {
