@@ -15,7 +15,7 @@ set -u
 SECS=${1:-60}
 shift $(($# > 0 ? 1 : 0))
 TARGETS=${*:-decode structure analyze query}
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 SRC=$PWD
 OUT=${FUZZ_BUILD:-$SRC/build-fuzz}
 CC=${CC:-clang} CXX=${CXX:-clang++}
@@ -41,9 +41,11 @@ echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; retu
 }
 
 fail=0
+# Objects are rebuilt when their source, any header or this script is newer.
+NEWEST_H=$(ls -t include/*.h common/*.h analysis/*.h indexer/*.h query/*.h xapian/*.h fuzz/*.h | head -1)
 compile() { # compile OUT SRC FLAGS...
     local out=$1 src=$2; shift 2
-    if [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ]; then return 0; fi
+    if [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ] && [ "$out" -nt "$NEWEST_H" ]; then return 0; fi
     "$@" -c "$src" -o "$out" || { echo "FAIL: cannot compile $src"; exit 1; }
 }
 LIB_OBJS=()
@@ -61,6 +63,7 @@ for t in $TARGETS; do
     flags=$CFLAGS
     [ "$t" = structure ] && { extra=("$OUT/obj/structure_tiny.o"); flags="$CFLAGS $TINY_UNITS"; }
     compile "$OUT/obj/fuzz_$t.o" "fuzz/fuzz_$t.c" "$CC" $flags
+    # shellcheck disable=SC2046 # pkg-config's flags are several words
     "$CXX" $SAN -fsanitize=fuzzer "$OUT/obj/fuzz_$t.o" "${extra[@]}" "${LIB_OBJS[@]}" \
         $(pkg-config --libs $PKGS) -o "$OUT/fuzz_$t" || { echo "FAIL: cannot link fuzz_$t"; exit 1; }
 done

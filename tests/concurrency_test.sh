@@ -64,8 +64,9 @@ writer() {
 cli_reader() {
     local n=0
     while [ ! -e "$TMP/stop" ]; do
+        # A query of several words is several arguments; quotes are part of a query.
+        # shellcheck disable=SC2089,SC2090,SC2086
         for q in 电子证照 政务服务 '"推进电子证照互通互认"' '政府 OR 法治' '发展 -经济'; do
-            # shellcheck disable=SC2086
             "$QUERY" --db "$DB" --limit 20 -- $q >/dev/null 2>"$TMP/cli.err.$1"
             local rc=$?
             n=$((n + 1))

@@ -9,7 +9,8 @@
 # hits: between a new shard's commit and the stub's rewrite, and between the
 # two shards' commits of a report whose year changed.
 # Usage: crash_test.sh BAOGAO_INDEX BAOGAO_QUERY SOURCE_DIR [SHARED_CORPUS]
-# BAOGAO_TEST_LIGHT=1 (automatic for a sanitizer build) uses a smaller corpus.
+# BAOGAO_TEST_LIGHT=1 (automatic for a sanitizer build) uses a smaller corpus;
+# KEEP_TMP=1 keeps the work directory (indexes, progress of each round).
 set -u
 INDEX=$1 QUERY=$2 SRC=$3 SHARED=${4:-}
 for tool in xapian-check xapian-delve xapian-metadata python3 stdbuf; do
@@ -44,14 +45,14 @@ else
     cp "$SRC"/corpus/*.txt "$SRC"/tests/fixtures/reports/*.txt "$SRC"/tests/fixtures/years/*.txt "$TMP/seed/"
     python3 "$SRC/bench/gen_corpus.py" "$([ -n "$LIGHT" ] && echo 15 || echo 60)" "$DOCS" "$TMP/seed" >/dev/null
 fi
-# One report of 4,500 passages: more than one batch, so it is committed in
+# One report of 4,100 passages: more than one batch, so it is committed in
 # parts (indexer/add.c), which a kill may split; its name sorts first, and the
 # first round kills while it is being written.
 python3 - "$DOCS/000-parts.txt" <<'PY'
 import sys
 with open(sys.argv[1], "w", encoding="utf-8") as f:
     f.write("2019年分批提交测试报告\n")
-    for i in range(4500):
+    for i in range(4100):
         f.write(f"第{i}条：持续推进政务服务标准化规范化便利化，提升群众办事满意度。\n")
 PY
 N_FILES=$(ls "$DOCS" | wc -l)
@@ -183,8 +184,9 @@ if a[1] != b[1]:
 PY
 }
 echo "[${SECONDS}s] comparing results"
+# A query of several words is several arguments; quotes are part of a query.
+# shellcheck disable=SC2089,SC2090,SC2086
 for q in 政府 电子证照 '"一是"' 轮修订 '发展 -经济'; do
-    # shellcheck disable=SC2086 # a query of several words is several arguments
     check "same results for $q" same_results -- $q
 done
 echo "[${SECONDS}s] replaying"
