@@ -126,6 +126,35 @@ char *bg_strdup(const char *s)
     return p;
 }
 
+char *bg_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+char *bg_concat(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *p = malloc(na + nb + 1);
+    if (p) {
+        memcpy(p, a, na);
+        memcpy(p + na, b, nb + 1);
+    }
+    return p;
+}
+
+char *bg_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return bg_strdup(".");
+    return bg_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
 char *bg_path_join(const char *dir, const char *name)
 {
     size_t dl = strlen(dir), nl = strlen(name);

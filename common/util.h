@@ -33,6 +33,15 @@ int bg_read_file(char **data, size_t *len, const char *path, bg_err *err);
 /* strdup that returns NULL for NULL. */
 char *bg_strdup(const char *s);
 
+/* The first n bytes of s (n <= strlen(s)), NUL-terminated; malloc'ed. */
+char *bg_strndup(const char *s, size_t n);
+
+/* a followed by b; malloc'ed. */
+char *bg_concat(const char *a, const char *b);
+
+/* The directory part of path ("." when it has none); malloc'ed. */
+char *bg_dirname(const char *path);
+
 /* Joins dir and name with one '/'; malloc'ed. */
 char *bg_path_join(const char *dir, const char *name);
 

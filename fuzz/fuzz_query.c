@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (parsed.n == 0 || parsed.n > BG_QUERY_MAX_ITEMS)
             abort();
         bg_qplan plan;
-        rc = bg_qplan_build(&plan, fz_q_analyzer(), &parsed, &err);
+        rc = bg_qplan_build(&plan, fz_q_analyzer(), NULL, &parsed, &err);
         if (rc == 0) {
             if (!plan.query)
                 abort();

@@ -57,6 +57,7 @@ enum {
     BG_EXAPIAN = -8,    /* the Xapian database reported an error */
     BG_EQUERY = -9,     /* the query is empty or invalid */
     BG_ETOOBIG = -10,   /* a size limit was exceeded (query length, term count) */
+    BG_EUNAVAILABLE = -11, /* a remote shard is down or did not answer in time */
 };
 
 /* The calling thread's last error message (one line, never NULL). Valid until
@@ -97,6 +98,32 @@ BG_API int bg_index_open(bg_index **out, const char *path, unsigned flags);
 /* Closes an index; for a writer, uncommitted changes are discarded (the index
  * stays at its last commit). NULL is allowed. */
 BG_API void bg_index_free(bg_index *ix);
+
+/* ---- shards on other machines (docs/scaling.md) ----------------------- */
+
+/* path may also be a stub file listing shards, one per line as Xapian reads
+ * them: `glass PATH`, `auto PATH` (a shard, an index directory or another
+ * stub), `remote HOST:PORT` (xapian-tcpsrv) or `remote :PROGRAM ARGS`
+ * (xapian-progsrv); relative paths are relative to the stub. Such an index is
+ * read-only. Searching it gives the same passages in the same order as one
+ * database holding every shard.
+ *
+ * How a handle treats remote shards: connecting to one, and each exchange
+ * with it, gives up after timeout_ms (default 5000). A remote shard that is
+ * down or too slow then fails the search with BG_EUNAVAILABLE and a message
+ * naming it, or, with allow_partial, the answer comes from the shards that
+ * are up and names the others (bg_results_missing(), "missing_shards" in the
+ * JSON documents). A left-out shard is tried again at a later search, at most
+ * every 5 seconds. Errors: BG_EINVAL (timeout_ms 0). */
+BG_API int bg_index_set_remote(bg_index *ix, unsigned timeout_ms, int allow_partial);
+
+/* Writes a stub file at path listing shards[0..n) to be searched together
+ * (replacing path atomically). Each is a local index directory, glass shard
+ * or stub (checked, and written with its absolute path), "HOST:PORT" for a
+ * shard served by xapian-tcpsrv, or ":PROGRAM ARGS" for one served by
+ * xapian-progsrv. Remote shards are not contacted. Errors: BG_EINVAL,
+ * BG_ENOTFOUND (a local shard is not an index), BG_EIO. */
+BG_API int bg_stub_create(const char *path, const char *const *shards, size_t n);
 
 /* ---- indexing (writers only) ------------------------------------------ */
 
@@ -169,7 +196,8 @@ BG_API int bg_index_compact(bg_index *ix, uint64_t *bytes_before, uint64_t *byte
 /* The committed catalogue of reports as one JSON document, newest year first
  * then by path:
  *   {"reports": [{"report": "<path as indexed>", "title": "...", "body": "...",
- *                 "year": 2022, "passages": 57}, ...]}
+ *                 "year": 2022, "passages": 57}, ...],
+ *    "missing_shards": ["remote 10.0.0.2:7001", ...]}
  * Reads the index as last committed, whatever the handle's mode. The caller
  * owns the string (bg_free). NULL on error (bg_errmsg() says why): BG_ENOTFOUND,
  * BG_EXAPIAN, BG_ENOMEM. */
@@ -215,6 +243,11 @@ BG_API const bg_hit *bg_results_hit(const bg_results *res, size_t i);
  * values; bg_results_facet() value i (sorted by value) and its count. */
 BG_API size_t bg_results_facet_size(const bg_results *res, const char *facet);
 BG_API const char *bg_results_facet(const bg_results *res, const char *facet, size_t i, size_t *count);
+
+/* The shards this answer was given without (see bg_index_set_remote): the
+ * number, and shard i's name as its stub gives it ("remote 10.0.0.2:7001"). */
+BG_API size_t bg_results_missing_count(const bg_results *res);
+BG_API const char *bg_results_missing(const bg_results *res, size_t i);
 
 /* The whole result page as the JSON document of `baogao-query --json`.
  * The caller owns the string (bg_free). NULL when out of memory. */
@@ -263,6 +296,8 @@ BG_API int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query,
 BG_API void bg_byyear_free(bg_byyear *by);
 
 BG_API size_t bg_byyear_total(const bg_byyear *by);              /* matching passages, exact */
+BG_API size_t bg_byyear_missing_count(const bg_byyear *by);      /* shards left out, as for */
+BG_API const char *bg_byyear_missing(const bg_byyear *by, size_t i); /* bg_results_missing() */
 BG_API size_t bg_byyear_years(const bg_byyear *by);              /* years with matches */
 BG_API int bg_byyear_year(const bg_byyear *by, size_t i);        /* 0 = year unknown (last) */
 BG_API size_t bg_byyear_year_total(const bg_byyear *by, size_t i); /* matching passages of year i, exact */
@@ -294,6 +329,8 @@ BG_API int bg_search_figures(bg_figures **out, bg_index *ix, const char *query,
 BG_API void bg_figures_free(bg_figures *f);
 
 BG_API size_t bg_figures_years(const bg_figures *f);             /* years with figures */
+BG_API size_t bg_figures_missing_count(const bg_figures *f);     /* shards left out, as for */
+BG_API const char *bg_figures_missing(const bg_figures *f, size_t i); /* bg_results_missing() */
 BG_API int bg_figures_year(const bg_figures *f, size_t i);       /* newest first */
 BG_API size_t bg_figures_count(const bg_figures *f, size_t i);   /* figures of year i */
 BG_API const bg_figure *bg_figures_item(const bg_figures *f, size_t i, size_t j);

@@ -171,7 +171,7 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
     p->fresh.real = bg_strdup(real);
     bg_ix_file_id(p->fresh.id, real);
     p->fresh.hash = bg_fnv1a64(bg_fnv1a64(BG_FNV_INIT, bytes, n), &n, sizeof n);
-    p->fresh.fp = bg_analyzer_fingerprint(ix->an);
+    p->fresh.fp = bg_ix_fingerprint(ix);
     bg_file_rec old;
     int found = p->path && p->fresh.real ? bg_ix_lookup_file(&old, ix, p->fresh.id) : BG_ENOMEM;
     if (found < 0) {

@@ -280,6 +280,10 @@ static int open_writer_state(bg_index *ix)
 {
     int create = (ix->flags & BG_OPEN_CREATE) != 0;
     struct stat st;
+    if (stat(ix->path, &st) == 0 && !S_ISDIR(st.st_mode))
+        return bg_err_set(&ix->err, BG_EINVAL,
+                          "%s: a stub file can be searched but not written; index into an index directory",
+                          ix->path);
     if (stat(ix->path, &st) != 0) {
         if (!create)
             return bg_err_set(&ix->err, BG_ENOTFOUND, "%s: no index here (run baogao-index first)", ix->path);
@@ -302,6 +306,19 @@ static int open_writer_state(bg_index *ix)
     return make_default_analyzer(&ix->an, &ix->err);
 }
 
+int bg_index_set_remote(bg_index *ix, unsigned timeout_ms, int allow_partial)
+{
+    if (timeout_ms == 0)
+        return bg_err_publish(&(bg_err){BG_EINVAL, "a remote timeout must be at least 1 ms"});
+    if (ix->remote.timeout_ms != timeout_ms || ix->remote.allow_partial != (allow_partial != 0)) {
+        ix->remote = (bgx_remote_policy){.timeout_ms = timeout_ms, .allow_partial = allow_partial != 0};
+        bgx_reader_free(ix->reader);   /* the next search connects with the new policy */
+        ix->reader = NULL;
+        bg_shards_clear(&ix->reader_shards);
+    }
+    return 0;
+}
+
 int bg_index_open(bg_index **out, const char *path, unsigned flags)
 {
     *out = NULL;
@@ -312,14 +329,17 @@ int bg_index_open(bg_index **out, const char *path, unsigned flags)
     }
     ix->flags = flags;
     ix->lock_fd = -1;
+    ix->remote = (bgx_remote_policy){.timeout_ms = BG_REMOTE_TIMEOUT_MS};
     pthread_mutex_init(&ix->mu, NULL);
     int rc;
     if (flags & BG_OPEN_WRITE) {
         rc = open_writer_state(ix);
     } else {
-        int *years = NULL;
-        rc = bg_stub_read(&years, &ix->n_listed, path, &ix->err);
-        free(years);
+        /* Finds a malformed stub or a missing index now rather than at the
+         * first search; remote shards are connected at the first search. */
+        bg_shard_list shards;
+        rc = bg_shards_resolve(&shards, path, &ix->err);
+        bg_shards_clear(&shards);
     }
     if (rc) {
         bg_err_publish(&ix->err);
@@ -349,6 +369,7 @@ void bg_index_free(bg_index *ix)
     bg_analyzer_free(ix->an);
     bg_analyzer_free(ix->query_an);
     bgx_reader_free(ix->reader);
+    bg_shards_clear(&ix->reader_shards);
     bg_lock_release(ix->lock_fd);
     pthread_mutex_destroy(&ix->mu);
     free(ix->path);
@@ -552,12 +573,17 @@ int bg_index_foreach_report(bg_index *ix, int (*cb)(void *ctx, const char *path)
 
 /* ---- committing --------------------------------------------------------- */
 
+uint64_t bg_ix_fingerprint(const bg_index *ix)
+{
+    return bg_fnv1a64(bg_analyzer_fingerprint(ix->an), BG_FORMAT_VERSION, strlen(BG_FORMAT_VERSION));
+}
+
 static int stamp_shard(bg_index *ix, bgx_writer *w, bg_err *err)
 {
     size_t lex_len = 0;
     const char *lex = bg_analyzer_lexicon_text(ix->an, &lex_len);
     char fp[17];
-    bg_hex64(fp, bg_analyzer_fingerprint(ix->an));
+    bg_hex64(fp, bg_ix_fingerprint(ix));
     int rc = bgx_writer_set_metadata(w, BG_META_LEXICON, lex_len ? lex : "-", lex_len ? lex_len : 1, err);
     if (rc == 0)
         rc = bgx_writer_set_metadata(w, BG_META_ANALYSIS, fp, 16, err);

@@ -22,7 +22,7 @@ typedef struct bg_file_rec {
     char *path;         /* path as indexed (shown in results) */
     char *real;         /* real path at indexing time */
     uint64_t hash;      /* content hash */
-    uint64_t fp;        /* analyser fingerprint used */
+    uint64_t fp;        /* bg_ix_fingerprint() used */
     int year;           /* shard holding its passages */
     char *title, *body;
     size_t passages;
@@ -35,6 +35,17 @@ typedef struct bg_shard {
     int is_new;         /* not yet listed in the stub */
     int owner;          /* the indexing thread that writes it (0 when serial) */
 } bg_shard;
+
+/* The shards a --db path stands for (shardlist.c, docs/scaling.md): an index
+ * directory, a glass shard, or a stub file mixing local and remote shards. */
+typedef struct bg_shard_list {
+    bgx_shard *v;       /* every string malloc'ed */
+    size_t n, cap;
+} bg_shard_list;
+int bg_shards_resolve(bg_shard_list *out, const char *db_path, bg_err *err);
+void bg_shards_clear(bg_shard_list *l);
+int bg_shards_equal(const bg_shard_list *a, const bg_shard_list *b);
+int bg_shards_any_remote(const bg_shard_list *l);
 
 /* A directory's MANIFEST.tsv, loaded once per run. */
 typedef struct bg_manifest_cache {
@@ -66,9 +77,14 @@ struct bg_index {
 
     /* reader state */
     bgx_reader *reader;
+    bg_shard_list reader_shards;  /* what reader was opened on */
+    bgx_remote_policy remote;     /* bg_index_set_remote() */
     bg_analyzer *query_an;
     uint64_t query_lexicon_hash;  /* of the lexicon query_an was built with */
 };
+
+/* Default bound on connecting to, and each exchange with, a remote shard. */
+#define BG_REMOTE_TIMEOUT_MS 5000
 
 /* Commit once a writer has this many documents pending, at a report
  * boundary, so a transaction's memory stays bounded. Each report stays atomic. */
@@ -78,6 +94,9 @@ struct bg_index {
  * for that indexing thread; owner -1 means every shard. Those that lock
  * ix->mu say so. */
 int bg_ix_file_exists(const char *path);
+/* What a file's passages depend on besides its bytes: the analyser (its
+ * version, ICU's, the lexicon) and the document format. A change re-indexes. */
+uint64_t bg_ix_fingerprint(const bg_index *ix);
 /* A file's id: FNV-1a 64 of its real path, as 16 hex digits. */
 void bg_ix_file_id(char id[17], const char *real);
 void bg_ix_file_rec_clear(bg_file_rec *r);

@@ -24,6 +24,10 @@ static void usage(FILE *out)
           "\n"
           "  --db PATH        index directory (default: $BAOGAO_DB, else\n"
           "                   ~/.local/share/baogao/index)\n"
+          "  --stub FILE      instead of indexing, write a stub FILE listing the shards\n"
+          "                   given as arguments, to search them together with\n"
+          "                   baogao-query --db FILE: index directories, shards and\n"
+          "                   HOST:PORT of xapian-tcpsrv servers (docs/scaling.md)\n"
           "  --lexicon FILE   domain word list, one word per line (repeatable); default:\n"
           "                   the starter list shipped with baogao plus\n"
           "                   ~/.config/baogao/lexicon.txt if it exists\n"
@@ -47,6 +51,7 @@ static void usage(FILE *out)
           "  baogao-index --db /srv/baogao/index --sync reports/\n"
           "  baogao-index --remove reports/old-2019.txt\n"
           "  baogao-index --jobs 2 --compact reports/\n"
+          "  baogao-index --stub all.stub ~/index 10.0.0.2:7001 10.0.0.3:7001\n"
           "\n"
           "Exit status: 0 all files indexed, 1 some files failed (the others are\n"
           "indexed), 2 usage error or the index could not be opened or written.\n",
@@ -235,9 +240,9 @@ int main(int argc, char **argv)
         {"wait", no_argument, 0, 'w'},         {"quiet", no_argument, 0, 'q'},
         {"jobs", required_argument, 0, 'j'},   {"compact", no_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0},
+        {"stub", required_argument, 0, 'S'},   {0, 0, 0, 0},
     };
-    const char *db = NULL;
+    const char *db = NULL, *stub = NULL;
     const char **lexicons = calloc((size_t)argc, sizeof *lexicons);
     size_t n_lexicons = 0;
     int remove = 0, sync = 0, wait = 0, compact = 0;
@@ -255,6 +260,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'd': db = optarg; break;
+        case 'S': stub = optarg; break;
         case 'l': lexicons[n_lexicons++] = optarg; break;
         case 'r': remove = 1; break;
         case 'c': compact = 1; break;
@@ -268,6 +274,20 @@ int main(int argc, char **argv)
             free(lexicons);
             return 2;
         }
+    }
+    if (stub) {
+        free(lexicons);
+        if (db || remove || sync || compact || n_lexicons) {
+            bg_cli_error(prog, "--stub takes only shards (no --db, --remove, --sync, --compact, --lexicon)");
+            return 2;
+        }
+        if (bg_stub_create(stub, (const char *const *)argv + optind, (size_t)(argc - optind)) != 0) {
+            bg_cli_error(prog, "%s", bg_errmsg());
+            return 2;
+        }
+        if (!st.quiet)
+            printf("wrote %s: %d shard%s\n", stub, argc - optind, argc - optind == 1 ? "" : "s");
+        return 0;
     }
     if (optind >= argc && !compact) {
         bg_cli_error(prog, "no files or directories given (try --help)");

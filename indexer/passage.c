@@ -156,6 +156,8 @@ static int add_filters(bgx_doc *doc, const bg_passage_ctx *ctx, const bg_unit *u
     rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
     snprintf(term, sizeof term, BG_PREFIX_ID "%s:%zu", ctx->file_id, ctx->ordinal);
     rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
+    const char *id = term + strlen(BG_PREFIX_ID);
+    rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_ID, id, strlen(id), err);
     const char *body = ctx->meta->body;
     if (!rc && body[0]) {
         size_t n = bg_utf8_clip(body, strlen(body), 200);

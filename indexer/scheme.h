@@ -3,7 +3,7 @@
 #ifndef BG_SCHEME_H
 #define BG_SCHEME_H
 
-#define BG_FORMAT_VERSION "1"
+#define BG_FORMAT_VERSION "2"
 
 /* Terms. Words carry no prefix. */
 #define BG_PREFIX_BIGRAM "B"    /* two adjacent normalised chars, positional */
@@ -19,6 +19,9 @@
 #define BG_SLOT_YEAR 0          /* "2022" */
 #define BG_SLOT_BODY 1          /* issuing body */
 #define BG_SLOT_KIND 2          /* "heading" / "paragraph" / "measure" */
+#define BG_SLOT_ID 3            /* the passage id (<file id>:<ordinal>): breaks ties
+                                   between equal scores the same way however the
+                                   shards are combined */
 
 /* Metadata keys (per shard). */
 #define BG_META_FILE "file:"      /* + file id → JSON record of the report */

@@ -1,6 +1,8 @@
-/* stub.c — the index directory's XAPIANDB stub, which lists one glass shard
- * per year ("glass shards/2022"), so that Xapian (and quest, xapian-delve)
- * can open the directory as one database. Rewritten atomically by rename. */
+/* stub.c — stub databases: the index directory's XAPIANDB stub, which lists
+ * one glass shard per year ("glass shards/2022") so that Xapian (and quest,
+ * xapian-delve) can open the directory as one database; and stub files that
+ * list shards anywhere, local and remote, to search them together
+ * (bg_stub_create, docs/scaling.md). Both are rewritten atomically by rename. */
 #include "index_priv.h"
 #include "util.h"
 
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 char *bg_shard_path(const char *index_path, int year)
@@ -94,4 +97,82 @@ out:
     free(path);
     free(tmp);
     return rc;
+}
+
+/* ---- stub files listing shards anywhere (bg_stub_create) ---------------- */
+
+/* "HOST:PORT" with a numeric port, and no such file: a remote shard. */
+static int looks_remote(const char *s)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || !colon[1] || access(s, F_OK) == 0)
+        return 0;
+    for (const char *p = colon + 1; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+/* The stub line for one shard argument, checked: a local one must be an
+ * index (it is written with its absolute path, so the stub can live
+ * anywhere); a remote one must parse. */
+static int stub_line(bg_buf *out, const char *shard, bg_err *err)
+{
+    if (shard[0] == ':' || looks_remote(shard)) {
+        if (bg_buf_printf(out, "remote %s\n", shard))
+            return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return 0;
+    }
+    bg_shard_list l;
+    int rc = bg_shards_resolve(&l, shard, err);
+    bg_shards_clear(&l);
+    if (rc)
+        return rc;
+    char *abs = realpath(shard, NULL);
+    if (!abs)
+        return bg_err_set(err, BG_EIO, "%s: %s", shard, strerror(errno));
+    rc = bg_buf_printf(out, "auto %s\n", abs) ? bg_err_set(err, BG_ENOMEM, "out of memory") : 0;
+    free(abs);
+    return rc;
+}
+
+static int write_atomically(const char *path, const char *data, size_t len, bg_err *err)
+{
+    char *tmp = bg_concat(path, ".tmp");
+    if (!tmp)
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    FILE *f = fopen(tmp, "w");
+    int rc = 0;
+    if (!f) {
+        rc = bg_err_set(err, BG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    } else {
+        int bad = fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0;
+        bad |= fclose(f) != 0;
+        if (bad || rename(tmp, path) != 0) {
+            rc = bg_err_set(err, BG_EIO, "%s: cannot write: %s", path, strerror(errno));
+            unlink(tmp);
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+int bg_stub_create(const char *path, const char *const *shards, size_t n)
+{
+    bg_err err = {0};
+    bg_buf out = {0};
+    struct stat st;
+    int rc = 0;
+    if (n == 0)
+        rc = bg_err_set(&err, BG_EINVAL, "%s: a stub needs at least one shard", path);
+    else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        rc = bg_err_set(&err, BG_EINVAL, "%s: is a directory; a stub is a file", path);
+    else if (bg_buf_puts(&out, "# baogao stub: shards searched together (docs/scaling.md)\n"))
+        rc = bg_err_set(&err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = stub_line(&out, shards[i], &err);
+    if (rc == 0)
+        rc = write_atomically(path, out.data, out.len, &err);
+    bg_buf_free(&out);
+    return rc ? bg_err_publish(&err) : 0;
 }

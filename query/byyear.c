@@ -64,10 +64,12 @@ static int run(bg_byyear *by, bg_index *ix, const char *query, const bg_search_o
     int rc = bg_search_plan(&plan, ix, query, o);
     if (rc || !plan.query)
         return rc;
-    /* A year lives in one shard, so the shards listed bound the number of
-     * groups; should a year appear after the stub was read, the facet shows
-     * the hits are short and a second match fetches them all. */
-    size_t limit = per_year * (ix->n_listed ? ix->n_listed : 1), docs = bgx_reader_doccount(ix->reader);
+    /* In an index directory a year lives in one shard, so the shards bound
+     * the number of groups; where that guess is short (a remote shard serving
+     * several years, a year added since), the year facet shows it and a
+     * second match fetches them all. */
+    size_t n_shards = ix->reader_shards.n;
+    size_t limit = per_year * (n_shards ? n_shards : 1), docs = bgx_reader_doccount(ix->reader);
     limit = limit < docs ? limit : (docs ? docs : 1);   /* Xapian reserves room for limit hits */
     bgx_match m = {0};
     rc = bgx_search_collapsed(&m, ix->reader, plan.query, limit, BG_SLOT_YEAR, per_year, bg_facet_slots, 2,
@@ -119,6 +121,8 @@ void bg_byyear_free(bg_byyear *by)
 }
 
 size_t bg_byyear_total(const bg_byyear *by) { return by->res->total; }
+size_t bg_byyear_missing_count(const bg_byyear *by) { return by->res->missing.n; }
+const char *bg_byyear_missing(const bg_byyear *by, size_t i) { return bg_results_missing(by->res, i); }
 size_t bg_byyear_years(const bg_byyear *by) { return by->n_groups; }
 int bg_byyear_year(const bg_byyear *by, size_t i) { return i < by->n_groups ? by->groups[i].year : 0; }
 size_t bg_byyear_year_total(const bg_byyear *by, size_t i) { return i < by->n_groups ? by->groups[i].total : 0; }

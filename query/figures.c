@@ -244,7 +244,7 @@ static int run(bg_figures *f, bg_index *ix, const char *query, const bg_search_o
     for (size_t i = 0; rc == 0 && i < res->n_hits; i++)
         if (collect(f, &cap, &res->hits[i], &m.hits[i]))
             rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    if (rc == 0 && group(f))
+    if (rc == 0 && (group(f) || bg_missing_copy(&f->missing, ix)))
         rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bg_results_free(res);
     bgx_match_clear(&m);
@@ -283,9 +283,13 @@ void bg_figures_free(bg_figures *f)
     }
     free(f->items);
     free(f->years);
+    bg_names_clear(&f->missing);
     free(f->query);
     free(f);
 }
+
+size_t bg_figures_missing_count(const bg_figures *f) { return f->missing.n; }
+const char *bg_figures_missing(const bg_figures *f, size_t i) { return i < f->missing.n ? f->missing.v[i] : NULL; }
 
 size_t bg_figures_years(const bg_figures *f) { return f->n_years; }
 int bg_figures_year(const bg_figures *f, size_t i) { return i < f->n_years ? f->years[i].year : 0; }

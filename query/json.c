@@ -117,6 +117,17 @@ static cJSON *hits_array(const bg_hit *hits, size_t n)
 }
 
 /* Prints root when ok, then frees it. */
+/* "missing_shards": the shards a partial answer was given without; [] for a
+ * whole answer, so that clients can always read it. */
+static int add_missing(cJSON *root, const bg_names *missing)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, "missing_shards");
+    int ok = arr != NULL;
+    for (size_t i = 0; ok && i < missing->n; i++)
+        ok = append(arr, cJSON_CreateString(missing->v[i]));
+    return ok;
+}
+
 static char *print_root(cJSON *root, int ok)
 {
     char *out = ok ? cJSON_PrintUnformatted(root) : NULL;
@@ -133,7 +144,8 @@ char *bg_results_json(const bg_results *res)
           && (facets = cJSON_AddObjectToObject(root, "facets"))
           && add_owned(facets, "year", facet_object(res->years, res->n_years))
           && add_owned(facets, "body", facet_object(res->bodies, res->n_bodies))
-          && add_owned(root, "results", hits_array(res->hits, res->n_hits));
+          && add_owned(root, "results", hits_array(res->hits, res->n_hits))
+          && add_missing(root, &res->missing);
     return print_root(root, ok);
 }
 
@@ -155,6 +167,7 @@ char *bg_byyear_json(const bg_byyear *by)
           && (years = cJSON_AddArrayToObject(root, "years"));
     for (size_t i = 0; ok && i < by->n_groups; i++)
         ok = append(years, year_group_object(by, &by->groups[i]));
+    ok = ok && add_missing(root, &by->res->missing);
     return print_root(root, ok);
 }
 
@@ -185,5 +198,6 @@ char *bg_figures_json(const bg_figures *f)
           && (years = cJSON_AddArrayToObject(root, "figures"));
     for (size_t i = 0; ok && i < f->n_years; i++)
         ok = append(years, figure_year_object(f, &f->years[i]));
+    ok = ok && add_missing(root, &f->missing);
     return print_root(root, ok);
 }

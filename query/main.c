@@ -31,8 +31,12 @@ static void usage(FILE *out)
           "-excluded, a OR b. Chinese needs no spaces: 推进政务服务标准化 finds the\n"
           "phrase first, then passages with its words apart.\n"
           "\n"
-          "  --db PATH         index directory (default: $BAOGAO_DB, else\n"
-          "                    ~/.local/share/baogao/index)\n"
+          "  --db PATH         index directory, or a stub file listing local and remote\n"
+          "                    shards (default: $BAOGAO_DB, else\n"
+          "                    ~/.local/share/baogao/index; docs/scaling.md)\n"
+          "  --timeout MS      give up on a remote shard after MS milliseconds (default 5000)\n"
+          "  --partial         answer from the shards that are up, with a warning naming\n"
+          "                    the others (JSON: \"missing_shards\")\n"
           "  -n, --limit N     show N results (default 10, at most 10000)\n"
           "  --offset N        skip the first N results (paging)\n"
           "  --year Y          only reports of year Y, or of a range: 2018..2022, ..2019, 2016..\n"
@@ -56,7 +60,8 @@ static void usage(FILE *out)
           "  baogao-query --figures 城镇新增就业\n"
           "  baogao-query --like corpus/cn-state-council-gwr-2019.txt:57\n"
           "\n"
-          "Exit status: 0 results found, 1 no results, 2 error.\n",
+          "Exit status: 0 results found, 1 no results, 2 error (a remote shard that\n"
+          "is unavailable, without --partial).\n",
           out);
 }
 
@@ -261,6 +266,21 @@ static int print_figures(const bg_figures *f, const char *query, int json)
 
 enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE };
 
+/* A partial answer says so on stderr, whatever the output format. */
+static void warn_missing(size_t n, const char *(*name)(const void *, size_t), const void *from)
+{
+    if (n == 0)
+        return;
+    fprintf(stderr, "%s: warning: answered without %zu unavailable shard%s:", prog, n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", name(from, i));
+    fputc('\n', stderr);
+}
+
+static const char *results_missing(const void *r, size_t i) { return bg_results_missing(r, i); }
+static const char *byyear_missing(const void *b, size_t i) { return bg_byyear_missing(b, i); }
+static const char *figures_missing(const void *f, size_t i) { return bg_figures_missing(f, i); }
+
 /* Runs the search the options ask for and prints it; the exit status. */
 static int run(bg_index *ix, int mode, const char *query, const bg_search_options *so, size_t per_year, int json,
                int color)
@@ -268,19 +288,25 @@ static int run(bg_index *ix, int mode, const char *query, const bg_search_option
     int rc = 2, err;
     if (mode == MODE_BY_YEAR) {
         bg_byyear *by = NULL;
-        if ((err = bg_search_by_year(&by, ix, query, so, per_year)) == 0)
+        if ((err = bg_search_by_year(&by, ix, query, so, per_year)) == 0) {
+            warn_missing(bg_byyear_missing_count(by), byyear_missing, by);
             rc = print_by_year(by, query, json, color);
+        }
         bg_byyear_free(by);
     } else if (mode == MODE_FIGURES) {
         bg_figures *f = NULL;
-        if ((err = bg_search_figures(&f, ix, query, so)) == 0)
+        if ((err = bg_search_figures(&f, ix, query, so)) == 0) {
+            warn_missing(bg_figures_missing_count(f), figures_missing, f);
             rc = print_figures(f, query, json);
+        }
         bg_figures_free(f);
     } else {
         bg_results *res = NULL;
         err = mode == MODE_LIKE ? bg_search_like(&res, ix, query, so) : bg_search_run(&res, ix, query, so);
-        if (err == 0)
+        if (err == 0) {
+            warn_missing(bg_results_missing_count(res), results_missing, res);
             rc = print_results(res, query, mode == MODE_LIKE ? "from other years are like" : "match", json, color);
+        }
         bg_results_free(res);
     }
     if (err)
@@ -297,12 +323,13 @@ int main(int argc, char **argv)
         {"by-year", no_argument, 0, 'Y'},    {"per-year", required_argument, 0, 'P'},
         {"figures", no_argument, 0, 'F'},    {"like", required_argument, 0, 'L'},
         {"no-color", no_argument, 0, 'C'},   {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},    {0, 0, 0, 0},
+        {"version", no_argument, 0, 'V'},    {"timeout", required_argument, 0, 'T'},
+        {"partial", no_argument, 0, 'p'},    {0, 0, 0, 0},
     };
     const char *db = NULL, *like = NULL;
     bg_search_options so = {0};
-    size_t per_year = 0;
-    int json = 0, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), mode = MODE_SEARCH, modes = 0;
+    size_t per_year = 0, timeout_ms = 5000;
+    int partial = 0, json = 0, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), mode = MODE_SEARCH, modes = 0;
     int c;
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (c) {
@@ -338,6 +365,13 @@ int main(int argc, char **argv)
         case 'F': modes |= 1 << (mode = MODE_FIGURES); break;
         case 'L': like = optarg; modes |= 1 << (mode = MODE_LIKE); break;
         case 'C': color = 0; break;
+        case 'T':
+            if (bg_cli_parse_size(&timeout_ms, optarg, 3600000) || timeout_ms == 0) {
+                bg_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
+                return 2;
+            }
+            break;
+        case 'p': partial = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("baogao-query %s\n", bg_version()); return 0;
         default: fprintf(stderr, "Try 'baogao-query --help' for more information.\n"); return 2;
@@ -361,7 +395,8 @@ int main(int argc, char **argv)
     int rc = 2;
     if (!query)
         bg_cli_error(prog, "out of memory");
-    else if (bg_index_open(&ix, db ? db : db_default, BG_OPEN_READ) != 0)
+    else if (bg_index_open(&ix, db ? db : db_default, BG_OPEN_READ) != 0
+             || bg_index_set_remote(ix, (unsigned)timeout_ms, partial) != 0)
         bg_cli_error(prog, "%s", bg_errmsg());
     else
         rc = run(ix, mode, query, &so, per_year, json, color);

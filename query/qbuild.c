@@ -34,6 +34,11 @@ typedef struct item_tokens {
     char *words[MAX_ITEM_WORDS];
     size_t n_words;
     int overflow;
+    /* Where one-character prefixes are expanded (NULL: by Xapian, per
+     * shard), and the first failure doing so. */
+    bgx_reader *terms;
+    bg_err *err;
+    int failed;
 } item_tokens;
 
 static int collect(void *ctx, const bg_token *t)
@@ -101,22 +106,26 @@ static bgx_query *term_query(const char *prefix, const char *a, size_t alen, con
 /* The substring layer for chars [from, to) of one run. */
 /* One character is found as the first half of a bigram or, at the end of a
  * run, as a unigram. */
-static bgx_query *char_query(const qchar *c)
+static bgx_query *char_query(item_tokens *it, const qchar *c)
 {
     char prefix[16];
     size_t pl = strlen(BG_PREFIX_BIGRAM);
     memcpy(prefix, BG_PREFIX_BIGRAM, pl);
     memcpy(prefix + pl, c->text, c->len);
-    bgx_query *subs[2] = {term_query(BG_PREFIX_UNIGRAM, c->text, c->len, "", 0, 0),
-                          bgx_query_wildcard(prefix, pl + c->len)};
+    bgx_query *bigrams = NULL;
+    if (!it->terms)
+        bigrams = bgx_query_wildcard(prefix, pl + c->len);
+    else if ((it->failed = bgx_reader_wildcard(&bigrams, it->terms, prefix, pl + c->len, it->err)) != 0)
+        return NULL;
+    bgx_query *subs[2] = {term_query(BG_PREFIX_UNIGRAM, c->text, c->len, "", 0, 0), bigrams};
     bgx_query *syn = combine_free(BGX_OP_SYNONYM, subs, 2, 0);
     return syn;
 }
 
-static bgx_query *run_query(const item_tokens *it, size_t from, size_t to)
+static bgx_query *run_query(item_tokens *it, size_t from, size_t to)
 {
     if (to - from == 1)
-        return char_query(&it->chars[from]);
+        return char_query(it, &it->chars[from]);
     size_t n = to - from - 1;
     bgx_query **subs = calloc(n, sizeof *subs);
     if (!subs)
@@ -140,7 +149,7 @@ static size_t next_run_end(const item_tokens *it, size_t from)
     return to;
 }
 
-static bgx_query *grams_query(const item_tokens *it)
+static bgx_query *grams_query(item_tokens *it)
 {
     bgx_query *runs[MAX_ITEM_CHARS] = {0};
     size_t n = 0;
@@ -246,7 +255,7 @@ static int add_item_needles(bg_qplan *plan, bg_analyzer *an, const char *item_te
 /* The query for one item: passages holding it as written (the substring
  * layer), boosted when its words are whole words there; unquoted items of
  * several words also match their words found apart, ranked lower. */
-static bgx_query *item_query(bg_analyzer *an, const item_tokens *it, int quoted)
+static bgx_query *item_query(bg_analyzer *an, item_tokens *it, int quoted)
 {
     bgx_query *exact[2] = {scale_free(grams_query(it), W_GRAM), scale_free(words_query(an, it), W_WORDS)};
     bgx_query *as_written = combine_free(BGX_OP_AND_MAYBE, exact, 2, 0);
@@ -323,7 +332,7 @@ out:
     return q;
 }
 
-int bg_qplan_build(bg_qplan *out, bg_analyzer *an, const bg_qparsed *parsed, bg_err *err)
+int bg_qplan_build(bg_qplan *out, bg_analyzer *an, bgx_reader *terms, const bg_qparsed *parsed, bg_err *err)
 {
     memset(out, 0, sizeof *out);
     item_tokens *its = calloc(parsed->n, sizeof *its);
@@ -331,6 +340,8 @@ int bg_qplan_build(bg_qplan *out, bg_analyzer *an, const bg_qparsed *parsed, bg_
     int rc = its && items ? 0 : bg_err_set(err, BG_ENOMEM, "out of memory");
     for (size_t i = 0; rc == 0 && i < parsed->n; i++) {
         const char *text = parsed->items[i].text;
+        its[i].terms = terms;
+        its[i].err = err;
         rc = bg_analyze(an, text, strlen(text), collect, &its[i], err);
         if (rc > 0)
             rc = bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -339,7 +350,9 @@ int bg_qplan_build(bg_qplan *out, bg_analyzer *an, const bg_qparsed *parsed, bg_
                             MAX_ITEM_CHARS);
         if (rc == 0 && its[i].n_chars) {
             items[i] = item_query(an, &its[i], parsed->items[i].quoted);
-            if (!items[i])
+            if (its[i].failed)
+                rc = its[i].failed;
+            else if (!items[i])
                 rc = bg_err_set(err, BG_ENOMEM, "out of memory");
             else if (!parsed->items[i].negated)
                 rc = add_item_needles(out, an, text, &its[i], err);

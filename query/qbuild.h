@@ -32,9 +32,11 @@ typedef struct bg_qplan {
     size_t n_needles;
 } bg_qplan;
 
-/* Builds the plan. BG_EQUERY when nothing in the query is searchable (only
- * punctuation, or only exclusions). */
-int bg_qplan_build(bg_qplan *out, bg_analyzer *an, const bg_qparsed *parsed, bg_err *err);
+/* Builds the plan. A one-character item matches every bigram it starts,
+ * listed from terms (may be NULL: Xapian then lists them shard by shard, which
+ * gives other weights where shards are remote). BG_EQUERY when nothing in the
+ * query is searchable (only punctuation, or only exclusions). */
+int bg_qplan_build(bg_qplan *out, bg_analyzer *an, bgx_reader *terms, const bg_qparsed *parsed, bg_err *err);
 void bg_qplan_clear(bg_qplan *plan);
 
 #endif

@@ -5,9 +5,10 @@
  * Both read the shards directly rather than through the handle's search
  * reader: per-shard metadata is invisible through a combined (stub) database,
  * and a fresh look at the stub picks up years added since the handle opened. */
-#include "index_priv.h"
 #include "json_get.h"
 #include "scheme.h"
+#include "search_priv.h"
+#include "util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -15,22 +16,32 @@
 
 typedef int (*shard_fn)(void *ctx, bgx_reader *shard, bg_err *err);
 
-/* Calls fn once per year shard listed in the stub, each opened read-only. */
-static int for_each_shard(bg_index *ix, shard_fn fn, void *ctx)
+static int push_name(bg_names *names, const char *name)
 {
-    int *years = NULL;
-    size_t n = 0;
-    int rc = bg_stub_read(&years, &n, ix->path, &ix->err);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        char *path = bg_shard_path(ix->path, years[i]);
+    char **v = realloc(names->v, (names->n + 1) * sizeof *v);
+    if (!v)
+        return BG_ENOMEM;
+    names->v = v;
+    return (v[names->n] = bg_strdup(name)) ? (names->n++, 0) : BG_ENOMEM;
+}
+
+/* Calls fn once per shard the index's path stands for, each opened read-only
+ * on its own. A remote shard that is unavailable is named in *missing when the
+ * handle allows partial answers, else it fails the walk. */
+static int for_each_shard(bg_index *ix, shard_fn fn, void *ctx, bg_names *missing)
+{
+    bg_shard_list l;
+    int rc = bg_shards_resolve(&l, ix->path, &ix->err);
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
         bgx_reader *r = NULL;
-        rc = path ? bgx_reader_open(&r, path, &ix->err) : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
-        if (rc == 0)
+        rc = bgx_reader_open_shards(&r, &l.v[i], 1, &ix->remote, &ix->err);
+        if (rc == BG_EUNAVAILABLE && ix->remote.allow_partial)
+            rc = push_name(missing, l.v[i].name) ? bg_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
+        else if (rc == 0)
             rc = fn(ctx, r, &ix->err);
         bgx_reader_free(r);
-        free(path);
     }
-    free(years);
+    bg_shards_clear(&l);
     return rc;
 }
 
@@ -85,8 +96,51 @@ static int on_file_record(void *ctx, const char *key, const char *val, size_t le
     return 0;
 }
 
+/* A remote server may combine several shards, and then shows the metadata of
+ * the first one only. So the catalogue of a remote shard is rebuilt from the
+ * passages: the F<file id> terms list its reports, the first passage of each
+ * gives path, title, body and year, and the term's frequency the passages.
+ * Reports without passages (empty files) are not seen this way. */
+typedef struct remote_walk {
+    bgx_reader *shard;
+    report_list *list;
+    bg_err *err;
+} remote_walk;
+
+static int on_file_term(void *ctx, const char *term, size_t len)
+{
+    remote_walk *w = ctx;
+    (void)len;
+    char *data = NULL;
+    size_t n = 0;
+    uint32_t passages = 0;
+    int rc = bgx_reader_term_doc_data(w->shard, term, &data, &n, w->err);
+    if (rc == 0)
+        rc = bgx_reader_termfreq(w->shard, term, &passages, w->err);
+    if (rc)
+        return rc == BG_ENOTFOUND ? 0 : rc;   /* removed meanwhile */
+    cJSON *doc = cJSON_ParseWithLength(data, n);
+    free(data);
+    cJSON *item = cJSON_CreateObject();
+    int ok = doc && item && cJSON_AddStringToObject(item, "report", bg_json_str(doc, "report"))
+          && cJSON_AddStringToObject(item, "title", bg_json_str(doc, "title"))
+          && cJSON_AddStringToObject(item, "body", bg_json_str(doc, "body"))
+          && cJSON_AddNumberToObject(item, "year", bg_json_num(doc, "year", 0))
+          && cJSON_AddNumberToObject(item, "passages", passages);
+    cJSON_Delete(doc);
+    if (!ok || push_report(w->list, item)) {
+        cJSON_Delete(item);
+        return bg_err_set(w->err, BG_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
 static int collect_shard_reports(void *ctx, bgx_reader *shard, bg_err *err)
 {
+    if (bgx_reader_is_remote(shard)) {
+        remote_walk w = {shard, ctx, err};
+        return bgx_reader_foreach_term(shard, BG_PREFIX_FILE, on_file_term, &w, err);
+    }
     int rc = bgx_reader_foreach_metadata(shard, BG_META_FILE, on_file_record, ctx, err);
     return rc == BG_ENOMEM ? bg_err_set(err, BG_ENOMEM, "out of memory") : rc;
 }
@@ -102,8 +156,9 @@ static int cmp_reports(const void *a, const void *b)
     return strcmp(bg_json_str(x, "report"), bg_json_str(y, "report"));
 }
 
-/* Moves the items into a {"reports": [...]} document and prints it. */
-static char *print_catalogue(report_list *l)
+/* Moves the items into a {"reports": [...], "missing_shards": [...]}
+ * document and prints it. */
+static char *print_catalogue(report_list *l, const bg_names *missing)
 {
     qsort(l->items, l->n, sizeof *l->items, cmp_reports);
     cJSON *root = cJSON_CreateObject();
@@ -115,7 +170,11 @@ static char *print_catalogue(report_list *l)
     for (; i < l->n; i++)   /* the ones root did not take are still ours */
         cJSON_Delete(l->items[i]);
     l->n = 0;
-    char *out = complete ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON *names = complete ? cJSON_AddArrayToObject(root, "missing_shards") : NULL;
+    for (i = 0; names && i < missing->n; i++)
+        if (!cJSON_AddItemToArray(names, cJSON_CreateString(missing->v[i])))
+            names = NULL;
+    char *out = names ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
     return out;
 }
@@ -124,10 +183,12 @@ char *bg_index_reports_json(bg_index *ix)
 {
     bg_err_clear(&ix->err);
     report_list l = {0};
-    int rc = for_each_shard(ix, collect_shard_reports, &l);
+    bg_names missing = {0};
+    int rc = for_each_shard(ix, collect_shard_reports, &l, &missing);
     char *out = NULL;
-    if (rc == 0 && !(out = print_catalogue(&l)))
+    if (rc == 0 && !(out = print_catalogue(&l, &missing)))
         rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bg_names_clear(&missing);
     for (size_t i = 0; i < l.n; i++)
         cJSON_Delete(l.items[i]);
     free(l.items);
@@ -150,7 +211,10 @@ int bg_index_revision(uint64_t *out, bg_index *ix)
     *out = 0;
     bg_err_clear(&ix->err);
     uint64_t sum = 0;
-    if (for_each_shard(ix, add_shard_revision, &sum))
+    bg_names missing = {0};
+    int rc = for_each_shard(ix, add_shard_revision, &sum, &missing);
+    bg_names_clear(&missing);
+    if (rc)
         return bg_err_publish(&ix->err);
     *out = sum;
     return 0;

@@ -20,6 +20,12 @@ struct bg_hit {
     size_t n_matches;
 };
 
+/* Names of the shards an answer was given without (partial answers). */
+typedef struct bg_names {
+    char **v;
+    size_t n;
+} bg_names;
+
 typedef struct bg_facet_count {
     char *value;
     size_t count;
@@ -32,6 +38,7 @@ struct bg_results {
     size_t n_hits;
     bg_facet_count *years, *bodies;
     size_t n_years, n_bodies;
+    bg_names missing;
 };
 
 #endif

@@ -18,40 +18,35 @@
 
 const unsigned bg_facet_slots[2] = {BG_SLOT_YEAR, BG_SLOT_BODY};
 
-static int same_years(const int *a, size_t na, const int *b, size_t nb)
-{
-    return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
-}
-
-/* Follows the index to its latest commit, including shards added since. */
+/* Follows the index to its latest commit, including shards added since (an
+ * index directory's stub gains a line for each new year). */
 static int refresh_reader(bg_index *ix)
 {
-    int *years = NULL;
-    size_t n = 0;
-    int rc = bg_stub_read(&years, &n, ix->path, &ix->err);
+    bg_shard_list now;
+    int rc = bg_shards_resolve(&now, ix->path, &ix->err);
     if (rc)
         return rc;
-    if (ix->reader && same_years(years, n, ix->listed_years, ix->n_listed) && !(ix->flags & BG_OPEN_WRITE)
-        && bgx_reader_reopen(ix->reader, &ix->err) == 0) {
-        free(years);
-        return 0;
+    if (ix->reader && bg_shards_equal(&now, &ix->reader_shards) && !(ix->flags & BG_OPEN_WRITE)) {
+        rc = bgx_reader_reopen(ix->reader, &ix->err);
+        /* Opening afresh would meet the same unreachable shard again. */
+        if (rc == 0 || rc == BG_EUNAVAILABLE) {
+            bg_shards_clear(&now);
+            return rc;
+        }
     }
     bgx_reader_free(ix->reader);
     ix->reader = NULL;
-    if (!(ix->flags & BG_OPEN_WRITE)) {
-        free(ix->listed_years);
-        ix->listed_years = years;
-        ix->n_listed = n;
-    } else {
-        free(years);
-    }
-    if (n == 0)
+    bg_shards_clear(&ix->reader_shards);
+    ix->reader_shards = now;
+    if (now.n == 0)
         return 0;
     /* bg_index_compact swaps a shard with two renames; an open that falls
      * between them finds no shard for a moment, so try again briefly. */
     for (int attempt = 0;; attempt++) {
-        rc = bgx_reader_open(&ix->reader, ix->path, &ix->err);
-        if (rc == 0 || attempt == 50)
+        rc = bgx_reader_open_shards(&ix->reader, now.v, now.n, &ix->remote, &ix->err);
+        if (rc == 0)
+            bgx_reader_set_tie_slot(ix->reader, BG_SLOT_ID);
+        if (rc == 0 || rc == BG_EUNAVAILABLE || rc == BG_ENOMEM || attempt == 50)
             return rc;
         nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
     }
@@ -216,7 +211,7 @@ int bg_search_plan(bg_qplan *plan, bg_index *ix, const char *query, const bg_sea
         return rc;
     rc = bg_search_refresh(ix);
     if (rc == 0 && ix->reader)   /* else an index with no reports yet */
-        rc = bg_qplan_build(plan, ix->query_an, &parsed, &ix->err);
+        rc = bg_qplan_build(plan, ix->query_an, ix->reader, &parsed, &ix->err);
     bg_qparsed_clear(&parsed);
     if (rc == 0 && plan->query)
         rc = bg_search_filter(&plan->query, o, &ix->err);
@@ -235,6 +230,29 @@ bg_results *bg_results_new(const char *query)
     return res;
 }
 
+void bg_names_clear(bg_names *n)
+{
+    for (size_t i = 0; i < n->n; i++)
+        free(n->v[i]);
+    free(n->v);
+    n->v = NULL;
+    n->n = 0;
+}
+
+int bg_missing_copy(bg_names *out, const bg_index *ix)
+{
+    bg_names_clear(out);
+    size_t n = ix->reader ? bgx_reader_missing_count(ix->reader) : 0;
+    if (n == 0)
+        return 0;
+    if (!(out->v = calloc(n, sizeof *out->v)))
+        return BG_ENOMEM;
+    for (; out->n < n; out->n++)
+        if (!(out->v[out->n] = bg_strdup(bgx_reader_missing_name(ix->reader, out->n))))
+            return BG_ENOMEM;
+    return 0;
+}
+
 int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_qplan *plan, size_t first_rank)
 {
     res->total = m->total;
@@ -248,7 +266,8 @@ int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_
         rc = fill_hit(&res->hits[i], &m->hits[i], ix, plan);
     }
     if (rc == 0 && (copy_facets(&res->years, &res->n_years, m->facets[0], m->n_facets[0])
-                    || copy_facets(&res->bodies, &res->n_bodies, m->facets[1], m->n_facets[1])))
+                    || copy_facets(&res->bodies, &res->n_bodies, m->facets[1], m->n_facets[1])
+                    || bg_missing_copy(&res->missing, ix)))
         rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
     return rc;
 }
@@ -329,9 +348,13 @@ void bg_results_free(bg_results *res)
         free(res->bodies[i].value);
     free(res->years);
     free(res->bodies);
+    bg_names_clear(&res->missing);
     free(res->query);
     free(res);
 }
+
+size_t bg_results_missing_count(const bg_results *res) { return res->missing.n; }
+const char *bg_results_missing(const bg_results *res, size_t i) { return i < res->missing.n ? res->missing.v[i] : NULL; }
 
 size_t bg_results_total(const bg_results *res) { return res->total; }
 size_t bg_results_count(const bg_results *res) { return res->n_hits; }

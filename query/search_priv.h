@@ -45,6 +45,11 @@ typedef int (*bg_search_fn)(bg_results *res, bg_index *ix, const char *query, co
 int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
                    bg_search_fn fn);
 
+/* Copies the names of the shards ix's reader left out into *out (emptied
+ * first). 0 or BG_ENOMEM. */
+int bg_missing_copy(bg_names *out, const bg_index *ix);
+void bg_names_clear(bg_names *n);
+
 /* The slots bg_results_fill() expects facets for. */
 extern const unsigned bg_facet_slots[2];
 
@@ -82,6 +87,7 @@ struct bg_figures {
     size_t n_items;
     bg_figure_group *years;
     size_t n_years;
+    bg_names missing;
 };
 
 #endif

@@ -49,7 +49,9 @@ static void reply_library_error(bg_reply *r, const char *what)
         return;
     }
     fprintf(stderr, "baogao-serve: %s: %s\n", what, bg_errmsg());
-    if (code == BG_ENOTFOUND)
+    if (code == BG_EUNAVAILABLE)   /* names the shard: the client can tell which part is down */
+        bg_reply_error(r, 503, bg_errmsg());
+    else if (code == BG_ENOTFOUND)
         bg_reply_error(r, 503, "the index is not available");
     else
         bg_reply_error(r, 500, "internal error (see the server log)");

@@ -37,6 +37,10 @@ static void usage(FILE *out)
           "                      [::1]:8080 for IPv6, port 0 picks a free port\n"
           "  --threads N         worker threads (default 4, at most 64)\n"
           "  --cors ORIGIN       allow pages from ORIGIN (or *) to call the API\n"
+          "  --timeout MS        give up on a remote shard after MS milliseconds\n"
+          "                      (default 5000; --db may be a stub, docs/scaling.md)\n"
+          "  --partial           answer from the shards that are up; the JSON names\n"
+          "                      the others in \"missing_shards\" (default: 503)\n"
           "  -h, --help          show this help\n"
           "      --version       show the version\n"
           "\n"
@@ -50,6 +54,8 @@ typedef struct options {
     const char *listen;
     size_t threads;
     const char *cors;
+    size_t timeout_ms;
+    int partial;
 } options;
 
 /* 0 to run; -1 when done successfully (--help, --version); else the exit status. */
@@ -59,9 +65,10 @@ static int parse_options(options *o, int argc, char **argv)
         {"db", required_argument, 0, 'd'},   {"listen", required_argument, 0, 'l'},
         {"threads", required_argument, 0, 't'}, {"cors", required_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
+        {"timeout", required_argument, 0, 'T'}, {"partial", no_argument, 0, 'p'},
         {0, 0, 0, 0},
     };
-    *o = (options){.listen = DEFAULT_LISTEN, .threads = DEFAULT_THREADS};
+    *o = (options){.listen = DEFAULT_LISTEN, .threads = DEFAULT_THREADS, .timeout_ms = 5000};
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -74,6 +81,13 @@ static int parse_options(options *o, int argc, char **argv)
             }
             break;
         case 'c': o->cors = optarg; break;
+        case 'T':
+            if (bg_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
+                bg_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
+                return 2;
+            }
+            break;
+        case 'p': o->partial = 1; break;
         case 'h': usage(stdout); return -1;
         case 'V': printf("baogao-serve %s\n", bg_version()); return -1;
         default: fprintf(stderr, "Try 'baogao-serve --help' for more information.\n"); return 2;
@@ -166,7 +180,8 @@ static int serve(const options *o, const char *db)
                      o->listen);
         return 2;
     }
-    bg_server s = {.pool = bg_ix_pool_new(db, o->threads), .cors_origin = o->cors};
+    bg_server s = {.pool = bg_ix_pool_new(db, o->threads, (unsigned)o->timeout_ms, o->partial),
+                   .cors_origin = o->cors};
     if (!s.pool) {
         bg_cli_error(prog, "out of memory");
         return 2;

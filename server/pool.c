@@ -10,13 +10,17 @@ struct bg_ix_pool {
     char *db;
     bg_index **idle;
     size_t n_idle, max_idle;
+    unsigned timeout_ms;
+    int allow_partial;
 };
 
-bg_ix_pool *bg_ix_pool_new(const char *db, size_t max_idle)
+bg_ix_pool *bg_ix_pool_new(const char *db, size_t max_idle, unsigned timeout_ms, int allow_partial)
 {
     bg_ix_pool *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
+    p->timeout_ms = timeout_ms;
+    p->allow_partial = allow_partial;
     p->db = strdup(db);
     p->idle = calloc(max_idle ? max_idle : 1, sizeof *p->idle);
     p->max_idle = max_idle;
@@ -58,7 +62,12 @@ int bg_ix_pool_take(bg_index **out, bg_ix_pool *p)
         return BG_OK;
     /* Opened outside the lock: opening reads files and must not hold up
      * threads that only want an idle handle. */
-    return bg_index_open(out, p->db, BG_OPEN_READ);
+    int rc = bg_index_open(out, p->db, BG_OPEN_READ);
+    if (rc == BG_OK && (rc = bg_index_set_remote(*out, p->timeout_ms, p->allow_partial)) != BG_OK) {
+        bg_index_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 void bg_ix_pool_give(bg_ix_pool *p, bg_index *ix, int healthy)

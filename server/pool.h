@@ -13,8 +13,9 @@
 typedef struct bg_ix_pool bg_ix_pool;
 
 /* A pool over the index at db keeping at most max_idle handles between
- * requests. NULL when out of memory. */
-bg_ix_pool *bg_ix_pool_new(const char *db, size_t max_idle);
+ * requests, each treating remote shards as bg_index_set_remote(timeout_ms,
+ * allow_partial) says. NULL when out of memory. */
+bg_ix_pool *bg_ix_pool_new(const char *db, size_t max_idle, unsigned timeout_ms, int allow_partial);
 
 /* Frees the pool and every idle handle; all lent handles must be back. */
 void bg_ix_pool_free(bg_ix_pool *p);

@@ -456,14 +456,14 @@ static void test_empty_index(void **state)
     assert_int_equal(bg_search_by_year(&by, ix, "城镇新增就业", NULL, 3), 0);
     assert_int_equal(bg_byyear_years(by), 0);
     char *doc = bg_byyear_json(by);
-    assert_string_equal(doc, "{\"query\":\"城镇新增就业\",\"total\":0,\"years\":[]}");
+    assert_string_equal(doc, "{\"query\":\"城镇新增就业\",\"total\":0,\"years\":[],\"missing_shards\":[]}");
     bg_free(doc);
     bg_byyear_free(by);
     bg_figures *fig = NULL;
     assert_int_equal(bg_search_figures(&fig, ix, "城镇新增就业", NULL), 0);
     assert_int_equal(bg_figures_years(fig), 0);
     doc = bg_figures_json(fig);
-    assert_string_equal(doc, "{\"query\":\"城镇新增就业\",\"figures\":[]}");
+    assert_string_equal(doc, "{\"query\":\"城镇新增就业\",\"figures\":[],\"missing_shards\":[]}");
     bg_free(doc);
     bg_figures_free(fig);
     bg_results *res = NULL;

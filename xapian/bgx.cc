@@ -8,10 +8,13 @@
 
 #include <xapian.h>
 
+#include <chrono>
+#include <map>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,9 +29,23 @@ struct bgx_writer {
     size_t pending = 0;
 };
 
-struct bgx_reader {
+// One shard of a combined reader, with what it takes to (re)connect it.
+struct reader_shard {
+    std::string name, path, host, program, args;
+    unsigned port = 0;
     Xapian::Database db;
-    std::string path;
+    bool up = false;
+    std::string why;                                  // why it is down
+    std::chrono::steady_clock::time_point tried{};    // last connection attempt
+    bool is_remote() const { return path.empty(); }
+};
+
+struct bgx_reader {
+    Xapian::Database db;       // the shards that are up, combined
+    std::string path;          // what messages call the whole
+    std::vector<reader_shard> shards;   // empty for a reader of one path
+    bgx_remote_policy policy{};
+    int tie_slot = -1;
 };
 
 struct bgx_query {
@@ -46,8 +63,15 @@ int error_code_for(const Xapian::Error &e)
         return BG_ENOTFOUND;
     if (type == "InvalidArgumentError")
         return BG_EINVAL;
+    if (type == "NetworkError" || type == "NetworkTimeoutError")
+        return BG_EUNAVAILABLE;
     return BG_EXAPIAN;
 }
+
+// A remote shard is down or too slow; what() names it and says why.
+struct shard_down : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 // Runs body and maps exceptions to error codes. body returns 0 or a BG_E* code.
 template <typename F>
@@ -55,6 +79,8 @@ int guard(bg_err *err, const char *what, F body)
 {
     try {
         return body();
+    } catch (const shard_down &e) {
+        return bg_err_set(err, BG_EUNAVAILABLE, "%s", e.what());
     } catch (const Xapian::Error &e) {
         return bg_err_set(err, error_code_for(e), "%s: %s: %s", what, e.get_type(),
                           e.get_msg().c_str());
@@ -91,11 +117,77 @@ int copy_out(const std::string &s, char **val, size_t *len)
     return 0;
 }
 
+// ---- combined readers: connecting shards, and taking out the ones that fail
+
+void connect_shard(reader_shard &s, const bgx_remote_policy &p)
+{
+    s.tried = std::chrono::steady_clock::now();
+    s.up = false;
+    s.db = Xapian::Database();
+    if (!s.is_remote())
+        s.db = Xapian::Database(s.path);
+    else if (!s.program.empty())
+        s.db = Xapian::Remote::open(s.program, s.args, p.timeout_ms);
+    else
+        s.db = Xapian::Remote::open(s.host, s.port, p.timeout_ms, p.timeout_ms);
+    s.up = true;
+    s.why.clear();
+}
+
+// Connects a remote shard; a failure marks it down (with the reason) rather
+// than throwing. Returns whether it is up.
+bool try_connect(reader_shard &s, const bgx_remote_policy &p)
+{
+    try {
+        connect_shard(s, p);
+    } catch (const Xapian::Error &e) {
+        s.why = e.get_msg();
+        if (e.get_error_string())
+            s.why += std::string(" (") + e.get_error_string() + ")";
+        s.db = Xapian::Database();
+    }
+    return s.up;
+}
+
+void combine_up_shards(bgx_reader *r)
+{
+    Xapian::Database db;
+    for (auto &s : r->shards)
+        if (s.up)
+            db.add_database(s.db);
+    r->db = db;
+}
+
+[[noreturn]] void throw_shard_down(const reader_shard &s)
+{
+    throw shard_down("shard " + s.name + " is unavailable: " + s.why);
+}
+
+// A remote shard failed during a read of r, and Xapian does not say which
+// one. Each remote shard is connected afresh (a failed exchange can leave the
+// others' connections mid-conversation): the ones that do not answer within
+// the timeout are down. Returns once r holds only shards that are up, or
+// throws when a shard is down and partial answers are not allowed.
+void drop_failed_shards(bgx_reader *r)
+{
+    if (r->shards.empty())
+        throw;  // a plain reader: nothing to take out (called within a catch)
+    for (auto &s : r->shards) {
+        if (s.up && s.is_remote() && !try_connect(s, r->policy) && !r->policy.allow_partial)
+            throw_shard_down(s);
+    }
+    combine_up_shards(r);
+    if (r->db.size() == 0)
+        throw shard_down("no shard is available");
+}
+
 // A writer that commits twice while we read invalidates our snapshot: reopen
 // on the new revision and run body again, after undo() dropped what the
 // failed attempt produced. Every read of a bgx_reader goes through here, not
 // only searches: a reader is held between calls (and the lexicon and the
 // catalogue are read from it too), so any of them can meet a stale revision.
+// A remote shard that fails is taken out (see drop_failed_shards) and the
+// read runs again on the others.
 template <typename F, typename U>
 int with_retry(bgx_reader *r, bg_err *err, F body, U undo)
 {
@@ -109,6 +201,12 @@ int with_retry(bgx_reader *r, bg_err *err, F body, U undo)
                 if (attempt >= 10)
                     throw;
                 r->db.reopen();
+                return 1;
+            } catch (const Xapian::NetworkError &) {
+                undo();
+                if (attempt >= 10)
+                    throw;
+                drop_failed_shards(r);
                 return 1;
             }
         });
@@ -267,9 +365,59 @@ int bgx_reader_open(bgx_reader **out, const char *path, bg_err *err)
 {
     *out = nullptr;
     return guard(err, path, [&] {
-        *out = new bgx_reader{Xapian::Database(path), path};
+        std::unique_ptr<bgx_reader> r(new bgx_reader);
+        r->db = Xapian::Database(path);
+        r->path = path;
+        *out = r.release();
         return 0;
     });
+}
+
+int bgx_reader_open_shards(bgx_reader **out, const bgx_shard *shards, size_t n, const bgx_remote_policy *policy,
+                           bg_err *err)
+{
+    *out = nullptr;
+    std::unique_ptr<bgx_reader> r;
+    int rc = guard(err, "shards", [&] {
+        r.reset(new bgx_reader);
+        r->policy = *policy;
+        r->path = n == 1 ? shards[0].name : std::to_string(n) + " shards";
+        r->shards.resize(n);
+        for (size_t i = 0; i < n; i++) {
+            reader_shard &s = r->shards[i];
+            s.name = shards[i].name;
+            s.path = shards[i].path ? shards[i].path : "";
+            s.host = shards[i].host ? shards[i].host : "";
+            s.port = shards[i].port;
+            s.program = shards[i].program ? shards[i].program : "";
+            s.args = shards[i].args ? shards[i].args : "";
+        }
+        return 0;
+    });
+    if (rc)
+        return rc;
+    for (auto &s : r->shards) {
+        // A local shard's error names its path already; a remote one's only
+        // says what went wrong on the wire, so name the shard.
+        rc = guard(err, s.name.c_str(), [&] {
+            if (!s.is_remote())
+                connect_shard(s, r->policy);
+            else if (!try_connect(s, r->policy) && !r->policy.allow_partial)
+                throw_shard_down(s);
+            return 0;
+        });
+        if (rc)
+            return rc;
+    }
+    rc = guard(err, r->path.c_str(), [&] {
+        combine_up_shards(r.get());
+        if (r->db.size() == 0 && n > 0)
+            throw shard_down("no shard is available");
+        return 0;
+    });
+    if (rc == 0)
+        *out = r.release();
+    return rc;
 }
 
 void bgx_reader_free(bgx_reader *r)
@@ -277,12 +425,56 @@ void bgx_reader_free(bgx_reader *r)
     delete r;
 }
 
+// Shards left out are tried again when a reader is brought up to date, but
+// not more often than this: a shard that hangs costs a whole timeout.
+static const std::chrono::seconds retry_down_shards_after(5);
+
 int bgx_reader_reopen(bgx_reader *r, bg_err *err)
 {
-    return guard(err, r->path.c_str(), [&] {
-        r->db.reopen();
+    int rc = guard(err, r->path.c_str(), [&] {
+        bool back = false;
+        auto now = std::chrono::steady_clock::now();
+        for (auto &s : r->shards)
+            if (!s.up && now - s.tried >= retry_down_shards_after)
+                back |= try_connect(s, r->policy);
+        if (back)
+            combine_up_shards(r);
         return 0;
     });
+    return rc ? rc : with_retry(r, err, [&] { r->db.reopen(); }, [] {});
+}
+
+void bgx_reader_set_tie_slot(bgx_reader *r, unsigned slot)
+{
+    r->tie_slot = static_cast<int>(slot);
+}
+
+size_t bgx_reader_missing_count(const bgx_reader *r)
+{
+    size_t n = 0;
+    for (auto &s : r->shards)
+        n += !s.up;
+    return n;
+}
+
+static const reader_shard *missing_shard(const bgx_reader *r, size_t i)
+{
+    for (auto &s : r->shards)
+        if (!s.up && i-- == 0)
+            return &s;
+    return nullptr;
+}
+
+const char *bgx_reader_missing_name(const bgx_reader *r, size_t i)
+{
+    const reader_shard *s = missing_shard(r, i);
+    return s ? s->name.c_str() : "";
+}
+
+const char *bgx_reader_missing_reason(const bgx_reader *r, size_t i)
+{
+    const reader_shard *s = missing_shard(r, i);
+    return s ? s->why.c_str() : "";
 }
 
 uint32_t bgx_reader_doccount(const bgx_reader *r)
@@ -297,7 +489,11 @@ uint32_t bgx_reader_doccount(const bgx_reader *r)
 uint64_t bgx_reader_revision(const bgx_reader *r)
 {
     try {
-        return r->db.get_revision();
+        if (!bgx_reader_is_remote(r))
+            return r->db.get_revision();
+        // The remote backend gives no revision; every commit that adds,
+        // replaces or removes passages moves the last docid or the count.
+        return (static_cast<uint64_t>(r->db.get_lastdocid()) << 32) ^ r->db.get_doccount();
     } catch (...) {
         // Combined databases have no single revision in Xapian 1.4.
         return 0;
@@ -333,6 +529,29 @@ int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
     for (size_t i = 0; rc == 0 && i < kv.size(); i++)
         rc = cb(ctx, kv[i].first.c_str(), kv[i].second.c_str(), kv[i].second.size());
     return rc;
+}
+
+int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_t *len, bg_err *err)
+{
+    *data = nullptr;
+    std::string d;
+    bool found = false;
+    int rc = with_retry(
+        r, err,
+        [&] {
+            Xapian::PostingIterator p = r->db.postlist_begin(term);
+            if ((found = p != r->db.postlist_end(term)))
+                d = r->db.get_document(*p).get_data();
+        },
+        [&] { d.clear(); });
+    if (rc == 0 && !found)
+        return bg_err_set(err, BG_ENOTFOUND, "%s: no document has term %s", r->path.c_str(), term);
+    return rc ? rc : guard(err, r->path.c_str(), [&] { return copy_out(d, data, len); });
+}
+
+int bgx_reader_is_remote(const bgx_reader *r)
+{
+    return r->shards.size() == 1 && r->shards[0].is_remote();
 }
 
 int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err *err)
@@ -374,6 +593,26 @@ bgx_query *bgx_query_wildcard(const char *prefix, size_t len)
     return guard_ptr<bgx_query>([&] {
         return new bgx_query{Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len), 0,
                                            Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_SYNONYM)};
+    });
+}
+
+int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, bg_err *err)
+{
+    *out = nullptr;
+    const std::string p(prefix, len);
+    std::vector<Xapian::Query> terms;
+    int rc = with_retry(
+        r, err,
+        [&] {
+            for (auto it = r->db.allterms_begin(p); it != r->db.allterms_end(p); ++it)
+                terms.emplace_back(*it);
+        },
+        [&] { terms.clear(); });
+    if (rc)
+        return rc;
+    return guard(err, r->path.c_str(), [&] {
+        *out = new bgx_query{Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end())};
+        return 0;
     });
 }
 
@@ -484,17 +723,91 @@ class CallbackDecider : public Xapian::ExpandDecider {
     void *ctx_;
 };
 
-void run_match(bgx_match *out, Xapian::Database &db, const Xapian::Query &q, size_t offset, size_t limit,
+// Facet counts per slot: value -> matching documents.
+using facet_counts = std::vector<std::map<std::string, Xapian::doccount>>;
+
+// Counts, for every match of q in db, the values in facet_slots; returns the
+// number of matches the spies saw (before any collapsing).
+Xapian::doccount count_values(facet_counts &counts, Xapian::Database &db, const Xapian::Query &q,
+                              const unsigned *facet_slots, size_t n_facet_slots)
+{
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    for (size_t i = 0; i < n_facet_slots; i++) {
+        spies.emplace_back(new Xapian::ValueCountMatchSpy(facet_slots[i]));
+        enquire.add_matchspy(spies.back().get());
+    }
+    enquire.get_mset(0, 0, db.get_doccount());
+    for (size_t s = 0; s < n_facet_slots; s++)
+        for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v)
+            counts[s][*v] += v.get_termfreq();
+    return spies.empty() ? 0 : spies[0]->get_total();
+}
+
+// Xapian 1.4.22 over-counts when it merges the match spies of two or more
+// remote shards (by one or two documents per query on the reports corpus;
+// one remote shard among local ones counts right). Such readers count values
+// shard by shard: the local shards together, each remote one on its own.
+Xapian::doccount count_values_by_shard(facet_counts &counts, bgx_reader *r, const Xapian::Query &q,
+                                       const unsigned *facet_slots, size_t n_facet_slots)
+{
+    Xapian::Database local;
+    Xapian::doccount seen = 0;
+    for (auto &s : r->shards) {
+        if (!s.up)
+            continue;
+        if (s.is_remote())
+            seen += count_values(counts, s.db, q, facet_slots, n_facet_slots);
+        else
+            local.add_database(s.db);
+    }
+    if (local.size())
+        seen += count_values(counts, local, q, facet_slots, n_facet_slots);
+    return seen;
+}
+
+size_t remote_shards_up(const bgx_reader *r)
+{
+    size_t n = 0;
+    for (auto &s : r->shards)
+        n += s.up && s.is_remote();
+    return n;
+}
+
+void copy_facets(bgx_match *out, const facet_counts &counts)
+{
+    for (size_t s = 0; s < counts.size() && s < 4; s++) {
+        const auto &c = counts[s];
+        out->facets[s] = static_cast<bgx_facet *>(std::calloc(c.size() ? c.size() : 1, sizeof(bgx_facet)));
+        if (!out->facets[s])
+            throw std::bad_alloc();
+        for (const auto &kv : c) {
+            bgx_facet &f = out->facets[s][out->n_facets[s]];
+            if (copy_out(kv.first, &f.value, nullptr) != 0)
+                throw std::bad_alloc();
+            f.count = kv.second;
+            out->n_facets[s]++;
+        }
+    }
+}
+
+void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t offset, size_t limit,
                const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse)
 {
+    Xapian::Database &db = r->db;
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     if (collapse)
         enquire.set_collapse_key(collapse->slot, collapse->max);
-    // Ties (equal weights) break by docid, which keeps results deterministic.
+    // Ties (equal weights) break by a value of our own when there is one:
+    // docids depend on the number and order of the shards combined.
+    if (r->tie_slot >= 0)
+        enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(r->tie_slot), false);
+    const bool by_shard = n_facet_slots > 0 && remote_shards_up(r) >= 2;
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-    for (size_t i = 0; i < n_facet_slots; i++) {
+    for (size_t i = 0; i < n_facet_slots && !by_shard; i++) {
         spies.emplace_back(new Xapian::ValueCountMatchSpy(facet_slots[i]));
         enquire.add_matchspy(spies.back().get());
     }
@@ -502,9 +815,19 @@ void run_match(bgx_match *out, Xapian::Database &db, const Xapian::Query &q, siz
     const Xapian::doccount all = db.get_doccount();
     Xapian::MSet mset = enquire.get_mset(offset, limit, all);
 
+    facet_counts counts(n_facet_slots);
+    Xapian::doccount seen = 0;
+    if (by_shard) {
+        seen = count_values_by_shard(counts, r, q, facet_slots, n_facet_slots);
+    } else {
+        for (size_t s = 0; s < n_facet_slots; s++)
+            for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v)
+                counts[s][*v] += v.get_termfreq();
+        seen = spies.empty() ? 0 : spies[0]->get_total();
+    }
     // Spies see every match before collapsing, so they count the uncollapsed
     // total exactly; the MSet's own counts would be of collapsed matches.
-    out->total = collapse && !spies.empty() ? spies[0]->get_total() : mset.get_matches_estimated();
+    out->total = collapse && n_facet_slots ? seen : mset.get_matches_estimated();
     out->hits = static_cast<bgx_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(bgx_hit)));
     if (!out->hits)
         throw std::bad_alloc();
@@ -516,21 +839,7 @@ void run_match(bgx_match *out, Xapian::Database &db, const Xapian::Query &q, siz
             throw std::bad_alloc();
         out->n_hits++;
     }
-    for (size_t s = 0; s < n_facet_slots && s < 4; s++) {
-        size_t n = 0;
-        for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v)
-            n++;
-        out->facets[s] = static_cast<bgx_facet *>(std::calloc(n ? n : 1, sizeof(bgx_facet)));
-        if (!out->facets[s])
-            throw std::bad_alloc();
-        for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v) {
-            bgx_facet &f = out->facets[s][out->n_facets[s]];
-            if (copy_out(*v, &f.value, nullptr) != 0)
-                throw std::bad_alloc();
-            f.count = v.get_termfreq();
-            out->n_facets[s]++;
-        }
-    }
+    copy_facets(out, counts);
 }
 
 int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
@@ -540,7 +849,7 @@ int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, siz
     if (n_facet_slots > 4)
         return bg_err_set(err, BG_EINVAL, "at most 4 facet slots");
     return with_retry(
-        r, err, [&] { run_match(out, r->db, q->q, offset, limit, facet_slots, n_facet_slots, collapse); },
+        r, err, [&] { run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse); },
         [&] { bgx_match_clear(out); });
 }
 

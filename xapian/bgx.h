@@ -65,11 +65,49 @@ typedef struct bgx_reader bgx_reader;
 /* Opens path for reading: a glass database, or a stub database / a directory
  * holding a XAPIANDB stub. BG_ENOTFOUND when nothing is there. */
 int bgx_reader_open(bgx_reader **out, const char *path, bg_err *err);
+
+/* One shard of a combined reader: a local glass database (path), a remote
+ * database served by xapian-tcpsrv (host, port) or by a program speaking the
+ * remote protocol on its stdin/stdout (program, args: xapian-progsrv). */
+typedef struct bgx_shard {
+    const char *name;      /* how messages name it: "remote HOST:PORT" or the path */
+    const char *path;      /* local glass database, else NULL */
+    const char *host;      /* remote over TCP, else NULL */
+    unsigned port;
+    const char *program;   /* remote through a program, else NULL */
+    const char *args;
+} bgx_shard;
+
+/* How a combined reader treats remote shards. */
+typedef struct bgx_remote_policy {
+    unsigned timeout_ms;   /* connecting and each exchange with a remote shard */
+    int allow_partial;     /* answer from the shards that are up */
+} bgx_remote_policy;
+
+/* Opens shards[0..n) as one database, in that order. A remote shard that
+ * cannot be reached within the timeout fails the open with BG_EUNAVAILABLE
+ * naming it, or, with allow_partial, is left out and listed by
+ * bgx_reader_missing(). The same holds when a remote shard fails later, in
+ * any read: the failed remote shards are reconnected once to tell which are
+ * down, and the read is retried on the others. Local shards that fail always
+ * fail the call. */
+int bgx_reader_open_shards(bgx_reader **out, const bgx_shard *shards, size_t n, const bgx_remote_policy *policy,
+                           bg_err *err);
+/* Breaks ties between equal weights by the value in slot (ascending) rather
+ * than by docid, whose numbering depends on how the shards are combined. */
+void bgx_reader_set_tie_slot(bgx_reader *r, unsigned slot);
+/* The shards left out of r (allow_partial only): i < count; the name as given
+ * and why it was left out. */
+size_t bgx_reader_missing_count(const bgx_reader *r);
+const char *bgx_reader_missing_name(const bgx_reader *r, size_t i);
+const char *bgx_reader_missing_reason(const bgx_reader *r, size_t i);
 void bgx_reader_free(bgx_reader *r);
-/* Moves the reader to the latest committed revision. */
+/* Moves the reader to the latest committed revision. A combined reader also
+ * tries again, at most every few seconds, the remote shards it left out. */
 int bgx_reader_reopen(bgx_reader *r, bg_err *err);
 uint32_t bgx_reader_doccount(const bgx_reader *r);
-/* Revision of the first shard (for change detection); 0 if none. */
+/* Revision of a single shard (for change detection); 0 for a combined one.
+ * For a remote shard, a number made of its last docid and document count. */
 uint64_t bgx_reader_revision(const bgx_reader *r);
 /* Metadata of a single-shard reader (first shard of a stub). *val malloc'ed. */
 int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *len, bg_err *err);
@@ -77,6 +115,12 @@ int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *
 int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
                                 int (*cb)(void *ctx, const char *key, const char *val, size_t len),
                                 void *ctx, bg_err *err);
+/* The data of the first document indexed by term (malloc'ed, NUL-terminated;
+ * free()); BG_ENOTFOUND when no document has it. */
+int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_t *len, bg_err *err);
+/* Whether r is one remote shard (whose metadata, and revision, Xapian cannot
+ * give when its server combines several databases). */
+int bgx_reader_is_remote(const bgx_reader *r);
 /* Number of documents indexed by term (0 if none). */
 int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err *err);
 /* Calls cb for each term starting with prefix, in byte order; a non-zero
@@ -98,6 +142,11 @@ bgx_query *bgx_query_term(const char *term, size_t len, uint32_t wqf, uint32_t p
 /* Every term starting with prefix (len bytes), as one synonym (weighted like
  * a single term). */
 bgx_query *bgx_query_wildcard(const char *prefix, size_t len);
+/* Every term of r starting with prefix (len bytes), as one synonym: what
+ * bgx_query_wildcard() matches, but expanded here, over the terms of every
+ * shard. A remote shard would otherwise expand it over its own terms only,
+ * and its weights would differ from one database holding every shard. */
+int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, bg_err *err);
 /* Combines n subqueries (NULL entries are skipped); window is for PHRASE/NEAR
  * (0 = number of subqueries). */
 bgx_query *bgx_query_combine(int op, bgx_query *const *subs, size_t n, uint32_t window);

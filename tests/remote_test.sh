@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# remote_test.sh — year shards served by xapian-tcpsrv on loopback, searched
+# together with a local shard through a stub written by `baogao-index --stub`:
+# every query of a fixed list (words, phrases, OR, NOT, one character, year
+# and body filters, paging, by-year, figures, like) must give the same JSON —
+# passages, order, scores, totals, facets — as the one local index holding
+# every shard, with the stub listing the shards in another order. Then one
+# server is stopped and another frozen (SIGSTOP): a search must fail within
+# its timeout with an error naming the shard, or, with --partial, answer from
+# the others and list the missing ones; the HTTP server likewise, including a
+# shard that dies after the server connected to it.
+# Usage: remote_test.sh BAOGAO_SERVE BAOGAO_INDEX BAOGAO_QUERY SOURCE_DIR [SHARED_CORPUS]
+# Skips (77) where xapian-tcpsrv is not installed.
+set -u
+SERVE=$1 INDEX=$2 QUERY=$3 SRC=$4 SHARED=${5:-}
+for tool in xapian-tcpsrv setsid python3 curl timeout; do
+    command -v $tool >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
+done
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do
+        kill -CONT -- -"$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null
+        kill "$p" 2>/dev/null
+    done
+    wait 2>/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+export HOME=$TMP/home XDG_DATA_HOME= XDG_CONFIG_HOME= BAOGAO_DB= NO_COLOR=1
+mkdir -p "$HOME"
+LIGHT=${BAOGAO_TEST_LIGHT:-}
+ldd "$QUERY" 2>/dev/null | grep -q 'libasan\|libtsan' && LIGHT=1
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+not_ok() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { local name=$1; shift; if "$@"; then ok; else not_ok "$name"; fi; }
+
+# ---- one local index over every report ------------------------------------
+if [ -z "$LIGHT" ] && ls "$SHARED"/*.txt >/dev/null 2>&1; then
+    DOCS=("$SHARED"/*.txt)
+else
+    DOCS=("$SRC"/corpus/*.txt "$SRC"/tests/fixtures/years/*.txt "$SRC"/tests/fixtures/reports/*.txt)
+fi
+"$INDEX" --db "$TMP/idx" -q "${DOCS[@]}" >/dev/null || { echo "FAIL: cannot index"; exit 1; }
+mapfile -t SHARDS < <(cd "$TMP/idx/shards" && ls)
+N=${#SHARDS[@]}
+[ "$N" -ge 4 ] || { echo "FAIL: want at least 4 year shards, got $N"; exit 1; }
+echo "index: ${#DOCS[@]} reports in $N year shards${LIGHT:+ (light)}"
+
+# ---- three servers on loopback, and a stub mixing them with a local shard --
+free_ports() {
+    python3 -c 'import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))'
+}
+read -r P1 P2 P3 < <(free_ports)
+# Shards 0..N-2 go to the servers in three groups; the newest stays local.
+a=$(((N - 1) / 3)) b=$((2 * (N - 1) / 3))
+group() { local from=$1 to=$2; for ((i = from; i < to; i++)); do echo "$TMP/idx/shards/${SHARDS[i]}"; done; }
+mapfile -t G1 < <(group 0 "$a")
+mapfile -t G2 < <(group "$a" "$b")
+mapfile -t G3 < <(group "$b" $((N - 1)))
+LOCAL=$TMP/idx/shards/${SHARDS[N - 1]}
+# xapian-tcpsrv signals its whole process group when it stops: give each its own.
+start_server() { # PORT SHARD...
+    local port=$1; shift
+    setsid xapian-tcpsrv --port "$port" --interface 127.0.0.1 "$@" >"$TMP/tcpsrv.$port.log" 2>&1 &
+    PIDS+=($!)
+}
+start_server "$P1" "${G1[@]}"; S1=$!
+start_server "$P2" "${G2[@]}"; S2=$!
+start_server "$P3" "${G3[@]}"; S3=$!
+wait_port() {
+    python3 - "$1" <<'PY'
+import socket, sys, time
+for _ in range(200):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+}
+for p in "$P1" "$P2" "$P3"; do
+    wait_port "$p" || { echo "FAIL: xapian-tcpsrv on port $p did not start"; cat "$TMP/tcpsrv.$p.log"; exit 1; }
+done
+STUB=$TMP/mixed.stub
+"$INDEX" --stub "$STUB" "127.0.0.1:$P3" "$LOCAL" "127.0.0.1:$P1" "127.0.0.1:$P2" >"$TMP/out" 2>&1
+check "--stub writes the stub" grep -q "wrote $STUB: 4 shards" "$TMP/out"
+check "stub lists the remote shards" grep -qx "remote 127.0.0.1:$P1" "$STUB"
+check "stub lists the local shard by its absolute path" grep -qx "auto $LOCAL" "$STUB"
+
+# ---- the fixed query list: the same JSON from the stub as from the index ---
+QUERIES=(
+    "政府" "法治政府" "电子证照" "推进 改革" "\"深化改革\"" "就业 OR 教育" "发展 -经济"
+    "法" "行政复议" "营商环境 优化" "生态环境保护" "乡村振兴"
+)
+same_json() { # ARGS... : the same stdout and exit status from both databases
+    local want got rw rg
+    want=$("$QUERY" --db "$TMP/idx" --json "$@" 2>&1); rw=$?
+    got=$("$QUERY" --db "$STUB" --json "$@" 2>&1); rg=$?
+    if [ "$want" != "$got" ] || [ $rw != $rg ]; then
+        echo "  $* : exit $rw vs $rg"
+        diff <(echo "$want" | python3 -m json.tool 2>/dev/null || echo "$want") \
+             <(echo "$got" | python3 -m json.tool 2>/dev/null || echo "$got") | head -10
+        return 1
+    fi
+}
+compared=0
+for q in "${QUERIES[@]}"; do
+    # shellcheck disable=SC2086 # a query of several words is several arguments
+    check "same results for $q" same_json --limit 30 -- $q
+    compared=$((compared + 1))
+done
+YEAR=${SHARDS[1]}
+check "same results with a year filter" same_json --year "$YEAR".. --limit 20 政府
+check "same results with a body filter" same_json --body 国务院 --limit 20 发展
+check "same second page" same_json --offset 10 --limit 10 政府
+check "same third page" same_json --offset 20 --limit 7 改革
+check "same by-year groups" same_json --by-year --per-year 2 政府
+check "same figures" same_json --figures 就业
+ID=$("$QUERY" --db "$TMP/idx" --json --limit 1 法治 | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])')
+check "same passages like $ID" same_json --like "$ID" --limit 15
+compared=$((compared + 7))
+echo "compared $compared queries between the local index and the mixed stub"
+
+# ---- the HTTP server over the stub, while every shard is up -----------------
+read -r HP HP2 HP3 < <(free_ports)
+start_http() { # PORT OPTIONS...
+    local port=$1; shift
+    "$SERVE" --db "$STUB" --listen "127.0.0.1:$port" --threads 2 "$@" 2>"$TMP/serve.$port.log" &
+    PIDS+=($!)
+    wait_port "$port"
+}
+start_http "$HP" --partial --timeout 1500 || { echo "FAIL: baogao-serve did not start"; cat "$TMP/serve.$HP.log"; exit 1; }
+start_http "$HP2" --timeout 1500 || { echo "FAIL: baogao-serve did not start"; exit 1; }
+api() { curl -s -o "$TMP/body" -w '%{http_code}' "http://127.0.0.1:$1$2"; }
+check "HTTP search over the stub is the CLI's JSON" \
+    test "$(api "$HP" '/api/search?q=%E6%94%BF%E5%BA%9C&limit=10')" = 200 -a \
+    "$(cat "$TMP/body")" = "$("$QUERY" --db "$TMP/idx" --json --limit 10 政府)"
+"$SERVE" --db "$TMP/idx" --listen "127.0.0.1:$HP3" --threads 1 2>/dev/null &
+PIDS+=($!)
+wait_port "$HP3"
+api "$HP3" /api/reports >/dev/null
+mv "$TMP/body" "$TMP/reports.local"
+api "$HP" /api/reports >/dev/null
+check "HTTP report catalogue over the stub is the local index's" cmp -s "$TMP/body" "$TMP/reports.local"
+check "... and lists every report" python3 -c 'import json,sys; sys.exit(len(json.load(open(sys.argv[1]))["reports"]) != int(sys.argv[2]))' \
+    "$TMP/body" "${#DOCS[@]}"
+api "$HP2" '/api/search?q=%E6%94%BF%E5%BA%9C' >/dev/null   # both servers now hold connections
+
+# ---- a server that is down ---------------------------------------------------
+kill "$S2"
+wait "$S2" 2>/dev/null
+DOWN="remote 127.0.0.1:$P2"
+timeout 30 "$QUERY" --db "$STUB" --timeout 2000 政府 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "a down shard fails the search (exit 2, not a hang)" test $rc = 2
+check "the error names the down shard" grep -q "shard $DOWN is unavailable" "$TMP/err"
+check "the error is one line" test "$(wc -l <"$TMP/err")" = 1
+
+# The partial answer: what the other shards hold, exactly.
+expect_partial() { # DOWN_PORT... : total and year facets of the local index without those servers' years
+    "$QUERY" --db "$TMP/idx" --json --limit 1 政府 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+skip = set(sys.argv[1:])
+years = {y: n for y, n in d["facets"]["year"].items() if y not in skip}
+print(sum(years.values()), json.dumps(years, sort_keys=True))' "$@"
+}
+down_years() { for s in "$@"; do basename "$s"; done; }
+mapfile -t DY < <(down_years "${G2[@]}")
+WANT=$(expect_partial "${DY[@]}")
+got_partial() { # FILE : total, year facets and missing shards of a JSON answer
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["total"], json.dumps(d["facets"]["year"], sort_keys=True))
+print("\n".join(d["missing_shards"]))' "$1"
+}
+timeout 30 "$QUERY" --db "$STUB" --timeout 2000 --partial --json --limit 50 政府 >"$TMP/out" 2>"$TMP/err"
+check "--partial answers without the down shard (exit 0)" test $? = 0
+check "--partial warns on stderr, naming the shard" grep -q "warning: answered without 1 unavailable shard: $DOWN" "$TMP/err"
+check "--partial: missing_shards names the down shard" test "$(got_partial "$TMP/out" | tail -n +2)" = "$DOWN"
+check "--partial: total and year counts are those of the shards that are up" \
+    test "$(got_partial "$TMP/out" | head -1)" = "$WANT"
+check "--partial: no passage from the down shard's years" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(any(str(h["year"]) in sys.argv[2:] for h in d["results"]))' "$TMP/out" "${DY[@]}"
+timeout 30 "$QUERY" --db "$STUB" --timeout 2000 --partial --by-year --json 政府 >"$TMP/out" 2>/dev/null
+check "--partial --by-year lists the missing shard" grep -q "\"missing_shards\":\[\"$DOWN\"\]" "$TMP/out"
+
+# The HTTP servers had connected to it before it went down.
+code=$(api "$HP" '/api/search?q=%E6%94%BF%E5%BA%9C&limit=50')
+check "HTTP --partial: 200 after the shard died under it" test "$code" = 200
+check "HTTP --partial: missing_shards names it" test "$(got_partial "$TMP/body" | tail -n +2)" = "$DOWN"
+check "HTTP --partial: counts of the shards that are up" test "$(got_partial "$TMP/body" | head -1)" = "$WANT"
+code=$(api "$HP2" '/api/search?q=%E6%94%BF%E5%BA%9C')
+check "HTTP without --partial: 503" test "$code" = 503
+check "HTTP 503 names the shard" grep -q "shard $DOWN is unavailable" "$TMP/body"
+code=$(api "$HP" /api/reports)
+check "HTTP --partial catalogue names the missing shard" \
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["missing_shards"] != [sys.argv[2]])' "$TMP/body" "$DOWN"
+
+# ---- a server that hangs: connections are accepted, nothing answers ---------
+kill -STOP -- -"$S1"   # the server and the children serving open connections
+HUNG="remote 127.0.0.1:$P1"
+timeout 30 "$QUERY" --db "$STUB" --timeout 1000 政府 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "a hung shard fails the search within its timeout (exit 2, not a hang)" test $rc = 2
+check "the error names a shard that is unavailable" grep -q "shard remote 127.0.0.1:[0-9]* is unavailable" "$TMP/err"
+timeout 30 "$QUERY" --db "$STUB" --timeout 1000 --partial --json 政府 >"$TMP/out" 2>"$TMP/err"
+check "--partial answers without the hung and the down shard" test $? = 0
+check "--partial names both" test "$(got_partial "$TMP/out" | tail -n +2 | sort)" = "$(printf '%s\n' "$HUNG" "$DOWN" | sort)"
+mapfile -t DY1 < <(down_years "${G1[@]}")
+check "--partial: counts of the two shards that are up" \
+    test "$(got_partial "$TMP/out" | head -1)" = "$(expect_partial "${DY[@]}" "${DY1[@]}")"
+code=$(api "$HP" '/api/search?q=%E6%94%BF%E5%BA%9C')
+check "HTTP --partial with a hung shard: 200" test "$code" = 200
+check "HTTP --partial names both" test "$(got_partial "$TMP/body" | tail -n +2 | sort)" = "$(printf '%s\n' "$HUNG" "$DOWN" | sort)"
+
+# ---- back up: whole answers again -------------------------------------------
+kill -CONT -- -"$S1"
+start_server "$P2" "${G2[@]}"
+wait_port "$P2"
+check "all shards back: the same results as the local index" same_json --limit 30 政府
+sleep 5.2   # a server retries a left-out shard at most every 5 s
+code=$(api "$HP" '/api/search?q=%E6%94%BF%E5%BA%9C&limit=10')
+check "HTTP --partial: whole again once the shards are back" \
+    test "$code" = 200 -a "$(cat "$TMP/body")" = "$("$QUERY" --db "$TMP/idx" --json --limit 10 政府)"
+
+# ---- what a stub cannot do ----------------------------------------------------
+"$INDEX" --db "$STUB" "$SRC"/corpus/*.txt >"$TMP/out" 2>"$TMP/err"
+check "indexing into a stub fails (exit 2)" test $? = 2
+check "the error says a stub is read-only" grep -q "a stub file can be searched but not written" "$TMP/err"
+"$INDEX" --stub "$TMP/bad.stub" "$TMP/nothing-here" >/dev/null 2>"$TMP/err"
+check "--stub rejects a local path that is no index" grep -q "nothing-here: no index here" "$TMP/err"
+check "--stub wrote nothing then" test ! -e "$TMP/bad.stub"
+printf 'glass %s\nchert /x\n' "$LOCAL" >"$TMP/odd.stub"
+"$QUERY" --db "$TMP/odd.stub" 政府 >/dev/null 2>"$TMP/err"
+check "an unsupported stub line is an error naming file and line" grep -q "odd.stub:2: unsupported shard type 'chert'" "$TMP/err"
+printf 'auto %s\n' "$TMP/loop.stub" >"$TMP/loop.stub"
+"$QUERY" --db "$TMP/loop.stub" 政府 >/dev/null 2>"$TMP/err"
+check "a stub that lists itself is an error" grep -q "nested more than" "$TMP/err"
+
+echo "remote_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
