@@ -50,13 +50,6 @@ N=${#SHARDS[@]}
 echo "index: ${#DOCS[@]} reports in $N year shards${LIGHT:+ (light)}"
 
 # ---- three servers on loopback, and a stub mixing them with a local shard --
-free_ports() {
-    python3 -c 'import socket
-socks = [socket.socket() for _ in range(3)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))'
-}
-read -r P1 P2 P3 < <(free_ports)
 # Shards 0..N-2 go to the servers in three groups; the newest stays local.
 a=$(((N - 1) / 3)) b=$((2 * (N - 1) / 3))
 group() { local from=$1 to=$2; for ((i = from; i < to; i++)); do echo "$TMP/idx/shards/${SHARDS[i]}"; done; }
@@ -64,30 +57,41 @@ mapfile -t G1 < <(group 0 "$a")
 mapfile -t G2 < <(group "$a" "$b")
 mapfile -t G3 < <(group "$b" $((N - 1)))
 LOCAL=$TMP/idx/shards/${SHARDS[N - 1]}
-# xapian-tcpsrv signals its whole process group when it stops: give each its own.
-start_server() { # PORT SHARD...
-    local port=$1; shift
-    setsid xapian-tcpsrv --port "$port" --interface 127.0.0.1 "$@" >"$TMP/tcpsrv.$port.log" 2>&1 &
-    PIDS+=($!)
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# Starts xapian-tcpsrv with ARGS (options, shards) on PORT, or on a free port
+# when PORT is 0, and sets SRV_PORT and SRV_PID. Ready means its own
+# "Listening" line, not merely an open port: another program (tests run in
+# parallel) may take a port between our choosing it and the server binding
+# it; then another port is tried, or the same one again a little later.
+# xapian-tcpsrv signals its whole process group when it stops: each gets its own.
+start_server() { # PORT ARGS...
+    local want=$1 port pid log
+    shift
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        port=$want
+        [ "$port" = 0 ] && port=$(free_port)
+        log=$TMP/tcpsrv.$port.log
+        setsid xapian-tcpsrv --port "$port" --interface 127.0.0.1 "$@" >"$log" 2>&1 &
+        pid=$!
+        for _ in $(seq 100); do
+            if grep -q '^Listening' "$log"; then
+                PIDS+=("$pid")
+                SRV_PORT=$port SRV_PID=$pid
+                return 0
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        sleep 0.3
+    done
+    echo "FAIL: xapian-tcpsrv did not start: $(cat "$log")"
+    exit 1
 }
-start_server "$P1" "${G1[@]}"; S1=$!
-start_server "$P2" "${G2[@]}"; S2=$!
-start_server "$P3" "${G3[@]}"; S3=$!
-wait_port() {
-    python3 - "$1" <<'PY'
-import socket, sys, time
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-PY
-}
-for p in "$P1" "$P2" "$P3"; do
-    wait_port "$p" || { echo "FAIL: xapian-tcpsrv on port $p did not start"; cat "$TMP/tcpsrv.$p.log"; exit 1; }
-done
+start_server 0 "${G1[@]}"; P1=$SRV_PORT S1=$SRV_PID
+start_server 0 "${G2[@]}"; P2=$SRV_PORT S2=$SRV_PID
+start_server 0 "${G3[@]}"; P3=$SRV_PORT S3=$SRV_PID
 STUB=$TMP/mixed.stub
 "$INDEX" --stub "$STUB" "127.0.0.1:$P3" "$LOCAL" "127.0.0.1:$P1" "127.0.0.1:$P2" >"$TMP/out" 2>&1
 check "--stub writes the stub" grep -q "wrote $STUB: 4 shards" "$TMP/out"
@@ -129,22 +133,28 @@ compared=$((compared + 7))
 echo "compared $compared queries between the local index and the mixed stub"
 
 # ---- the HTTP server over the stub, while every shard is up -----------------
-read -r HP HP2 HP3 < <(free_ports)
-start_http() { # PORT OPTIONS...
-    local port=$1; shift
-    "$SERVE" --db "$STUB" --listen "127.0.0.1:$port" --threads 2 "$@" 2>"$TMP/serve.$port.log" &
+# baogao-serve binds a port of its own choosing (port 0) and says which.
+start_http() { # DB OPTIONS... ; sets HTTP_PORT
+    local db=$1 log
+    shift
+    log=$(mktemp "$TMP/serve.XXXXXX")
+    "$SERVE" --db "$db" --listen 127.0.0.1:0 --threads 2 "$@" 2>"$log" &
     PIDS+=($!)
-    wait_port "$port"
+    for _ in $(seq 200); do
+        HTTP_PORT=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
+        [ -n "$HTTP_PORT" ] && return 0
+        sleep 0.05
+    done
+    echo "FAIL: baogao-serve did not start: $(cat "$log")"
+    exit 1
 }
-start_http "$HP" --partial --timeout 1500 || { echo "FAIL: baogao-serve did not start"; cat "$TMP/serve.$HP.log"; exit 1; }
-start_http "$HP2" --timeout 1500 || { echo "FAIL: baogao-serve did not start"; exit 1; }
+start_http "$STUB" --partial --timeout 1500; HP=$HTTP_PORT
+start_http "$STUB" --timeout 1500; HP2=$HTTP_PORT
+start_http "$TMP/idx"; HP3=$HTTP_PORT
 api() { curl -s -o "$TMP/body" -w '%{http_code}' "http://127.0.0.1:$1$2"; }
 check "HTTP search over the stub is the CLI's JSON" \
     test "$(api "$HP" '/api/search?q=%E6%94%BF%E5%BA%9C&limit=10')" = 200 -a \
     "$(cat "$TMP/body")" = "$("$QUERY" --db "$TMP/idx" --json --limit 10 政府)"
-"$SERVE" --db "$TMP/idx" --listen "127.0.0.1:$HP3" --threads 1 2>/dev/null &
-PIDS+=($!)
-wait_port "$HP3"
 api "$HP3" /api/reports >/dev/null
 mv "$TMP/body" "$TMP/reports.local"
 api "$HP" /api/reports >/dev/null
@@ -187,7 +197,7 @@ check "--partial answers without the down shard (exit 0)" test $? = 0
 check "--partial warns on stderr, naming the shard" grep -q "warning: answered without 1 unavailable shard: $DOWN" "$TMP/err"
 check "--partial: missing_shards names the down shard" test "$(got_partial "$TMP/out" | tail -n +2)" = "$DOWN"
 check "--partial: total and year counts are those of the shards that are up" \
-    test "$(got_partial "$TMP/out" | head -1)" = "$WANT"
+    test "$(got_partial "$TMP/out" | sed -n 1p)" = "$WANT"
 check "--partial: no passage from the down shard's years" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -199,7 +209,7 @@ check "--partial --by-year lists the missing shard" grep -q "\"missing_shards\":
 code=$(api "$HP" '/api/search?q=%E6%94%BF%E5%BA%9C&limit=50')
 check "HTTP --partial: 200 after the shard died under it" test "$code" = 200
 check "HTTP --partial: missing_shards names it" test "$(got_partial "$TMP/body" | tail -n +2)" = "$DOWN"
-check "HTTP --partial: counts of the shards that are up" test "$(got_partial "$TMP/body" | head -1)" = "$WANT"
+check "HTTP --partial: counts of the shards that are up" test "$(got_partial "$TMP/body" | sed -n 1p)" = "$WANT"
 code=$(api "$HP2" '/api/search?q=%E6%94%BF%E5%BA%9C')
 check "HTTP without --partial: 503" test "$code" = 503
 check "HTTP 503 names the shard" grep -q "shard $DOWN is unavailable" "$TMP/body"
@@ -219,15 +229,14 @@ check "--partial answers without the hung and the down shard" test $? = 0
 check "--partial names both" test "$(got_partial "$TMP/out" | tail -n +2 | sort)" = "$(printf '%s\n' "$HUNG" "$DOWN" | sort)"
 mapfile -t DY1 < <(down_years "${G1[@]}")
 check "--partial: counts of the two shards that are up" \
-    test "$(got_partial "$TMP/out" | head -1)" = "$(expect_partial "${DY[@]}" "${DY1[@]}")"
+    test "$(got_partial "$TMP/out" | sed -n 1p)" = "$(expect_partial "${DY[@]}" "${DY1[@]}")"
 code=$(api "$HP" '/api/search?q=%E6%94%BF%E5%BA%9C')
 check "HTTP --partial with a hung shard: 200" test "$code" = 200
 check "HTTP --partial names both" test "$(got_partial "$TMP/body" | tail -n +2 | sort)" = "$(printf '%s\n' "$HUNG" "$DOWN" | sort)"
 
 # ---- back up: whole answers again -------------------------------------------
 kill -CONT -- -"$S1"
-start_server "$P2" "${G2[@]}"
-wait_port "$P2"
+start_server "$P2" "${G2[@]}"   # the port the stub names
 check "all shards back: the same results as the local index" same_json --limit 30 政府
 sleep 5.2   # a server retries a left-out shard at most every 5 s
 code=$(api "$HP" '/api/search?q=%E6%94%BF%E5%BA%9C&limit=10')
@@ -235,14 +244,9 @@ check "HTTP --partial: whole again once the shards are back" \
     test "$code" = 200 -a "$(cat "$TMP/body")" = "$("$QUERY" --db "$TMP/idx" --json --limit 10 政府)"
 
 # ---- a server that closes idle connections: reconnected, not an error --------
-read -r PI HPI _ < <(free_ports)
-setsid xapian-tcpsrv --port "$PI" --interface 127.0.0.1 --idle-timeout 1000 "${G1[@]}" >/dev/null 2>&1 &
-PIDS+=($!)
-wait_port "$PI"
-"$INDEX" --stub "$TMP/idle.stub" "127.0.0.1:$PI" >/dev/null
-"$SERVE" --db "$TMP/idle.stub" --listen "127.0.0.1:$HPI" --threads 1 2>/dev/null &
-PIDS+=($!)
-wait_port "$HPI"
+start_server 0 --idle-timeout 1000 "${G1[@]}"
+"$INDEX" --stub "$TMP/idle.stub" "127.0.0.1:$SRV_PORT" >/dev/null
+start_http "$TMP/idle.stub"; HPI=$HTTP_PORT
 api "$HPI" '/api/search?q=%E6%94%BF%E5%BA%9C' >/dev/null
 sleep 1.6   # past the idle timeout: the shard's server has hung up
 code=$(api "$HPI" '/api/search?q=%E6%94%BF%E5%BA%9C&limit=5')
