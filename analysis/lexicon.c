@@ -72,9 +72,14 @@ static size_t find_slot(const bg_lexicon *lx, const char *w, size_t n)
     }
 }
 
-static int rehash(bg_lexicon *lx, bg_err *err)
+/* Makes room for at least n_entries entries at a load of at most 1/2. */
+static int rehash(bg_lexicon *lx, size_t n_entries, bg_err *err)
 {
-    size_t n_slots = lx->n_slots ? lx->n_slots * 2 : 64;
+    size_t n_slots = lx->n_slots ? lx->n_slots : 64;
+    while (n_slots < n_entries * 2)
+        n_slots *= 2;
+    if (n_slots == lx->n_slots)
+        return 0;
     uint32_t *slots = calloc(n_slots, sizeof *slots);
     if (!slots)
         return bg_err_set(err, BG_ENOMEM, "out of memory loading the lexicon");
@@ -106,29 +111,29 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem, bg_err *err)
 /* Adds w[0..n) to the set with flags, or adds flags to its entry. */
 static int add_entry(bg_lexicon *lx, const char *w, size_t n, int flags, bg_err *err)
 {
-    if (lx->n_slots) {
-        uint32_t s = lx->slots[find_slot(lx, w, n)];
-        if (s) {
-            lex_entry *e = &lx->entries[s - 1];
-            lx->n_words += (flags & BG_LEX_WORD) && !(e->flags & BG_LEX_WORD);
-            e->flags |= flags;
-            return 0;
-        }
+    size_t slot = lx->n_slots ? find_slot(lx, w, n) : 0;
+    if (lx->n_slots && lx->slots[slot]) {
+        lex_entry *e = &lx->entries[lx->slots[slot] - 1];
+        lx->n_words += (flags & BG_LEX_WORD) && !(e->flags & BG_LEX_WORD);
+        e->flags |= flags;
+        return 0;
     }
     if (lx->n >= UINT32_MAX - 1)
         return bg_err_set(err, BG_ETOOBIG, "the lexicon has too many words");
     int rc = grow((void **)&lx->pool, &lx->pool_cap, lx->pool_len + n, 1, err);
     if (rc == 0)
         rc = grow((void **)&lx->entries, &lx->entries_cap, lx->n + 1, sizeof *lx->entries, err);
-    if (rc == 0 && (lx->n + 1) * 2 > lx->n_slots)
-        rc = rehash(lx, err);
+    if (rc == 0 && (lx->n + 1) * 2 > lx->n_slots) {
+        rc = rehash(lx, lx->n + 1, err);
+        slot = rc ? 0 : find_slot(lx, w, n);   /* the table moved */
+    }
     if (rc)
         return rc;
     memcpy(lx->pool + lx->pool_len, w, n);
     lx->entries[lx->n] = (lex_entry){lx->pool_len, n, flags};
     lx->pool_len += n;
     lx->n++;
-    lx->slots[find_slot(lx, w, n)] = (uint32_t)lx->n;
+    lx->slots[slot] = (uint32_t)lx->n;
     lx->n_words += (flags & BG_LEX_WORD) != 0;
     return 0;
 }
@@ -222,10 +227,24 @@ static int add_group(bg_lexicon *lx, bg_normalizer *nz, const char *text, size_t
     return rc;
 }
 
+/* Each code point of a word adds at most one entry (the word or one of its
+ * prefixes), so sizing the table for as many more entries as text has code
+ * points spares the rehashes of growing it by doubling. */
+static int reserve_for(bg_lexicon *lx, const char *text, size_t len, bg_err *err)
+{
+    size_t cps = 0;
+    for (size_t i = 0; i < len; i++)
+        cps += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return rehash(lx, lx->n + cps, err);
+}
+
 int bg_lexicon_add_text(bg_lexicon *lx, bg_normalizer *nz, const char *text, size_t len,
                         const char *name, bg_err *err)
 {
     size_t line = 1, pos = 0;
+    int reserved = reserve_for(lx, text, len, err);
+    if (reserved)
+        return reserved;
     while (pos < len) {
         size_t end = pos;
         size_t line_no = line;

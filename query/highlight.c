@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The passage's WORD tokens, collected only when a word needle needs them. */
 typedef struct tok {
-    size_t start, end;       /* original bytes */
+    size_t start, end;         /* original bytes */
     size_t norm_off, norm_len; /* into the collected normalised text */
-    int run_start;
 } tok;
 
 typedef struct collected {
-    tok *chars, *words;
-    size_t n_chars, n_words, cap_chars, cap_words;
+    tok *words;
+    size_t n_words, cap_words;
     bg_buf norm;
 } collected;
 
@@ -35,12 +35,12 @@ static int push_tok(tok **arr, size_t *n, size_t *cap, tok t)
 static int on_token(void *ctx, const bg_token *t)
 {
     collected *c = ctx;
-    tok k = {.start = t->start, .end = t->end, .norm_off = c->norm.len, .norm_len = t->len,
-             .run_start = (t->flags & BG_TOKEN_RUN_START) != 0};
+    if (t->type != BG_TOKEN_WORD)
+        return 0;
+    tok k = {.start = t->start, .end = t->end, .norm_off = c->norm.len, .norm_len = t->len};
     if (bg_buf_append(&c->norm, t->text, t->len))
         return BG_ENOMEM;
-    return t->type == BG_TOKEN_CHAR ? push_tok(&c->chars, &c->n_chars, &c->cap_chars, k)
-                                    : push_tok(&c->words, &c->n_words, &c->cap_words, k);
+    return push_tok(&c->words, &c->n_words, &c->cap_words, k);
 }
 
 static int add_range(bg_ranges *r, size_t *cap, size_t s, size_t e)
@@ -68,37 +68,38 @@ static const char *norm_of(const collected *c, const tok *t)
     return c->norm.data + t->norm_off;
 }
 
-/* Does the char run needle start at chars[i] (without crossing a run break)? */
-static size_t run_match_at(const collected *c, size_t i, const bg_needle *nd)
+/* Every WORD token equal to the word needle nd. */
+static int find_word(bg_ranges *r, size_t *cap, const collected *c, const bg_needle *nd)
 {
-    size_t off = 0, j = i;
-    while (off < nd->len) {
-        if (j >= c->n_chars || (j > i && c->chars[j].run_start))
-            return 0;
-        const tok *t = &c->chars[j];
-        if (t->norm_len > nd->len - off || memcmp(norm_of(c, t), nd->text + off, t->norm_len) != 0)
-            return 0;
-        off += t->norm_len;
-        j++;
+    for (size_t i = 0; i < c->n_words; i++) {
+        const tok *w = &c->words[i];
+        if (w->norm_len == nd->len && memcmp(norm_of(c, w), nd->text, nd->len) == 0
+            && add_range(r, cap, w->start, w->end))
+            return BG_ENOMEM;
     }
-    return j - i;
+    return 0;
 }
 
-static int find_needle(bg_ranges *r, size_t *cap, const collected *c, const bg_needle *nd)
+/* Every occurrence, overlapping ones included, of the char run nd in the
+ * normalised passage. A run holds only indexable characters, and the CHAR
+ * tokens of a passage are exactly its indexable characters, a run break
+ * being any other character between them: so a run found among the tokens
+ * without crossing a break is a substring of the normalised text and the
+ * other way round (both are whole UTF-8 sequences, so a byte match is a
+ * character match). This finds what matching the CHAR tokens found, without
+ * running the word breaker over the passage. */
+static int find_run(bg_ranges *r, size_t *cap, const bg_normtext *nt, const bg_needle *nd)
 {
-    if (nd->is_word) {
-        for (size_t i = 0; i < c->n_words; i++) {
-            const tok *w = &c->words[i];
-            if (w->norm_len == nd->len && memcmp(norm_of(c, w), nd->text, nd->len) == 0
-                && add_range(r, cap, w->start, w->end))
-                return BG_ENOMEM;
-        }
-        return 0;
-    }
-    for (size_t i = 0; i < c->n_chars; i++) {
-        size_t k = run_match_at(c, i, nd);
-        if (k && add_range(r, cap, c->chars[i].start, c->chars[i + k - 1].end))
+    for (size_t pos = 0; nd->len && pos + nd->len <= nt->len;) {
+        const char *p = memmem(nt->text + pos, nt->len - pos, nd->text, nd->len);
+        if (!p)
+            break;
+        size_t at = (size_t)(p - nt->text);
+        if (add_range(r, cap, nt->orig_start[at], nt->orig_end[at + nd->len - 1]))
             return BG_ENOMEM;
+        pos = at + 1;
+        while (pos < nt->len && ((unsigned char)nt->text[pos] & 0xC0) == 0x80)
+            pos++;
     }
     return 0;
 }
@@ -157,12 +158,21 @@ static int find_item_text(bg_ranges *r, size_t *cap, const bg_normtext *nt, cons
     return 0;
 }
 
-static int has_item_text(const bg_needle *needles, size_t n)
+/* Segments the passage into WORD tokens once, the first time a word needle
+ * is looked for: most passages hold their items as written, so ICU's
+ * dictionary word break (the costly part of analysis) usually never runs. */
+static int find_needle(bg_ranges *r, size_t *cap, collected *c, int *segmented, bg_analyzer *an,
+                       const char *text, size_t len, const bg_normtext *nt, const bg_needle *nd, bg_err *err)
 {
-    for (size_t i = 0; i < n; i++)
-        if (needles[i].is_word == 2)
-            return 1;
-    return 0;
+    if (!nd->is_word)
+        return find_run(r, cap, nt, nd) ? bg_err_set(err, BG_ENOMEM, "out of memory") : 0;
+    if (!*segmented) {
+        int rc = bg_analyze(an, text, len, on_token, c, err);
+        if (rc)
+            return rc > 0 ? bg_err_set(err, BG_ENOMEM, "out of memory") : rc;
+        *segmented = 1;
+    }
+    return find_word(r, cap, c, nd) ? bg_err_set(err, BG_ENOMEM, "out of memory") : 0;
 }
 
 /* qbuild.c gives each query item's needles as a group: the whole item text,
@@ -170,7 +180,8 @@ static int has_item_text(const bg_needle *needles, size_t n)
  * holds the whole text, that is what matched and all that is marked; the runs
  * and words are marked only where it does not (words found apart, or the item
  * written with other punctuation), so "6.5%" marks 6.5% and not every 5 or 6,
- * and 推进政务服务标准化 does not also light up each 推进 elsewhere. */
+ * and 推进政务服务标准化 does not also light up each 推进 elsewhere.
+ * Everything but whole words is matched in the normalised text. */
 int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
                  const bg_needle *needles, size_t n_needles, bg_err *err)
 {
@@ -178,29 +189,24 @@ int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
     collected c = {0};
     bg_normtext nt = {0};
     size_t cap = 0;
-    int rc = bg_analyze(an, text, len, on_token, &c, err);
-    if (rc > 0)
-        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    if (rc == 0 && has_item_text(needles, n_needles))
-        rc = bg_normalize(an, text, len, &nt, err);
+    int segmented = 0;
+    int rc = bg_normalize(an, text, len, &nt, err);
     for (size_t i = 0; rc == 0 && i < n_needles;) {
         size_t end = i + 1;
         int found = 0;
         if (needles[i].is_word == 2) {
             while (end < n_needles && needles[end].is_word != 2)
                 end++;
-            rc = find_item_text(out, &cap, &nt, &needles[i], &found);
+            if (find_item_text(out, &cap, &nt, &needles[i], &found))
+                rc = bg_err_set(err, BG_ENOMEM, "out of memory");
             i++;
         }
         for (; rc == 0 && !found && i < end; i++)
-            rc = find_needle(out, &cap, &c, &needles[i]);
+            rc = find_needle(out, &cap, &c, &segmented, an, text, len, &nt, &needles[i], err);
         i = end;
-        if (rc)
-            rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     }
     if (rc == 0 && normalise_ranges(out))
         rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    free(c.chars);
     free(c.words);
     bg_buf_free(&c.norm);
     bg_normtext_clear(&nt);

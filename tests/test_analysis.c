@@ -404,6 +404,30 @@ static void test_lexicon_memory(void **state)
     bg_analyzer_free(lex);
 }
 
+/* The lexicon's table is sized for the text's code points; normalisation can
+ * make more (case folding turns ß into ss), and the table must then grow
+ * without losing the words and prefixes already in it. Here 69 code points
+ * size it for 128 entries, and the words make 131 (128 prefixes of the
+ * 128-byte word ss…s, then 专, 专项, 专项债). */
+static void test_lexicon_grows_past_its_text(void **state)
+{
+    (void)state;
+    char text[256] = "";
+    for (int i = 0; i < BG_WORD_MAX_BYTES / 2; i++)
+        strcat(text, "ß");
+    strcat(text, "\n专项债\n");
+    bg_analyzer *lex = new_analyzer(text);
+    char want[256] = "";
+    for (int i = 0; i < BG_WORD_MAX_BYTES; i++)
+        strcat(want, "s");
+    strcat(want, "\n专项债\n");
+    size_t len;
+    assert_string_equal(bg_analyzer_lexicon_text(lex, &len), want);
+    /* Merging needs the prefixes 专 and 专项 as well as the word. */
+    assert_words(lex, "发行专项债", "发行|专项债");
+    bg_analyzer_free(lex);
+}
+
 static void test_lexicon_file(void **state)
 {
     (void)state;
@@ -720,6 +744,7 @@ int main(void)
         cmocka_unit_test(test_char_tokens),
         cmocka_unit_test(test_callback_stops),
         cmocka_unit_test(test_lexicon_memory),
+        cmocka_unit_test(test_lexicon_grows_past_its_text),
         cmocka_unit_test(test_lexicon_file),
         cmocka_unit_test(test_lexicon_errors),
         cmocka_unit_test(test_fingerprint),

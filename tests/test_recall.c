@@ -357,6 +357,17 @@ static void test_highlight_original_characters(void **state)
     assert_string_equal(m[0], "碳達峰、碳中和");
     bg_results_free(res);
 
+    /* Words found apart are marked where they are whole words of the passage
+     * (化 of 便民化, 政务服务 and 标准 side by side), not as every substring. */
+    res = search_all(f, "推进政务服务标准化");
+    assert_int_equal(matched(res, "加强政务服务标准体系建设", m, 8), 3);
+    assert_string_equal(m[0], "政务服务标准");
+    assert_string_equal(m[1], "推进");
+    assert_string_equal(m[2], "化");
+    assert_int_equal(matched(res, "全面推进政务服务标准化", m, 8), 1);
+    assert_string_equal(m[0], "推进政务服务标准化");
+    bg_results_free(res);
+
     /* A sub-word: only the characters asked for, inside the longer word. */
     res = search_all(f, "书记");
     assert_int_equal(matched(res, "区委书记", m, 8), 3);
