@@ -208,6 +208,15 @@ BG_API char *bg_index_reports_json(bg_index *ix);
  * equality is meaningful. */
 BG_API int bg_index_revision(uint64_t *out, bg_index *ix);
 
+/* The index's health as one JSON document, for monitoring:
+ *   {"status": "ok", "revision": N, "shards": 17, "missing_shards": []}
+ * status is "degraded" when remote shards are left out (partial answers
+ * allowed, see bg_index_set_remote; they are then named), revision is
+ * bg_index_revision() over the shards that answered. The caller owns the
+ * string (bg_free). NULL on error: as bg_index_revision(), and
+ * BG_EUNAVAILABLE for a remote shard that is down without partial answers. */
+BG_API char *bg_index_status_json(bg_index *ix);
+
 /* ---- searching -------------------------------------------------------- */
 
 typedef struct bg_search_options {

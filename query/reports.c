@@ -197,25 +197,58 @@ char *bg_index_reports_json(bg_index *ix)
     return out;
 }
 
-/* ---- revision ----------------------------------------------------------- */
+/* ---- revision and status -------------------------------------------------- */
+
+typedef struct shard_tally {
+    uint64_t revision;   /* sum over the shards that answered */
+    size_t answered;
+} shard_tally;
 
 static int add_shard_revision(void *ctx, bgx_reader *shard, bg_err *err)
 {
     (void)err;
-    *(uint64_t *)ctx += bgx_reader_revision(shard);
+    shard_tally *t = ctx;
+    t->revision += bgx_reader_revision(shard);
+    t->answered++;
     return 0;
+}
+
+static int tally_shards(shard_tally *t, bg_names *missing, bg_index *ix)
+{
+    memset(t, 0, sizeof *t);
+    bg_err_clear(&ix->err);
+    int rc = for_each_shard(ix, add_shard_revision, t, missing);
+    return rc ? bg_err_publish(&ix->err) : 0;
 }
 
 int bg_index_revision(uint64_t *out, bg_index *ix)
 {
-    *out = 0;
-    bg_err_clear(&ix->err);
-    uint64_t sum = 0;
+    shard_tally t;
     bg_names missing = {0};
-    int rc = for_each_shard(ix, add_shard_revision, &sum, &missing);
+    int rc = tally_shards(&t, &missing, ix);
     bg_names_clear(&missing);
-    if (rc)
-        return bg_err_publish(&ix->err);
-    *out = sum;
-    return 0;
+    *out = rc ? 0 : t.revision;
+    return rc;
+}
+
+char *bg_index_status_json(bg_index *ix)
+{
+    shard_tally t;
+    bg_names missing = {0};
+    if (tally_shards(&t, &missing, ix) != 0)
+        return NULL;
+    cJSON *root = cJSON_CreateObject();
+    cJSON *names = NULL;
+    int ok = root && cJSON_AddStringToObject(root, "status", missing.n ? "degraded" : "ok")
+          && cJSON_AddNumberToObject(root, "revision", (double)t.revision)
+          && cJSON_AddNumberToObject(root, "shards", (double)(t.answered + missing.n))
+          && (names = cJSON_AddArrayToObject(root, "missing_shards"));
+    for (size_t i = 0; ok && i < missing.n; i++)
+        ok = cJSON_AddItemToArray(names, cJSON_CreateString(missing.v[i]));
+    char *out = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    bg_names_clear(&missing);
+    if (!out)
+        bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
+    return out;
 }

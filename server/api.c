@@ -5,7 +5,6 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,19 +221,16 @@ void bg_api_health(bg_reply *r, bg_server *s, struct MHD_Connection *c)
 {
     (void)c;
     bg_index *ix = NULL;
-    uint64_t rev = 0;
-    if (bg_ix_pool_take(&ix, s->pool) != BG_OK || bg_index_revision(&rev, ix) != BG_OK) {
+    char *json = NULL;
+    if (bg_ix_pool_take(&ix, s->pool) != BG_OK || !(json = bg_index_status_json(ix))) {
+        /* A shard that is down is named: it is what the operator must fix. */
+        char why[512];
+        snprintf(why, sizeof why, "%s", bg_errcode() == BG_EUNAVAILABLE ? bg_errmsg() : "the index is not available");
         fprintf(stderr, "baogao-serve: /healthz: %s\n", bg_errmsg());
         bg_ix_pool_give(s->pool, ix, 0);
-        bg_reply_error(r, 503, "the index is not available");
+        bg_reply_error(r, 503, why);
         return;
     }
     bg_ix_pool_give(s->pool, ix, 1);
-    char *json = malloc(64);
-    if (!json) {
-        bg_reply_error(r, 500, "out of memory");
-        return;
-    }
-    snprintf(json, 64, "{\"status\":\"ok\",\"revision\":%" PRIu64 "}", rev);
-    reply_json(r, 200, json, free);
+    reply_json(r, 200, json, bg_free);
 }

@@ -213,6 +213,15 @@ check "HTTP --partial: counts of the shards that are up" test "$(got_partial "$T
 code=$(api "$HP2" '/api/search?q=%E6%94%BF%E5%BA%9C')
 check "HTTP without --partial: 503" test "$code" = 503
 check "HTTP 503 names the shard" grep -q "shard $DOWN is unavailable" "$TMP/body"
+code=$(api "$HP" /healthz)
+check "HTTP --partial health: 200, degraded, the shard named" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (sys.argv[2] == "200" and d["status"] == "degraded" and d["missing_shards"] == [sys.argv[3]] and d["shards"] == 4))' \
+    "$TMP/body" "$code" "$DOWN"
+code=$(api "$HP2" /healthz)
+check "HTTP health without --partial: 503 naming the shard" \
+    test "$code" = 503 -a "$(grep -c "shard $DOWN is unavailable" "$TMP/body")" = 1
 code=$(api "$HP" /api/reports)
 check "HTTP --partial catalogue names the missing shard" \
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["missing_shards"] != [sys.argv[2]])' "$TMP/body" "$DOWN"

@@ -338,11 +338,25 @@ static void test_remote_shard_down(void **state)
     bg_free(cat);
     uint64_t rev = 0;
     assert_int_equal(bg_index_revision(&rev, ix), 0);
+    char *status = bg_index_status_json(ix);
+    assert_non_null(status);
+    char want_status[256];
+    snprintf(want_status, sizeof want_status,
+             "{\"status\":\"degraded\",\"revision\":%llu,\"shards\":%d,\"missing_shards\":[\"%s\"]}",
+             (unsigned long long)rev, N_YEARS + 1, name);
+    assert_string_equal(status, want_status);
+    bg_free(status);
+    status = bg_index_status_json(whole);
+    assert_non_null(strstr(status, "\"status\":\"ok\""));
+    assert_non_null(strstr(status, "\"missing_shards\":[]"));
+    bg_free(status);
 
     /* Without partial answers again: the error is back. */
     assert_int_equal(bg_index_set_remote(ix, 1000, 0), 0);
     assert_int_equal(bg_search_run(&res, ix, "就业", NULL), BG_EUNAVAILABLE);
     assert_null(bg_index_reports_json(ix));
+    assert_int_equal(bg_errcode(), BG_EUNAVAILABLE);
+    assert_null(bg_index_status_json(ix));
     assert_int_equal(bg_errcode(), BG_EUNAVAILABLE);
     bg_index_free(ix);
     bg_index_free(whole);
