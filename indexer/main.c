@@ -286,7 +286,7 @@ int main(int argc, char **argv)
             return 2;
         }
         if (!st.quiet)
-            printf("wrote %s: %d shard%s\n", stub, argc - optind, argc - optind == 1 ? "" : "s");
+            printf("wrote %s: %d entr%s\n", stub, argc - optind, argc - optind == 1 ? "y" : "ies");
         return 0;
     }
     if (optind >= argc && !compact) {

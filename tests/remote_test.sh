@@ -94,7 +94,7 @@ start_server 0 "${G2[@]}"; P2=$SRV_PORT S2=$SRV_PID
 start_server 0 "${G3[@]}"; P3=$SRV_PORT S3=$SRV_PID
 STUB=$TMP/mixed.stub
 "$INDEX" --stub "$STUB" "127.0.0.1:$P3" "$LOCAL" "127.0.0.1:$P1" "127.0.0.1:$P2" >"$TMP/out" 2>&1
-check "--stub writes the stub" grep -q "wrote $STUB: 4 shards" "$TMP/out"
+check "--stub writes the stub" grep -q "wrote $STUB: 4 entries" "$TMP/out"
 check "stub lists the remote shards" grep -qx "remote 127.0.0.1:$P1" "$STUB"
 check "stub lists the local shard by its absolute path" grep -qx "auto $LOCAL" "$STUB"
 
