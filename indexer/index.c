@@ -314,6 +314,7 @@ int bg_index_set_remote(bg_index *ix, unsigned timeout_ms, int allow_partial)
         ix->remote = (bgx_remote_policy){.timeout_ms = timeout_ms, .allow_partial = allow_partial != 0};
         bgx_reader_free(ix->reader);   /* the next search connects with the new policy */
         ix->reader = NULL;
+        ix->query_an_reader_valid = 0;
         bg_shards_clear(&ix->reader_shards);
     }
     return 0;

@@ -81,6 +81,8 @@ struct bg_index {
     bgx_remote_policy remote;     /* bg_index_set_remote() */
     bg_analyzer *query_an;
     uint64_t query_lexicon_hash;  /* of the lexicon query_an was built with */
+    int query_an_reader_valid;    /* query_an checked against this reader, */
+    uint64_t query_an_generation; /* ... at this generation of it */
 };
 
 /* Default bound on connecting to, and each exchange with, a remote shard. */

@@ -36,6 +36,7 @@ static int refresh_reader(bg_index *ix)
     }
     bgx_reader_free(ix->reader);
     ix->reader = NULL;
+    ix->query_an_reader_valid = 0;
     bg_shards_clear(&ix->reader_shards);
     ix->reader_shards = now;
     if (now.n == 0)
@@ -52,9 +53,14 @@ static int refresh_reader(bg_index *ix)
     }
 }
 
-/* The query analyser uses the lexicon the index was built with. */
+/* The query analyser uses the lexicon the index was built with. Reading it
+ * again is needed only when the reader may show other data: for a remote
+ * shard it is a round trip, and hashing it is a search's worth of work. */
 static int refresh_query_analyzer(bg_index *ix)
 {
+    uint64_t gen = bgx_reader_generation(ix->reader);
+    if (ix->query_an && ix->query_an_reader_valid && ix->query_an_generation == gen)
+        return 0;
     char *lex = NULL;
     size_t len = 0;
     int rc = bgx_reader_get_metadata(ix->reader, BG_META_LEXICON, &lex, &len, &ix->err);
@@ -63,6 +69,8 @@ static int refresh_query_analyzer(bg_index *ix)
     uint64_t want = bg_fnv1a64(BG_FNV_INIT, lex, len);
     if (ix->query_an && ix->query_lexicon_hash == want) {
         free(lex);
+        ix->query_an_reader_valid = 1;
+        ix->query_an_generation = gen;
         return 0;
     }
     bg_analyzer_free(ix->query_an);
@@ -71,8 +79,11 @@ static int refresh_query_analyzer(bg_index *ix)
     bg_analyzer_options opts = {.lexicon_text = has ? lex : NULL, .lexicon_text_len = has ? len : 0};
     rc = bg_analyzer_new(&ix->query_an, &opts, &ix->err);
     free(lex);
-    if (rc == 0)
+    if (rc == 0) {
         ix->query_lexicon_hash = want;
+        ix->query_an_reader_valid = 1;
+        ix->query_an_generation = gen;
+    }
     return rc;
 }
 

@@ -434,6 +434,14 @@ static void test_lexicon_change_reindexes(void **state)
     assert_int_equal(index_with_lexicon(&status, dir, index, "# no words\n"), 0);
     assert_int_equal(status, BG_ADD_UNCHANGED);
 
+    /* A reader held across the change must analyse queries with the new
+     * lexicon from its next search on (it caches the analyser per revision). */
+    bg_index *held = NULL;
+    assert_int_equal(bg_index_open(&held, index, BG_OPEN_READ), 0);
+    assert_int_equal(bg_search_run(&res, held, "专项债", NULL), 0);
+    assert_int_equal(bg_results_total(res), 2);
+    bg_results_free(res);
+
     /* A changed list re-indexes the unchanged file; 专项债 is now one word in
      * the index and in the query, so only the passage that contains it is found. */
     assert_int_equal(index_with_lexicon(&status, dir, index, "专项债\n"), 0);
@@ -442,6 +450,10 @@ static void test_lexicon_change_reindexes(void **state)
     assert_int_equal(bg_results_total(res), 1);
     assert_non_null(strstr(bg_hit_text(bg_results_hit(res, 0)), "专项债3亿元"));
     bg_results_free(res);
+    assert_int_equal(bg_search_run(&res, held, "专项债", NULL), 0);
+    assert_int_equal(bg_results_total(res), 1);
+    bg_results_free(res);
+    bg_index_free(held);
 
     assert_int_equal(termfreq(index, "专项债"), 1);
 

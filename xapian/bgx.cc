@@ -46,6 +46,7 @@ struct bgx_reader {
     std::vector<reader_shard> shards;   // empty for a reader of one path
     bgx_remote_policy policy{};
     int tie_slot = -1;
+    uint64_t generation = 0;   // moves whenever db may show other data
 };
 
 struct bgx_query {
@@ -177,6 +178,7 @@ void drop_failed_shards(bgx_reader *r)
             throw_shard_down(s);
     }
     combine_up_shards(r);
+    r->generation++;
     if (r->db.size() == 0)
         throw shard_down("no shard is available");
 }
@@ -201,6 +203,7 @@ int with_retry(bgx_reader *r, bg_err *err, F body, U undo)
                 if (attempt >= 10)
                     throw;
                 r->db.reopen();
+                r->generation++;
                 return 1;
             } catch (const Xapian::NetworkError &) {
                 undo();
@@ -437,11 +440,18 @@ int bgx_reader_reopen(bgx_reader *r, bg_err *err)
         for (auto &s : r->shards)
             if (!s.up && now - s.tried >= retry_down_shards_after)
                 back |= try_connect(s, r->policy);
-        if (back)
+        if (back) {
             combine_up_shards(r);
+            r->generation++;
+        }
         return 0;
     });
-    return rc ? rc : with_retry(r, err, [&] { r->db.reopen(); }, [] {});
+    return rc ? rc : with_retry(r, err, [&] { r->generation += r->db.reopen(); }, [] {});
+}
+
+uint64_t bgx_reader_generation(const bgx_reader *r)
+{
+    return r->generation;
 }
 
 void bgx_reader_set_tie_slot(bgx_reader *r, unsigned slot)

@@ -105,6 +105,10 @@ void bgx_reader_free(bgx_reader *r);
 /* Moves the reader to the latest committed revision. A combined reader also
  * tries again, at most every few seconds, the remote shards it left out. */
 int bgx_reader_reopen(bgx_reader *r, bg_err *err);
+/* A number that changes whenever r may show other data than before (a new
+ * revision, a shard taken out or back): what was read from r before is
+ * still valid while it stays the same. */
+uint64_t bgx_reader_generation(const bgx_reader *r);
 uint32_t bgx_reader_doccount(const bgx_reader *r);
 /* Revision of a single shard (for change detection); 0 for a combined one.
  * For a remote shard, a number made of its last docid and document count. */
