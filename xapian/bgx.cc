@@ -9,13 +9,15 @@
 #include <xapian.h>
 
 #include <chrono>
-#include <map>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <map>
 #include <memory>
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -759,22 +761,58 @@ Xapian::doccount count_values(facet_counts &counts, Xapian::Database &db, const 
 // remote shards (by one or two documents per query on the reports corpus;
 // one remote shard among local ones counts right). Such readers count values
 // shard by shard: the local shards together, each remote one on its own.
+// The remote shards count at the same time, each in its own thread (its own
+// Database and connection), so the wait is the slowest shard's, not the sum.
 Xapian::doccount count_values_by_shard(facet_counts &counts, bgx_reader *r, const Xapian::Query &q,
                                        const unsigned *facet_slots, size_t n_facet_slots)
 {
+    std::vector<Xapian::Database> groups;
     Xapian::Database local;
-    Xapian::doccount seen = 0;
     for (auto &s : r->shards) {
-        if (!s.up)
-            continue;
-        if (s.is_remote())
-            seen += count_values(counts, s.db, q, facet_slots, n_facet_slots);
-        else
+        if (s.up && s.is_remote())
+            groups.push_back(s.db);
+        else if (s.up)
             local.add_database(s.db);
     }
     if (local.size())
-        seen += count_values(counts, local, q, facet_slots, n_facet_slots);
-    return seen;
+        groups.push_back(local);
+    if (groups.empty())
+        return 0;
+    std::vector<facet_counts> part(groups.size(), facet_counts(n_facet_slots));
+    std::vector<Xapian::doccount> seen(groups.size(), 0);
+    std::vector<std::exception_ptr> failed(groups.size());
+    // Xapian's objects count their references without atomics: each thread
+    // gets a query of its own (a copy would share the tree), made here.
+    std::vector<Xapian::Query> queries;
+    const std::string serialised = q.serialise();
+    for (size_t i = 0; i < groups.size(); i++)
+        queries.push_back(Xapian::Query::unserialise(serialised));
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < groups.size(); i++)
+        threads.emplace_back([&, i] {
+            try {
+                seen[i] = count_values(part[i], groups[i], queries[i], facet_slots, n_facet_slots);
+            } catch (...) {
+                failed[i] = std::current_exception();
+            }
+        });
+    try {
+        seen[0] = count_values(part[0], groups[0], queries[0], facet_slots, n_facet_slots);
+    } catch (...) {
+        failed[0] = std::current_exception();
+    }
+    for (auto &t : threads)
+        t.join();
+    Xapian::doccount total = 0;
+    for (size_t i = 0; i < groups.size(); i++) {
+        if (failed[i])
+            std::rethrow_exception(failed[i]);
+        total += seen[i];
+        for (size_t s = 0; s < n_facet_slots; s++)
+            for (const auto &kv : part[i][s])
+                counts[s][kv.first] += kv.second;
+    }
+    return total;
 }
 
 size_t remote_shards_up(const bgx_reader *r)
