@@ -170,6 +170,14 @@ static int add_filters(bgx_doc *doc, const bg_passage_ctx *ctx, const bg_unit *u
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_BODY, body, strlen(body), err);
     const char *kind = kind_names[u->kind];
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_KIND, kind, strlen(kind), err);
+    char *both = rc ? NULL : malloc(strlen(year) + 1 + strlen(body) + 1);
+    if (!rc && !both)
+        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    if (!rc) {
+        sprintf(both, "%s\x1f%s", year, body);
+        rc = bgx_doc_set_value(doc, BG_SLOT_FACETS, both, strlen(both), err);
+    }
+    free(both);
     return rc;
 }
 

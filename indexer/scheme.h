@@ -3,7 +3,7 @@
 #ifndef BG_SCHEME_H
 #define BG_SCHEME_H
 
-#define BG_FORMAT_VERSION "2"
+#define BG_FORMAT_VERSION "3"
 
 /* Terms. Words carry no prefix. */
 #define BG_PREFIX_BIGRAM "B"    /* two adjacent normalised chars, positional */
@@ -22,6 +22,8 @@
 #define BG_SLOT_ID 3            /* the passage id (<file id>:<ordinal>): breaks ties
                                    between equal scores the same way however the
                                    shards are combined */
+#define BG_SLOT_FACETS 4        /* "2022\x1f<issuing body>": both facets with one
+                                   value read per match (query/facets.c) */
 
 /* Metadata keys (per shard). */
 #define BG_META_FILE "file:"      /* + file id → JSON record of the report */

@@ -72,13 +72,11 @@ static int run(bg_byyear *by, bg_index *ix, const char *query, const bg_search_o
     size_t limit = per_year * (n_shards ? n_shards : 1), docs = bgx_reader_doccount(ix->reader);
     limit = limit < docs ? limit : (docs ? docs : 1);   /* Xapian reserves room for limit hits */
     bgx_match m = {0};
-    rc = bgx_search_collapsed(&m, ix->reader, plan.query, limit, BG_SLOT_YEAR, per_year, bg_facet_slots, 2,
-                              &ix->err);
+    rc = bg_search_match(&m, ix, plan.query, 0, limit, per_year);
     size_t need = rc ? 0 : hits_needed(&m, per_year);
     if (rc == 0 && m.n_hits < need) {
         bgx_match_clear(&m);
-        rc = bgx_search_collapsed(&m, ix->reader, plan.query, need, BG_SLOT_YEAR, per_year, bg_facet_slots, 2,
-                                  &ix->err);
+        rc = bg_search_match(&m, ix, plan.query, 0, need, per_year);
     }
     if (rc == 0)
         rc = bg_results_fill(by->res, ix, &m, &plan, 0);

@@ -226,7 +226,7 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
     bgx_eterms_free(terms, n);
     bgx_match m = {0};
     if (rc == 0)
-        rc = bgx_search(&m, ix->reader, plan.query, o->offset, limit, bg_facet_slots, 2, &ix->err);
+        rc = bg_search_match(&m, ix, plan.query, o->offset, limit, 0);
     if (rc == 0)
         rc = bg_results_fill(res, ix, &m, &plan, o->offset);
     bgx_match_clear(&m);

@@ -16,7 +16,6 @@
 
 #define BG_MAX_YEAR_SPAN 400
 
-const unsigned bg_facet_slots[2] = {BG_SLOT_YEAR, BG_SLOT_BODY};
 
 /* Follows the index to its latest commit, including shards added since (an
  * index directory's stub gains a line for each new year). */
@@ -301,7 +300,7 @@ static int run(bg_results *res, bg_index *ix, const char *query, const bg_search
     rc = bg_search_page(&limit, o, &ix->err);
     bgx_match m = {0};
     if (rc == 0)
-        rc = bgx_search(&m, ix->reader, plan.query, o->offset, limit, bg_facet_slots, 2, &ix->err);
+        rc = bg_search_match(&m, ix, plan.query, o->offset, limit, 0);
     if (rc == 0)
         rc = bg_results_fill(res, ix, &m, &plan, o->offset);
     bgx_match_clear(&m);

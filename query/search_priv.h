@@ -50,8 +50,11 @@ int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_s
 int bg_missing_copy(bg_names *out, const bg_index *ix);
 void bg_names_clear(bg_names *n);
 
-/* The slots bg_results_fill() expects facets for. */
-extern const unsigned bg_facet_slots[2];
+/* Runs q on ix's reader with exact year and body facets in m->facets[0] and
+ * [1] (facets.c): hits [offset, offset + limit), or, when per_year > 0, the
+ * best per_year of each year from offset 0 (collapsed on the year, total
+ * still counting every match). */
+int bg_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year);
 
 /* ---- the results of bg_search_by_year ----------------------------------- */
 

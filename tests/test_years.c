@@ -133,6 +133,64 @@ static void test_facets_exact(void **state)
     }
 }
 
+/* A passage written the way format 2 wrote them — no combined facet value
+ * (slot 4) — must still be counted in both facets and by year: a search
+ * meeting one counts the facets the old way (query/facets.c). Runs last: it
+ * adds a passage to the 2019 shard. */
+static void test_facets_with_older_passages(void **state)
+{
+    const fixture *f = *state;
+    bg_results *before = search(f, "城镇新增就业", &(bg_search_options){.limit = 1000});
+    size_t total = bg_results_total(before), in_2019 = year_facet(before, 2019);
+    bg_results_free(before);
+
+    char shard[128];
+    snprintf(shard, sizeof shard, "%s/shards/2019", f->index);
+    bg_err err = {0};
+    bgx_writer *w = NULL;
+    assert_int_equal(bgx_writer_open(&w, shard, 0, &err), 0);
+    bgx_doc *doc = bgx_doc_new();
+    assert_non_null(doc);
+    static const char *const bigrams[] = {"B城镇", "B镇新", "B新增", "B增就", "B就业"};
+    for (unsigned i = 0; i < 5; i++)
+        assert_int_equal(bgx_doc_add_posting(doc, bigrams[i], strlen(bigrams[i]), i + 1, 1, &err), 0);
+    assert_int_equal(bgx_doc_add_term(doc, "城镇", strlen("城镇"), 1, &err), 0);
+    assert_int_equal(bgx_doc_add_term(doc, "Y2019", 5, 0, &err), 0);
+    assert_int_equal(bgx_doc_add_term(doc, "Qolder:0", 8, 0, &err), 0);
+    assert_int_equal(bgx_doc_set_value(doc, 0, "2019", 4, &err), 0);
+    assert_int_equal(bgx_doc_set_value(doc, 1, "旧格式机关", strlen("旧格式机关"), &err), 0);
+    assert_int_equal(bgx_doc_set_value(doc, 3, "older:0", 7, &err), 0);
+    const char *data = "{\"text\":\"城镇新增就业\",\"kind\":\"paragraph\",\"line\":1,\"report\":\"older.txt\","
+                       "\"title\":\"\",\"body\":\"旧格式机关\",\"year\":2019,\"id\":\"older:0\",\"section\":[]}";
+    assert_int_equal(bgx_doc_set_data(doc, data, strlen(data), &err), 0);
+    assert_int_equal(bgx_writer_add(w, doc, &err), 0);
+    assert_int_equal(bgx_writer_commit(w, &err), 0);
+    bgx_doc_free(doc);
+    bgx_writer_free(w);
+
+    bg_results *res = search(f, "城镇新增就业", &(bg_search_options){.limit = 1000});
+    assert_int_equal(bg_results_total(res), total + 1);
+    assert_int_equal(year_facet(res, 2019), in_2019 + 1);
+    size_t sum = 0, older = 0;
+    for (size_t i = 0; i < bg_results_facet_size(res, "body"); i++) {
+        size_t c = 0;
+        const char *body = bg_results_facet(res, "body", i, &c);
+        sum += c;
+        if (strcmp(body, "旧格式机关") == 0)
+            older = c;
+    }
+    assert_int_equal(sum, total + 1);
+    assert_int_equal(older, 1);
+    bg_results_free(res);
+    bg_byyear *by = NULL;
+    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", NULL, 2), 0);
+    assert_int_equal(bg_byyear_total(by), total + 1);
+    for (size_t i = 0; i < bg_byyear_years(by); i++)
+        if (bg_byyear_year(by, i) == 2019)
+            assert_int_equal(bg_byyear_year_total(by, i), in_2019 + 1);
+    bg_byyear_free(by);
+}
+
 /* ---- by year ------------------------------------------------------------ */
 
 static void test_by_year(void **state)
@@ -577,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_like),
         cmocka_unit_test(test_like_report_line),
         cmocka_unit_test(test_empty_index),
+        cmocka_unit_test(test_facets_with_older_passages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
