@@ -314,7 +314,7 @@ int bg_index_set_remote(bg_index *ix, unsigned timeout_ms, int allow_partial)
         ix->remote = (bgx_remote_policy){.timeout_ms = timeout_ms, .allow_partial = allow_partial != 0};
         bgx_reader_free(ix->reader);   /* the next search connects with the new policy */
         ix->reader = NULL;
-        ix->query_an_reader_valid = 0;
+        ix->reader_serial++;
         bg_shards_clear(&ix->reader_shards);
     }
     return 0;
@@ -371,6 +371,7 @@ void bg_index_free(bg_index *ix)
     bg_analyzer_free(ix->query_an);
     bgx_reader_free(ix->reader);
     bg_shards_clear(&ix->reader_shards);
+    bg_body_names_free(ix->body_names);
     bg_lock_release(ix->lock_fd);
     pthread_mutex_destroy(&ix->mu);
     free(ix->path);

@@ -81,8 +81,12 @@ struct bg_index {
     bgx_remote_policy remote;     /* bg_index_set_remote() */
     bg_analyzer *query_an;
     uint64_t query_lexicon_hash;  /* of the lexicon query_an was built with */
-    int query_an_reader_valid;    /* query_an checked against this reader, */
-    uint64_t query_an_generation; /* ... at this generation of it */
+    /* What was read from the reader stays valid while the reader is the same
+     * (reader_serial moves when it is replaced) at the same generation. */
+    uint64_t reader_serial;
+    uint64_t query_an_serial, query_an_generation;    /* query_an checked then */
+    struct bg_body_names *body_names;                 /* query/facets.c */
+    uint64_t body_names_serial, body_names_generation;
 };
 
 /* Default bound on connecting to, and each exchange with, a remote shard. */
@@ -125,6 +129,14 @@ int bg_stub_read(int **years, size_t *n, const char *index_path, bg_err *err);
 int bg_stub_write(const char *index_path, const int *years, size_t n, bg_err *err);
 /* Path of a year's shard directory (malloc'ed). */
 char *bg_shard_path(const char *index_path, int year);
+
+/* The value of slot BG_SLOT_FACETS: year (4 digits) and a 60-bit hash of
+ * body in 10 characters of [0-9A-Za-z_-]; out gets BG_FACET_KEY_LEN + 1 bytes. */
+#define BG_FACET_KEY_LEN 14
+void bg_facet_key(char *out, const char *year, const char *body);
+
+/* Frees the body-name table of query/facets.c (NULL allowed). */
+void bg_body_names_free(struct bg_body_names *b);
 
 /* Builds the Xapian document for one passage (see docs/format.md). */
 struct bg_unit;

@@ -22,8 +22,9 @@
 #define BG_SLOT_ID 3            /* the passage id (<file id>:<ordinal>): breaks ties
                                    between equal scores the same way however the
                                    shards are combined */
-#define BG_SLOT_FACETS 4        /* "2022\x1f<issuing body>": both facets with one
-                                   value read per match (query/facets.c) */
+#define BG_SLOT_FACETS 4        /* year and a hash of the issuing body in 14 bytes:
+                                   both facets from one short value per match
+                                   (bg_facet_key, query/facets.c) */
 
 /* Metadata keys (per shard). */
 #define BG_META_FILE "file:"      /* + file id → JSON record of the report */

@@ -35,7 +35,7 @@ static int refresh_reader(bg_index *ix)
     }
     bgx_reader_free(ix->reader);
     ix->reader = NULL;
-    ix->query_an_reader_valid = 0;
+    ix->reader_serial++;
     bg_shards_clear(&ix->reader_shards);
     ix->reader_shards = now;
     if (now.n == 0)
@@ -58,7 +58,7 @@ static int refresh_reader(bg_index *ix)
 static int refresh_query_analyzer(bg_index *ix)
 {
     uint64_t gen = bgx_reader_generation(ix->reader);
-    if (ix->query_an && ix->query_an_reader_valid && ix->query_an_generation == gen)
+    if (ix->query_an && ix->query_an_serial == ix->reader_serial && ix->query_an_generation == gen)
         return 0;
     char *lex = NULL;
     size_t len = 0;
@@ -68,7 +68,7 @@ static int refresh_query_analyzer(bg_index *ix)
     uint64_t want = bg_fnv1a64(BG_FNV_INIT, lex, len);
     if (ix->query_an && ix->query_lexicon_hash == want) {
         free(lex);
-        ix->query_an_reader_valid = 1;
+        ix->query_an_serial = ix->reader_serial;
         ix->query_an_generation = gen;
         return 0;
     }
@@ -80,7 +80,7 @@ static int refresh_query_analyzer(bg_index *ix)
     free(lex);
     if (rc == 0) {
         ix->query_lexicon_hash = want;
-        ix->query_an_reader_valid = 1;
+        ix->query_an_serial = ix->reader_serial;
         ix->query_an_generation = gen;
     }
     return rc;
