@@ -80,15 +80,19 @@ static int find_word(bg_ranges *r, size_t *cap, const collected *c, const bg_nee
     return 0;
 }
 
-/* Every occurrence, overlapping ones included, of the char run nd in the
- * normalised passage. A run holds only indexable characters, and the CHAR
- * tokens of a passage are exactly its indexable characters, a run break
- * being any other character between them: so a run found among the tokens
- * without crossing a break is a substring of the normalised text and the
- * other way round (both are whole UTF-8 sequences, so a byte match is a
- * character match). This finds what matching the CHAR tokens found, without
- * running the word breaker over the passage. */
-static int find_run(bg_ranges *r, size_t *cap, const bg_normtext *nt, const bg_needle *nd)
+/* Every occurrence of nd in the normalised passage, mapped back to original
+ * bytes — overlapping ones too when overlapping is set; *found (may be NULL)
+ * says whether there was one.
+ *
+ * For a char run this finds what matching the passage's CHAR tokens would:
+ * a run holds only indexable characters, and the CHAR tokens of a passage
+ * are exactly its indexable characters, a run break being any other
+ * character between them; so a run found among the tokens without crossing
+ * a break is a substring of the normalised text and the other way round
+ * (both are whole UTF-8 sequences, so a byte match is a character match) —
+ * without running the word breaker over the passage. */
+static int find_all(bg_ranges *r, size_t *cap, const bg_normtext *nt, const bg_needle *nd, int overlapping,
+                    int *found)
 {
     for (size_t pos = 0; nd->len && pos + nd->len <= nt->len;) {
         const char *p = memmem(nt->text + pos, nt->len - pos, nd->text, nd->len);
@@ -97,7 +101,9 @@ static int find_run(bg_ranges *r, size_t *cap, const bg_normtext *nt, const bg_n
         size_t at = (size_t)(p - nt->text);
         if (add_range(r, cap, nt->orig_start[at], nt->orig_end[at + nd->len - 1]))
             return BG_ENOMEM;
-        pos = at + 1;
+        if (found)
+            *found = 1;
+        pos = overlapping ? at + 1 : at + nd->len;
         while (pos < nt->len && ((unsigned char)nt->text[pos] & 0xC0) == 0x80)
             pos++;
     }
@@ -140,24 +146,6 @@ static int normalise_ranges(bg_ranges *r)
     return 0;
 }
 
-/* Every occurrence of the whole item text nd in the normalised passage, mapped
- * back to original bytes; *found says whether there was one. */
-static int find_item_text(bg_ranges *r, size_t *cap, const bg_normtext *nt, const bg_needle *nd, int *found)
-{
-    *found = 0;
-    for (size_t pos = 0; nd->len && pos + nd->len <= nt->len;) {
-        const char *p = memmem(nt->text + pos, nt->len - pos, nd->text, nd->len);
-        if (!p)
-            break;
-        size_t at = (size_t)(p - nt->text);
-        if (add_range(r, cap, nt->orig_start[at], nt->orig_end[at + nd->len - 1]))
-            return BG_ENOMEM;
-        *found = 1;
-        pos = at + nd->len;
-    }
-    return 0;
-}
-
 /* Segments the passage into WORD tokens once, the first time a word needle
  * is looked for: most passages hold their items as written, so ICU's
  * dictionary word break (the costly part of analysis) usually never runs. */
@@ -165,7 +153,7 @@ static int find_needle(bg_ranges *r, size_t *cap, collected *c, int *segmented, 
                        const char *text, size_t len, const bg_normtext *nt, const bg_needle *nd, bg_err *err)
 {
     if (!nd->is_word)
-        return find_run(r, cap, nt, nd) ? bg_err_set(err, BG_ENOMEM, "out of memory") : 0;
+        return find_all(r, cap, nt, nd, 1, NULL) ? bg_err_set(err, BG_ENOMEM, "out of memory") : 0;
     if (!*segmented) {
         int rc = bg_analyze(an, text, len, on_token, c, err);
         if (rc)
@@ -197,7 +185,7 @@ int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
         if (needles[i].is_word == 2) {
             while (end < n_needles && needles[end].is_word != 2)
                 end++;
-            if (find_item_text(out, &cap, &nt, &needles[i], &found))
+            if (find_all(out, &cap, &nt, &needles[i], 0, &found))
                 rc = bg_err_set(err, BG_ENOMEM, "out of memory");
             i++;
         }
