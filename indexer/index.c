@@ -280,11 +280,12 @@ static int open_writer_state(bg_index *ix)
 {
     int create = (ix->flags & BG_OPEN_CREATE) != 0;
     struct stat st;
-    if (stat(ix->path, &st) == 0 && !S_ISDIR(st.st_mode))
+    int exists = stat(ix->path, &st) == 0;
+    if (exists && !S_ISDIR(st.st_mode))
         return bg_err_set(&ix->err, BG_EINVAL,
                           "%s: a stub file can be searched but not written; index into an index directory",
                           ix->path);
-    if (stat(ix->path, &st) != 0) {
+    if (!exists) {
         if (!create)
             return bg_err_set(&ix->err, BG_ENOTFOUND, "%s: no index here (run baogao-index first)", ix->path);
         if (bg_mkdir_p(ix->path, &ix->err))

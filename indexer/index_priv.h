@@ -45,7 +45,6 @@ typedef struct bg_shard_list {
 int bg_shards_resolve(bg_shard_list *out, const char *db_path, bg_err *err);
 void bg_shards_clear(bg_shard_list *l);
 int bg_shards_equal(const bg_shard_list *a, const bg_shard_list *b);
-int bg_shards_any_remote(const bg_shard_list *l);
 
 /* A directory's MANIFEST.tsv, loaded once per run. */
 typedef struct bg_manifest_cache {

@@ -221,11 +221,3 @@ int bg_shards_equal(const bg_shard_list *a, const bg_shard_list *b)
     }
     return 1;
 }
-
-int bg_shards_any_remote(const bg_shard_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!l->v[i].path)
-            return 1;
-    return 0;
-}

@@ -65,37 +65,47 @@ int bg_stub_read(int **years, size_t *n, const char *index_path, bg_err *err)
     return 0;
 }
 
+/* Writes data to path through path.tmp, fsync and rename: a reader sees the
+ * old file or the new one, never a part. */
+static int write_atomically(const char *path, const char *data, size_t len, bg_err *err)
+{
+    char *tmp = bg_concat(path, ".tmp");
+    if (!tmp)
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    FILE *f = fopen(tmp, "w");
+    int rc = 0;
+    if (!f) {
+        rc = bg_err_set(err, BG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    } else {
+        int bad = fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0;
+        bad |= fclose(f) != 0;
+        if (bad || rename(tmp, path) != 0) {
+            rc = bg_err_set(err, BG_EIO, "%s: cannot write: %s", path, strerror(errno));
+            unlink(tmp);
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
 int bg_stub_write(const char *index_path, const int *years, size_t n, bg_err *err)
 {
     int *sorted = malloc((n ? n : 1) * sizeof *sorted);
     char *path = bg_path_join(index_path, "XAPIANDB");
-    char *tmp = bg_path_join(index_path, "XAPIANDB.tmp");
-    int rc = 0;
-    if (!sorted || !path || !tmp) {
-        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-        goto out;
+    bg_buf out = {0};
+    int rc = sorted && path ? 0 : BG_ENOMEM;
+    if (rc == 0) {
+        if (n)
+            memcpy(sorted, years, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_int);
+        rc = bg_buf_puts(&out, "# baogao index: one glass shard per year (see docs/format.md)\n");
     }
-    if (n)
-        memcpy(sorted, years, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, cmp_int);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        rc = bg_err_set(err, BG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-        goto out;
-    }
-    fputs("# baogao index: one glass shard per year (see docs/format.md)\n", f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "glass shards/%04d\n", sorted[i]);
-    int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        rc = bg_err_set(err, BG_EIO, "%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-out:
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = bg_buf_printf(&out, "glass shards/%04d\n", sorted[i]);
+    rc = rc ? bg_err_set(err, BG_ENOMEM, "out of memory") : write_atomically(path, out.data, out.len, err);
+    bg_buf_free(&out);
     free(sorted);
     free(path);
-    free(tmp);
     return rc;
 }
 
@@ -133,27 +143,6 @@ static int stub_line(bg_buf *out, const char *shard, bg_err *err)
         return bg_err_set(err, BG_EIO, "%s: %s", shard, strerror(errno));
     rc = bg_buf_printf(out, "auto %s\n", abs) ? bg_err_set(err, BG_ENOMEM, "out of memory") : 0;
     free(abs);
-    return rc;
-}
-
-static int write_atomically(const char *path, const char *data, size_t len, bg_err *err)
-{
-    char *tmp = bg_concat(path, ".tmp");
-    if (!tmp)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
-    FILE *f = fopen(tmp, "w");
-    int rc = 0;
-    if (!f) {
-        rc = bg_err_set(err, BG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-    } else {
-        int bad = fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0;
-        bad |= fclose(f) != 0;
-        if (bad || rename(tmp, path) != 0) {
-            rc = bg_err_set(err, BG_EIO, "%s: cannot write: %s", path, strerror(errno));
-            unlink(tmp);
-        }
-    }
-    free(tmp);
     return rc;
 }
 

@@ -8,22 +8,12 @@
 #include "json_get.h"
 #include "scheme.h"
 #include "search_priv.h"
-#include "util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef int (*shard_fn)(void *ctx, bgx_reader *shard, bg_err *err);
-
-static int push_name(bg_names *names, const char *name)
-{
-    char **v = realloc(names->v, (names->n + 1) * sizeof *v);
-    if (!v)
-        return BG_ENOMEM;
-    names->v = v;
-    return (v[names->n] = bg_strdup(name)) ? (names->n++, 0) : BG_ENOMEM;
-}
 
 /* Calls fn once per shard the index's path stands for, each opened read-only
  * on its own. A remote shard that is unavailable is named in *missing when the
@@ -36,7 +26,7 @@ static int for_each_shard(bg_index *ix, shard_fn fn, void *ctx, bg_names *missin
         bgx_reader *r = NULL;
         rc = bgx_reader_open_shards(&r, &l.v[i], 1, &ix->remote, &ix->err);
         if (rc == BG_EUNAVAILABLE && ix->remote.allow_partial)
-            rc = push_name(missing, l.v[i].name) ? bg_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
+            rc = bg_names_push(missing, l.v[i].name) ? bg_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
         else if (rc == 0)
             rc = fn(ctx, r, &ix->err);
         bgx_reader_free(r);
@@ -121,8 +111,10 @@ static int on_file_term(void *ctx, const char *term, size_t len)
         return rc == BG_ENOTFOUND ? 0 : rc;   /* removed meanwhile */
     cJSON *doc = cJSON_ParseWithLength(data, n);
     free(data);
+    if (!doc)
+        return 0;  /* damaged passage data: skipped, as a damaged record is (on_file_record) */
     cJSON *item = cJSON_CreateObject();
-    int ok = doc && item && cJSON_AddStringToObject(item, "report", bg_json_str(doc, "report"))
+    int ok = item && cJSON_AddStringToObject(item, "report", bg_json_str(doc, "report"))
           && cJSON_AddStringToObject(item, "title", bg_json_str(doc, "title"))
           && cJSON_AddStringToObject(item, "body", bg_json_str(doc, "body"))
           && cJSON_AddNumberToObject(item, "year", bg_json_num(doc, "year", 0))

@@ -16,7 +16,6 @@
 
 #define BG_MAX_YEAR_SPAN 400
 
-
 /* Follows the index to its latest commit, including shards added since (an
  * index directory's stub gains a line for each new year). */
 static int refresh_reader(bg_index *ix)
@@ -249,18 +248,27 @@ void bg_names_clear(bg_names *n)
     n->n = 0;
 }
 
+int bg_names_push(bg_names *n, const char *name)
+{
+    char *copy = bg_strdup(name);
+    char **v = copy ? realloc(n->v, (n->n + 1) * sizeof *v) : NULL;
+    if (!v) {
+        free(copy);
+        return BG_ENOMEM;
+    }
+    n->v = v;
+    v[n->n++] = copy;
+    return 0;
+}
+
 int bg_missing_copy(bg_names *out, const bg_index *ix)
 {
     bg_names_clear(out);
     size_t n = ix->reader ? bgx_reader_missing_count(ix->reader) : 0;
-    if (n == 0)
-        return 0;
-    if (!(out->v = calloc(n, sizeof *out->v)))
-        return BG_ENOMEM;
-    for (; out->n < n; out->n++)
-        if (!(out->v[out->n] = bg_strdup(bgx_reader_missing_name(ix->reader, out->n))))
-            return BG_ENOMEM;
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = bg_names_push(out, bgx_reader_missing_name(ix->reader, i));
+    return rc;
 }
 
 int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_qplan *plan, size_t first_rank)

@@ -48,6 +48,8 @@ int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_s
 /* Copies the names of the shards ix's reader left out into *out (emptied
  * first). 0 or BG_ENOMEM. */
 int bg_missing_copy(bg_names *out, const bg_index *ix);
+/* Appends a copy of name. 0 or BG_ENOMEM. */
+int bg_names_push(bg_names *n, const char *name);
 void bg_names_clear(bg_names *n);
 
 /* Runs q on ix's reader with exact year and body facets in m->facets[0] and

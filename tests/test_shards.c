@@ -117,7 +117,6 @@ static void test_resolve_index_directory(void **state)
         assert_string_equal(l.v[i].path, want);
         assert_null(l.v[i].host);
     }
-    assert_false(bg_shards_any_remote(&l));
     bg_shards_clear(&l);
     /* One shard on its own is an index too. */
     char shard[160];
@@ -163,7 +162,6 @@ static void test_resolve_stub_lines(void **state)
     assert_string_equal(l.v[N_YEARS + 2].name, "remote [::1]:7002");
     assert_string_equal(l.v[N_YEARS + 3].program, "xapian-progsrv");
     assert_string_equal(l.v[N_YEARS + 3].args, "/srv/idx --quiet");
-    assert_true(bg_shards_any_remote(&l));
     bg_shard_list again;
     assert_int_equal(bg_shards_resolve(&again, stub, &err), 0);
     assert_true(bg_shards_equal(&l, &again));

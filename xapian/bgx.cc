@@ -469,24 +469,12 @@ size_t bgx_reader_missing_count(const bgx_reader *r)
     return n;
 }
 
-static const reader_shard *missing_shard(const bgx_reader *r, size_t i)
+const char *bgx_reader_missing_name(const bgx_reader *r, size_t i)
 {
     for (auto &s : r->shards)
         if (!s.up && i-- == 0)
-            return &s;
-    return nullptr;
-}
-
-const char *bgx_reader_missing_name(const bgx_reader *r, size_t i)
-{
-    const reader_shard *s = missing_shard(r, i);
-    return s ? s->name.c_str() : "";
-}
-
-const char *bgx_reader_missing_reason(const bgx_reader *r, size_t i)
-{
-    const reader_shard *s = missing_shard(r, i);
-    return s ? s->why.c_str() : "";
+            return s.name.c_str();
+    return "";
 }
 
 uint32_t bgx_reader_doccount(const bgx_reader *r)

@@ -96,11 +96,9 @@ int bgx_reader_open_shards(bgx_reader **out, const bgx_shard *shards, size_t n, 
 /* Breaks ties between equal weights by the value in slot (ascending) rather
  * than by docid, whose numbering depends on how the shards are combined. */
 void bgx_reader_set_tie_slot(bgx_reader *r, unsigned slot);
-/* The shards left out of r (allow_partial only): i < count; the name as given
- * and why it was left out. */
+/* The shards left out of r (allow_partial only): i < count, the name as given. */
 size_t bgx_reader_missing_count(const bgx_reader *r);
 const char *bgx_reader_missing_name(const bgx_reader *r, size_t i);
-const char *bgx_reader_missing_reason(const bgx_reader *r, size_t i);
 void bgx_reader_free(bgx_reader *r);
 /* Moves the reader to the latest committed revision. A combined reader also
  * tries again, at most every few seconds, the remote shards it left out. */
