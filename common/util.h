@@ -48,6 +48,11 @@ char *bg_path_join(const char *dir, const char *name);
 /* Creates dir and its parents (mode 0755). 0 or BG_EIO. */
 int bg_mkdir_p(const char *dir, bg_err *err);
 
+/* Removes path and, when it is a directory, everything under it (symbolic
+ * links are removed, not followed). 0 also when path does not exist; -1 with
+ * errno set otherwise. */
+int bg_remove_tree(const char *path);
+
 /* Length of the longest prefix of s[0..len) not longer than max bytes that
  * ends on a UTF-8 character boundary. */
 size_t bg_utf8_clip(const char *s, size_t len, size_t max);

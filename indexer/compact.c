@@ -29,22 +29,6 @@ static uint64_t dir_bytes(const char *dir)
     return walk_bytes;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)type;
-    (void)ftw;
-    return remove(path) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-static int remove_tree(const char *dir)
-{
-    struct stat st;
-    if (lstat(dir, &st) != 0)
-        return errno == ENOENT ? 0 : -1;
-    return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Compacts one shard into PATH.compact, then swaps it in with two renames.
  * A reader that opens the shard between them retries (search.c). */
 static int compact_shard(bg_index *ix, int year, uint64_t *before, uint64_t *after)
@@ -53,7 +37,7 @@ static int compact_shard(bg_index *ix, int year, uint64_t *before, uint64_t *aft
     bg_buf tmp = {0}, old = {0};
     int rc = path && !bg_buf_printf(&tmp, "%s.compact", path) && !bg_buf_printf(&old, "%s.old", path)
                  ? 0 : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    if (rc == 0 && (remove_tree(tmp.data) != 0 || remove_tree(old.data) != 0))
+    if (rc == 0 && (bg_remove_tree(tmp.data) != 0 || bg_remove_tree(old.data) != 0))
         rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot remove a leftover compaction: %s", path, strerror(errno));
     if (rc == 0)
         rc = bgx_compact(path, tmp.data, &ix->err);
@@ -62,7 +46,7 @@ static int compact_shard(bg_index *ix, int year, uint64_t *before, uint64_t *aft
         *after += dir_bytes(tmp.data);
         if (rename(path, old.data) != 0 || rename(tmp.data, path) != 0)
             rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot swap in the compacted shard: %s", path, strerror(errno));
-        else if (remove_tree(old.data) != 0)
+        else if (bg_remove_tree(old.data) != 0)
             fprintf(stderr, "baogao: warning: %s: cannot remove: %s\n", old.data, strerror(errno));
     }
     free(path);

@@ -389,6 +389,27 @@ static int year_is_listed(const bg_index *ix, int year)
     return 0;
 }
 
+/* Xapian creates a glass shard in steps (its directory, a lock, two tables)
+ * and renames "iamglass" into place last. A kill in between leaves a
+ * directory that Xapian will neither open nor create over ("Failed to open
+ * glass revision file"), so the year could never be written again. Such a
+ * directory holds nothing committed (every commit rewrites iamglass, which
+ * exists from the creation on), so it is removed and created afresh. */
+static int clear_interrupted_creation(const char *shard, bg_err *err)
+{
+    struct stat st;
+    if (stat(shard, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    char *version = bg_path_join(shard, "iamglass");
+    if (!version)
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    int rc = 0;
+    if (stat(version, &st) != 0 && errno == ENOENT && bg_remove_tree(shard) != 0)
+        rc = bg_err_set(err, BG_EIO, "%s: cannot remove an interrupted shard creation: %s", shard, strerror(errno));
+    free(version);
+    return rc;
+}
+
 static int open_shard(bgx_writer **out, bg_index *ix, int year, bg_err *err)
 {
     char *path = bg_shard_path(ix->path, year);
@@ -398,6 +419,8 @@ static int open_shard(bgx_writer **out, bg_index *ix, int year, bg_err *err)
     char *parent = strndup(path, (size_t)(strrchr(path, '/') - path));
     int rc = parent ? bg_mkdir_p(parent, err) : bg_err_set(err, BG_ENOMEM, "out of memory");
     free(parent);
+    if (rc == 0)
+        rc = clear_interrupted_creation(path, err);
     if (rc == 0)
         rc = bgx_writer_open(out, path, 1, err);
     free(path);

@@ -218,5 +218,18 @@ check "replayed move kill: report in one shard only" consistent "$SIM"
 check "replayed move kill: passages not duplicated" \
     bash -c "[ \"\$('$QUERY' --db '$SIM' --json --limit 100 保障性住房 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])')\" = 1 ]"
 
+# Killed while Xapian was creating a new year's shard: its directory holds a
+# lock, the version file's temporary and two empty tables, but no "iamglass"
+# (Xapian renames it into place last). Xapian neither opens nor creates over
+# that; the next run must still write the year.
+mkdir -p "$SIM/shards/2035"
+touch "$SIM"/shards/2035/{flintlock,v.tmp,termlist.glass,postlist.glass}
+sed -i 's/2034$/2035/' "$TMP/one/MANIFEST.tsv"
+echo "三改动。" >>"$TMP/one/sample-gov-2021.txt"
+check "replayed creation kill: rerun" bash -c "'$INDEX' --db '$SIM' '$TMP/one' >/dev/null 2>&1"
+check "replayed creation kill: shard created" consistent "$SIM"
+check "replayed creation kill: report found in its new year" \
+    bash -c "'$QUERY' --db '$SIM' --year 2035 保障性住房 >/dev/null"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
