@@ -44,14 +44,56 @@ static int compact_shard(bg_index *ix, int year, uint64_t *before, uint64_t *aft
     if (rc == 0) {
         *before += dir_bytes(path);
         *after += dir_bytes(tmp.data);
-        if (rename(path, old.data) != 0 || rename(tmp.data, path) != 0)
+        if (rename(path, old.data) != 0)
             rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot swap in the compacted shard: %s", path, strerror(errno));
-        else if (bg_remove_tree(old.data) != 0)
+        else if (rename(tmp.data, path) != 0) {
+            int e = errno;
+            rename(old.data, path);   /* put the shard back; if this fails too, the next open does */
+            rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot swap in the compacted shard: %s", path, strerror(e));
+        } else if (bg_remove_tree(old.data) != 0)
             fprintf(stderr, "baogao: warning: %s: cannot remove: %s\n", old.data, strerror(errno));
     }
     free(path);
     bg_buf_free(&tmp);
     bg_buf_free(&old);
+    return rc;
+}
+
+static int path_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* A kill between the two renames of a swap leaves no shard at PATH, the old
+ * one at PATH.old and the compacted one, complete (the swap starts only once
+ * the compactor has finished), at PATH.compact. Left so, the next writer of
+ * that year would create an empty shard there and the next compaction would
+ * remove both copies. The writer, which holds the lock, finishes the swap when
+ * it opens the index. */
+int bg_ix_finish_swaps(bg_index *ix)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ix->n_listed; i++) {
+        char *path = bg_shard_path(ix->path, ix->listed_years[i]);
+        bg_buf tmp = {0}, old = {0};
+        if (!path || bg_buf_printf(&tmp, "%s.compact", path) || bg_buf_printf(&old, "%s.old", path))
+            rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        else if (!path_exists(path)) {
+            const char *from = path_exists(tmp.data) ? tmp.data : path_exists(old.data) ? old.data : NULL;
+            if (from && rename(from, path) != 0)
+                rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot finish an interrupted compaction: %s", path,
+                                strerror(errno));
+            else if (from) {
+                fprintf(stderr, "baogao: %s: finished an interrupted compaction (from %s)\n", path, from);
+                if (from == tmp.data && bg_remove_tree(old.data) != 0)
+                    fprintf(stderr, "baogao: warning: %s: cannot remove: %s\n", old.data, strerror(errno));
+            }
+        }
+        free(path);
+        bg_buf_free(&tmp);
+        bg_buf_free(&old);
+    }
     return rc;
 }
 

@@ -298,6 +298,8 @@ static int open_writer_state(bg_index *ix)
     if (rc == BG_ENOTFOUND && create)
         rc = bg_stub_write(ix->path, NULL, 0, &ix->err);
     if (rc == 0)
+        rc = bg_ix_finish_swaps(ix);
+    if (rc == 0)
         rc = adopt_unlisted_shards(ix);
     if (rc)
         return rc;

@@ -108,6 +108,9 @@ void bg_ix_file_rec_clear(bg_file_rec *r);
 bg_file_rec *bg_ix_find_file(bg_index *ix, const char *id);     /* caller holds mu */
 bg_file_rec *bg_ix_push_file(bg_index *ix);                     /* caller holds mu */
 int bg_ix_load_catalogue(bg_index *ix);
+/* Puts back a shard whose compaction swap was interrupted (compact.c); the
+ * writer calls it on open, holding the lock. */
+int bg_ix_finish_swaps(bg_index *ix);
 /* Copies the record of file id (with path only) into *copy: 1 found, 0 not,
  * BG_ENOMEM. Locks. */
 int bg_ix_lookup_file(bg_file_rec *copy, bg_index *ix, const char *id);

@@ -231,5 +231,19 @@ check "replayed creation kill: shard created" consistent "$SIM"
 check "replayed creation kill: report found in its new year" \
     bash -c "'$QUERY' --db '$SIM' --year 2035 保障性住房 >/dev/null"
 
+# Killed between the two renames that swap a compacted shard in: no shard at
+# shards/2035, the old one at 2035.old, the compacted one at 2035.compact.
+# The next writer must put the compacted one in place (not create an empty
+# shard there), and the passages must still be found.
+"$INDEX" --db "$SIM" --compact >/dev/null 2>&1
+mv "$SIM/shards/2035" "$SIM/shards/2035.old"
+cp -a "$SIM/shards/2035.old" "$SIM/shards/2035.compact"
+check "replayed compaction kill: rerun" bash -c "'$INDEX' --db '$SIM' '$TMP/one' 2>&1 | grep -q 'finished an interrupted compaction'"
+check "replayed compaction kill: shard back" consistent "$SIM"
+check "replayed compaction kill: passages found" \
+    bash -c "'$QUERY' --db '$SIM' --year 2035 保障性住房 >/dev/null"
+check "replayed compaction kill: nothing left over" \
+    bash -c "[ ! -e '$SIM/shards/2035.old' ] && [ ! -e '$SIM/shards/2035.compact' ]"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
