@@ -5,7 +5,7 @@
  * one core, so baogao's MB/s divided by this one is the share of the limit it
  * reaches.
  *
- *   usage: bench_bare_ingest [--shards] INDEX OUT [COMMIT_EVERY]
+ *   usage: bench_bare_ingest [--shards] [--variant NAME] INDEX OUT [COMMIT_EVERY]
  *     INDEX         a baogao index directory (it holds a XAPIANDB stub, so
  *                   Xapian::Database opens every year shard at once)
  *     OUT           the glass database to create (overwritten); with
@@ -13,17 +13,37 @@
  *                   year (value slot 0), as baogao lays out its index
  *     COMMIT_EVERY  documents between commits (default 4000, baogao's own
  *                   cadence, counted over all shards; 0 = one commit at the end)
- *   output (key<TAB>value lines): docs, terms (distinct), postings (sum of
- *   termfreqs = sum of termlist lengths), positions, text_bytes and
+ *     --variant     what to store instead of baogao's exact documents, to
+ *                   measure a format before writing it (docs/performance.md,
+ *                   "Fewer positions"); values and data are always kept:
+ *       as-is         (default) exactly what baogao wrote
+ *       no-positions  the same terms and wdfs, every position dropped: no
+ *                     phrase search, so a substring of 3 or more characters
+ *                     could only be the AND of its bigrams, verified against
+ *                     the stored text (what the positions alone cost)
+ *       trigrams      no positions at all, plus a T term per character
+ *                     trigram (wdf = its occurrences in the passage), derived
+ *                     from the B bigrams: B c1c2 at position p and B c2c3 at
+ *                     p+1 give T c1c2c3 (bigrams never cross punctuation, so
+ *                     adjacent positions mean a contiguous run). Recall stays
+ *                     exact for 2 characters (B terms) and 3 (T terms); a
+ *                     substring of 4 or more becomes the AND of its
+ *                     overlapping trigrams, which also matches passages where
+ *                     they occur apart, so matches need verifying against the
+ *                     stored text
+ *   output (key<TAB>value lines): variant, docs, terms (distinct), postings
+ *   (sum of termfreqs = sum of termlist lengths), positions, text_bytes and
  *   text_chars (of the JSON "text" fields), load_seconds, ingest_seconds,
  *   ingest_cpu_seconds, commit_every, shards, and postings.P / positions.P
- *   per term prefix P ("" = unprefixed words).
+ *   per term prefix P ("" = unprefixed words) — all of the variant's
+ *   documents; trigrams also prints trigrams_skipped (adjacent bigrams whose
+ *   shared character differs: 0 unless the index is not baogao's).
  *
  * Every document is first read into a compact in-memory form (interned term
- * ids and varint-coded positions, so the 100x corpus fits comfortably); only
- * building Xapian::Documents from it and adding them (plus the commits) is
- * timed. Documents are added in the stub's docid order (the shards
- * interleaved), each shard's own order kept.
+ * ids and varint-coded positions, so the 100x corpus fits comfortably), the
+ * variant's changes made there; only building Xapian::Documents from it and
+ * adding them (plus the commits) is timed. Documents are added in the stub's
+ * docid order (the shards interleaved), each shard's own order kept.
  *
  * Why both layouts: one database is what a plain Xapian application would
  * write, but Xapian turns out to ingest the same documents measurably faster
@@ -39,6 +59,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -82,14 +103,37 @@ struct Stats {
     uint64_t postings = 0, positions = 0;
 };
 
+enum class Variant { as_is, no_positions, trigrams };
+
 struct Corpus {
     std::vector<std::string> vocab;
+    std::unordered_map<std::string, uint32_t> ids;  // vocab's index
+    std::vector<std::string> prefix_of_id;
     std::vector<std::string> data;          // one per document
     std::vector<uint8_t> blob;              // terms and values of every document
     std::vector<size_t> offsets;            // start of each document in blob
     std::map<std::string, Stats> by_prefix;
     Stats total;
     uint64_t text_bytes = 0, text_chars = 0;
+    uint64_t trigrams_skipped = 0;
+
+    uint32_t intern(const std::string &term)
+    {
+        auto it = ids.find(term);
+        if (it == ids.end()) {
+            it = ids.emplace(term, static_cast<uint32_t>(vocab.size())).first;
+            vocab.push_back(term);
+            prefix_of_id.push_back(prefix_of(term));
+        }
+        return it->second;
+    }
+};
+
+/* One term of a document as it will be added. */
+struct Entry {
+    uint32_t id;
+    Xapian::termcount wdf;
+    std::vector<Xapian::termpos> pos;
 };
 
 void count_text(Corpus &c, const std::string &data)
@@ -106,40 +150,75 @@ void count_text(Corpus &c, const std::string &data)
     cJSON_Delete(j);
 }
 
-void load(Corpus &c, const std::string &path)
+/* Byte length of the UTF-8 character starting at s. */
+size_t utf8_len(unsigned char s)
+{
+    return s < 0x80 ? 1 : s < 0xe0 ? 2 : s < 0xf0 ? 3 : 4;
+}
+
+/* The T terms of one document, from its B terms' positions (see the top). */
+void add_trigrams(Corpus &c, std::vector<Entry> &terms)
+{
+    std::map<Xapian::termpos, const std::string *> bigram_at;
+    for (const Entry &e : terms) {
+        const std::string &term = c.vocab[e.id];
+        if (c.prefix_of_id[e.id] == "B")
+            for (Xapian::termpos p : e.pos)
+                bigram_at[p] = &term;
+    }
+    std::map<std::string, Xapian::termcount> trigrams;
+    for (auto it = bigram_at.begin(); it != bigram_at.end(); ++it) {
+        auto next = std::next(it);
+        if (next == bigram_at.end() || next->first != it->first + 1)
+            continue;
+        const std::string &b12 = *it->second, &b23 = *next->second;  // "B" c1 c2, "B" c2 c3
+        size_t c1 = utf8_len(static_cast<unsigned char>(b12[1]));
+        size_t c2 = b12.size() - 1 - c1;
+        if (c2 == 0 || b23.size() <= 1 + c2 || b23.compare(1, c2, b12, 1 + c1, c2) != 0) {
+            c.trigrams_skipped++;
+            continue;
+        }
+        trigrams["T" + b12.substr(1) + b23.substr(1 + c2)]++;
+    }
+    for (const auto &kv : trigrams)
+        terms.push_back(Entry{c.intern(kv.first), kv.second, {}});
+}
+
+void load(Corpus &c, const std::string &path, Variant variant)
 {
     Xapian::Database db(path);
-    std::unordered_map<std::string, uint32_t> ids;
-    std::vector<std::string> prefix_of_id;
+    std::vector<Entry> terms;
     for (auto d = db.postlist_begin(""); d != db.postlist_end(""); ++d) {
         Xapian::Document doc = db.get_document(*d);
+        terms.clear();
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            Entry e{c.intern(*t), t.get_wdf(), {}};
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                e.pos.push_back(*p);
+            terms.push_back(std::move(e));
+        }
+        if (variant == Variant::trigrams)
+            add_trigrams(c, terms);
+        if (variant != Variant::as_is)
+            for (Entry &e : terms)
+                e.pos.clear();
         c.offsets.push_back(c.blob.size());
         std::vector<uint8_t> &b = c.blob;
-        put_varint(b, doc.termlist_count());
-        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-            std::string term = *t;
-            auto it = ids.find(term);
-            if (it == ids.end()) {
-                it = ids.emplace(term, static_cast<uint32_t>(c.vocab.size())).first;
-                c.vocab.push_back(term);
-                prefix_of_id.push_back(prefix_of(term));
-            }
-            put_varint(b, it->second);
-            put_varint(b, t.get_wdf());
-            std::vector<Xapian::termpos> pos;
-            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
-                pos.push_back(*p);
-            put_varint(b, pos.size());
+        put_varint(b, terms.size());
+        for (const Entry &e : terms) {
+            put_varint(b, e.id);
+            put_varint(b, e.wdf);
+            put_varint(b, e.pos.size());
             Xapian::termpos last = 0;
-            for (Xapian::termpos p : pos) {
+            for (Xapian::termpos p : e.pos) {
                 put_varint(b, p - last);  // positions come sorted
                 last = p;
             }
-            Stats &s = c.by_prefix[prefix_of_id[it->second]];
+            Stats &s = c.by_prefix[c.prefix_of_id[e.id]];
             s.postings++;
-            s.positions += pos.size();
+            s.positions += e.pos.size();
             c.total.postings++;
-            c.total.positions += pos.size();
+            c.total.positions += e.pos.size();
         }
         put_varint(b, doc.values_count());
         for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
@@ -151,6 +230,7 @@ void load(Corpus &c, const std::string &path)
         c.data.push_back(doc.get_data());
         count_text(c, c.data.back());
     }
+    std::unordered_map<std::string, uint32_t>().swap(c.ids);  // not needed while timing
 }
 
 /* The open output databases: one, or one per year (value slot 0). */
@@ -235,23 +315,49 @@ double cpu_seconds()
 
 int main(int argc, char **argv)
 {
-    bool sharded = argc > 1 && std::string(argv[1]) == "--shards";
-    int a = sharded ? 2 : 1;
+    static const char usage[] = "usage: bench_bare_ingest [--shards] [--variant as-is|no-positions|trigrams] "
+                                "INDEX OUT [COMMIT_EVERY]\n";
+    bool sharded = false;
+    Variant variant = Variant::as_is;
+    std::string variant_name = "as-is";
+    int a = 1;
+    for (; a < argc && std::string(argv[a]).compare(0, 2, "--") == 0; a++) {
+        std::string opt = argv[a];
+        if (opt == "--shards") {
+            sharded = true;
+        } else if (opt == "--variant" && a + 1 < argc) {
+            variant_name = argv[++a];
+            if (variant_name == "as-is")
+                variant = Variant::as_is;
+            else if (variant_name == "no-positions")
+                variant = Variant::no_positions;
+            else if (variant_name == "trigrams")
+                variant = Variant::trigrams;
+            else {
+                std::cerr << "bench_bare_ingest: unknown variant " << variant_name << "\n" << usage;
+                return 2;
+            }
+        } else {
+            std::cerr << usage;
+            return 2;
+        }
+    }
     if (argc - a < 2 || argc - a > 3) {
-        std::cerr << "usage: bench_bare_ingest [--shards] INDEX OUT [COMMIT_EVERY]\n";
+        std::cerr << usage;
         return 2;
     }
     unsigned long commit_every = argc - a == 3 ? std::strtoul(argv[a + 2], nullptr, 10) : 4000;
     try {
         Corpus c;
         auto t0 = std::chrono::steady_clock::now();
-        load(c, argv[a]);
+        load(c, argv[a], variant);
         double load_s = seconds_since(t0);
         auto t1 = std::chrono::steady_clock::now();
         double c1 = cpu_seconds();
         size_t shards = ingest(c, argv[a + 1], sharded, commit_every);
         double ingest_s = seconds_since(t1);
         double ingest_cpu = cpu_seconds() - c1;
+        std::printf("variant\t%s\n", variant_name.c_str());
         std::printf("docs\t%zu\nterms\t%zu\npostings\t%llu\npositions\t%llu\n", c.offsets.size(), c.vocab.size(),
                     static_cast<unsigned long long>(c.total.postings),
                     static_cast<unsigned long long>(c.total.positions));
@@ -263,6 +369,8 @@ int main(int argc, char **argv)
             std::printf("postings.%s\t%llu\npositions.%s\t%llu\n", kv.first.c_str(),
                         static_cast<unsigned long long>(kv.second.postings), kv.first.c_str(),
                         static_cast<unsigned long long>(kv.second.positions));
+        if (variant == Variant::trigrams)
+            std::printf("trigrams_skipped\t%llu\n", static_cast<unsigned long long>(c.trigrams_skipped));
     } catch (const Xapian::Error &e) {
         std::cerr << "bench_bare_ingest: " << e.get_description() << "\n";
         return 2;
