@@ -3,12 +3,14 @@
 #include "baogao.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 uint64_t bg_fnv1a64(uint64_t h, const void *data, size_t len)
 {
@@ -206,6 +208,18 @@ int bg_remove_tree(const char *path)
     if (lstat(path, &st) != 0)
         return errno == ENOENT ? 0 : -1;
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int bg_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
 }
 
 size_t bg_utf8_clip(const char *s, size_t len, size_t max)

@@ -53,6 +53,10 @@ int bg_mkdir_p(const char *dir, bg_err *err);
  * errno set otherwise. */
 int bg_remove_tree(const char *path);
 
+/* fsync()s a directory, so that renames and creations in it survive a power
+ * cut. 0, or -1 with errno set. */
+int bg_fsync_dir(const char *dir);
+
 /* Length of the longest prefix of s[0..len) not longer than max bytes that
  * ends on a UTF-8 character boundary. */
 size_t bg_utf8_clip(const char *s, size_t len, size_t max);

@@ -394,21 +394,42 @@ static int year_is_listed(const bg_index *ix, int year)
 /* Xapian creates a glass shard in steps (its directory, a lock, two tables)
  * and renames "iamglass" into place last. A kill in between leaves a
  * directory that Xapian will neither open nor create over ("Failed to open
- * glass revision file"), so the year could never be written again. Such a
- * directory holds nothing committed (every commit rewrites iamglass, which
- * exists from the creation on), so it is removed and created afresh. */
-static int clear_interrupted_creation(const char *shard, bg_err *err)
+ * glass revision file"), so the year could never be written again. A new
+ * shard is therefore created empty as NNNN.new and renamed into place (the
+ * shards directory synced, so that a power cut cannot undo the rename once
+ * passages are committed to it): NNNN is either absent or a whole database.
+ * A directory without iamglass (left by a build before this one) holds
+ * nothing committed — iamglass exists from the creation on — and is removed
+ * first. */
+static int create_shard(const char *shard, bg_err *err)
 {
     struct stat st;
-    if (stat(shard, &st) != 0 || !S_ISDIR(st.st_mode))
-        return 0;
-    char *version = bg_path_join(shard, "iamglass");
-    if (!version)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+    if (stat(shard, &st) == 0) {
+        char *version = bg_path_join(shard, "iamglass");
+        if (!version)
+            return bg_err_set(err, BG_ENOMEM, "out of memory");
+        int whole = !S_ISDIR(st.st_mode) || stat(version, &st) == 0 || errno != ENOENT;
+        free(version);
+        if (whole)
+            return 0;   /* a database (or something Xapian will name in its error) */
+        if (bg_remove_tree(shard) != 0)
+            return bg_err_set(err, BG_EIO, "%s: cannot remove an interrupted shard creation: %s", shard,
+                              strerror(errno));
+    }
+    char *tmp = bg_concat(shard, ".new"), *dir = bg_dirname(shard);
+    bgx_writer *w = NULL;
     int rc = 0;
-    if (stat(version, &st) != 0 && errno == ENOENT && bg_remove_tree(shard) != 0)
-        rc = bg_err_set(err, BG_EIO, "%s: cannot remove an interrupted shard creation: %s", shard, strerror(errno));
-    free(version);
+    if (!tmp || !dir)
+        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    else if (bg_remove_tree(tmp) != 0)
+        rc = bg_err_set(err, BG_EIO, "%s: cannot remove: %s", tmp, strerror(errno));
+    else
+        rc = bgx_writer_open(&w, tmp, 1, err);
+    bgx_writer_free(w);
+    if (rc == 0 && (rename(tmp, shard) != 0 || bg_fsync_dir(dir) != 0))
+        rc = bg_err_set(err, BG_EIO, "%s: cannot create the shard: %s", shard, strerror(errno));
+    free(tmp);
+    free(dir);
     return rc;
 }
 
@@ -422,7 +443,7 @@ static int open_shard(bgx_writer **out, bg_index *ix, int year, bg_err *err)
     int rc = parent ? bg_mkdir_p(parent, err) : bg_err_set(err, BG_ENOMEM, "out of memory");
     free(parent);
     if (rc == 0)
-        rc = clear_interrupted_creation(path, err);
+        rc = create_shard(path, err);
     if (rc == 0)
         rc = bgx_writer_open(out, path, 1, err);
     free(path);

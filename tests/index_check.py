@@ -83,7 +83,9 @@ def main():
             if m:
                 listed.add(m.group(1))
     shards_dir = os.path.join(index, "shards")
-    years = sorted(os.listdir(shards_dir)) if os.path.isdir(shards_dir) else []
+    # Only NNNN names are shards; NNNN.new (a creation), NNNN.compact and
+    # NNNN.old (a compaction) are work in progress a kill may leave behind.
+    years = sorted(d for d in os.listdir(shards_dir) if re.fullmatch(r"\d{4}", d)) if os.path.isdir(shards_dir) else []
     where = {}
     lines = []
     n_docs = n_partial = 0
