@@ -3,7 +3,7 @@
 Xapian's own tools (xapian-check, xapian-delve, xapian-metadata), so the check
 does not trust the code it checks. Used by crash_test.sh after every kill.
 
-usage: index_check.py INDEX_DIR [--allow-unlisted] [--summary] [--dump FILE]
+usage: index_check.py INDEX_DIR [--after-kill] [--summary] [--dump FILE]
 
 Checks, for every shard directory under INDEX/shards:
   - xapian-check accepts it;
@@ -15,8 +15,12 @@ Checks, for every shard directory under INDEX/shards:
 and across shards: a file id is recorded in one shard only, and every shard
 holding documents is listed in the XAPIANDB stub (or is reported as
 "unlisted": only a kill between a shard's commit and the stub's rewrite may
-leave that, and the next indexer run must adopt it; --allow-unlisted accepts
-it, for checks right after a kill).
+leave that, and the next indexer run must adopt it).
+
+--after-kill accepts the two states a kill may leave between commits and the
+next run repairs (docs/reliability.md): an unlisted shard, and a report whose
+year changed recorded in both its old and its new shard (killed between the
+two shards' commits). Everything else is checked as always.
 
 --summary prints one line: documents, reports, and reports committed only in
 part (a record whose hash is 0, see indexer/add.c).
@@ -75,6 +79,7 @@ def main():
     index = sys.argv[1]
     dump = sys.argv[sys.argv.index("--dump") + 1] if "--dump" in sys.argv else None
     problems = []
+    after_kill = "--after-kill" in sys.argv
     listed = set()
     stub = os.path.join(index, "XAPIANDB")
     if os.path.exists(stub):
@@ -101,10 +106,10 @@ def main():
         ndocs = doc_count(shard)
         n_docs += ndocs
         n_partial += sum(1 for r in recs.values() if int(r.get("hash", "1"), 16) == 0)
-        if ndocs and year not in listed and "--allow-unlisted" not in sys.argv:
+        if ndocs and year not in listed and not after_kill:
             problems.append(f"{year}: unlisted shard holding {ndocs} documents")
         for fid, rec in recs.items():
-            if fid in where:
+            if fid in where and not after_kill:
                 problems.append(f"{year}: file {fid} ({rec.get('path')}) also recorded in {where[fid]}")
             where[fid] = year
             got = ffreq.get("F" + fid, 0)
