@@ -29,14 +29,21 @@ static uint64_t dir_bytes(const char *dir)
     return walk_bytes;
 }
 
+/* The names a compaction swap uses beside the shard at path: the compacted
+ * copy and the old shard. 0 or BG_ENOMEM (also for a NULL path). */
+static int swap_names(bg_buf *compacted, bg_buf *old, const char *path)
+{
+    return path && !bg_buf_printf(compacted, "%s.compact", path) && !bg_buf_printf(old, "%s.old", path)
+               ? 0 : BG_ENOMEM;
+}
+
 /* Compacts one shard into PATH.compact, then swaps it in with two renames.
  * A reader that opens the shard between them retries (search.c). */
 static int compact_shard(bg_index *ix, int year, uint64_t *before, uint64_t *after)
 {
     char *path = bg_shard_path(ix->path, year);
     bg_buf tmp = {0}, old = {0};
-    int rc = path && !bg_buf_printf(&tmp, "%s.compact", path) && !bg_buf_printf(&old, "%s.old", path)
-                 ? 0 : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    int rc = swap_names(&tmp, &old, path) ? bg_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
     if (rc == 0 && (bg_remove_tree(tmp.data) != 0 || bg_remove_tree(old.data) != 0))
         rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot remove a leftover compaction: %s", path, strerror(errno));
     if (rc == 0)
@@ -77,7 +84,7 @@ int bg_ix_finish_swaps(bg_index *ix)
     for (size_t i = 0; rc == 0 && i < ix->n_listed; i++) {
         char *path = bg_shard_path(ix->path, ix->listed_years[i]);
         bg_buf tmp = {0}, old = {0};
-        if (!path || bg_buf_printf(&tmp, "%s.compact", path) || bg_buf_printf(&old, "%s.old", path))
+        if (swap_names(&tmp, &old, path))
             rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
         else if (!path_exists(path)) {
             const char *from = path_exists(tmp.data) ? tmp.data : path_exists(old.data) ? old.data : NULL;

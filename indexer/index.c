@@ -401,7 +401,7 @@ static int year_is_listed(const bg_index *ix, int year)
  * A directory without iamglass (left by a build before this one) holds
  * nothing committed — iamglass exists from the creation on — and is removed
  * first. */
-static int create_shard(const char *shard, bg_err *err)
+static int create_shard(const char *shard, const char *shards_dir, bg_err *err)
 {
     struct stat st;
     if (stat(shard, &st) == 0) {
@@ -416,36 +416,34 @@ static int create_shard(const char *shard, bg_err *err)
             return bg_err_set(err, BG_EIO, "%s: cannot remove an interrupted shard creation: %s", shard,
                               strerror(errno));
     }
-    char *tmp = bg_concat(shard, ".new"), *dir = bg_dirname(shard);
+    char *tmp = bg_concat(shard, ".new");
     bgx_writer *w = NULL;
     int rc = 0;
-    if (!tmp || !dir)
+    if (!tmp)
         rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     else if (bg_remove_tree(tmp) != 0)
         rc = bg_err_set(err, BG_EIO, "%s: cannot remove: %s", tmp, strerror(errno));
     else
         rc = bgx_writer_open(&w, tmp, 1, err);
     bgx_writer_free(w);
-    if (rc == 0 && (rename(tmp, shard) != 0 || bg_fsync_dir(dir) != 0))
+    if (rc == 0 && (rename(tmp, shard) != 0 || bg_fsync_dir(shards_dir) != 0))
         rc = bg_err_set(err, BG_EIO, "%s: cannot create the shard: %s", shard, strerror(errno));
     free(tmp);
-    free(dir);
     return rc;
 }
 
+/* Opens year's shard for writing, creating it (and shards/) first if need
+ * be; after create_shard it exists whole, so Xapian is only asked to open. */
 static int open_shard(bgx_writer **out, bg_index *ix, int year, bg_err *err)
 {
     char *path = bg_shard_path(ix->path, year);
-    if (!path)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
-    /* Xapian creates the shard's own directory but not its parent. */
-    char *parent = strndup(path, (size_t)(strrchr(path, '/') - path));
-    int rc = parent ? bg_mkdir_p(parent, err) : bg_err_set(err, BG_ENOMEM, "out of memory");
-    free(parent);
+    char *shards_dir = path ? bg_dirname(path) : NULL;
+    int rc = shards_dir ? bg_mkdir_p(shards_dir, err) : bg_err_set(err, BG_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = create_shard(path, err);
+        rc = create_shard(path, shards_dir, err);
     if (rc == 0)
-        rc = bgx_writer_open(out, path, 1, err);
+        rc = bgx_writer_open(out, path, 0, err);
+    free(shards_dir);
     free(path);
     return rc;
 }
