@@ -1,4 +1,4 @@
-/* fuzz_decode.c — libFuzzer target for bg_decode (indexer/decode.c): any
+/* fuzz_decode.c — libFuzzer target for bg_decode (formats/decode.c): any
  * bytes must either decode to well-formed UTF-8 without NUL or a leading
  * BOM, of the stated length, or be refused with a one-line message. Built by
  * fuzz/run.sh; tests/test_fuzz_regressions.c replays the seeds and past

@@ -27,7 +27,7 @@ PKGS="xapian-core icu-uc icu-i18n libcjson opencc"
 pkg-config --exists $PKGS || { echo "skipped: development packages missing ($PKGS)"; exit 77; }
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-COMMON="-g -O1 $SAN -D_GNU_SOURCE -I$SRC/include -I$SRC/common -I$SRC/analysis -I$SRC/indexer -I$SRC/query -I$SRC/xapian $(pkg-config --cflags $PKGS)"
+COMMON="-g -O1 $SAN -D_GNU_SOURCE -I$SRC/include -I$SRC/common -I$SRC/analysis -I$SRC/formats -I$SRC/store -I$SRC/indexer -I$SRC/query -I$SRC/xapian $(pkg-config --cflags $PKGS)"
 CFLAGS="-std=c11 -Wall -Wextra -Werror $COMMON -fsanitize=fuzzer-no-link"
 CXXFLAGS="-std=c++17 $COMMON -fsanitize=fuzzer-no-link"
 # Short units so that small inputs reach the cutting of over-long ones.
@@ -42,14 +42,14 @@ echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; retu
 
 fail=0
 # Objects are rebuilt when their source, any header or this script is newer.
-NEWEST_H=$(ls -t include/*.h common/*.h analysis/*.h indexer/*.h query/*.h xapian/*.h fuzz/*.h | head -1)
+NEWEST_H=$(ls -t include/*.h common/*.h analysis/*.h formats/*.h store/*.h indexer/*.h query/*.h xapian/*.h fuzz/*.h | head -1)
 compile() { # compile OUT SRC FLAGS...
     local out=$1 src=$2; shift 2
     if [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ] && [ "$out" -nt "$NEWEST_H" ]; then return 0; fi
     "$@" -c "$src" -o "$out" || { echo "FAIL: cannot compile $src"; exit 1; }
 }
 LIB_OBJS=()
-for f in common/bg_err.c common/util.c common/cn_numeral.c analysis/*.c indexer/decode.c query/qparse.c query/qbuild.c; do
+for f in common/bg_err.c common/util.c common/cn_numeral.c analysis/*.c formats/decode.c formats/document.c query/qparse.c query/qbuild.c; do
     [ -f "$f" ] || continue
     o=$OUT/obj/$(echo "$f" | tr / _).o
     compile "$o" "$f" "$CC" $CFLAGS

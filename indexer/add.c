@@ -8,8 +8,10 @@
  * worker thread that owns its year's shard; workers never share a shard, so
  * Xapian writes run in parallel without locks. Almost all the cost is in the
  * write stage (analysis and Xapian). */
-#include "index_priv.h"
+#include "store.h"
 #include "decode.h"
+#include "meta.h"
+#include "passage.h"
 #include "structure.h"
 #include "util.h"
 
@@ -51,21 +53,52 @@ static void prepared_clear(prepared *p)
     memset(p, 0, sizeof *p);
 }
 
+/* A directory's MANIFEST.tsv, loaded once per handle; the list hangs on the
+ * handle as ingestion's attachment. */
+typedef struct manifest_cache {
+    char *dir;
+    bg_manifest *mf;    /* NULL when the directory has none */
+} manifest_cache;
+
+typedef struct manifest_list {
+    manifest_cache *v;
+    size_t n;
+} manifest_list;
+
+static void manifest_list_free(void *data)
+{
+    manifest_list *l = data;
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].dir);
+        bg_manifest_free(l->v[i].mf);
+    }
+    free(l->v);
+    free(l);
+}
+
 static const bg_manifest *manifest_for_dir(bg_index *ix, const char *dir)
 {
-    for (size_t i = 0; i < ix->n_manifests; i++)
-        if (strcmp(ix->manifests[i].dir, dir) == 0)
-            return ix->manifests[i].mf;
-    bg_manifest_cache *p = realloc(ix->manifests, (ix->n_manifests + 1) * sizeof *p);
+    if (!ix->ingest.data) {
+        ix->ingest = (bg_ix_attachment){calloc(1, sizeof(manifest_list)), manifest_list_free};
+        if (!ix->ingest.data)
+            return NULL;
+    }
+    manifest_list *l = ix->ingest.data;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].dir, dir) == 0)
+            return l->v[i].mf;
+    manifest_cache *p = realloc(l->v, (l->n + 1) * sizeof *p);
     if (!p)
         return NULL;
-    ix->manifests = p;
-    bg_manifest_cache *c = &p[ix->n_manifests];
+    l->v = p;
+    manifest_cache *c = &p[l->n];
     c->dir = bg_strdup(dir);
     c->mf = NULL;
     if (!c->dir)
         return NULL;
-    ix->n_manifests++;
+    l->n++;
     char *mpath = bg_path_join(dir, "MANIFEST.tsv");
     if (bg_ix_file_exists(mpath)) {
         bg_err ignored = {0};

@@ -2,7 +2,8 @@
  * Xapian document: its words, character n-grams, heading words, filter terms,
  * values and stored data, as laid down in docs/format.md. */
 #include "figures.h"
-#include "index_priv.h"
+#include "passage.h"
+#include "store.h"
 #include "scheme.h"
 #include "structure.h"
 #include "util.h"

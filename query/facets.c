@@ -53,8 +53,9 @@ struct bg_body_names {
     char **name;
 };
 
-void bg_body_names_free(struct bg_body_names *b)
+static void body_names_free(void *data)
 {
+    struct bg_body_names *b = data;
     if (!b)
         return;
     for (size_t i = 0; i < b->n; i++)
@@ -92,21 +93,22 @@ static int add_body(void *ctx, const char *term, size_t len)
 static int load_body_names(bg_index *ix)
 {
     uint64_t gen = bgx_reader_generation(ix->reader);
-    if (ix->body_names && ix->body_names_serial == ix->reader_serial && ix->body_names_generation == gen)
+    if (ix->body_names.data && ix->body_names_serial == ix->reader_serial && ix->body_names_generation == gen)
         return 0;
-    bg_body_names_free(ix->body_names);
-    ix->body_names = calloc(1, sizeof *ix->body_names);
-    if (!ix->body_names)
+    body_names_free(ix->body_names.data);
+    struct bg_body_names *names = calloc(1, sizeof *names);
+    ix->body_names = (bg_ix_attachment){names, body_names_free};
+    if (!names)
         return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
     /* A passage with no body has no XB term: the empty name is always known. */
-    int rc = add_body(ix->body_names, BG_PREFIX_BODY, strlen(BG_PREFIX_BODY));
+    int rc = add_body(names, BG_PREFIX_BODY, strlen(BG_PREFIX_BODY));
     if (rc == 0)
-        rc = bgx_reader_foreach_term(ix->reader, BG_PREFIX_BODY, add_body, ix->body_names, &ix->err);
+        rc = bgx_reader_foreach_term(ix->reader, BG_PREFIX_BODY, add_body, names, &ix->err);
     if (rc == BG_ENOMEM)
         rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc) {
-        bg_body_names_free(ix->body_names);
-        ix->body_names = NULL;
+        body_names_free(names);
+        ix->body_names.data = NULL;
         return rc;
     }
     ix->body_names_serial = ix->reader_serial;
@@ -183,7 +185,7 @@ int bg_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offse
         rc = load_body_names(ix);
     if (rc)
         return rc;
-    rc = split_pairs(m, ix->body_names);
+    rc = split_pairs(m, ix->body_names.data);
     if (rc == BG_ENOMEM)
         return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc == 0)

@@ -3,7 +3,7 @@
  * (the target), 1361万人 (last year's result).
  *
  * The figures of each passage were found when it was indexed
- * (indexer/figures.c) and stored in its data; passages indexed before that
+ * (analysis/figures.c) and stored in its data; passages indexed before that
  * are scanned now with the same code, so an old index works too. */
 #include "figures.h"
 #include "search_priv.h"

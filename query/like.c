@@ -203,7 +203,7 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
     size_t limit;
     int rc = bg_search_page(&limit, o, &ix->err);
     if (rc == 0)
-        rc = bg_search_refresh(ix);
+        rc = bg_ix_refresh_reader(ix);
     if (rc == 0 && !ix->reader)
         rc = bg_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s: the index is empty", ref);
     char term[64];

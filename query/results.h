@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "baogao.h"
+#include "store.h"
 
 struct bg_hit {
     size_t rank;
@@ -19,12 +20,6 @@ struct bg_hit {
     size_t *mstart, *mend;   /* match ranges in text */
     size_t n_matches;
 };
-
-/* Names of the shards an answer was given without (partial answers). */
-typedef struct bg_names {
-    char **v;
-    size_t n;
-} bg_names;
 
 typedef struct bg_facet_count {
     char *value;

@@ -7,17 +7,12 @@
 
 #include <stddef.h>
 
-#include "index_priv.h"
+#include "store.h"
 #include "qbuild.h"
 #include "results.h"
 
 /* Hits of a page are capped at this; so are the passages --figures reads. */
 #define BG_MAX_LIMIT 10000
-
-/* Brings ix's reader (and the query analyser, built with the index's lexicon)
- * to the latest commit. ix->reader stays NULL when the index holds no
- * reports yet. Errors go to ix->err. */
-int bg_search_refresh(bg_index *ix);
 
 /* Refreshes ix, then parses query and builds its plan with o's year and body
  * filters applied. For an index with no reports, returns 0 with
@@ -45,12 +40,6 @@ typedef int (*bg_search_fn)(bg_results *res, bg_index *ix, const char *query, co
 int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
                    bg_search_fn fn);
 
-/* Copies the names of the shards ix's reader left out into *out (emptied
- * first). 0 or BG_ENOMEM. */
-int bg_missing_copy(bg_names *out, const bg_index *ix);
-/* Appends a copy of name. 0 or BG_ENOMEM. */
-int bg_names_push(bg_names *n, const char *name);
-void bg_names_clear(bg_names *n);
 
 /* Runs q on ix's reader with exact year and body facets in m->facets[0] and
  * [1] (facets.c): hits [offset, offset + limit), or, when per_year > 0, the

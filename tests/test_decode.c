@@ -1,4 +1,4 @@
-/* test_decode.c — unit tests for indexer/decode.c: encoding detection and
+/* test_decode.c — unit tests for formats/decode.c: encoding detection and
  * conversion of report files to clean UTF-8, and rejection of binary data and
  * unknown encodings.
  *

@@ -1,4 +1,4 @@
-/* test_shards.c — stub files that list shards (indexer/shardlist.c,
+/* test_shards.c — stub files that list shards (store/shardlist.c,
  * bg_stub_create, docs/scaling.md), without any shard server: how stubs are
  * read (relative paths, nesting, remote lines, errors naming file and line),
  * that a stub of the year shards in another order searches exactly like the
@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "baogao.h"
-#include "index_priv.h"
+#include "store.h"
 
 static const int fixture_years[] = {2017, 2019, 2021, 2023};
 #define N_YEARS 4

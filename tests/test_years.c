@@ -17,7 +17,7 @@
 #include "baogao.h"
 #include "bgx.h"
 #include "figures.h"
-#include "index_priv.h"
+#include "store.h"
 
 static const int fixture_years[] = {2017, 2019, 2021, 2023};
 #define N_FIXTURES 4

@@ -1,7 +1,7 @@
 /* lock.c — one writer per index: an fcntl lock on INDEX/LOCK that holds the
  * writer's pid, so a second indexer can say who holds it. The kernel drops the
  * lock when the process dies, so a killed indexer never leaves it stale. */
-#include "index_priv.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>

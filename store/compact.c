@@ -1,7 +1,7 @@
 /* compact.c — bg_index_compact: rewrite every year shard with Xapian's
  * compactor (a bulk build leaves B-tree blocks about half full; compaction
  * roughly halves the index) and swap each one in. */
-#include "index_priv.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,10 +1,11 @@
-/* index_priv.h — the inside of a bg_index handle, shared by the indexing
- * (indexer/) and searching (query/) halves of the library.
- *
- * On-disk layout and term scheme: docs/format.md (the one place it is written
- * down; keep it in step with scheme.h). */
-#ifndef BG_INDEX_PRIV_H
-#define BG_INDEX_PRIV_H
+/* store.h — the index on disk and the handle that holds it open: the writer
+ * lock, the year shards and the stub that lists them, the catalogue of
+ * report files, commits, compaction, and a reader kept on the latest commit.
+ * Ingestion (indexer/) and searching (query/) both build on it; it knows
+ * neither. What is stored in each term, value and record is built and parsed
+ * by scheme.c (scheme.h), and written down in docs/format.md. */
+#ifndef BG_STORE_H
+#define BG_STORE_H
 
 #include <pthread.h>
 #include <stddef.h>
@@ -14,7 +15,6 @@
 #include "baogao.h"
 #include "bg_err.h"
 #include "bgx.h"
-#include "meta.h"
 
 /* What the index knows of one report file (metadata key "file:<id>"). */
 typedef struct bg_file_rec {
@@ -46,11 +46,13 @@ int bg_shards_resolve(bg_shard_list *out, const char *db_path, bg_err *err);
 void bg_shards_clear(bg_shard_list *l);
 int bg_shards_equal(const bg_shard_list *a, const bg_shard_list *b);
 
-/* A directory's MANIFEST.tsv, loaded once per run. */
-typedef struct bg_manifest_cache {
-    char *dir;
-    bg_manifest *mf;    /* NULL when the directory has none */
-} bg_manifest_cache;
+/* State that a layer above the store keeps in the handle (ingestion's
+ * manifests, the searcher's body-name table): freed with the handle through
+ * its own function, so the store need not know what it is. */
+typedef struct bg_ix_attachment {
+    void *data;
+    void (*free)(void *data);
+} bg_ix_attachment;
 
 struct bg_index {
     char *path;
@@ -67,8 +69,7 @@ struct bg_index {
     size_t n_shards, cap_shards;
     int *listed_years;   /* years in the stub */
     size_t n_listed;
-    bg_manifest_cache *manifests;
-    size_t n_manifests;
+    bg_ix_attachment ingest;      /* indexer/add.c */
     size_t pending_docs;
     /* Guards files, shards, listed_years and manifests while several indexing
      * threads run (bg_index_add_files with jobs > 1). */
@@ -84,7 +85,7 @@ struct bg_index {
      * (reader_serial moves when it is replaced) at the same generation. */
     uint64_t reader_serial;
     uint64_t query_an_serial, query_an_generation;    /* query_an checked then */
-    struct bg_body_names *body_names;                 /* query/facets.c */
+    bg_ix_attachment body_names;                      /* query/facets.c */
     uint64_t body_names_serial, body_names_generation;
 };
 
@@ -137,19 +138,23 @@ char *bg_shard_path(const char *index_path, int year);
 #define BG_FACET_KEY_LEN 14
 void bg_facet_key(char *out, const char *year, const char *body);
 
-/* Frees the body-name table of query/facets.c (NULL allowed). */
-void bg_body_names_free(struct bg_body_names *b);
+/* Brings ix's reader (and the query analyser, built with the lexicon the
+ * index was built with) to the latest commit, including shards added since,
+ * and retries briefly around compaction's swap (reader.c). ix->reader stays
+ * NULL when the index holds no reports yet. Errors go to ix->err. */
+int bg_ix_refresh_reader(bg_index *ix);
 
-/* Builds the Xapian document for one passage (see docs/format.md). */
-struct bg_unit;
-typedef struct bg_passage_ctx {
-    bg_analyzer *an;
-    const bg_meta *meta;
-    const char *report;     /* path as indexed */
-    const char *file_id;
-    size_t ordinal;         /* passage number within the file, from 0 */
-} bg_passage_ctx;
-int bg_passage_build(bgx_doc **out, const bg_passage_ctx *ctx, const struct bg_unit *u, bg_err *err);
+/* Names of the shards an answer was given without (partial answers). */
+typedef struct bg_names {
+    char **v;
+    size_t n;
+} bg_names;
+/* Appends a copy of name. 0 or BG_ENOMEM. */
+int bg_names_push(bg_names *n, const char *name);
+void bg_names_clear(bg_names *n);
+/* Copies the names of the shards ix's reader left out into *out (emptied
+ * first). 0 or BG_ENOMEM. */
+int bg_missing_copy(bg_names *out, const bg_index *ix);
 
 /* The writer lock (LOCK file, fcntl). */
 int bg_lock_take(int *fd, const char *index_path, int wait, bg_err *err);

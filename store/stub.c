@@ -3,7 +3,7 @@
  * xapian-delve) can open the directory as one database; and stub files that
  * list shards anywhere, local and remote, to search them together
  * (bg_stub_create, docs/scaling.md). Both are rewritten atomically by rename. */
-#include "index_priv.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>

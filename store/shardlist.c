@@ -7,7 +7,7 @@
  * baogao reads stubs itself, with the syntax Xapian uses (docs/scaling.md),
  * instead of handing them to Xapian: it must know each remote shard to give
  * it a timeout, name it when it fails, and answer without it when asked to. */
-#include "index_priv.h"
+#include "store.h"
 #include "util.h"
 
 #include <ctype.h>

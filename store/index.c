@@ -1,11 +1,9 @@
 /* index.c — opening an index and keeping it up to date: the writer lock, the
  * catalogue of indexed report files, adding (incrementally, by content hash),
  * removing, and committing year shards. */
-#include "index_priv.h"
+#include "store.h"
 #include "json_get.h"
 #include "scheme.h"
-#include "structure.h"
-#include "decode.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -364,17 +362,15 @@ void bg_index_free(bg_index *ix)
     for (size_t i = 0; i < ix->n_files; i++)
         bg_ix_file_rec_clear(&ix->files[i]);
     free(ix->files);
-    for (size_t i = 0; i < ix->n_manifests; i++) {
-        free(ix->manifests[i].dir);
-        bg_manifest_free(ix->manifests[i].mf);
-    }
-    free(ix->manifests);
+    if (ix->ingest.free)
+        ix->ingest.free(ix->ingest.data);
+    if (ix->body_names.free)
+        ix->body_names.free(ix->body_names.data);
     free(ix->listed_years);
     bg_analyzer_free(ix->an);
     bg_analyzer_free(ix->query_an);
     bgx_reader_free(ix->reader);
     bg_shards_clear(&ix->reader_shards);
-    bg_body_names_free(ix->body_names);
     bg_lock_release(ix->lock_fd);
     pthread_mutex_destroy(&ix->mu);
     free(ix->path);

@@ -1,5 +1,5 @@
 /* reports.c — what an index holds, for programs that present it (the HTTP
- * server's /api/reports and /healthz): the catalogue of indexed reports with
+ * server's /api/reports and /healthz, baogao-query --reports): the catalogue of indexed reports with
  * their metadata, and a revision number that changes on every commit.
  *
  * Both read the shards directly rather than through the handle's search
@@ -7,7 +7,7 @@
  * and a fresh look at the stub picks up years added since the handle opened. */
 #include "json_get.h"
 #include "scheme.h"
-#include "search_priv.h"
+#include "store.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

@@ -1,0 +1,25 @@
+/* passage.h — one unit of a report (heading, paragraph or measure) as one
+ * Xapian document: its words, n-grams, heading words and the stored record
+ * (passage.c; what is stored: docs/format.md, built by store/scheme.c). */
+#ifndef BG_PASSAGE_H
+#define BG_PASSAGE_H
+
+#include <stddef.h>
+
+#include "analysis.h"
+#include "bg_err.h"
+#include "bgx.h"
+#include "meta.h"
+#include "structure.h"
+
+typedef struct bg_passage_ctx {
+    bg_analyzer *an;
+    const bg_meta *meta;
+    const char *report;     /* path as indexed */
+    const char *file_id;
+    size_t ordinal;         /* passage number within the file, from 0 */
+} bg_passage_ctx;
+
+int bg_passage_build(bgx_doc **out, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err);
+
+#endif
