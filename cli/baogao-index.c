@@ -1,5 +1,6 @@
-/* main.c — baogao-index: add report files (or whole folders of *.txt) to an
- * index, skip the unchanged ones, remove the ones asked for, commit. */
+/* baogao-index.c — baogao-index: add report files (or whole folders of
+ * them: text, HTML, PDF, DOCX) to an index, skip the unchanged ones, remove
+ * the ones asked for, commit; say what was skipped and why. */
 #include "baogao.h"
 #include "cli.h"
 
@@ -18,9 +19,13 @@ static const char *const prog = "baogao-index";
 static void usage(FILE *out)
 {
     fputs("Usage: baogao-index [OPTION]... FILE_OR_DIR...\n"
-          "Index Chinese government reports (plain text, one paragraph per line) for\n"
-          "baogao-query. A directory is walked for *.txt files. Files whose content is\n"
-          "unchanged since the last run are skipped; changed files replace their passages.\n"
+          "Index Chinese government reports for baogao-query: plain text (one paragraph\n"
+          "per line, any Chinese encoding), HTML pages saved from portals, PDF and DOCX;\n"
+          "legacy .doc/.wps when antiword, catdoc or LibreOffice is installed. The type\n"
+          "is read from the content. A directory is walked for .txt .htm .html .shtml\n"
+          ".xhtml .pdf .docx .doc .wps files (any case; hidden directories are left out)\n"
+          "and the summary names what it skipped. Files whose content is unchanged\n"
+          "since the last run are skipped; changed files replace their passages.\n"
           "\n"
           "  --db PATH        index directory (default: $BAOGAO_DB, else\n"
           "                   ~/.local/share/baogao/index)\n"
@@ -40,6 +45,7 @@ static void usage(FILE *out)
           "                   most 4); reports of different years are written in parallel\n"
           "  --wait           wait for another running indexer instead of failing\n"
           "  -q, --quiet      print only errors and the summary\n"
+          "  -v, --verbose    also name each skipped file and why\n"
           "  -h, --help       show this help\n"
           "      --version    show the version\n"
           "\n"
@@ -54,14 +60,17 @@ static void usage(FILE *out)
           "  baogao-index --stub all.stub ~/index 10.0.0.2:7001 10.0.0.3:7001\n"
           "\n"
           "Exit status: 0 all files indexed, 1 some files failed (the others are\n"
-          "indexed), 2 usage error or the index could not be opened or written.\n",
+          "indexed; a file named on the command line that holds nothing to index\n"
+          "counts as failed, one found in a directory as skipped), 2 usage error or the\n"
+          "index could not be opened or written.\n",
           out);
 }
 
-typedef struct run_stats {
-    size_t n_new, n_updated, n_unchanged, n_removed, n_failed;
-    int quiet;
-} run_stats;
+/* Why files were skipped: one reason, how many, and (for -v) which. */
+typedef struct skip_reason {
+    char *why;
+    size_t n;
+} skip_reason;
 
 /* Files found under a directory, sorted so runs are deterministic. */
 typedef struct file_list {
@@ -69,23 +78,117 @@ typedef struct file_list {
     size_t n, cap;
 } file_list;
 
+typedef struct run_stats {
+    size_t n_new, n_updated, n_unchanged, n_removed, n_failed, n_skipped;
+    int quiet, verbose;
+    skip_reason *reasons;     /* "scanned PDF without a text layer …" */
+    size_t n_reasons;
+    file_list unsupported_exts;   /* ".xls", ".zip", … once each */
+    size_t n_unsupported;
+    file_list named;          /* files named on the command line (sorted) */
+} run_stats;
+
 static file_list *walk_target;
+static run_stats *walk_stats;
 
 static int push_path(file_list *fl, const char *path);
 
-static int ends_with_txt(const char *p)
+static int cmp_str(const void *a, const void *b)
 {
-    size_t n = strlen(p);
-    return n >= 4 && strcmp(p + n - 4, ".txt") == 0;
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_has(const file_list *fl, const char *s)
+{
+    for (size_t i = 0; i < fl->n; i++)
+        if (strcmp(fl->paths[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static void note_unsupported(run_stats *st, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (strcmp(base, "MANIFEST.tsv") == 0)
+        return;   /* read for the files beside it, not a report */
+    const char *dot = strrchr(base, '.');
+    char ext[32];
+    snprintf(ext, sizeof ext, "%s", dot && dot != base ? dot : "no extension");
+    for (char *p = ext; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    if (!list_has(&st->unsupported_exts, ext))
+        push_path(&st->unsupported_exts, ext);
+    st->n_unsupported++;
+    st->n_skipped++;
+    if (st->verbose)
+        printf("%-9s %s (unsupported type %s)\n", "skipped", path, ext);
+}
+
+static void note_skipped(run_stats *st, const char *path, const char *msg)
+{
+    /* msg is "PATH: why"; the reason is what the files share. */
+    size_t pl = strlen(path);
+    const char *why = strncmp(msg, path, pl) == 0 && msg[pl] == ':' ? msg + pl + 2 : msg;
+    st->n_skipped++;
+    if (st->verbose)
+        printf("%-9s %s (%s)\n", "skipped", path, why);
+    for (size_t i = 0; i < st->n_reasons; i++)
+        if (strcmp(st->reasons[i].why, why) == 0) {
+            st->reasons[i].n++;
+            return;
+        }
+    skip_reason *r = realloc(st->reasons, (st->n_reasons + 1) * sizeof *r);
+    if (!r)
+        return;
+    st->reasons = r;
+    if ((r[st->n_reasons].why = strdup(why)))
+        r[st->n_reasons++].n = 1;
+}
+
+/* "3 skipped: 2 unsupported (.xls, .zip), 1 scanned PDF without a text layer" */
+static void print_skipped(const run_stats *st)
+{
+    if (!st->n_skipped)
+        return;
+    printf("%zu skipped:", st->n_skipped);
+    const char *sep = " ";
+    if (st->n_unsupported) {
+        printf("%s%zu unsupported (", sep, st->n_unsupported);
+        for (size_t i = 0; i < st->unsupported_exts.n; i++)
+            printf("%s%s", i ? ", " : "", st->unsupported_exts.paths[i]);
+        printf(")");
+        sep = ", ";
+    }
+    for (size_t i = 0; i < st->n_reasons; i++, sep = ", ")
+        printf("%s%zu %s", sep, st->reasons[i].n, st->reasons[i].why);
+    printf("\n");
+}
+
+static void run_stats_free(run_stats *st)
+{
+    for (size_t i = 0; i < st->n_reasons; i++)
+        free(st->reasons[i].why);
+    free(st->reasons);
+    for (size_t i = 0; i < st->unsupported_exts.n; i++)
+        free(st->unsupported_exts.paths[i]);
+    free(st->unsupported_exts.paths);
+    for (size_t i = 0; i < st->named.n; i++)
+        free(st->named.paths[i]);
+    free(st->named.paths);
 }
 
 static int on_walk(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-    (void)ftw;
     if (type == FTW_DNR) {
         bg_cli_error(prog, "%s: cannot read directory", path);
-        return 0;
+        return FTW_CONTINUE;
     }
+    /* Hidden files and directories (.git, .cache, editors' backups) are not
+     * reports; the starting directory itself is whatever the user named. */
+    if (ftw->level > 0 && path[ftw->base] == '.')
+        return type == FTW_D ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
     /* Symbolic links to files are followed; links to directories are not
      * (FTW_PHYS), which is also what keeps a link loop from recursing. A *.txt
      * link that leads to no file (dangling, or a loop) is listed all the same,
@@ -95,20 +198,25 @@ static int on_walk(const char *path, const struct stat *st, int type, struct FTW
     int is_file = type == FTW_F && S_ISREG(st->st_mode);
     if (type == FTW_SL && (stat(path, &target) != 0 || S_ISREG(target.st_mode)))
         is_file = 1;
-    if (!is_file || !ends_with_txt(path))
-        return 0;
-    return push_path(walk_target, path);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    if (!is_file)
+        return FTW_CONTINUE;
+    if (!bg_file_format(path)) {
+        note_unsupported(walk_stats, path);
+        return FTW_CONTINUE;
+    }
+    return push_path(walk_target, path) ? FTW_STOP : FTW_CONTINUE;
 }
 
 static void on_added(void *ctx, const char *path, int rc, int status, size_t passages, const char *msg)
 {
     static const char *const words[] = {"", "new", "updated", "unchanged"};
     run_stats *st = ctx;
+    /* A file found in a directory that holds nothing to index is skipped; one
+     * the user named is a failure, as they asked for it. */
+    if (rc == BG_ESKIPPED && !bsearch(&path, st->named.paths, st->named.n, sizeof *st->named.paths, cmp_str)) {
+        note_skipped(st, path, msg);
+        return;
+    }
     if (rc) {
         bg_cli_error(prog, "%s", msg);
         st->n_failed++;
@@ -140,7 +248,7 @@ static int push_path(file_list *fl, const char *path)
     return 0;
 }
 
-/* Adds target (a file, or a directory walked for *.txt) to the list. */
+/* Adds target (a file, or a directory walked for reports) to the list. */
 static void collect_target(file_list *fl, run_stats *st, const char *target)
 {
     struct stat sb;
@@ -150,13 +258,14 @@ static void collect_target(file_list *fl, run_stats *st, const char *target)
         return;
     }
     if (!S_ISDIR(sb.st_mode)) {
-        if (push_path(fl, target))
+        if (push_path(fl, target) || push_path(&st->named, target))
             st->n_failed++;
         return;
     }
     file_list found = {0};
     walk_target = &found;
-    if (nftw(target, on_walk, 32, FTW_PHYS) != 0) {
+    walk_stats = st;
+    if (nftw(target, on_walk, 32, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {
         bg_cli_error(prog, "%s: cannot walk directory: %s", target, strerror(errno));
         st->n_failed++;
     }
@@ -232,7 +341,19 @@ static int sync_removed(bg_index *ix, run_stats *st, char **targets, size_t n)
     return rc;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct index_cli {
+    const char *db, *stub;
+    const char **lexicons;    /* argc entries at most */
+    size_t n_lexicons, jobs;
+    int remove, sync, wait, compact, quiet, verbose;
+    char **targets;           /* files and directories, or shards for --stub */
+    size_t n_targets;
+} index_cli;
+
+/* Parses argv into *o: 0 to run, 1 when done (help, version), 2 on a usage
+ * error (already reported). */
+static int parse_options(index_cli *o, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},     {"lexicon", required_argument, 0, 'l'},
@@ -240,80 +361,79 @@ int main(int argc, char **argv)
         {"wait", no_argument, 0, 'w'},         {"quiet", no_argument, 0, 'q'},
         {"jobs", required_argument, 0, 'j'},   {"compact", no_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
-        {"stub", required_argument, 0, 'S'},   {0, 0, 0, 0},
+        {"stub", required_argument, 0, 'S'},   {"verbose", no_argument, 0, 'v'},
+        {0, 0, 0, 0},
     };
-    const char *db = NULL, *stub = NULL;
-    const char **lexicons = calloc((size_t)argc, sizeof *lexicons);
-    size_t n_lexicons = 0;
-    int remove = 0, sync = 0, wait = 0, compact = 0;
-    run_stats st = {0};
-    int c;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t jobs = cpus < 1 ? 1 : cpus > 4 ? 4 : (size_t)cpus;
-    while ((c = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
+    o->jobs = cpus < 1 ? 1 : cpus > 4 ? 4 : (size_t)cpus;
+    if (!(o->lexicons = calloc((size_t)argc, sizeof *o->lexicons))) {
+        bg_cli_error(prog, "out of memory");
+        return 2;
+    }
+    int c;
+    while ((c = getopt_long(argc, argv, "qvhj:", opts, NULL)) != -1) {
         switch (c) {
         case 'j':
-            if (bg_cli_parse_size(&jobs, optarg, 16) || jobs == 0) {
+            if (bg_cli_parse_size(&o->jobs, optarg, 16) || o->jobs == 0) {
                 bg_cli_error(prog, "--jobs: '%s' is not a number from 1 to 16", optarg);
-                free(lexicons);
                 return 2;
             }
             break;
-        case 'd': db = optarg; break;
-        case 'S': stub = optarg; break;
-        case 'l': lexicons[n_lexicons++] = optarg; break;
-        case 'r': remove = 1; break;
-        case 'c': compact = 1; break;
-        case 's': sync = 1; break;
-        case 'w': wait = 1; break;
-        case 'q': st.quiet = 1; break;
-        case 'h': usage(stdout); free(lexicons); return 0;
-        case 'V': printf("baogao-index %s\n", bg_version()); free(lexicons); return 0;
+        case 'd': o->db = optarg; break;
+        case 'S': o->stub = optarg; break;
+        case 'l': o->lexicons[o->n_lexicons++] = optarg; break;
+        case 'r': o->remove = 1; break;
+        case 'c': o->compact = 1; break;
+        case 's': o->sync = 1; break;
+        case 'w': o->wait = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'v': o->verbose = 1; break;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf("baogao-index %s\n", bg_version()); return 1;
         default:
             fprintf(stderr, "Try 'baogao-index --help' for more information.\n");
-            free(lexicons);
             return 2;
         }
     }
-    if (stub) {
-        free(lexicons);
-        if (db || remove || sync || compact || n_lexicons) {
-            bg_cli_error(prog, "--stub takes only shards (no --db, --remove, --sync, --compact, --lexicon)");
-            return 2;
-        }
-        if (bg_stub_create(stub, (const char *const *)argv + optind, (size_t)(argc - optind)) != 0) {
-            bg_cli_error(prog, "%s", bg_errmsg());
-            return 2;
-        }
-        if (!st.quiet)
-            printf("wrote %s: %d entr%s\n", stub, argc - optind, argc - optind == 1 ? "y" : "ies");
-        return 0;
+    o->targets = argv + optind;
+    o->n_targets = (size_t)(argc - optind);
+    if (o->stub && (o->db || o->remove || o->sync || o->compact || o->n_lexicons)) {
+        bg_cli_error(prog, "--stub takes only shards (no --db, --remove, --sync, --compact, --lexicon)");
+        return 2;
     }
-    if (optind >= argc && !compact) {
+    if (!o->stub && o->n_targets == 0 && !o->compact) {
         bg_cli_error(prog, "no files or directories given (try --help)");
-        free(lexicons);
         return 2;
     }
-    char *db_default = db ? NULL : bg_default_index_path();
-    bg_index *ix = NULL;
-    unsigned flags = BG_OPEN_WRITE | (remove ? 0 : BG_OPEN_CREATE) | (wait ? BG_OPEN_WAIT : 0);
-    if (bg_index_open(&ix, db ? db : db_default, flags) != 0
-        || (n_lexicons && bg_index_set_lexicon(ix, lexicons, n_lexicons) != 0)) {
+    return 0;
+}
+
+static int write_stub(const index_cli *o)
+{
+    if (bg_stub_create(o->stub, (const char *const *)o->targets, o->n_targets) != 0) {
         bg_cli_error(prog, "%s", bg_errmsg());
-        bg_index_free(ix);
-        free(db_default);
-        free(lexicons);
         return 2;
     }
+    if (!o->quiet)
+        printf("wrote %s: %zu entr%s\n", o->stub, o->n_targets, o->n_targets == 1 ? "y" : "ies");
+    return 0;
+}
+
+/* Adds (or removes) the targets, syncs, commits and compacts; 1 when the
+ * index itself failed (it stays at its last commit). */
+static int update_index(bg_index *ix, const index_cli *o, run_stats *st)
+{
     int fatal = 0;
-    if (remove) {
-        for (int i = optind; i < argc; i++)
-            remove_one(ix, &st, argv[i]);
+    if (o->remove) {
+        for (size_t i = 0; i < o->n_targets; i++)
+            remove_one(ix, st, o->targets[i]);
     } else {
         file_list fl = {0};
-        for (int i = optind; i < argc; i++)
-            collect_target(&fl, &st, argv[i]);
-        if (bg_index_add_files(ix, (const char *const *)fl.paths, fl.n, (unsigned)jobs, on_added, &st) != 0) {
+        for (size_t i = 0; i < o->n_targets; i++)
+            collect_target(&fl, st, o->targets[i]);
+        if (st->named.n)
+            qsort(st->named.paths, st->named.n, sizeof *st->named.paths, cmp_str);
+        if (bg_index_add_files(ix, (const char *const *)fl.paths, fl.n, (unsigned)o->jobs, on_added, st) != 0) {
             bg_cli_error(prog, "%s", bg_errmsg());
             fatal = 1;
         }
@@ -321,14 +441,14 @@ int main(int argc, char **argv)
             free(fl.paths[i]);
         free(fl.paths);
     }
-    if (!fatal && sync && !remove)
-        fatal = sync_removed(ix, &st, argv + optind, (size_t)(argc - optind)) < 0;
+    if (!fatal && o->sync && !o->remove)
+        fatal = sync_removed(ix, st, o->targets, o->n_targets) < 0;
     if (!fatal && bg_index_commit(ix) != 0) {
         bg_cli_error(prog, "%s", bg_errmsg());
         fatal = 1;
     }
     uint64_t before = 0, after = 0;
-    if (!fatal && compact) {
+    if (!fatal && o->compact) {
         if (bg_index_compact(ix, &before, &after) != 0) {
             bg_cli_error(prog, "%s", bg_errmsg());
             fatal = 1;
@@ -336,10 +456,43 @@ int main(int argc, char **argv)
             printf("compacted: %.1f MB -> %.1f MB\n", before / 1e6, after / 1e6);
         }
     }
+    return fatal;
+}
+
+static int run(const index_cli *o)
+{
+    if (o->stub)
+        return write_stub(o);
+    char *db_default = o->db ? NULL : bg_default_index_path();
+    bg_index *ix = NULL;
+    unsigned flags = BG_OPEN_WRITE | (o->remove ? 0 : BG_OPEN_CREATE) | (o->wait ? BG_OPEN_WAIT : 0);
+    if (bg_index_open(&ix, o->db ? o->db : db_default, flags) != 0
+        || (o->n_lexicons && bg_index_set_lexicon(ix, o->lexicons, o->n_lexicons) != 0)) {
+        bg_cli_error(prog, "%s", bg_errmsg());
+        bg_index_free(ix);
+        free(db_default);
+        return 2;
+    }
+    run_stats st = {.quiet = o->quiet, .verbose = o->verbose};
+    int fatal = update_index(ix, o, &st);
     printf("%zu new, %zu updated, %zu unchanged, %zu removed, %zu failed%s\n", st.n_new, st.n_updated,
            st.n_unchanged, st.n_removed, st.n_failed, fatal ? " (index left at its last commit)" : "");
+    print_skipped(&st);
     bg_index_free(ix);
     free(db_default);
-    free(lexicons);
-    return fatal ? 2 : st.n_failed ? 1 : 0;
+    int rc = fatal ? 2 : st.n_failed ? 1 : 0;
+    run_stats_free(&st);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    index_cli o = {0};
+    int rc = parse_options(&o, argc, argv);
+    if (rc == 0)
+        rc = run(&o);
+    else if (rc == 1)
+        rc = 0;
+    free(o.lexicons);
+    return rc;
 }

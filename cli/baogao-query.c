@@ -70,7 +70,7 @@ typedef struct style {
 } style;
 
 /* "2025 (3) · 2024 (5) · …": where the matches are, newest year first. */
-static void print_facet(const bg_results *res, const char *facet, const char *label, int newest_first)
+static void print_facet(const bg_results *res, bg_facet facet, const char *label, int newest_first)
 {
     size_t n = bg_results_facet_size(res, facet);
     if (n < 2)
@@ -149,8 +149,8 @@ static int print_results(const bg_results *res, const char *query, const char *v
         printf(" (showing %zu–%zu)", bg_hit_rank(bg_results_hit(res, 0)),
                bg_hit_rank(bg_results_hit(res, n - 1)));
     printf("\n");
-    print_facet(res, "year", "by year", 1);
-    print_facet(res, "body", "by body", 0);
+    print_facet(res, BG_FACET_YEAR, "by year", 1);
+    print_facet(res, BG_FACET_BODY, "by body", 0);
     printf("\n");
     for (size_t i = 0; i < n; i++)
         print_hit(bg_results_hit(res, i), s);
@@ -282,13 +282,13 @@ static const char *byyear_missing(const void *b, size_t i) { return bg_byyear_mi
 static const char *figures_missing(const void *f, size_t i) { return bg_figures_missing(f, i); }
 
 /* Runs the search the options ask for and prints it; the exit status. */
-static int run(bg_index *ix, int mode, const char *query, const bg_search_options *so, size_t per_year, int json,
+static int run(bg_index *ix, int mode, const char *query, const bg_search_options *so, int json,
                int color)
 {
     int rc = 2, err;
     if (mode == MODE_BY_YEAR) {
         bg_byyear *by = NULL;
-        if ((err = bg_search_by_year(&by, ix, query, so, per_year)) == 0) {
+        if ((err = bg_search_by_year(&by, ix, query, so)) == 0) {
             warn_missing(bg_byyear_missing_count(by), byyear_missing, by);
             rc = print_by_year(by, query, json, color);
         }
@@ -327,8 +327,8 @@ int main(int argc, char **argv)
         {"partial", no_argument, 0, 'p'},    {0, 0, 0, 0},
     };
     const char *db = NULL, *like = NULL;
-    bg_search_options so = {0};
-    size_t per_year = 0, timeout_ms = 5000;
+    bg_search_options so = BG_SEARCH_OPTIONS_INIT;
+    size_t timeout_ms = 5000;
     int partial = 0, json = 0, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), mode = MODE_SEARCH, modes = 0;
     int c;
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
@@ -355,7 +355,7 @@ int main(int argc, char **argv)
         case 'b': so.body = optarg; break;
         case 'j': json = 1; break;
         case 'P':
-            if (bg_cli_parse_size(&per_year, optarg, 1000) || per_year == 0) {
+            if (bg_cli_parse_size(&so.per_year, optarg, 1000) || so.per_year == 0) {
                 bg_cli_error(prog, "--per-year: '%s' is not a number from 1 to 1000", optarg);
                 return 2;
             }
@@ -399,7 +399,7 @@ int main(int argc, char **argv)
              || bg_index_set_remote(ix, (unsigned)timeout_ms, partial) != 0)
         bg_cli_error(prog, "%s", bg_errmsg());
     else
-        rc = run(ix, mode, query, &so, per_year, json, color);
+        rc = run(ix, mode, query, &so, json, color);
     bg_index_free(ix);
     free(db_default);
     free(query);

@@ -52,3 +52,39 @@ int bg_errcode(void)
 {
     return last_error.code;
 }
+
+const char *bg_strerror(int code)
+{
+    switch (code) {
+    case BG_OK: return "no error";
+    case BG_EINVAL: return "invalid argument or option";
+    case BG_ENOMEM: return "out of memory";
+    case BG_EIO: return "cannot read or write a file";
+    case BG_EDECODE: return "file is damaged or in no supported encoding";
+    case BG_EPARSE: return "malformed input";
+    case BG_ENOTFOUND: return "no such index, report or passage";
+    case BG_ELOCKED: return "index is locked by another writer";
+    case BG_EXAPIAN: return "the Xapian database reported an error";
+    case BG_EQUERY: return "the query is empty or invalid";
+    case BG_ETOOBIG: return "a size limit was exceeded";
+    case BG_EUNAVAILABLE: return "a remote shard is down or did not answer in time";
+    case BG_ESKIPPED: return "nothing to index in this file";
+    default: return "unknown error";
+    }
+}
+
+int bg_search_options_init(bg_search_options *opts, unsigned int version)
+{
+    if (!opts || version != BG_SEARCH_OPTIONS_VERSION)
+        return bg_err_publish(&(bg_err){BG_EINVAL, "bg_search_options version is not 1"});
+    *opts = (bg_search_options)BG_SEARCH_OPTIONS_INIT;
+    return 0;
+}
+
+int bg_report_info_init(bg_report_info *info, unsigned int version)
+{
+    if (!info || version != BG_REPORT_INFO_VERSION)
+        return bg_err_publish(&(bg_err){BG_EINVAL, "bg_report_info version is not 1"});
+    *info = (bg_report_info)BG_REPORT_INFO_INIT;
+    return 0;
+}

@@ -58,6 +58,8 @@ enum {
     BG_EQUERY = -9,     /* the query is empty or invalid */
     BG_ETOOBIG = -10,   /* a size limit was exceeded (query length, term count) */
     BG_EUNAVAILABLE = -11, /* a remote shard is down or did not answer in time */
+    BG_ESKIPPED = -12,  /* a file holds nothing baogao can index (unsupported
+                           type, scanned PDF without text): skipped, not failed */
 };
 
 /* The calling thread's last error message (one line, never NULL). Valid until
@@ -66,6 +68,10 @@ BG_API const char *bg_errmsg(void);
 
 /* The calling thread's last error code (BG_OK if none). */
 BG_API int bg_errcode(void);
+
+/* What a BG_E* code means, in a few words ("invalid argument", "index is
+ * locked by another writer"); a static string, never NULL. */
+BG_API const char *bg_strerror(int code);
 
 /* The library version, e.g. "0.1.0" (may differ from the header's at run time
  * when linked dynamically). */
@@ -128,12 +134,20 @@ BG_API int bg_stub_create(const char *path, const char *const *shards, size_t n)
 /* ---- indexing (writers only) ------------------------------------------ */
 
 /* Metadata given by the caller; NULL or empty fields are detected from the
- * text (and from a MANIFEST.tsv beside the file, see docs/format.md). */
+ * text (and from a MANIFEST.tsv beside the file, see docs/format.md).
+ * Initialise with BG_REPORT_INFO_INIT (or bg_report_info_init()), then set
+ * fields: the version tells the library which fields the caller knows, so a
+ * program built against an older header keeps working. */
+#define BG_REPORT_INFO_VERSION 1
 typedef struct bg_report_info {
+    unsigned int version;  /* BG_REPORT_INFO_VERSION */
     const char *title;
     const char *body;
     int year;              /* 0 = detect */
 } bg_report_info;
+#define BG_REPORT_INFO_INIT {BG_REPORT_INFO_VERSION, NULL, NULL, 0}
+/* Sets *info to the defaults of that version. BG_EINVAL for an unknown one. */
+BG_API int bg_report_info_init(bg_report_info *info, unsigned int version);
 
 enum {
     BG_ADD_NEW = 1,        /* the file was not in the index */
@@ -151,8 +165,13 @@ BG_API int bg_index_set_lexicon(bg_index *ix, const char *const *paths, size_t n
 /* Indexes the report file at path (replacing its earlier passages, if any).
  * The file is identified by its real path; the path as given is what results
  * show as "report". *status (may be NULL) receives BG_ADD_*; *n_passages (may be
- * NULL) the number of passages written. Errors name the file: BG_EIO,
- * BG_EDECODE, BG_EXAPIAN. Changes become visible at bg_index_commit(). */
+ * NULL) the number of passages written. The format (text in any Chinese
+ * encoding, HTML, PDF, DOCX; .doc/.wps through an installed converter) is
+ * read from the content (docs/formats.md). Errors name the file: BG_EIO,
+ * BG_EDECODE (damaged, encrypted, undecodable), BG_ETOOBIG (a resource bound,
+ * e.g. a ZIP bomb), BG_ESKIPPED (nothing to index: a scanned PDF without
+ * text, an unsupported type), BG_EXAPIAN. Changes become visible at
+ * bg_index_commit(). */
 BG_API int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix,
                              const char *path, const bg_report_info *info);
 
@@ -172,6 +191,12 @@ typedef void (*bg_add_cb)(void *ctx, const char *path, int rc, int status, size_
  * bg_index_commit(), or earlier in batches of a few thousand passages. */
 BG_API int bg_index_add_files(bg_index *ix, const char *const *paths, size_t n, unsigned jobs,
                               bg_add_cb cb, void *ctx);
+
+/* The format baogao reads a file of this name as, from its extension alone:
+ * "txt", "html" (.htm .html .shtml .xhtml), "pdf", "docx", "doc", "wps"; NULL
+ * for other names, which a directory walk leaves out. (bg_index_add_file()
+ * reads any file and decides by its content.) Static string. */
+BG_API const char *bg_file_format(const char *path);
 
 /* Removes the report file at path (its real path, or the path as indexed if the
  * file no longer exists). Returns BG_ENOTFOUND if it is not in the index. */
@@ -219,13 +244,24 @@ BG_API char *bg_index_status_json(bg_index *ix);
 
 /* ---- searching -------------------------------------------------------- */
 
+/* Initialise with BG_SEARCH_OPTIONS_INIT (or bg_search_options_init()),
+ * then set fields: the version tells the library which fields the caller
+ * knows, so programs built against an older header keep working when fields
+ * are added. A search given options of a version it does not know fails with
+ * BG_EINVAL. */
+#define BG_SEARCH_OPTIONS_VERSION 1
 typedef struct bg_search_options {
+    unsigned int version; /* BG_SEARCH_OPTIONS_VERSION */
     size_t offset;        /* results to skip (paging) */
     size_t limit;         /* results to return; 0 means 10 */
     int year_from;        /* 0 = no lower bound */
     int year_to;          /* 0 = no upper bound */
     const char *body;     /* only reports of this issuing body; NULL = all */
+    size_t per_year;      /* bg_search_by_year: passages kept per year; 0 means 3 */
 } bg_search_options;
+#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0}
+/* Sets *opts to the defaults of that version. BG_EINVAL for an unknown one. */
+BG_API int bg_search_options_init(bg_search_options *opts, unsigned int version);
 
 typedef struct bg_results bg_results;
 typedef struct bg_hit bg_hit;
@@ -247,11 +283,12 @@ BG_API size_t bg_results_total(const bg_results *res);
 BG_API size_t bg_results_count(const bg_results *res);
 BG_API const bg_hit *bg_results_hit(const bg_results *res, size_t i);
 
-/* Facets over ALL matching passages (exact counts, not estimates): facet is
- * "year" or "body". bg_results_facet_size() gives the number of distinct
- * values; bg_results_facet() value i (sorted by value) and its count. */
-BG_API size_t bg_results_facet_size(const bg_results *res, const char *facet);
-BG_API const char *bg_results_facet(const bg_results *res, const char *facet, size_t i, size_t *count);
+/* Facets over ALL matching passages (exact counts, not estimates).
+ * bg_results_facet_size() gives the number of distinct values;
+ * bg_results_facet() value i (sorted by value) and its count. */
+typedef enum bg_facet { BG_FACET_YEAR = 0, BG_FACET_BODY = 1 } bg_facet;
+BG_API size_t bg_results_facet_size(const bg_results *res, bg_facet facet);
+BG_API const char *bg_results_facet(const bg_results *res, bg_facet facet, size_t i, size_t *count);
 
 /* The shards this answer was given without (see bg_index_set_remote): the
  * number, and shard i's name as its stub gives it ("remote 10.0.0.2:7001"). */
@@ -277,6 +314,8 @@ BG_API int bg_hit_year(const bg_hit *h);
 BG_API size_t bg_hit_section_count(const bg_hit *h);     /* enclosing headings */
 BG_API const char *bg_hit_section(const bg_hit *h, size_t i); /* outermost first */
 BG_API const char *bg_hit_id(const bg_hit *h);           /* passage id, e.g. "3fa9c0d2e1b4a5c6:17" */
+BG_API const char *bg_hit_format(const bg_hit *h);       /* source format: "txt", "html", "pdf", "docx", "doc", "wps" */
+BG_API int bg_hit_page(const bg_hit *h);                 /* PDF: 1-based page the passage starts on; 0 otherwise */
 
 /* The byte ranges [start, end) of bg_hit_text() that match the query, sorted
  * and not overlapping. Returns the number of ranges; the arrays stored in starts
@@ -293,13 +332,13 @@ BG_API char *bg_hit_snippet(const bg_hit *h, size_t max_chars, const char *open,
 /* Matches grouped by year: what each year's reports said about a subject. */
 typedef struct bg_byyear bg_byyear;
 
-/* Runs query like bg_search_run() and keeps the best per_year passages of
- * each year that has matches (0 means 3; at most 1000), years newest first,
- * best first within a year. The hits' ranks count within their year. opts
- * may be NULL; its year and body filters apply, its offset and limit do not.
- * Errors as for bg_search_run(), and BG_ETOOBIG for per_year. */
+/* Runs query like bg_search_run() and keeps the best opts->per_year passages
+ * of each year that has matches (0 means 3; at most 1000), years newest
+ * first, best first within a year. The hits' ranks count within their year.
+ * opts may be NULL; its year and body filters apply, its offset and limit do
+ * not. Errors as for bg_search_run(), and BG_ETOOBIG for per_year. */
 BG_API int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query,
-                             const bg_search_options *opts, size_t per_year);
+                             const bg_search_options *opts);
 
 /* Frees the groups and every hit and string obtained from them; NULL allowed. */
 BG_API void bg_byyear_free(bg_byyear *by);

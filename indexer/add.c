@@ -9,7 +9,7 @@
  * Xapian writes run in parallel without locks. Almost all the cost is in the
  * write stage (analysis and Xapian). */
 #include "store.h"
-#include "decode.h"
+#include "document.h"
 #include "meta.h"
 #include "passage.h"
 #include "structure.h"
@@ -37,8 +37,7 @@ typedef struct prepared {
     char *path;                 /* as given */
     bg_file_rec fresh;          /* id, real, hash, fp; year/title/body once resolved */
     bg_meta meta;
-    char *text;                 /* decoded UTF-8 */
-    size_t len;
+    bg_document doc;            /* the file as paragraphs, one per line */
     int has_old;
     int old_year;
     int status;                 /* BG_ADD_* */
@@ -49,7 +48,7 @@ static void prepared_clear(prepared *p)
     free(p->path);
     bg_ix_file_rec_clear(&p->fresh);
     bg_meta_clear(&p->meta);
-    free(p->text);
+    bg_document_clear(&p->doc);
     memset(p, 0, sizeof *p);
 }
 
@@ -128,8 +127,13 @@ static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, b
     const char *real = p->fresh.real;
     const char *slash = strrchr(real, '/');
     const char *base = slash ? slash + 1 : real;
-    if (bg_meta_detect(&p->meta, p->text, p->len, base, err))
+    if (bg_meta_detect(&p->meta, p->doc.text, p->doc.len, base, err))
         return err->code ? err->code : BG_ENOMEM;
+    /* What the source states outside its text (a portal's 标题 and 发文机关)
+     * beats what is guessed from the text. */
+    const bg_doc_meta *dm = &p->doc.meta;
+    if ((dm->title && replace_str(&p->meta.title, dm->title)) || (dm->body && replace_str(&p->meta.body, dm->body)))
+        return bg_err_set(err, BG_ENOMEM, "out of memory");
     char *dir = strndup(real, slash && slash != real ? (size_t)(slash - real) : 1);
     if (!dir)
         return bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -224,16 +228,13 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
         }
     }
     p->status = found ? BG_ADD_UPDATED : BG_ADD_NEW;
-    bg_decoded dec = {0};
-    rc = bg_decode(&dec, bytes, n, err);
+    rc = bg_read_document(&p->doc, bg_format_detect(bytes, n, path), bytes, n, err);
     free(bytes);
     if (rc)
         return bg_err_set(err, rc, "%s: %s", path, err->msg);
-    if (dec.n_replaced)
+    if (p->doc.n_replaced)
         fprintf(stderr, "baogao: warning: %s:%zu: invalid %s replaced (%zu sequence%s)\n", path,
-                dec.first_bad_line, dec.encoding, dec.n_replaced, dec.n_replaced == 1 ? "" : "s");
-    p->text = dec.text;
-    p->len = dec.len;
+                p->doc.first_bad_line, p->doc.encoding, p->doc.n_replaced, p->doc.n_replaced == 1 ? "" : "s");
     return resolve_meta(ix, p, info, err);
 }
 
@@ -313,6 +314,25 @@ static int on_unit(void *ctx, const bg_unit *u)
     return 0;
 }
 
+/* Feeds the document's lines to the outline, with the heading level its
+ * source marks on each paragraph. */
+static int feed_lines(bg_outline *ol, const bg_document *doc, unit_sink *sink, bg_err *err)
+{
+    const char *p = doc->text, *end = doc->text + doc->len;
+    for (size_t lineno = 1; p < end; lineno++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        if (line_end > p && line_end[-1] == '\r')
+            line_end--;
+        int level = doc->paras && lineno <= doc->n_paras ? doc->paras[lineno - 1].level : 0;
+        int rc = bg_outline_feed_marked(ol, p, (size_t)(line_end - p), lineno, level, on_unit, sink, err);
+        if (rc != 0 || !nl)
+            return rc;
+        p = nl + 1;
+    }
+    return 0;
+}
+
 /* Replaces the file's passages. Returns 0 or a negative code; on failure the
  * owner's open transactions may hold part of the file. */
 static int write_prepared(writer_ctx *w, prepared *p)
@@ -328,9 +348,11 @@ static int write_prepared(writer_ctx *w, prepared *p)
     if (rc == 0 && !ol)
         rc = bg_err_set(w->err, BG_ENOMEM, "out of memory");
     unit_sink sink = {.w = w, .shard = shard, .path = p->path, .p = p,
-                      .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .file_id = p->fresh.id}};
+                      .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .file_id = p->fresh.id,
+                               .format = bg_format_name(p->doc.format), .paras = p->doc.paras,
+                               .n_paras = p->doc.n_paras}};
     if (rc == 0) {
-        rc = bg_outline_feed_text(ol, p->text, p->len, on_unit, &sink, w->err);
+        rc = feed_lines(ol, &p->doc, &sink, w->err);
         if (rc > 0)
             rc = w->err->code ? w->err->code : BG_EXAPIAN;
     }
@@ -357,6 +379,12 @@ static int write_prepared(writer_ctx *w, prepared *p)
     return rc;
 }
 
+const char *bg_file_format(const char *path)
+{
+    bg_format f = path ? bg_format_from_name(path) : BG_FORMAT_UNKNOWN;
+    return f == BG_FORMAT_UNKNOWN ? NULL : bg_format_name(f);
+}
+
 /* ---- one file at a time ------------------------------------------------- */
 
 int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix, const char *path,
@@ -369,6 +397,9 @@ int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix, const char 
         *n_passages = 0;
     if (!(ix->flags & BG_OPEN_WRITE))
         return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
+    if (info && info->version != BG_REPORT_INFO_VERSION)
+        return bg_err_publish(&(bg_err){BG_EINVAL, "bg_report_info version is not 1 (initialise it with "
+                                                   "BG_REPORT_INFO_INIT)"});
     prepared p;
     int rc = prepare(&p, ix, path, info, &ix->err);
     int wrote = 0;
@@ -591,7 +622,7 @@ static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later,
             l[(*n_later)++] = p;
             continue;
         }
-        worker *w = route(pl, &routes, &n_routes, p->meta.year, p->len);
+        worker *w = route(pl, &routes, &n_routes, p->meta.year, p->doc.len);
         if (!w || enqueue(pl, w, p) != 0) {
             prepared_clear(p);
             free(p);

@@ -1,7 +1,6 @@
 /* passage.c — one unit of a report (heading, paragraph or measure) becomes one
  * Xapian document: its words, character n-grams, heading words, filter terms,
  * values and stored data, as laid down in docs/format.md. */
-#include "figures.h"
 #include "passage.h"
 #include "store.h"
 #include "scheme.h"
@@ -12,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const kind_names[] = {"heading", "paragraph", "measure"};
 
 typedef struct term_sink {
     bgx_doc *doc;
@@ -26,19 +23,10 @@ typedef struct term_sink {
     char term[256];
 } term_sink;
 
-/* Prefixes s into sink->term; returns its length, or 0 if it does not fit
- * (the analyser keeps tokens far below Xapian's 245-byte term limit). */
 static size_t make_term(term_sink *s, const char *prefix, const char *a, size_t alen,
                         const char *b, size_t blen)
 {
-    size_t pl = strlen(prefix);
-    if (pl + alen + blen > 240)
-        return 0;
-    memcpy(s->term, prefix, pl);
-    memcpy(s->term + pl, a, alen);
-    if (blen)
-        memcpy(s->term + pl + alen, b, blen);
-    return pl + alen + blen;
+    return bg_term(s->term, prefix, a, alen, b, blen);
 }
 
 static int add_word(term_sink *s, const bg_token *t)
@@ -117,71 +105,38 @@ static size_t lead_sentence_end(const char *text, size_t len)
 
 static char *passage_data(const bg_passage_ctx *ctx, const bg_unit *u)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    char *text = malloc(u->len + 1);
-    if (text) {
-        memcpy(text, u->text, u->len);
-        text[u->len] = '\0';
-    }
-    cJSON *section = cJSON_AddArrayToObject(o, "section");
-    for (size_t i = 0; section && i < u->n_section; i++)
-        cJSON_AddItemToArray(section, cJSON_CreateString(u->section[i]));
-    char id[64];
-    snprintf(id, sizeof id, "%s:%zu", ctx->file_id, ctx->ordinal);
-    int ok = text && section && cJSON_AddStringToObject(o, "text", text)
-          && cJSON_AddStringToObject(o, "kind", kind_names[u->kind])
-          && cJSON_AddNumberToObject(o, "line", (double)u->line)
-          && cJSON_AddStringToObject(o, "report", ctx->report)
-          && cJSON_AddStringToObject(o, "title", ctx->meta->title)
-          && cJSON_AddStringToObject(o, "body", ctx->meta->body)
-          && cJSON_AddNumberToObject(o, "year", ctx->meta->year)
-          && cJSON_AddStringToObject(o, "id", id)
-          && bg_add_figures_json(o, u->text, u->len);
-    free(text);
-    char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return json;
+    char id[BG_PASSAGE_ID_MAX];
+    bg_passage_id(id, ctx->file_id, ctx->ordinal);
+    int page = ctx->paras && u->line >= 1 && u->line <= ctx->n_paras ? ctx->paras[u->line - 1].page : 0;
+    bg_passage_rec r = {.text = u->text, .len = u->len, .kind = u->kind, .line = u->line,
+                        .format = ctx->format, .page = page,
+                        .report = ctx->report, .title = ctx->meta->title, .body = ctx->meta->body,
+                        .id = id, .year = ctx->meta->year, .section = u->section, .n_section = u->n_section};
+    return bg_passage_rec_json(&r);
 }
 
-/* 14 bytes: short enough for the string a match spy makes of it to need no
- * heap allocation (query/facets.c). */
-void bg_facet_key(char *out, const char *year, const char *body)
+static int add_term(bgx_doc *doc, const char *term, size_t len, int rc, bg_err *err)
 {
-    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
-    uint64_t h = bg_fnv1a64(BG_FNV_INIT, body, strlen(body));
-    memcpy(out, year, 4);
-    for (int i = 0; i < 10; i++, h >>= 6)
-        out[4 + i] = digits[h & 63];
-    out[BG_FACET_KEY_LEN] = '\0';
+    return rc ? rc : bgx_doc_add_term(doc, term, len, 0, err);
 }
 
 static int add_filters(bgx_doc *doc, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err)
 {
-    char term[256];
-    int rc = 0;
-    snprintf(term, sizeof term, BG_PREFIX_YEAR "%04d", ctx->meta->year);
-    rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
-    snprintf(term, sizeof term, BG_PREFIX_KIND "%s", kind_names[u->kind]);
-    rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
-    snprintf(term, sizeof term, BG_PREFIX_FILE "%s", ctx->file_id);
-    rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
-    snprintf(term, sizeof term, BG_PREFIX_ID "%s:%zu", ctx->file_id, ctx->ordinal);
-    rc = rc ? rc : bgx_doc_add_term(doc, term, strlen(term), 0, err);
-    const char *id = term + strlen(BG_PREFIX_ID);
+    char term[BG_TERM_MAX], id[BG_PASSAGE_ID_MAX];
+    bg_passage_id(id, ctx->file_id, ctx->ordinal);
+    int rc = add_term(doc, term, bg_term_year(term, ctx->meta->year), 0, err);
+    rc = add_term(doc, term, bg_term_kind(term, u->kind), rc, err);
+    rc = add_term(doc, term, bg_term_file(term, ctx->file_id), rc, err);
+    rc = add_term(doc, term, bg_term_passage(term, id), rc, err);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_ID, id, strlen(id), err);
     const char *body = ctx->meta->body;
-    if (!rc && body[0]) {
-        size_t n = bg_utf8_clip(body, strlen(body), 200);
-        snprintf(term, sizeof term, BG_PREFIX_BODY "%.*s", (int)n, body);
-        rc = bgx_doc_add_term(doc, term, strlen(term), 0, err);
-    }
+    if (body[0])
+        rc = add_term(doc, term, bg_term_body(term, body), rc, err);
     char year[16];
-    snprintf(year, sizeof year, "%04d", ctx->meta->year);
+    bg_year_value(year, ctx->meta->year);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_YEAR, year, strlen(year), err);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_BODY, body, strlen(body), err);
-    const char *kind = kind_names[u->kind];
+    const char *kind = bg_kind_name(u->kind);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_KIND, kind, strlen(kind), err);
     char key[BG_FACET_KEY_LEN + 1];
     bg_facet_key(key, year, body);

@@ -9,6 +9,7 @@
 #include "analysis.h"
 #include "bg_err.h"
 #include "bgx.h"
+#include "document.h"
 #include "meta.h"
 #include "structure.h"
 
@@ -18,6 +19,9 @@ typedef struct bg_passage_ctx {
     const char *report;     /* path as indexed */
     const char *file_id;
     size_t ordinal;         /* passage number within the file, from 0 */
+    const char *format;     /* "txt", "html", "pdf", … (bg_format_name) */
+    const bg_para_info *paras;  /* per line of the document; NULL for plain text */
+    size_t n_paras;
 } bg_passage_ctx;
 
 int bg_passage_build(bgx_doc **out, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err);

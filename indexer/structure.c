@@ -596,6 +596,22 @@ int bg_outline_feed(bg_outline *ol, const char *line, size_t len, size_t lineno,
     return emit_prose(&em, start, end, &ol->continue_item);
 }
 
+int bg_outline_feed_marked(bg_outline *ol, const char *line, size_t len, size_t lineno, int level,
+                           bg_unit_cb cb, void *ctx, bg_err *err)
+{
+    if (level < 1 || level > BG_OUTLINE_MAX_DEPTH || !ol || !cb || !line)
+        return bg_outline_feed(ol, line, len, lineno, cb, ctx, err);
+    const char *start = line, *end = line + len, *marker_end;
+    trim(&start, &end);
+    /* A numbered heading keeps the level its number gives; a long line is
+     * prose whatever its style says (a bold paragraph is not a heading). */
+    if (start == end || heading_marker(start, end, &marker_end) || (size_t)(end - start) > BG_MARKED_HEADING_MAX)
+        return bg_outline_feed(ol, line, len, lineno, cb, ctx, err);
+    emitter em = {.line = lineno, .cb = cb, .ctx = ctx};
+    ol->continue_item = 0;
+    return emit_heading_line(ol, &em, level, start, end, end, end);
+}
+
 int bg_outline_feed_text(bg_outline *ol, const char *text, size_t len,
                          bg_unit_cb cb, void *ctx, bg_err *err)
 {

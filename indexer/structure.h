@@ -76,6 +76,16 @@ void bg_outline_free(bg_outline *ol);
 int bg_outline_feed(bg_outline *ol, const char *line, size_t len, size_t lineno,
                     bg_unit_cb cb, void *ctx, bg_err *err);
 
+/* Like bg_outline_feed() for a line the source marks as a heading of level
+ * 1..3 by style (a DOCX heading style or outline level, 黑体/楷体 direct
+ * formatting, an HTML h2..h4): a line without a heading number that is at
+ * most BG_MARKED_HEADING_MAX bytes is a heading of that level; a numbered
+ * line keeps the level its number gives, and a longer line is prose. Level 0
+ * is bg_outline_feed(). */
+#define BG_MARKED_HEADING_MAX 180
+int bg_outline_feed_marked(bg_outline *ol, const char *line, size_t len, size_t lineno, int level,
+                           bg_unit_cb cb, void *ctx, bg_err *err);
+
 /* Splits a whole text into lines and feeds each (convenience for tests and the
  * indexer). */
 int bg_outline_feed_text(bg_outline *ol, const char *text, size_t len,

@@ -87,20 +87,22 @@ static int run(bg_byyear *by, bg_index *ix, const char *query, const bg_search_o
     return rc;
 }
 
-int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query, const bg_search_options *opts,
-                      size_t per_year)
+int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query, const bg_search_options *opts)
 {
     *out = NULL;
     bg_err_clear(&ix->err);
+    const bg_search_options *o;
+    if (bg_search_options_resolve(&o, opts, &ix->err))
+        return bg_err_publish(&ix->err);
+    size_t per_year = o->per_year;
     if (per_year > MAX_PER_YEAR)
         return bg_err_publish(&(bg_err){BG_ETOOBIG, "passages per year are at most 1000"});
-    bg_search_options defaults = {0};
     bg_byyear *by = calloc(1, sizeof *by);
     if (!by || !(by->res = bg_results_new(query))) {
         free(by);
         return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
     }
-    int rc = run(by, ix, query, opts ? opts : &defaults, per_year ? per_year : DEFAULT_PER_YEAR);
+    int rc = run(by, ix, query, o, per_year ? per_year : DEFAULT_PER_YEAR);
     if (rc) {
         bg_byyear_free(by);
         return bg_err_publish(&ix->err);

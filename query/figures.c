@@ -21,7 +21,7 @@ static int stored_spans(bg_figure_span **out, size_t *n, const bgx_hit *m, size_
     *n = 0;
     *found = 0;
     cJSON *o = cJSON_ParseWithLength(m->data, m->data_len);
-    const cJSON *arr = o ? cJSON_GetObjectItemCaseSensitive(o, "figures") : NULL;
+    const cJSON *arr = o ? cJSON_GetObjectItemCaseSensitive(o, BG_REC_FIGURES) : NULL;
     int rc = 0;
     if (cJSON_IsArray(arr)) {
         size_t cnt = (size_t)cJSON_GetArraySize(arr);
@@ -256,13 +256,15 @@ int bg_search_figures(bg_figures **out, bg_index *ix, const char *query, const b
 {
     *out = NULL;
     bg_err_clear(&ix->err);
-    bg_search_options defaults = {0};
+    const bg_search_options *o;
+    if (bg_search_options_resolve(&o, opts, &ix->err))
+        return bg_err_publish(&ix->err);
     bg_figures *f = calloc(1, sizeof *f);
     if (!f || !(f->query = bg_strdup(query ? query : ""))) {
         free(f);
         return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
     }
-    int rc = run(f, ix, query, opts ? opts : &defaults);
+    int rc = run(f, ix, query, o);
     if (rc) {
         bg_figures_free(f);
         return bg_err_publish(&ix->err);

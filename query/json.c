@@ -6,7 +6,8 @@
  *                 "title": "...", "body": "...", "year": 2022, "line": 41,
  *                 "kind": "measure", "section": ["二、…", "(六)…"],
  *                 "text": "<whole passage>", "snippet": "…【match】…",
- *                 "id": "<passage id>", "matches": [[start, end], ...]}]}
+ *                 "id": "<passage id>", "matches": [[start, end], ...],
+ *                 "format": "pdf", "page": 3}]}      (page: PDF hits only)
  *
  * (--like prints the same, with the passage reference as "query"), and of the
  * across-years views (docs/years.md), which reuse the result objects:
@@ -68,7 +69,9 @@ static cJSON *hit_object(const bg_hit *h)
       && cJSON_AddStringToObject(o, "snippet", snippet)
       && cJSON_AddStringToObject(o, "id", h->id)
       && cJSON_AddItemToObject(o, "matches", matches)
-      && (matches = NULL, 1);
+      && (matches = NULL, 1)
+      && cJSON_AddStringToObject(o, "format", h->format)
+      && (h->page <= 0 || cJSON_AddNumberToObject(o, "page", h->page));
     free(snippet);
     cJSON_Delete(section);
     cJSON_Delete(matches);

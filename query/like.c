@@ -51,7 +51,7 @@ static int first_data(cJSON **out, bg_index *ix, const char *term)
 typedef struct file_search {
     bg_index *ix;
     const char *report;
-    char term[64];       /* F<file id> once found */
+    char term[BG_TERM_MAX];       /* F<file id> once found */
 } file_search;
 
 /* Is the file of file term t the one indexed as fs->report? */
@@ -62,7 +62,7 @@ static int on_file_term(void *ctx, const char *t, size_t len)
         return 0;
     cJSON *d = NULL;
     int rc = first_data(&d, fs->ix, t);
-    if (rc == 0 && d && strcmp(bg_json_str(d, "report"), fs->report) == 0) {
+    if (rc == 0 && d && strcmp(bg_json_str(d, BG_REC_REPORT), fs->report) == 0) {
         memcpy(fs->term, t, len + 1);
         rc = 1;
     }
@@ -73,13 +73,13 @@ static int on_file_term(void *ctx, const char *t, size_t len)
 /* The file term (F<id>) of report: the file's identity is its real path, so
  * any path to it works; a report that has moved since is found by the path
  * it was indexed as. */
-static int file_term(char term[64], bg_index *ix, const char *report)
+static int file_term(char term[BG_TERM_MAX], bg_index *ix, const char *report)
 {
     char real[PATH_MAX], id[17];
     uint32_t freq = 0;
     if (realpath(report, real)) {
         bg_ix_file_id(id, real);
-        snprintf(term, 64, BG_PREFIX_FILE "%s", id);
+        bg_term_file(term, id);
         int rc = bgx_reader_termfreq(ix->reader, term, &freq, &ix->err);
         if (rc || freq)
             return rc;
@@ -95,9 +95,9 @@ static int file_term(char term[64], bg_index *ix, const char *report)
 }
 
 /* The id term (Q<id>) of the first passage on line of report. */
-static int line_term(char term[64], bg_index *ix, const char *report, size_t line)
+static int line_term(char term[BG_TERM_MAX], bg_index *ix, const char *report, size_t line)
 {
-    char fterm[64];
+    char fterm[BG_TERM_MAX];
     int rc = file_term(fterm, ix, report);
     if (rc)
         return rc;
@@ -109,11 +109,11 @@ static int line_term(char term[64], bg_index *ix, const char *report, size_t lin
     unsigned long best = ULONG_MAX;
     for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
         cJSON *d = cJSON_ParseWithLength(m.hits[i].data, m.hits[i].data_len);
-        const char *id = d ? bg_json_str(d, "id") : "";
+        const char *id = d ? bg_json_str(d, BG_REC_ID) : "";
         const char *colon = strrchr(id, ':');
-        if (d && bg_json_num(d, "line", -1) == (double)line && colon && strtoul(colon + 1, NULL, 10) < best) {
+        if (d && bg_json_num(d, BG_REC_LINE, -1) == (double)line && colon && strtoul(colon + 1, NULL, 10) < best) {
             best = strtoul(colon + 1, NULL, 10);
-            snprintf(term, 64, BG_PREFIX_ID "%s", id);
+            bg_term_passage(term, id);
         }
         cJSON_Delete(d);
     }
@@ -124,10 +124,10 @@ static int line_term(char term[64], bg_index *ix, const char *report, size_t lin
 }
 
 /* The id term of the passage ref names: an id, or REPORT:LINE. */
-static int passage_term(char term[64], bg_index *ix, const char *ref)
+static int passage_term(char term[BG_TERM_MAX], bg_index *ix, const char *ref)
 {
     if (is_passage_id(ref)) {
-        snprintf(term, 64, BG_PREFIX_ID "%s", ref);
+        bg_term_passage(term, ref);
         return 0;
     }
     const char *colon = strrchr(ref, ':');
@@ -187,9 +187,8 @@ static int like_plan(bg_qplan *plan, const bgx_eterm *t, size_t n, int year, con
     for (size_t i = 0; subs && i < n; i++)
         bgx_query_free(subs[i]);
     free(subs);
-    char yterm[16];
-    snprintf(yterm, sizeof yterm, BG_PREFIX_YEAR "%04d", year);
-    bgx_query *pair[2] = {any, bgx_query_term(yterm, strlen(yterm), 1, 0)};
+    char yterm[BG_TERM_MAX];
+    bgx_query *pair[2] = {any, bgx_query_term(yterm, bg_term_year(yterm, year), 1, 0)};
     plan->query = any && pair[1] ? bgx_query_combine(BGX_OP_AND_NOT, pair, 2, 0) : NULL;
     bgx_query_free(pair[0]);
     bgx_query_free(pair[1]);
@@ -206,13 +205,13 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
         rc = bg_ix_refresh_reader(ix);
     if (rc == 0 && !ix->reader)
         rc = bg_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s: the index is empty", ref);
-    char term[64];
+    char term[BG_TERM_MAX];
     if (rc == 0)
         rc = passage_term(term, ix, ref);
     cJSON *source = NULL;
     if (rc == 0 && (rc = first_data(&source, ix, term)) == 0 && !source)
         rc = bg_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
-    int year = source ? (int)bg_json_num(source, "year", -1) : 0;
+    int year = source ? (int)bg_json_num(source, BG_REC_YEAR, -1) : 0;
     cJSON_Delete(source);
     bgx_eterm *terms = NULL;
     size_t n = 0;

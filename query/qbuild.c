@@ -93,14 +93,9 @@ static bgx_query *scale_free(bgx_query *q, double f)
 static bgx_query *term_query(const char *prefix, const char *a, size_t alen, const char *b, size_t blen,
                              unsigned pos)
 {
-    char term[256];
-    size_t pl = strlen(prefix);
-    if (pl + alen + blen >= sizeof term)
-        return bgx_query_match_nothing();
-    memcpy(term, prefix, pl);
-    memcpy(term + pl, a, alen);
-    memcpy(term + pl + alen, b, blen);
-    return bgx_query_term(term, pl + alen + blen, 1, pos);
+    char term[BG_TERM_MAX];
+    size_t n = bg_term(term, prefix, a, alen, b, blen);
+    return n ? bgx_query_term(term, n, 1, pos) : bgx_query_match_nothing();
 }
 
 /* The substring layer for chars [from, to) of one run. */
@@ -108,14 +103,12 @@ static bgx_query *term_query(const char *prefix, const char *a, size_t alen, con
  * run, as a unigram. */
 static bgx_query *char_query(item_tokens *it, const qchar *c)
 {
-    char prefix[16];
-    size_t pl = strlen(BG_PREFIX_BIGRAM);
-    memcpy(prefix, BG_PREFIX_BIGRAM, pl);
-    memcpy(prefix + pl, c->text, c->len);
+    char prefix[BG_TERM_MAX];
+    size_t pl = bg_term(prefix, BG_PREFIX_BIGRAM, c->text, c->len, NULL, 0);
     bgx_query *bigrams = NULL;
     if (!it->terms)
-        bigrams = bgx_query_wildcard(prefix, pl + c->len);
-    else if ((it->failed = bgx_reader_wildcard(&bigrams, it->terms, prefix, pl + c->len, it->err)) != 0)
+        bigrams = bgx_query_wildcard(prefix, pl);
+    else if ((it->failed = bgx_reader_wildcard(&bigrams, it->terms, prefix, pl, it->err)) != 0)
         return NULL;
     bgx_query *subs[2] = {term_query(BG_PREFIX_UNIGRAM, c->text, c->len, "", 0, 0), bigrams};
     bgx_query *syn = combine_free(BGX_OP_SYNONYM, subs, 2, 0);

@@ -15,6 +15,8 @@ struct bg_hit {
     char *text, *report, *title, *body, *id;
     size_t line;
     int year;
+    char format[8];          /* "txt", "html", "pdf", "docx", … */
+    int page;                /* PDF: the page the passage starts on; 0 otherwise */
     char **section;
     size_t n_section;
     size_t *mstart, *mend;   /* match ranges in text */

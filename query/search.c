@@ -16,16 +16,15 @@
 
 #define BG_MAX_YEAR_SPAN 400
 
-static bgx_query *filter_terms(const char *prefix, int from, int to)
+static bgx_query *year_terms(int from, int to)
 {
     size_t n = (size_t)(to - from + 1);
     bgx_query **subs = calloc(n, sizeof *subs);
     if (!subs)
         return NULL;
     for (int y = from; y <= to; y++) {
-        char term[32];
-        snprintf(term, sizeof term, "%s%04d", prefix, y);
-        subs[y - from] = bgx_query_term(term, strlen(term), 1, 0);
+        char term[BG_TERM_MAX];
+        subs[y - from] = bgx_query_term(term, bg_term_year(term, y), 1, 0);
     }
     bgx_query *q = bgx_query_combine(BGX_OP_OR, subs, n, 0);
     for (size_t i = 0; i < n; i++)
@@ -57,24 +56,13 @@ int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err)
         if (to - from >= BG_MAX_YEAR_SPAN)
             return bg_err_set(err, BG_EINVAL, "year range %d..%d spans more than %d years", from, to,
                               BG_MAX_YEAR_SPAN);
-        *q = with_filter(*q, filter_terms(BG_PREFIX_YEAR, from, to));
+        *q = with_filter(*q, year_terms(from, to));
     }
     if (*q && o->body && o->body[0]) {
-        char term[256];
-        size_t n = bg_utf8_clip(o->body, strlen(o->body), 200);
-        snprintf(term, sizeof term, BG_PREFIX_BODY "%.*s", (int)n, o->body);
-        *q = with_filter(*q, bgx_query_term(term, strlen(term), 1, 0));
+        char term[BG_TERM_MAX];
+        *q = with_filter(*q, bgx_query_term(term, bg_term_body(term, o->body), 1, 0));
     }
     return *q ? 0 : bg_err_set(err, BG_ENOMEM, "out of memory");
-}
-
-static int kind_from_name(const char *s)
-{
-    if (strcmp(s, "heading") == 0)
-        return BG_KIND_HEADING;
-    if (strcmp(s, "measure") == 0)
-        return BG_KIND_MEASURE;
-    return BG_KIND_PARAGRAPH;
 }
 
 static char *dup_field(const cJSON *o, const char *k)
@@ -85,22 +73,26 @@ static char *dup_field(const cJSON *o, const char *k)
 
 static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *plan)
 {
-    cJSON *o = cJSON_ParseWithLength(m->data, m->data_len);
+    cJSON *o = bg_passage_rec_parse(m->data, m->data_len);
     if (!o)
         return bg_err_set(&ix->err, BG_EXAPIAN, "passage %u: damaged document data", m->docid);
     h->score = m->weight;
-    h->text = dup_field(o, "text");
-    h->report = dup_field(o, "report");
-    h->title = dup_field(o, "title");
-    h->body = dup_field(o, "body");
-    h->id = dup_field(o, "id");
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "kind");
-    h->kind = kind_from_name(cJSON_IsString(v) ? v->valuestring : "");
-    v = cJSON_GetObjectItemCaseSensitive(o, "line");
+    h->text = dup_field(o, BG_REC_TEXT);
+    h->report = dup_field(o, BG_REC_REPORT);
+    h->title = dup_field(o, BG_REC_TITLE);
+    h->body = dup_field(o, BG_REC_BODY);
+    h->id = dup_field(o, BG_REC_ID);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_KIND);
+    h->kind = bg_kind_from_name(cJSON_IsString(v) ? v->valuestring : "");
+    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_LINE);
     h->line = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
-    v = cJSON_GetObjectItemCaseSensitive(o, "year");
+    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_YEAR);
     h->year = cJSON_IsNumber(v) ? v->valueint : 0;
-    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, "section");
+    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_FORMAT);
+    snprintf(h->format, sizeof h->format, "%s", cJSON_IsString(v) ? v->valuestring : "txt");
+    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_PAGE);
+    h->page = cJSON_IsNumber(v) ? v->valueint : 0;
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, BG_REC_SECTION);
     int n = cJSON_IsArray(sec) ? cJSON_GetArraySize(sec) : 0;
     h->section = calloc(n ? (size_t)n : 1, sizeof *h->section);
     int ok = h->text && h->report && h->title && h->body && h->id && h->section;
@@ -210,16 +202,28 @@ static int run(bg_results *res, bg_index *ix, const char *query, const bg_search
     return rc;
 }
 
+int bg_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bg_err *err)
+{
+    static const bg_search_options defaults = BG_SEARCH_OPTIONS_INIT;
+    *out = opts ? opts : &defaults;
+    if (opts && opts->version != BG_SEARCH_OPTIONS_VERSION)
+        return bg_err_set(err, BG_EINVAL, "bg_search_options version %u is not supported (this library knows %d; "
+                          "initialise with BG_SEARCH_OPTIONS_INIT)", opts->version, BG_SEARCH_OPTIONS_VERSION);
+    return 0;
+}
+
 int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
                    bg_search_fn fn)
 {
     *out = NULL;
     bg_err_clear(&ix->err);
-    bg_search_options defaults = {0};
+    const bg_search_options *o;
+    if (bg_search_options_resolve(&o, opts, &ix->err))
+        return bg_err_publish(&ix->err);
     bg_results *res = bg_results_new(query);
     if (!res)
         return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
-    int rc = fn(res, ix, query, opts ? opts : &defaults);
+    int rc = fn(res, ix, query, o);
     if (rc) {
         bg_results_free(res);
         return bg_err_publish(&ix->err);
@@ -272,28 +276,28 @@ size_t bg_results_total(const bg_results *res) { return res->total; }
 size_t bg_results_count(const bg_results *res) { return res->n_hits; }
 const bg_hit *bg_results_hit(const bg_results *res, size_t i) { return i < res->n_hits ? &res->hits[i] : NULL; }
 
-static const bg_facet_count *facet_array(const bg_results *res, const char *facet, size_t *n)
+static const bg_facet_count *facet_array(const bg_results *res, bg_facet facet, size_t *n)
 {
     *n = 0;
-    if (facet && strcmp(facet, "year") == 0) {
+    if (facet == BG_FACET_YEAR) {
         *n = res->n_years;
         return res->years;
     }
-    if (facet && strcmp(facet, "body") == 0) {
+    if (facet == BG_FACET_BODY) {
         *n = res->n_bodies;
         return res->bodies;
     }
     return NULL;
 }
 
-size_t bg_results_facet_size(const bg_results *res, const char *facet)
+size_t bg_results_facet_size(const bg_results *res, bg_facet facet)
 {
     size_t n;
     facet_array(res, facet, &n);
     return n;
 }
 
-const char *bg_results_facet(const bg_results *res, const char *facet, size_t i, size_t *count)
+const char *bg_results_facet(const bg_results *res, bg_facet facet, size_t i, size_t *count)
 {
     size_t n;
     const bg_facet_count *f = facet_array(res, facet, &n);
@@ -305,6 +309,8 @@ const char *bg_results_facet(const bg_results *res, const char *facet, size_t i,
 }
 
 size_t bg_hit_rank(const bg_hit *h) { return h->rank; }
+const char *bg_hit_format(const bg_hit *h) { return h->format; }
+int bg_hit_page(const bg_hit *h) { return h->page; }
 double bg_hit_score(const bg_hit *h) { return h->score; }
 int bg_hit_kind(const bg_hit *h) { return h->kind; }
 const char *bg_hit_text(const bg_hit *h) { return h->text; }

@@ -25,6 +25,10 @@ int bg_search_page(size_t *limit, const bg_search_options *o, bg_err *err);
 /* Narrows *q (consumed) to o's year range and issuing body. */
 int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err);
 
+/* The options a search runs with: opts, or the defaults when NULL.
+ * BG_EINVAL when opts has a version this library does not know. */
+int bg_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bg_err *err);
+
 /* A new empty result set for query, or NULL when out of memory. */
 bg_results *bg_results_new(const char *query);
 

@@ -157,7 +157,7 @@ static int check_years(bg_search_options *o, struct MHD_Connection *c, complaint
 /* Fills q and o from the request; -1 with why filled when it is malformed. */
 static int parse_search(const char **q, bg_search_options *o, struct MHD_Connection *c, complaint *why)
 {
-    *o = (bg_search_options){.limit = 10};
+    *o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 10};
     if (check_text(q, c, "q", BG_SERVE_MAX_QUERY, 1, why)
         || check_text(&o->body, c, "body", BG_SERVE_MAX_BODY, 0, why)
         || check_number(&o->limit, c, "limit", 1, BG_SERVE_MAX_LIMIT, why)

@@ -129,24 +129,6 @@ bg_file_rec *bg_ix_push_file(bg_index *ix)
     return r;
 }
 
-static int parse_file_rec(bg_file_rec *r, const char *id, const char *json)
-{
-    cJSON *o = cJSON_Parse(json);
-    if (!o)
-        return BG_EPARSE;
-    snprintf(r->id, sizeof r->id, "%s", id);
-    r->path = bg_strdup(bg_json_str(o, "path"));
-    r->real = bg_strdup(bg_json_str(o, "real"));
-    r->title = bg_strdup(bg_json_str(o, "title"));
-    r->body = bg_strdup(bg_json_str(o, "body"));
-    r->hash = strtoull(bg_json_str(o, "hash"), NULL, 16);
-    r->fp = strtoull(bg_json_str(o, "fp"), NULL, 16);
-    r->year = (int)bg_json_num(o, "year", 0);
-    r->passages = (size_t)bg_json_num(o, "passages", 0);
-    cJSON_Delete(o);
-    return r->path && r->real && r->title && r->body ? 0 : BG_ENOMEM;
-}
-
 /* A report whose year changed is deleted from one shard and added to another,
  * and the two commits are separate: a kill between them leaves it recorded
  * (with its passages) in both. Loading keeps the first record; the others are
@@ -183,7 +165,7 @@ static int on_file_meta(void *ctx, const char *key, const char *val, size_t len)
     bg_file_rec *r = bg_ix_push_file(ix);
     if (!r)
         return BG_ENOMEM;
-    int rc = parse_file_rec(r, id, val);
+    int rc = bg_file_rec_parse(r, id, val);
     if (rc) {
         bg_ix_file_rec_clear(r);
         ix->n_files--;
@@ -484,9 +466,9 @@ void bg_ix_file_id(char id[17], const char *real)
 int bg_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bg_err *err)
 {
     bgx_writer *w = NULL;
-    char term[64], key[64];
-    snprintf(term, sizeof term, BG_PREFIX_FILE "%s", id);
-    snprintf(key, sizeof key, BG_META_FILE "%s", id);
+    char term[BG_TERM_MAX], key[BG_TERM_MAX];
+    bg_term_file(term, id);
+    bg_meta_file_key(key, id);
     int rc = bg_ix_shard_writer(&w, ix, year, owner, err);
     if (rc == 0)
         rc = bgx_writer_delete_term(w, term, err);
@@ -495,27 +477,11 @@ int bg_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bg_err 
     return rc;
 }
 
-static char *file_rec_json(const bg_file_rec *r)
-{
-    char hash[17], fp[17];
-    bg_hex64(hash, r->hash);
-    bg_hex64(fp, r->fp);
-    cJSON *o = cJSON_CreateObject();
-    int ok = o && cJSON_AddStringToObject(o, "path", r->path) && cJSON_AddStringToObject(o, "real", r->real)
-          && cJSON_AddStringToObject(o, "hash", hash) && cJSON_AddStringToObject(o, "fp", fp)
-          && cJSON_AddNumberToObject(o, "year", r->year) && cJSON_AddStringToObject(o, "title", r->title)
-          && cJSON_AddStringToObject(o, "body", r->body)
-          && cJSON_AddNumberToObject(o, "passages", (double)r->passages);
-    char *s = ok ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return s;
-}
-
 int bg_ix_store_file(bg_index *ix, bgx_writer *w, bg_file_rec *fresh, bg_err *err)
 {
-    char key[64];
-    snprintf(key, sizeof key, BG_META_FILE "%s", fresh->id);
-    char *json = file_rec_json(fresh);
+    char key[BG_TERM_MAX];
+    bg_meta_file_key(key, fresh->id);
+    char *json = bg_file_rec_json(fresh);
     if (!json)
         return bg_err_set(err, BG_ENOMEM, "out of memory");
     int rc = bgx_writer_set_metadata(w, key, json, strlen(json), err);
@@ -600,11 +566,11 @@ int bg_index_remove_file(bg_index *ix, const char *path)
 int bg_index_foreach_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx)
 {
     bg_err_clear(&ix->err);
-    /* Readers load the catalogue when first asked; writers always have it. */
-    if (!(ix->flags & BG_OPEN_WRITE) && !ix->catalogue_loaded) {
-        if (bg_ix_load_catalogue(ix))
-            return bg_err_publish(&ix->err);
-        ix->catalogue_loaded = 1;
+    /* A writer holds the catalogue; a reader reads it from the shards its
+     * path stands for (a stub, remote shards), as bg_index_reports_json. */
+    if (!(ix->flags & BG_OPEN_WRITE)) {
+        int rc = bg_ix_foreach_listed_report(ix, cb, ctx);
+        return rc < 0 ? bg_err_publish(&ix->err) : rc;
     }
     for (size_t i = 0; i < ix->n_files; i++) {
         int rc = cb(ctx, ix->files[i].path);

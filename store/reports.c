@@ -58,14 +58,14 @@ static int push_report(report_list *l, cJSON *item)
 
 /* The public view of a stored file record: it leaves out the real path (where
  * the file lives on the indexing machine) and the hashes, which are internal. */
-static cJSON *public_report(const cJSON *rec)
+static cJSON *public_report(const bg_file_rec *rec)
 {
     cJSON *o = cJSON_CreateObject();
-    if (o && cJSON_AddStringToObject(o, "report", bg_json_str(rec, "path"))
-        && cJSON_AddStringToObject(o, "title", bg_json_str(rec, "title"))
-        && cJSON_AddStringToObject(o, "body", bg_json_str(rec, "body"))
-        && cJSON_AddNumberToObject(o, "year", bg_json_num(rec, "year", 0))
-        && cJSON_AddNumberToObject(o, "passages", bg_json_num(rec, "passages", 0)))
+    if (o && cJSON_AddStringToObject(o, "report", rec->path)
+        && cJSON_AddStringToObject(o, "title", rec->title)
+        && cJSON_AddStringToObject(o, "body", rec->body)
+        && cJSON_AddNumberToObject(o, "year", rec->year)
+        && cJSON_AddNumberToObject(o, "passages", (double)rec->passages))
         return o;
     cJSON_Delete(o);
     return NULL;
@@ -73,12 +73,13 @@ static cJSON *public_report(const cJSON *rec)
 
 static int on_file_record(void *ctx, const char *key, const char *val, size_t len)
 {
-    (void)key;
-    cJSON *rec = cJSON_ParseWithLength(val, len);
-    if (!rec)
+    (void)key, (void)len;
+    bg_file_rec rec = {0};
+    int rc = bg_file_rec_parse(&rec, "", val);
+    cJSON *item = rc == 0 ? public_report(&rec) : NULL;
+    bg_ix_file_rec_clear(&rec);
+    if (rc == BG_EPARSE)
         return 0;  /* a damaged record is the indexer's business (it re-indexes); skip it */
-    cJSON *item = public_report(rec);
-    cJSON_Delete(rec);
     if (!item || push_report(ctx, item)) {
         cJSON_Delete(item);
         return BG_ENOMEM;
@@ -109,15 +110,15 @@ static int on_file_term(void *ctx, const char *term, size_t len)
         rc = bgx_reader_termfreq(w->shard, term, &passages, w->err);
     if (rc)
         return rc == BG_ENOTFOUND ? 0 : rc;   /* removed meanwhile */
-    cJSON *doc = cJSON_ParseWithLength(data, n);
+    cJSON *doc = bg_passage_rec_parse(data, n);
     free(data);
     if (!doc)
         return 0;  /* damaged passage data: skipped, as a damaged record is (on_file_record) */
     cJSON *item = cJSON_CreateObject();
-    int ok = item && cJSON_AddStringToObject(item, "report", bg_json_str(doc, "report"))
-          && cJSON_AddStringToObject(item, "title", bg_json_str(doc, "title"))
-          && cJSON_AddStringToObject(item, "body", bg_json_str(doc, "body"))
-          && cJSON_AddNumberToObject(item, "year", bg_json_num(doc, "year", 0))
+    int ok = item && cJSON_AddStringToObject(item, "report", bg_json_str(doc, BG_REC_REPORT))
+          && cJSON_AddStringToObject(item, "title", bg_json_str(doc, BG_REC_TITLE))
+          && cJSON_AddStringToObject(item, "body", bg_json_str(doc, BG_REC_BODY))
+          && cJSON_AddNumberToObject(item, "year", bg_json_num(doc, BG_REC_YEAR, 0))
           && cJSON_AddNumberToObject(item, "passages", passages);
     cJSON_Delete(doc);
     if (!ok || push_report(w->list, item)) {
@@ -187,6 +188,25 @@ char *bg_index_reports_json(bg_index *ix)
     if (rc)
         bg_err_publish(&ix->err);
     return out;
+}
+
+/* A reader's walk over the catalogue (bg_index_foreach_report): the same
+ * shards and records as bg_index_reports_json, in the same order. */
+int bg_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx)
+{
+    report_list l = {0};
+    bg_names missing = {0};
+    int rc = for_each_shard(ix, collect_shard_reports, &l, &missing);
+    if (rc == 0)
+        qsort(l.items, l.n, sizeof *l.items, cmp_reports);
+    for (size_t i = 0; i < l.n; i++) {
+        if (rc == 0)
+            rc = cb(ctx, bg_json_str(l.items[i], "report"));
+        cJSON_Delete(l.items[i]);
+    }
+    free(l.items);
+    bg_names_clear(&missing);
+    return rc;
 }
 
 /* ---- revision and status -------------------------------------------------- */

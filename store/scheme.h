@@ -1,7 +1,14 @@
-/* scheme.h — term prefixes, value slots and metadata keys of the index.
- * docs/format.md explains them; change both together. */
+/* scheme.h — what the index stores: term prefixes, value slots, metadata
+ * keys, and the functions of scheme.c, the one place that builds and parses
+ * every term, value and stored record. docs/format.md explains them; change
+ * both together. */
 #ifndef BG_SCHEME_H
 #define BG_SCHEME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
 
 #define BG_FORMAT_VERSION "3"
 
@@ -31,6 +38,71 @@
 #define BG_META_LEXICON "lexicon" /* the normalised lexicon the shard was built with */
 #define BG_META_ANALYSIS "analysis" /* analyser fingerprint, hex */
 #define BG_META_FORMAT "format"   /* BG_FORMAT_VERSION */
+
+/* Stored passage records (document data, JSON): field names. */
+#define BG_REC_TEXT "text"
+#define BG_REC_KIND "kind"
+#define BG_REC_LINE "line"
+#define BG_REC_REPORT "report"
+#define BG_REC_TITLE "title"
+#define BG_REC_BODY "body"
+#define BG_REC_YEAR "year"
+#define BG_REC_ID "id"
+#define BG_REC_SECTION "section"
+#define BG_REC_FIGURES "figures"
+#define BG_REC_FORMAT "format"   /* "html", "pdf", …; absent for plain text */
+#define BG_REC_PAGE "page"       /* PDF: the page the passage starts on */
+
+/* Every term is shorter than this (Xapian refuses terms over 245 bytes). */
+#define BG_TERM_MAX 256
+/* A passage id: 16 hex digits of the file id, ':', the ordinal. */
+#define BG_PASSAGE_ID_MAX 48
+/* The issuing body is clipped to this many bytes in XB terms. */
+#define BG_BODY_TERM_BYTES 200
+
+/* Passage kinds (BG_KIND_* of baogao.h) as stored: K terms, slot 2, "kind". */
+const char *bg_kind_name(int kind);          /* "heading", "paragraph", "measure" */
+int bg_kind_from_name(const char *name);     /* unknown names are paragraphs */
+
+/* Terms: each writes a NUL-terminated term into out[BG_TERM_MAX] and returns
+ * its length (0 when it would not fit). */
+size_t bg_term(char *out, const char *prefix, const char *a, size_t alen, const char *b, size_t blen);
+size_t bg_term_year(char *out, int year);
+size_t bg_term_kind(char *out, int kind);
+size_t bg_term_file(char *out, const char *file_id);
+size_t bg_term_passage(char *out, const char *passage_id);
+size_t bg_term_body(char *out, const char *body);
+
+/* "<file id>:<ordinal>" into out[BG_PASSAGE_ID_MAX]. */
+void bg_passage_id(char *out, const char *file_id, size_t ordinal);
+/* The metadata key of a file's record, into out[BG_TERM_MAX]. */
+void bg_meta_file_key(char *out, const char *file_id);
+/* The year as stored in slot 0: four digits, into out[16]. */
+void bg_year_value(char *out, int year);
+
+/* The value of slot BG_SLOT_FACETS: year (4 digits) and a 60-bit hash of
+ * body in 10 characters of [0-9A-Za-z_-]; out gets BG_FACET_KEY_LEN + 1 bytes. */
+#define BG_FACET_KEY_LEN 14
+void bg_facet_key(char *out, const char *year, const char *body);
+
+/* A passage's stored record. text need not be NUL-terminated. */
+typedef struct bg_passage_rec {
+    const char *text;
+    size_t len;
+    int kind;
+    size_t line;
+    const char *report, *title, *body, *id;
+    int year;
+    const char *const *section;
+    size_t n_section;
+    const char *format;      /* NULL or "txt": not stored */
+    int page;                /* 0: not stored */
+} bg_passage_rec;
+/* The record as JSON (with its figures), malloc'ed; NULL when out of memory. */
+char *bg_passage_rec_json(const bg_passage_rec *r);
+/* Parses stored data; NULL when damaged. Read fields with bg_json_str /
+ * bg_json_num and the BG_REC_* names; free with cJSON_Delete. */
+cJSON *bg_passage_rec_parse(const char *data, size_t len);
 
 /* Extra within-document frequency for words of the lead sentence. A report's
  * paragraph opens with its topic ("加强食品安全监管。…"), so a word there counts

@@ -15,6 +15,7 @@
 #include "baogao.h"
 #include "bg_err.h"
 #include "bgx.h"
+#include "scheme.h"
 
 /* What the index knows of one report file (metadata key "file:<id>"). */
 typedef struct bg_file_rec {
@@ -64,7 +65,6 @@ struct bg_index {
     bg_analyzer *an;
     bg_file_rec *files;
     size_t n_files, cap_files;
-    int catalogue_loaded;    /* readers load it on demand */
     bg_shard *shards;
     size_t n_shards, cap_shards;
     int *listed_years;   /* years in the stub */
@@ -109,6 +109,10 @@ void bg_ix_file_rec_clear(bg_file_rec *r);
 bg_file_rec *bg_ix_find_file(bg_index *ix, const char *id);     /* caller holds mu */
 bg_file_rec *bg_ix_push_file(bg_index *ix);                     /* caller holds mu */
 int bg_ix_load_catalogue(bg_index *ix);
+/* Calls cb for every report in the shards a reader's path stands for, newest
+ * year first then by path; cb's non-zero return stops and is returned
+ * (reports.c). */
+int bg_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx);
 /* Puts back a shard whose compaction swap was interrupted (compact.c); the
  * writer calls it on open, holding the lock. */
 int bg_ix_finish_swaps(bg_index *ix);
@@ -126,17 +130,17 @@ int bg_ix_commit_shards(bg_index *ix, int owner, bg_err *err);
 /* Cancels every open transaction and reloads the catalogue. */
 void bg_ix_discard_uncommitted(bg_index *ix);
 
+/* A file's record as stored (metadata "file:<id>", JSON): malloc'ed, NULL
+ * when out of memory; parsing returns 0, BG_EPARSE or BG_ENOMEM (scheme.c). */
+char *bg_file_rec_json(const bg_file_rec *r);
+int bg_file_rec_parse(bg_file_rec *r, const char *id, const char *json);
+
 /* Years listed in the index's stub (malloc'ed array). */
 int bg_stub_read(int **years, size_t *n, const char *index_path, bg_err *err);
 /* Rewrites the stub atomically (write + rename) to list years. */
 int bg_stub_write(const char *index_path, const int *years, size_t n, bg_err *err);
 /* Path of a year's shard directory (malloc'ed). */
 char *bg_shard_path(const char *index_path, int year);
-
-/* The value of slot BG_SLOT_FACETS: year (4 digits) and a 60-bit hash of
- * body in 10 characters of [0-9A-Za-z_-]; out gets BG_FACET_KEY_LEN + 1 bytes. */
-#define BG_FACET_KEY_LEN 14
-void bg_facet_key(char *out, const char *year, const char *body);
 
 /* Brings ix's reader (and the query analyser, built with the lexicon the
  * index was built with) to the latest commit, including shards added since,

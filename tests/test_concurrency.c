@@ -225,14 +225,14 @@ static void *reader_main(void *arg)
     while (!atomic_load(c->stop)) {
         for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
             bg_results *res = NULL;
-            bg_search_options o = {.limit = 50};
+            bg_search_options o = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 50};
             if (bg_search_run(&res, ix, queries[i], &o) != 0 || bg_results_total(res) == 0)
                 note_failure(c, queries[i]);
             bg_results_free(res);
             c->searches++;
         }
         bg_byyear *by = NULL;
-        if (bg_search_by_year(&by, ix, "电子证照", NULL, 3) != 0)
+        if (bg_search_by_year(&by, ix, "电子证照", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 3}) != 0)
             note_failure(c, "by-year");
         bg_byyear_free(by);
         char *cat = bg_index_reports_json(ix);

@@ -132,7 +132,7 @@ static void expect(bg_index *ix, const char *label, const char *query, int want)
     bg_results_free(res);
     /* The other ways of searching parse and build the same query. */
     bg_byyear *by = NULL;
-    int rc2 = bg_search_by_year(&by, ix, query, NULL, 3);
+    int rc2 = bg_search_by_year(&by, ix, query, &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 3});
     if ((rc2 == 0) != (rc == 0))
         fail_msg("%s: by-year gave %d, search %d", label, rc2, rc);
     bg_byyear_free(by);
@@ -260,28 +260,28 @@ static void test_hostile_options(void **state)
 {
     fixture *f = *state;
     bg_results *res = NULL;
-    bg_search_options o = {.limit = 1000000};
+    bg_search_options o = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 1000000};
     assert_int_equal(bg_search_run(&res, f->ix, "电子证照", &o), BG_ETOOBIG);
-    o = (bg_search_options){.offset = (size_t)-1};
+    o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .offset = (size_t)-1};
     assert_int_equal(bg_search_run(&res, f->ix, "电子证照", &o), BG_ETOOBIG);
-    o = (bg_search_options){.year_from = 1, .year_to = 9999};
+    o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .year_from = 1, .year_to = 9999};
     assert_int_equal(bg_search_run(&res, f->ix, "电子证照", &o), BG_EINVAL);
-    o = (bg_search_options){.year_from = 2030, .year_to = 2020};
+    o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .year_from = 2030, .year_to = 2020};
     assert_int_equal(bg_search_run(&res, f->ix, "电子证照", &o), BG_EINVAL);
-    o = (bg_search_options){.year_from = -5, .year_to = -1};
+    o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .year_from = -5, .year_to = -1};
     int rc = bg_search_run(&res, f->ix, "电子证照", &o);
     assert_true(rc == 0 || rc == BG_EINVAL);
     bg_results_free(res);
     res = NULL;
     char *body = repeat("国务院", 2000, "");
-    o = (bg_search_options){.body = body};
+    o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .body = body};
     assert_int_equal(bg_search_run(&res, f->ix, "电子证照", &o), 0);
     assert_int_equal(bg_results_total(res), 0);
     bg_results_free(res);
     res = NULL;
     free(body);
     bg_byyear *by = NULL;
-    assert_int_equal(bg_search_by_year(&by, f->ix, "电子证照", NULL, 1000000), BG_ETOOBIG);
+    assert_int_equal(bg_search_by_year(&by, f->ix, "电子证照", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 1000000}), BG_ETOOBIG);
     static const char *const refs[] = {
         "", ":", "::::", "x:0", "x:-1", "x:99999999999999999999999", "nothing.txt:1",
         "0000000000000000:0", "zzzzzzzzzzzzzzzz:1", "\xff\xfe:1", "3fa9c0d2e1b4a5c6:18446744073709551615",

@@ -134,7 +134,7 @@ static void test_measure_is_own_passage(void **state)
 
 static void test_no_sentence_twice(void **state)
 {
-    bg_search_options o = {.limit = 100};
+    bg_search_options o = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 100};
     bg_results *res = search(*state, "行政", &o);
     assert_true(bg_results_count(res) >= 4);
     for (size_t i = 0; i < bg_results_count(res); i++)
@@ -149,7 +149,7 @@ static void test_no_sentence_twice(void **state)
 
 static void test_year_filter(void **state)
 {
-    bg_search_options o = {.year_from = 2022, .year_to = 2022};
+    bg_search_options o = {.version = BG_SEARCH_OPTIONS_VERSION, .year_from = 2022, .year_to = 2022};
     bg_results *res = search(*state, "城镇新增就业", &o);
     assert_int_equal(bg_results_total(res), 0);
     bg_results_free(res);
@@ -159,7 +159,7 @@ static void test_year_filter(void **state)
     for (size_t i = 0; i < bg_results_count(res); i++)
         assert_int_equal(bg_hit_year(bg_results_hit(res, i)), 2021);
     bg_results_free(res);
-    bg_search_options range = {.year_from = 2000, .year_to = 2030};
+    bg_search_options range = {.version = BG_SEARCH_OPTIONS_VERSION, .year_from = 2000, .year_to = 2030};
     res = search(*state, "行政执法", &range);
     assert_true(bg_results_total(res) >= 2);
     bg_results_free(res);
@@ -202,7 +202,7 @@ static void test_highlight_ranges(void **state)
 
 static void test_json_shape(void **state)
 {
-    bg_search_options o = {.limit = 3};
+    bg_search_options o = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 3};
     bg_results *res = search(*state, "行政执法", &o);
     char *json = bg_results_json(res);
     cJSON *root = cJSON_Parse(json);
@@ -415,6 +415,45 @@ static void test_compact_keeps_results(void **state)
     }
 }
 
+static int collect_report(void *ctx, const char *path)
+{
+    char *names = ctx;
+    const char *base = strrchr(path, '/');
+    strcat(names, base ? base + 1 : path);
+    strcat(names, ";");
+    return 0;
+}
+
+static int stop_walk(void *ctx, const char *path)
+{
+    (void)path;
+    ++*(int *)ctx;
+    return 7;
+}
+
+/* A reader lists the committed catalogue just as a writer does (a reader used
+ * to list nothing: the catalogue was loaded on the writer path only). */
+static void test_foreach_report_on_reader(void **state)
+{
+    fixture *f = *state;
+    char seen_by_reader[512] = "", seen_by_writer[512] = "";
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_READ), 0);
+    assert_int_equal(bg_index_foreach_report(ix, collect_report, seen_by_reader), 0);
+    int calls = 0;
+    assert_int_equal(bg_index_foreach_report(ix, stop_walk, &calls), 7);
+    assert_int_equal(calls, 1);
+    bg_index_free(ix);
+    /* newest year first */
+    assert_string_equal(seen_by_reader, "fazhi-district-2022.txt;sample-gov-2021.txt;");
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_WRITE), 0);
+    assert_int_equal(bg_index_foreach_report(ix, collect_report, seen_by_writer), 0);
+    bg_index_free(ix);
+    assert_int_equal(strlen(seen_by_writer), strlen(seen_by_reader));
+    assert_non_null(strstr(seen_by_writer, "fazhi-district-2022.txt;"));
+    assert_non_null(strstr(seen_by_writer, "sample-gov-2021.txt;"));
+}
+
 static void test_errors(void **state)
 {
     fixture *f = *state;
@@ -429,7 +468,7 @@ static void test_errors(void **state)
     assert_int_equal(bg_search_run(&res, ix, "，。！", NULL), BG_EQUERY);
     assert_int_equal(bg_search_run(&res, ix, "-行政", NULL), BG_EQUERY);
     assert_null(res);
-    bg_search_options bad = {.year_from = 2023, .year_to = 2020};
+    bg_search_options bad = {.version = BG_SEARCH_OPTIONS_VERSION, .year_from = 2023, .year_to = 2020};
     assert_int_equal(bg_search_run(&res, ix, "行政", &bad), BG_EINVAL);
     bg_index_free(ix);
     bg_index_free(NULL);
@@ -451,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_writer_lock),
         cmocka_unit_test(test_parallel_equals_serial),
         cmocka_unit_test(test_compact_keeps_results),
+        cmocka_unit_test(test_foreach_report_on_reader),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

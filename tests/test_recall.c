@@ -150,7 +150,7 @@ static bg_results *search_in(const char *index, const char *q, const bg_search_o
 
 static bg_results *search_all(const fixture *f, const char *q)
 {
-    bg_search_options o = {.limit = 1000};
+    bg_search_options o = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 1000};
     return search_in(f->index, q, &o);
 }
 

@@ -96,7 +96,7 @@ static char *search_json(int *rc, const char *db, const char *query, unsigned ti
     if (*rc == 0 && timeout_ms)
         *rc = bg_index_set_remote(ix, timeout_ms, partial);
     if (*rc == 0)
-        *rc = bg_search_run(&res, ix, query, &(bg_search_options){.limit = 50});
+        *rc = bg_search_run(&res, ix, query, &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 50});
     if (*rc == 0)
         json = bg_results_json(res);
     bg_results_free(res);
@@ -316,7 +316,7 @@ static void test_remote_shard_down(void **state)
     bg_results_free(ref);
 
     bg_byyear *by = NULL;
-    assert_int_equal(bg_search_by_year(&by, ix, "就业", NULL, 2), 0);
+    assert_int_equal(bg_search_by_year(&by, ix, "就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 2}), 0);
     assert_int_equal(bg_byyear_missing_count(by), 1);
     assert_string_equal(bg_byyear_missing(by, 0), name);
     json = bg_byyear_json(by);

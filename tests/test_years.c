@@ -100,9 +100,9 @@ static size_t year_facet(const bg_results *res, int year)
 {
     char want[8];
     snprintf(want, sizeof want, "%04d", year);
-    for (size_t i = 0; i < bg_results_facet_size(res, "year"); i++) {
+    for (size_t i = 0; i < bg_results_facet_size(res, BG_FACET_YEAR); i++) {
         size_t count = 0;
-        if (strcmp(bg_results_facet(res, "year", i, &count), want) == 0)
+        if (strcmp(bg_results_facet(res, BG_FACET_YEAR, i, &count), want) == 0)
             return count;
     }
     return 0;
@@ -115,7 +115,7 @@ static void test_facets_exact(void **state)
     const fixture *f = *state;
     const char *queries[] = {"城镇新增就业", "减税"};
     for (size_t q = 0; q < 2; q++) {
-        bg_search_options o = {.limit = 1000};
+        bg_search_options o = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 1000};
         bg_results *res = search(f, queries[q], &o);
         size_t sum = 0;
         for (size_t i = 0; i < N_FIXTURES; i++) {
@@ -127,7 +127,7 @@ static void test_facets_exact(void **state)
             assert_int_equal(c, hits);   /* the facet counts every match, not a sample */
             sum += c;
         }
-        assert_int_equal(bg_results_facet_size(res, "year"), q == 0 ? 3 : 4);
+        assert_int_equal(bg_results_facet_size(res, BG_FACET_YEAR), q == 0 ? 3 : 4);
         assert_int_equal(sum, bg_results_total(res));
         assert_int_equal(bg_results_count(res), bg_results_total(res));
         bg_results_free(res);
@@ -141,7 +141,7 @@ static void test_facets_exact(void **state)
 static void test_facets_with_older_passages(void **state)
 {
     const fixture *f = *state;
-    bg_results *before = search(f, "城镇新增就业", &(bg_search_options){.limit = 1000});
+    bg_results *before = search(f, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 1000});
     size_t total = bg_results_total(before), in_2019 = year_facet(before, 2019);
     bg_results_free(before);
 
@@ -176,13 +176,13 @@ static void test_facets_with_older_passages(void **state)
     bgx_doc_free(doc);
     bgx_writer_free(w);
 
-    bg_results *res = search(f, "城镇新增就业", &(bg_search_options){.limit = 1000});
+    bg_results *res = search(f, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 1000});
     assert_int_equal(bg_results_total(res), total + 2);
     assert_int_equal(year_facet(res, 2019), in_2019 + 2);
     size_t sum = 0, older = 0, unnamed = 0;
-    for (size_t i = 0; i < bg_results_facet_size(res, "body"); i++) {
+    for (size_t i = 0; i < bg_results_facet_size(res, BG_FACET_BODY); i++) {
         size_t c = 0;
-        const char *body = bg_results_facet(res, "body", i, &c);
+        const char *body = bg_results_facet(res, BG_FACET_BODY, i, &c);
         sum += c;
         if (strcmp(body, "旧格式机关") == 0)
             older = c;
@@ -194,7 +194,7 @@ static void test_facets_with_older_passages(void **state)
     assert_int_equal(unnamed, 1);
     bg_results_free(res);
     bg_byyear *by = NULL;
-    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", NULL, 2), 0);
+    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 2}), 0);
     assert_int_equal(bg_byyear_total(by), total + 2);
     for (size_t i = 0; i < bg_byyear_years(by); i++)
         if (bg_byyear_year(by, i) == 2019)
@@ -208,8 +208,8 @@ static void test_by_year(void **state)
 {
     const fixture *f = *state;
     bg_byyear *by = NULL;
-    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", NULL, 2), 0);
-    bg_results *all = search(f, "城镇新增就业", &(bg_search_options){.limit = 1000});
+    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 2}), 0);
+    bg_results *all = search(f, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 1000});
     assert_int_equal(bg_byyear_total(by), bg_results_total(all));
     const int newest_first[] = {2023, 2019, 2017};
     assert_int_equal(bg_byyear_years(by), 3);
@@ -220,7 +220,7 @@ static void test_by_year(void **state)
         assert_int_equal(total, year_facet(all, y));
         assert_int_equal(n, total < 2 ? total : 2);
         /* The same passages, in the same order, as a search of that year alone. */
-        bg_search_options just_y = {.limit = 2, .year_from = y, .year_to = y};
+        bg_search_options just_y = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 2, .year_from = y, .year_to = y};
         bg_results *one = search(f, "城镇新增就业", &just_y);
         assert_int_equal(bg_results_total(one), total);
         assert_int_equal(bg_results_count(one), n);
@@ -241,14 +241,14 @@ static void test_by_year(void **state)
     bg_byyear_free(by);
 
     /* Filters apply; a per-year limit past the maximum is refused. */
-    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", &(bg_search_options){.year_to = 2019}, 0), 0);
+    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .year_to = 2019, .per_year = 0}), 0);
     assert_int_equal(bg_byyear_years(by), 2);
     assert_int_equal(bg_byyear_year(by, 0), 2019);
     assert_int_equal(bg_byyear_count(by, 0), 3);   /* default: the best 3 */
     bg_byyear_free(by);
-    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", NULL, 100000), BG_ETOOBIG);
+    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 100000}), BG_ETOOBIG);
     assert_null(by);
-    assert_int_equal(bg_search_by_year(&by, f->ix, "量子引力波", NULL, 3), 0);
+    assert_int_equal(bg_search_by_year(&by, f->ix, "量子引力波", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 3}), 0);
     assert_int_equal(bg_byyear_years(by), 0);
     assert_int_equal(bg_byyear_total(by), 0);
     bg_byyear_free(by);
@@ -270,7 +270,7 @@ static void test_by_year_json(void **state)
 {
     const fixture *f = *state;
     bg_byyear *by = NULL;
-    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", NULL, 1), 0);
+    assert_int_equal(bg_search_by_year(&by, f->ix, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 1}), 0);
     char *doc = bg_byyear_json(by);
     bg_results *plain = search(f, "城镇新增就业", NULL);
     char *plain_doc = bg_results_json(plain);
@@ -522,7 +522,7 @@ static void test_empty_index(void **state)
     assert_int_equal(bg_index_open(&ix, path, BG_OPEN_WRITE | BG_OPEN_CREATE), 0);
     assert_int_equal(bg_index_commit(ix), 0);
     bg_byyear *by = NULL;
-    assert_int_equal(bg_search_by_year(&by, ix, "城镇新增就业", NULL, 3), 0);
+    assert_int_equal(bg_search_by_year(&by, ix, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 3}), 0);
     assert_int_equal(bg_byyear_years(by), 0);
     char *doc = bg_byyear_json(by);
     assert_string_equal(doc, "{\"query\":\"城镇新增就业\",\"total\":0,\"years\":[],\"missing_shards\":[]}");
@@ -545,7 +545,7 @@ static void test_empty_index(void **state)
 /* The id of the first hit of q in year. */
 static char *id_of(const fixture *f, const char *q, int year, char **report, size_t *line)
 {
-    bg_results *res = search(f, q, &(bg_search_options){.limit = 1, .year_from = year, .year_to = year});
+    bg_results *res = search(f, q, &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 1, .year_from = year, .year_to = year});
     assert_int_equal(bg_results_count(res), 1);
     const bg_hit *h = bg_results_hit(res, 0);
     char *id = strdup(bg_hit_id(h));
@@ -562,7 +562,7 @@ static void test_like(void **state)
     const fixture *f = *state;
     char *id = id_of(f, "普惠性减税", 2019, NULL, NULL);
     bg_results *res = NULL;
-    assert_int_equal(bg_search_like(&res, f->ix, id, &(bg_search_options){.limit = 100}), 0);
+    assert_int_equal(bg_search_like(&res, f->ix, id, &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 100}), 0);
     assert_true(bg_results_total(res) >= 3);
     assert_int_equal(year_facet(res, 2019), 0);
     for (size_t i = 0; i < bg_results_count(res); i++)
@@ -584,7 +584,7 @@ static void test_like(void **state)
     bg_results_free(res);
 
     /* Filters narrow the other years. */
-    assert_int_equal(bg_search_like(&res, f->ix, id, &(bg_search_options){.year_from = 2017, .year_to = 2017}), 0);
+    assert_int_equal(bg_search_like(&res, f->ix, id, &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .year_from = 2017, .year_to = 2017}), 0);
     assert_true(bg_results_count(res) > 0);
     for (size_t i = 0; i < bg_results_count(res); i++)
         assert_int_equal(bg_hit_year(bg_results_hit(res, i)), 2017);

@@ -98,7 +98,7 @@ int main(int argc, char **argv)
             rc = 2;
             break;
         }
-        bg_search_options opts = {.limit = 10};
+        bg_search_options opts = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 10};
         if (strcmp(year, "-") != 0)
             opts.year_from = opts.year_to = atoi(year);
         size_t total = 0;

@@ -1,0 +1,176 @@
+/* scheme.c — the one place that builds and parses what the index stores:
+ * every term, value slot, metadata key and record that docs/format.md
+ * describes (as SQLite's fts5_index.c owns FTS5's format). Ingestion writes
+ * through these functions and searching reads through them, so the two can
+ * never disagree on a prefix, a clip length or a field name. */
+#include "scheme.h"
+#include "store.h"
+#include "baogao.h"
+#include "figures.h"
+#include "json_get.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[] = {"heading", "paragraph", "measure"};
+
+const char *bg_kind_name(int kind)
+{
+    return kind >= 0 && kind <= BG_KIND_MEASURE ? kind_names[kind] : kind_names[BG_KIND_PARAGRAPH];
+}
+
+int bg_kind_from_name(const char *name)
+{
+    if (strcmp(name, "heading") == 0)
+        return BG_KIND_HEADING;
+    if (strcmp(name, "measure") == 0)
+        return BG_KIND_MEASURE;
+    return BG_KIND_PARAGRAPH;
+}
+
+/* ---- terms ---------------------------------------------------------------- */
+
+/* The analyser keeps tokens far below Xapian's 245-byte term limit; 240
+ * leaves room for the longest prefix. */
+size_t bg_term(char *out, const char *prefix, const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t pl = strlen(prefix);
+    if (pl + alen + blen > 240) {
+        out[0] = '\0';
+        return 0;
+    }
+    memcpy(out, prefix, pl);
+    memcpy(out + pl, a, alen);
+    if (blen)
+        memcpy(out + pl + alen, b, blen);
+    out[pl + alen + blen] = '\0';
+    return pl + alen + blen;
+}
+
+static size_t term_str(char *out, const char *prefix, const char *s)
+{
+    return bg_term(out, prefix, s, strlen(s), NULL, 0);
+}
+
+size_t bg_term_year(char *out, int year)
+{
+    char y[16];
+    bg_year_value(y, year);
+    return term_str(out, BG_PREFIX_YEAR, y);
+}
+
+size_t bg_term_kind(char *out, int kind)
+{
+    return term_str(out, BG_PREFIX_KIND, bg_kind_name(kind));
+}
+
+size_t bg_term_file(char *out, const char *file_id)
+{
+    return term_str(out, BG_PREFIX_FILE, file_id);
+}
+
+size_t bg_term_passage(char *out, const char *passage_id)
+{
+    return term_str(out, BG_PREFIX_ID, passage_id);
+}
+
+size_t bg_term_body(char *out, const char *body)
+{
+    return bg_term(out, BG_PREFIX_BODY, body, bg_utf8_clip(body, strlen(body), BG_BODY_TERM_BYTES), NULL, 0);
+}
+
+void bg_passage_id(char *out, const char *file_id, size_t ordinal)
+{
+    snprintf(out, BG_PASSAGE_ID_MAX, "%s:%zu", file_id, ordinal);
+}
+
+void bg_meta_file_key(char *out, const char *file_id)
+{
+    snprintf(out, BG_TERM_MAX, BG_META_FILE "%s", file_id);
+}
+
+void bg_year_value(char *out, int year)
+{
+    snprintf(out, 16, "%04d", year);
+}
+
+/* 14 bytes: short enough for the string a match spy makes of it to need no
+ * heap allocation (query/facets.c). */
+void bg_facet_key(char *out, const char *year, const char *body)
+{
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
+    uint64_t h = bg_fnv1a64(BG_FNV_INIT, body, strlen(body));
+    memcpy(out, year, 4);
+    for (int i = 0; i < 10; i++, h >>= 6)
+        out[4 + i] = digits[h & 63];
+    out[BG_FACET_KEY_LEN] = '\0';
+}
+
+/* ---- records -------------------------------------------------------------- */
+
+char *bg_passage_rec_json(const bg_passage_rec *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char *text = bg_strndup(r->text, r->len);
+    cJSON *section = cJSON_AddArrayToObject(o, BG_REC_SECTION);
+    for (size_t i = 0; section && i < r->n_section; i++)
+        cJSON_AddItemToArray(section, cJSON_CreateString(r->section[i]));
+    int ok = text && section && cJSON_AddStringToObject(o, BG_REC_TEXT, text)
+          && cJSON_AddStringToObject(o, BG_REC_KIND, bg_kind_name(r->kind))
+          && cJSON_AddNumberToObject(o, BG_REC_LINE, (double)r->line)
+          && cJSON_AddStringToObject(o, BG_REC_REPORT, r->report)
+          && cJSON_AddStringToObject(o, BG_REC_TITLE, r->title)
+          && cJSON_AddStringToObject(o, BG_REC_BODY, r->body)
+          && cJSON_AddNumberToObject(o, BG_REC_YEAR, r->year)
+          && cJSON_AddStringToObject(o, BG_REC_ID, r->id)
+          && bg_add_figures_json(o, r->text, r->len)
+          && (!r->format || strcmp(r->format, "txt") == 0 || cJSON_AddStringToObject(o, BG_REC_FORMAT, r->format))
+          && (r->page <= 0 || cJSON_AddNumberToObject(o, BG_REC_PAGE, r->page));
+    free(text);
+    char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return json;
+}
+
+cJSON *bg_passage_rec_parse(const char *data, size_t len)
+{
+    return cJSON_ParseWithLength(data, len);
+}
+
+char *bg_file_rec_json(const bg_file_rec *r)
+{
+    char hash[17], fp[17];
+    bg_hex64(hash, r->hash);
+    bg_hex64(fp, r->fp);
+    cJSON *o = cJSON_CreateObject();
+    int ok = o && cJSON_AddStringToObject(o, "path", r->path) && cJSON_AddStringToObject(o, "real", r->real)
+          && cJSON_AddStringToObject(o, "hash", hash) && cJSON_AddStringToObject(o, "fp", fp)
+          && cJSON_AddNumberToObject(o, "year", r->year) && cJSON_AddStringToObject(o, "title", r->title)
+          && cJSON_AddStringToObject(o, "body", r->body)
+          && cJSON_AddNumberToObject(o, "passages", (double)r->passages);
+    char *s = ok ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return s;
+}
+
+int bg_file_rec_parse(bg_file_rec *r, const char *id, const char *json)
+{
+    cJSON *o = cJSON_Parse(json);
+    if (!o)
+        return BG_EPARSE;
+    snprintf(r->id, sizeof r->id, "%s", id);
+    r->path = bg_strdup(bg_json_str(o, "path"));
+    r->real = bg_strdup(bg_json_str(o, "real"));
+    r->title = bg_strdup(bg_json_str(o, "title"));
+    r->body = bg_strdup(bg_json_str(o, "body"));
+    r->hash = strtoull(bg_json_str(o, "hash"), NULL, 16);
+    r->fp = strtoull(bg_json_str(o, "fp"), NULL, 16);
+    r->year = (int)bg_json_num(o, "year", 0);
+    r->passages = (size_t)bg_json_num(o, "passages", 0);
+    cJSON_Delete(o);
+    return r->path && r->real && r->title && r->body ? 0 : BG_ENOMEM;
+}
