@@ -8,13 +8,13 @@
 # replays that directory in every ctest run). Inputs found along the way
 # collect in build-fuzz/corpus/ (not in the repository), so repeated runs
 # go deeper; docs/reliability.md says how to run for hours.
-#   usage: fuzz/run.sh [SECONDS] [TARGET...]     (targets: decode structure analyze query)
+#   usage: fuzz/run.sh [SECONDS] [TARGET...]     (targets: decode structure analyze query pdf docx html)
 #   env:   CC / CXX (default clang / clang++), FUZZ_BUILD (default build-fuzz),
 #          FUZZ_JOBS (parallel fuzzing processes per target, default 1)
 set -u
 SECS=${1:-60}
 shift $(($# > 0 ? 1 : 0))
-TARGETS=${*:-decode structure analyze query}
+TARGETS=${*:-decode structure analyze query pdf docx html}
 cd "$(dirname "$0")/.." || exit 2
 SRC=$PWD
 OUT=${FUZZ_BUILD:-$SRC/build-fuzz}
@@ -23,7 +23,7 @@ case "$CC" in *clang*) ;; *) CC=clang CXX=clang++ ;; esac
 for tool in "$CC" "$CXX" pkg-config; do
     command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
 done
-PKGS="xapian-core icu-uc icu-i18n libcjson opencc"
+PKGS="xapian-core icu-uc icu-i18n libcjson opencc libxml-2.0 poppler-glib libzip"
 pkg-config --exists $PKGS || { echo "skipped: development packages missing ($PKGS)"; exit 77; }
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -49,7 +49,7 @@ compile() { # compile OUT SRC FLAGS...
     "$@" -c "$src" -o "$out" || { echo "FAIL: cannot compile $src"; exit 1; }
 }
 LIB_OBJS=()
-for f in common/bg_err.c common/util.c common/cn_numeral.c analysis/*.c formats/decode.c formats/document.c query/qparse.c query/qbuild.c; do
+for f in common/bg_err.c common/util.c common/cn_numeral.c common/json_get.c analysis/*.c formats/*.c store/scheme.c query/qparse.c query/qbuild.c; do
     [ -f "$f" ] || continue
     o=$OUT/obj/$(echo "$f" | tr / _).o
     compile "$o" "$f" "$CC" $CFLAGS
@@ -59,6 +59,7 @@ compile "$OUT/obj/structure_tiny.o" indexer/structure.c "$CC" $CFLAGS $TINY_UNIT
 compile "$OUT/obj/bgx.o" xapian/bgx.cc "$CXX" $CXXFLAGS
 LIB_OBJS+=("$OUT/obj/bgx.o")
 for t in $TARGETS; do
+    [ -f "fuzz/fuzz_$t.c" ] || continue
     extra=()
     flags=$CFLAGS
     [ "$t" = structure ] && { extra=("$OUT/obj/structure_tiny.o"); flags="$CFLAGS $TINY_UNITS"; }

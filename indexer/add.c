@@ -27,8 +27,23 @@
 #define QUEUE_SLOTS 4
 /* The largest file indexed. Real reports are well under 1 MB; a file is held
  * about three times over while it is decoded (bytes, UTF-8 text, and the
- * decoder's buffer), and up to QUEUE_SLOTS decoded files wait per thread. */
+ * decoder's buffer), and up to QUEUE_SLOTS decoded files wait per thread.
+ * A PDF is mostly images and fonts: its text is a small part of it, and
+ * poppler reads it page by page, so a printed report of 200 MB is taken. */
 #define BG_MAX_FILE_BYTES ((uint64_t)64 << 20)
+#define BG_MAX_PDF_BYTES ((uint64_t)256 << 20)
+
+/* Whether the file at path starts like a PDF (its first kilobyte holds
+ * %PDF-, as readers accept). */
+static int starts_like_pdf(const char *path)
+{
+    char head[1024];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    return memmem(head, n, "%PDF-", 5) != NULL;
+}
 
 /* ---- prepare ------------------------------------------------------------ */
 
@@ -193,9 +208,11 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
         return bg_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return bg_err_set(err, BG_EIO, "%s: not a regular file", path);
-    if ((uint64_t)st.st_size > BG_MAX_FILE_BYTES)
-        return bg_err_set(err, BG_EIO, "%s: too large to index (%lld bytes; the limit is %d MB)", path,
-                          (long long)st.st_size, (int)(BG_MAX_FILE_BYTES >> 20));
+    uint64_t limit = (uint64_t)st.st_size > BG_MAX_FILE_BYTES && starts_like_pdf(real) ? BG_MAX_PDF_BYTES
+                                                                                      : BG_MAX_FILE_BYTES;
+    if ((uint64_t)st.st_size > limit)
+        return bg_err_set(err, BG_EIO, "%s: too large to index (%lld bytes; the limit is %d MB%s)", path,
+                          (long long)st.st_size, (int)(limit >> 20), limit == BG_MAX_PDF_BYTES ? " for a PDF" : "");
     /* Results show the path in JSON, which must be UTF-8. */
     if (!is_utf8(path) || !is_utf8(real))
         return bg_err_set(err, BG_EDECODE, "%s: file name is not valid UTF-8 (rename the file)", path);

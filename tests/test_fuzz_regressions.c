@@ -28,6 +28,12 @@
 #define LLVMFuzzerTestOneInput fuzz_query_input
 #include "../fuzz/fuzz_query.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_pdf_input
+#include "../fuzz/fuzz_pdf.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_docx_input
+#include "../fuzz/fuzz_docx.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
 
@@ -119,9 +125,23 @@ static void test_query(void **state)
     replay("query", fuzz_query_input);
 }
 
+static void test_pdf(void **state)
+{
+    (void)state;
+    replay("pdf", fuzz_pdf_input);
+}
+
+static void test_docx(void **state)
+{
+    (void)state;
+    replay("docx", fuzz_docx_input);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pdf),
+        cmocka_unit_test(test_docx),
         cmocka_unit_test(test_decode),
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_analyze),
