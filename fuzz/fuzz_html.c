@@ -12,7 +12,7 @@
 #include "document.h"
 #include "fuzz_util.h"
 
-static void check_document(const bg_document *d)
+static void html_fuzz_check(const bg_document *d)
 {
     if (!d->text || d->text[d->len] != '\0' || strlen(d->text) != d->len
         || !fz_utf8_ok((const unsigned char *)d->text, d->len, 0) || !d->paras)
@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bg_err err = {0};
     int rc = bg_read_html(&doc, (const char *)data, size, &err);
     if (rc == 0) {
-        check_document(&doc);
+        html_fuzz_check(&doc);
         bg_document_clear(&doc);
     } else if (rc >= 0 || !err.msg[0] || strchr(err.msg, '\n') || doc.text) {
         abort();

@@ -17,15 +17,15 @@ PY=/usr/bin/python3
 REPORTS=shaoguan-qujiang-fazhi-2022,cn-state-council-gwr-2013,cpc-congress-report-18th-2012
 
 skip() { echo "formats_test: $1: skipped"; exit 77; }
-[ -n "$CORPUS" ] && [ -f "$CORPUS/MANIFEST.tsv" ] || skip "shared corpus not found at '$CORPUS'"
+if [ -z "$CORPUS" ] || [ ! -f "$CORPUS/MANIFEST.tsv" ]; then skip "shared corpus not found at '$CORPUS'"; fi
 [ -x /usr/bin/chromium ] || skip "no /usr/bin/chromium"
-[ -x "$PY" ] && "$PY" -c 'import docx' 2>/dev/null || skip "no python-docx for $PY"
+if ! "$PY" -c 'import docx' 2>/dev/null; then skip "no python-docx for $PY"; fi
 command -v pdftotext >/dev/null || skip "no pdftotext (poppler-utils)"
 command -v xapian-delve >/dev/null || skip "no xapian-delve (xapian-tools)"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-export HOME=$TMP/home XDG_DATA_HOME= XDG_CONFIG_HOME= BAOGAO_DB= NO_COLOR=
+export HOME=$TMP/home XDG_DATA_HOME='' XDG_CONFIG_HOME='' BAOGAO_DB='' NO_COLOR=
 mkdir -p "$HOME"
 
 "$PY" "$SRC/tests/formats/make_fixtures.py" "$TMP/fixtures" --corpus "$CORPUS" \

@@ -34,6 +34,9 @@
 #define LLVMFuzzerTestOneInput fuzz_docx_input
 #include "../fuzz/fuzz_docx.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_html_input
+#include "../fuzz/fuzz_html.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
 
@@ -137,9 +140,16 @@ static void test_docx(void **state)
     replay("docx", fuzz_docx_input);
 }
 
+static void test_html(void **state)
+{
+    (void)state;
+    replay("html", fuzz_html_input);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html),
         cmocka_unit_test(test_pdf),
         cmocka_unit_test(test_docx),
         cmocka_unit_test(test_decode),

@@ -137,14 +137,13 @@ def article_url(rep, n):
 
 
 NAV = ["首页", "政务公开", "新闻中心", "政务服务", "互动交流", "走进本区", "数据发布", "专题专栏"]
-META_LABELS = ["索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期"]
 
 
 def common_junk(rep):
     """Strings of the page furniture: none may end up in a passage."""
     name, host, owner, sponsor, icp, siteid, police = site_of(rep)
     return (NAV + ["当前位置", "索引号", "主题分类", "发文机关：", "成文日期", "发文字号",
-                   "发布日期", "版权所有", "主办单位", "ICP备", icp, "网站标识码",
+                   "发布日期", "标题：", "版权所有", "主办单位", "ICP备", icp, "网站标识码",
                    siteid, police, "分享到", "打印本页", "关闭窗口", "【字体", "相关链接",
                    "上一篇", "下一篇", "来源：" + name, "发布时间：", name, host])
 
