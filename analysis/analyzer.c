@@ -56,7 +56,7 @@ static int load_lexicon(bg_analyzer *an, const bg_analyzer_options *opts, bg_err
  * the word boundaries, and they change between releases. */
 static uint64_t compute_fingerprint(const bg_lexicon *lx)
 {
-    uint64_t h = bg_fnv1a64(BG_FNV64_INIT, ANALYSIS_VERSION, sizeof ANALYSIS_VERSION);
+    uint64_t h = bg_fnv1a64(BG_FNV_INIT, ANALYSIS_VERSION, sizeof ANALYSIS_VERSION);
     UVersionInfo icu, uni;
     u_getVersion(icu);
     u_getUnicodeVersion(uni);

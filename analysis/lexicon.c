@@ -61,7 +61,7 @@ void bg_lexicon_free(bg_lexicon *lx)
 static size_t find_slot(const bg_lexicon *lx, const char *w, size_t n)
 {
     size_t mask = lx->n_slots - 1;
-    size_t i = (size_t)bg_fnv1a64(BG_FNV64_INIT, w, n) & mask;
+    size_t i = (size_t)bg_fnv1a64(BG_FNV_INIT, w, n) & mask;
     for (;; i = (i + 1) & mask) {
         uint32_t s = lx->slots[i];
         if (!s)

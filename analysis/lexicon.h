@@ -11,21 +11,9 @@
 
 #include "bg_err.h"
 #include "normalize.h"
+#include "util.h"   /* bg_fnv1a64: the one FNV-1a of the library */
 
 typedef struct bg_lexicon bg_lexicon;
-
-#define BG_FNV64_INIT UINT64_C(0xcbf29ce484222325)
-
-/* FNV-1a 64 of p[0..n), continuing from h (start with BG_FNV64_INIT). */
-static inline uint64_t bg_fnv1a64(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= UINT64_C(0x100000001b3);
-    }
-    return h;
-}
 
 int bg_lexicon_new(bg_lexicon **out, bg_err *err);
 void bg_lexicon_free(bg_lexicon *lx);

@@ -1,4 +1,4 @@
-/* main.c — baogao-query: search an index from the command line and print
+/* baogao-query.c — baogao-query: search an index from the command line and print
  * ranked passages with their section path, or the JSON contract (--json);
  * across years: the best passages of each year (--by-year), the figures next
  * to the query (--figures), similar passages of other years (--like). */
@@ -314,7 +314,18 @@ static int run(bg_index *ix, int mode, const char *query, const bg_search_option
     return rc;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct query_cli {
+    const char *db, *like;
+    bg_search_options so;
+    size_t timeout_ms;
+    int partial, json, color, mode;
+    char *query;             /* the words joined, or the --like reference; owned */
+} query_cli;
+
+/* Parses argv into *o: 0 to run, 1 when done (help, version), 2 on a usage
+ * error (already reported). */
+static int parse_options(query_cli *o, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
@@ -326,54 +337,53 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'},    {"timeout", required_argument, 0, 'T'},
         {"partial", no_argument, 0, 'p'},    {0, 0, 0, 0},
     };
-    const char *db = NULL, *like = NULL;
-    bg_search_options so = BG_SEARCH_OPTIONS_INIT;
-    size_t timeout_ms = 5000;
-    int partial = 0, json = 0, color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), mode = MODE_SEARCH, modes = 0;
-    int c;
+    *o = (query_cli){.so = BG_SEARCH_OPTIONS_INIT, .timeout_ms = 5000, .mode = MODE_SEARCH,
+                     .color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR")};
+    bg_search_options *so = &o->so;
+    int c, modes = 0;
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd': o->db = optarg; break;
         case 'n':
-            if (bg_cli_parse_size(&so.limit, optarg, 10000) || so.limit == 0) {
+            if (bg_cli_parse_size(&so->limit, optarg, 10000) || so->limit == 0) {
                 bg_cli_error(prog, "--limit: '%s' is not a number from 1 to 10000", optarg);
                 return 2;
             }
             break;
         case 'o':
-            if (bg_cli_parse_size(&so.offset, optarg, 1000000)) {
+            if (bg_cli_parse_size(&so->offset, optarg, 1000000)) {
                 bg_cli_error(prog, "--offset: '%s' is not a number from 0 to 1000000", optarg);
                 return 2;
             }
             break;
         case 'y':
-            if (bg_cli_parse_years(&so.year_from, &so.year_to, optarg)) {
+            if (bg_cli_parse_years(&so->year_from, &so->year_to, optarg)) {
                 bg_cli_error(prog, "--year: '%s' is not a year (2022) or a range (2018..2022)", optarg);
                 return 2;
             }
             break;
-        case 'b': so.body = optarg; break;
-        case 'j': json = 1; break;
+        case 'b': so->body = optarg; break;
+        case 'j': o->json = 1; break;
         case 'P':
-            if (bg_cli_parse_size(&so.per_year, optarg, 1000) || so.per_year == 0) {
+            if (bg_cli_parse_size(&so->per_year, optarg, 1000) || so->per_year == 0) {
                 bg_cli_error(prog, "--per-year: '%s' is not a number from 1 to 1000", optarg);
                 return 2;
             }
-            modes |= 1 << (mode = MODE_BY_YEAR);   /* --per-year implies --by-year */
+            modes |= 1 << (o->mode = MODE_BY_YEAR);   /* --per-year implies --by-year */
             break;
-        case 'Y': modes |= 1 << (mode = MODE_BY_YEAR); break;
-        case 'F': modes |= 1 << (mode = MODE_FIGURES); break;
-        case 'L': like = optarg; modes |= 1 << (mode = MODE_LIKE); break;
-        case 'C': color = 0; break;
+        case 'Y': modes |= 1 << (o->mode = MODE_BY_YEAR); break;
+        case 'F': modes |= 1 << (o->mode = MODE_FIGURES); break;
+        case 'L': o->like = optarg; modes |= 1 << (o->mode = MODE_LIKE); break;
+        case 'C': o->color = 0; break;
         case 'T':
-            if (bg_cli_parse_size(&timeout_ms, optarg, 3600000) || timeout_ms == 0) {
+            if (bg_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
                 bg_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
                 return 2;
             }
             break;
-        case 'p': partial = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("baogao-query %s\n", bg_version()); return 0;
+        case 'p': o->partial = 1; break;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf("baogao-query %s\n", bg_version()); return 1;
         default: fprintf(stderr, "Try 'baogao-query --help' for more information.\n"); return 2;
         }
     }
@@ -381,27 +391,46 @@ int main(int argc, char **argv)
         bg_cli_error(prog, "--by-year, --figures and --like do not go together");
         return 2;
     }
-    if (mode == MODE_LIKE && optind < argc) {
+    if (o->mode == MODE_LIKE && optind < argc) {
         bg_cli_error(prog, "--like takes a passage, not a query ('%s')", argv[optind]);
         return 2;
     }
-    if (mode != MODE_LIKE && optind >= argc) {
+    if (o->mode != MODE_LIKE && optind >= argc) {
         bg_cli_error(prog, "no query given (try --help)");
         return 2;
     }
-    char *query = mode == MODE_LIKE ? strdup(like) : join_args(argv + optind, argc - optind);
-    char *db_default = db ? NULL : bg_default_index_path();
+    o->query = o->mode == MODE_LIKE ? strdup(o->like) : join_args(argv + optind, argc - optind);
+    if (!o->query) {
+        bg_cli_error(prog, "out of memory");
+        return 2;
+    }
+    return 0;
+}
+
+/* Opens the index and runs the search; the exit status. */
+static int open_and_run(const query_cli *o)
+{
+    char *db_default = o->db ? NULL : bg_default_index_path();
     bg_index *ix = NULL;
     int rc = 2;
-    if (!query)
-        bg_cli_error(prog, "out of memory");
-    else if (bg_index_open(&ix, db ? db : db_default, BG_OPEN_READ) != 0
-             || bg_index_set_remote(ix, (unsigned)timeout_ms, partial) != 0)
+    if (bg_index_open(&ix, o->db ? o->db : db_default, BG_OPEN_READ) != 0
+        || bg_index_set_remote(ix, (unsigned)o->timeout_ms, o->partial) != 0)
         bg_cli_error(prog, "%s", bg_errmsg());
     else
-        rc = run(ix, mode, query, &so, json, color);
+        rc = run(ix, o->mode, o->query, &o->so, o->json, o->color);
     bg_index_free(ix);
     free(db_default);
-    free(query);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    query_cli o;
+    int rc = parse_options(&o, argc, argv);
+    if (rc == 0)
+        rc = open_and_run(&o);
+    else if (rc == 1)
+        rc = 0;
+    free(o.query);
     return rc;
 }

@@ -14,7 +14,9 @@
  * measured on body-size lines (the font size holding the most text). A line
  * starts a new paragraph when it
  *   - is indented by more than one character from the left edge,
- *   - follows a line ending more than two characters before the right edge,
+ *   - follows a line ending more than two characters before the right edge
+ *     (unless that line ends mid-sentence and the next opens with a Latin or
+ *     numeric run too wide for the gap: "…比上年增长" / "16.6%。…"),
  *   - starts with a heading marker (一、 （一） (一) 1. 1、 第一章 第一条 第一节)
  *     after a line that ends a sentence (。；：！？” …),
  *   - stands further below the previous line than 1.35 times the usual pitch,
@@ -521,6 +523,19 @@ static int is_large(const para_ctx *c, const bg_pdf_line *l)
     return l->em > c->em * 1.12;
 }
 
+/* Width of the Latin letters, digits and their punctuation that open line l
+ * (a number such as "16.6%" or a word), at half an em a character: a line
+ * breaker moves such a run whole to the next line, which leaves the line
+ * before it short without ending its paragraph. */
+static double leading_run_width(const para_ctx *c, const bg_pdf_line *l, double em)
+{
+    const char *t = line_text(c->ls, l);
+    size_t n = 0;
+    while (n < l->len && ((unsigned char)t[n] < 0x80) && t[n] != ' ')
+        n++;
+    return n * em / 2;
+}
+
 static int starts_paragraph(const para_ctx *c, const bg_pdf_line *prev, const bg_pdf_line *l)
 {
     if (!prev)
@@ -534,7 +549,9 @@ static int starts_paragraph(const para_ctx *c, const bg_pdf_line *prev, const bg
         return 1;
     if (l->x1 > ml->left + 0.9 * em)
         return 1;
-    if (prev->x2 < mp->right - 2 * (prev->em > 0 ? prev->em : em))
+    double gap = mp->right - prev->x2;
+    if (gap > 2 * (prev->em > 0 ? prev->em : em)
+        && (ends_sentence(line_text(c->ls, prev), prev->len) || leading_run_width(c, l, em) + em < gap))
         return 1;
     if (heading_marker(line_text(c->ls, l), l->len) && ends_sentence(line_text(c->ls, prev), prev->len))
         return 1;
