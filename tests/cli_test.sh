@@ -92,5 +92,38 @@ check "removed file gone" status_is 1 "$QUERY" 电子证照
 check "remove unknown" status_is 1 "$INDEX" --remove "$SRC/corpus/nothing.txt"
 check "remove unknown message" err_has "not in the index"
 
+# A directory of published files: every supported type is indexed (by its
+# content, whatever its name), hidden directories are left out, and the
+# summary names what was skipped and why; a skipped file named on the command
+# line is a failure.
+W=$TMP/walk
+mkdir -p "$W/sub" "$W/.git" "$W/.cache"
+cp "$SRC/tests/fixtures/formats/html-govcn.html" "$W/page.HTM"
+cp "$SRC/tests/fixtures/formats/qujiang-portal.pdf" "$W/sub/print.pdf"
+cp "$SRC/tests/fixtures/formats/qujiang-styles.docx" "$W/word.docx"
+cp "$SRC/tests/fixtures/formats/scan.pdf" "$W/scan.pdf"
+cp "$SRC/tests/fixtures/formats/html-province.html" "$W/.git/hidden.html"
+cp "$SRC/tests/fixtures/formats/html-density.html" "$W/.cache/hidden.html"
+printf 'a\tb\n' >"$W/table.xls"
+printf 'PK\003\004 not a document' >"$W/bundle.zip"
+printf 'file\ttitle\tbody\tyear\n' >"$W/MANIFEST.tsv"
+DB=$TMP/walk-db
+check "walk" status_is 0 "$INDEX" --db "$DB" -v "$W"
+check "walk html" out_has "^new.*page.HTM"
+check "walk pdf" out_has "^new.*sub/print.pdf"
+check "walk docx" out_has "^new.*word.docx"
+check "walk summary" out_has "^3 skipped: 2 unsupported (.xls, .zip), 1 scanned PDF without a text layer"
+check "walk -v names the scan" out_has "^skipped.*scan.pdf (scanned PDF"
+check "walk -v names the xls" out_has "^skipped.*table.xls (unsupported type .xls)"
+check "walk leaves hidden dirs" bash -c "! grep -q hidden '$TMP/out'"
+check "walk manifest not a report" bash -c "! grep -q MANIFEST '$TMP/out'"
+check "html article found" status_is 0 "$QUERY" --db "$DB" --json 电子证照
+check "hits say their format" bash -c "grep -q '\"format\":\"html\"' '$TMP/out' && grep -q '\"format\":\"pdf\"' '$TMP/out' && grep -q '\"format\":\"docx\"' '$TMP/out'"
+check "pdf hits say their page" bash -c "grep -q '\"page\":[0-9]' '$TMP/out'"
+check "no page furniture" status_is 1 "$QUERY" --db "$DB" 版权所有
+check "named scan fails" status_is 1 "$INDEX" --db "$DB" "$W/scan.pdf"
+check "named scan message" err_has "scan.pdf: scanned PDF without a text layer"
+check "named scan one line" one_line_err
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
