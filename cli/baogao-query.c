@@ -267,19 +267,16 @@ static int print_figures(const bg_figures *f, const char *query, int json)
 enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE };
 
 /* A partial answer says so on stderr, whatever the output format. */
-static void warn_missing(size_t n, const char *(*name)(const void *, size_t), const void *from)
+static void warn_missing(const bg_missing *m)
 {
+    size_t n = bg_missing_count(m);
     if (n == 0)
         return;
     fprintf(stderr, "%s: warning: answered without %zu unavailable shard%s:", prog, n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "%s %s", i ? "," : "", name(from, i));
+        fprintf(stderr, "%s %s", i ? "," : "", bg_missing_name(m, i));
     fputc('\n', stderr);
 }
-
-static const char *results_missing(const void *r, size_t i) { return bg_results_missing(r, i); }
-static const char *byyear_missing(const void *b, size_t i) { return bg_byyear_missing(b, i); }
-static const char *figures_missing(const void *f, size_t i) { return bg_figures_missing(f, i); }
 
 /* Runs the search the options ask for and prints it; the exit status. */
 static int run(bg_index *ix, int mode, const char *query, const bg_search_options *so, int json,
@@ -289,14 +286,14 @@ static int run(bg_index *ix, int mode, const char *query, const bg_search_option
     if (mode == MODE_BY_YEAR) {
         bg_byyear *by = NULL;
         if ((err = bg_search_by_year(&by, ix, query, so)) == 0) {
-            warn_missing(bg_byyear_missing_count(by), byyear_missing, by);
+            warn_missing(bg_byyear_missing_shards(by));
             rc = print_by_year(by, query, json, color);
         }
         bg_byyear_free(by);
     } else if (mode == MODE_FIGURES) {
         bg_figures *f = NULL;
         if ((err = bg_search_figures(&f, ix, query, so)) == 0) {
-            warn_missing(bg_figures_missing_count(f), figures_missing, f);
+            warn_missing(bg_figures_missing_shards(f));
             rc = print_figures(f, query, json);
         }
         bg_figures_free(f);
@@ -304,7 +301,7 @@ static int run(bg_index *ix, int mode, const char *query, const bg_search_option
         bg_results *res = NULL;
         err = mode == MODE_LIKE ? bg_search_like(&res, ix, query, so) : bg_search_run(&res, ix, query, so);
         if (err == 0) {
-            warn_missing(bg_results_missing_count(res), results_missing, res);
+            warn_missing(bg_results_missing_shards(res));
             rc = print_results(res, query, mode == MODE_LIKE ? "from other years are like" : "match", json, color);
         }
         bg_results_free(res);

@@ -290,8 +290,17 @@ typedef enum bg_facet { BG_FACET_YEAR = 0, BG_FACET_BODY = 1 } bg_facet;
 BG_API size_t bg_results_facet_size(const bg_results *res, bg_facet facet);
 BG_API const char *bg_results_facet(const bg_results *res, bg_facet facet, size_t i, size_t *count);
 
-/* The shards this answer was given without (see bg_index_set_remote): the
- * number, and shard i's name as its stub gives it ("remote 10.0.0.2:7001"). */
+/* The shards an answer was given without (see bg_index_set_remote), the same
+ * for every kind of answer: bg_results_missing_shards(),
+ * bg_byyear_missing_shards(), bg_figures_missing_shards(). Owned by the
+ * answer. bg_missing_count() gives their number, bg_missing_name() shard i's
+ * name as its stub gives it ("remote 10.0.0.2:7001"). */
+typedef struct bg_names bg_missing;
+BG_API size_t bg_missing_count(const bg_missing *m);
+BG_API const char *bg_missing_name(const bg_missing *m, size_t i);
+BG_API const bg_missing *bg_results_missing_shards(const bg_results *res);
+
+/* The same, per answer (kept for callers written before bg_missing). */
 BG_API size_t bg_results_missing_count(const bg_results *res);
 BG_API const char *bg_results_missing(const bg_results *res, size_t i);
 
@@ -344,6 +353,7 @@ BG_API int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query,
 BG_API void bg_byyear_free(bg_byyear *by);
 
 BG_API size_t bg_byyear_total(const bg_byyear *by);              /* matching passages, exact */
+BG_API const bg_missing *bg_byyear_missing_shards(const bg_byyear *by); /* shards left out */
 BG_API size_t bg_byyear_missing_count(const bg_byyear *by);      /* shards left out, as for */
 BG_API const char *bg_byyear_missing(const bg_byyear *by, size_t i); /* bg_results_missing() */
 BG_API size_t bg_byyear_years(const bg_byyear *by);              /* years with matches */
@@ -377,6 +387,7 @@ BG_API int bg_search_figures(bg_figures **out, bg_index *ix, const char *query,
 BG_API void bg_figures_free(bg_figures *f);
 
 BG_API size_t bg_figures_years(const bg_figures *f);             /* years with figures */
+BG_API const bg_missing *bg_figures_missing_shards(const bg_figures *f); /* shards left out */
 BG_API size_t bg_figures_missing_count(const bg_figures *f);     /* shards left out, as for */
 BG_API const char *bg_figures_missing(const bg_figures *f, size_t i); /* bg_results_missing() */
 BG_API int bg_figures_year(const bg_figures *f, size_t i);       /* newest first */

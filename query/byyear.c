@@ -121,8 +121,9 @@ void bg_byyear_free(bg_byyear *by)
 }
 
 size_t bg_byyear_total(const bg_byyear *by) { return by->res->total; }
-size_t bg_byyear_missing_count(const bg_byyear *by) { return by->res->missing.n; }
-const char *bg_byyear_missing(const bg_byyear *by, size_t i) { return bg_results_missing(by->res, i); }
+const bg_missing *bg_byyear_missing_shards(const bg_byyear *by) { return &by->res->missing; }
+size_t bg_byyear_missing_count(const bg_byyear *by) { return bg_missing_count(&by->res->missing); }
+const char *bg_byyear_missing(const bg_byyear *by, size_t i) { return bg_missing_name(&by->res->missing, i); }
 size_t bg_byyear_years(const bg_byyear *by) { return by->n_groups; }
 int bg_byyear_year(const bg_byyear *by, size_t i) { return i < by->n_groups ? by->groups[i].year : 0; }
 size_t bg_byyear_year_total(const bg_byyear *by, size_t i) { return i < by->n_groups ? by->groups[i].total : 0; }

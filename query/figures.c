@@ -290,8 +290,9 @@ void bg_figures_free(bg_figures *f)
     free(f);
 }
 
-size_t bg_figures_missing_count(const bg_figures *f) { return f->missing.n; }
-const char *bg_figures_missing(const bg_figures *f, size_t i) { return i < f->missing.n ? f->missing.v[i] : NULL; }
+const bg_missing *bg_figures_missing_shards(const bg_figures *f) { return &f->missing; }
+size_t bg_figures_missing_count(const bg_figures *f) { return bg_missing_count(&f->missing); }
+const char *bg_figures_missing(const bg_figures *f, size_t i) { return bg_missing_name(&f->missing, i); }
 
 size_t bg_figures_years(const bg_figures *f) { return f->n_years; }
 int bg_figures_year(const bg_figures *f, size_t i) { return i < f->n_years ? f->years[i].year : 0; }

@@ -269,8 +269,11 @@ void bg_results_free(bg_results *res)
     free(res);
 }
 
-size_t bg_results_missing_count(const bg_results *res) { return res->missing.n; }
-const char *bg_results_missing(const bg_results *res, size_t i) { return i < res->missing.n ? res->missing.v[i] : NULL; }
+size_t bg_missing_count(const bg_missing *m) { return m ? m->n : 0; }
+const char *bg_missing_name(const bg_missing *m, size_t i) { return m && i < m->n ? m->v[i] : NULL; }
+const bg_missing *bg_results_missing_shards(const bg_results *res) { return &res->missing; }
+size_t bg_results_missing_count(const bg_results *res) { return bg_missing_count(&res->missing); }
+const char *bg_results_missing(const bg_results *res, size_t i) { return bg_missing_name(&res->missing, i); }
 
 size_t bg_results_total(const bg_results *res) { return res->total; }
 size_t bg_results_count(const bg_results *res) { return res->n_hits; }

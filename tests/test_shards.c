@@ -306,6 +306,8 @@ static void test_remote_shard_down(void **state)
     assert_string_equal(bg_results_missing(res, 0), name);
     assert_null(bg_results_missing(res, 1));
     assert_int_equal(bg_results_missing_count(ref), 0);
+    assert_string_equal(bg_missing_name(bg_results_missing_shards(res), 0), name);
+    assert_int_equal(bg_missing_count(bg_results_missing_shards(ref)), 0);
     assert_int_equal(bg_results_total(res), bg_results_total(ref));
     assert_true(bg_results_total(res) > 0);
     json = bg_results_json(res);
@@ -319,6 +321,11 @@ static void test_remote_shard_down(void **state)
     assert_int_equal(bg_search_by_year(&by, ix, "就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 2}), 0);
     assert_int_equal(bg_byyear_missing_count(by), 1);
     assert_string_equal(bg_byyear_missing(by, 0), name);
+    /* One accessor for every kind of answer. */
+    assert_int_equal(bg_missing_count(bg_byyear_missing_shards(by)), 1);
+    assert_string_equal(bg_missing_name(bg_byyear_missing_shards(by), 0), name);
+    assert_null(bg_missing_name(bg_byyear_missing_shards(by), 1));
+
     json = bg_byyear_json(by);
     assert_non_null(strstr(json, want));
     bg_free(json);
