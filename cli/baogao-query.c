@@ -41,6 +41,9 @@ static void usage(FILE *out)
           "  --offset N        skip the first N results (paging)\n"
           "  --year Y          only reports of year Y, or of a range: 2018..2022, ..2019, 2016..\n"
           "  --body NAME       only reports issued by NAME (e.g. 国务院)\n"
+          "  --kind KIND       only documents of this kind (意见, 通知, 决定, 报告, 函…)\n"
+          "  --docno NUMBER    only the document with this 发文字号 (国发〔2023〕1号; [] and\n"
+          "                    （） brackets as typed work too)\n"
           "  --by-year         group the results by year, newest first (docs/years.md)\n"
           "  --per-year N      with --by-year: the best N passages of each year (default 3)\n"
           "  --figures         list, year by year, the figures next to the query's words\n"
@@ -328,6 +331,7 @@ static int parse_options(query_cli *o, int argc, char **argv)
         {"db", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
         {"offset", required_argument, 0, 'o'}, {"year", required_argument, 0, 'y'},
         {"body", required_argument, 0, 'b'}, {"json", no_argument, 0, 'j'},
+        {"kind", required_argument, 0, 'K'}, {"docno", required_argument, 0, 'D'},
         {"by-year", no_argument, 0, 'Y'},    {"per-year", required_argument, 0, 'P'},
         {"figures", no_argument, 0, 'F'},    {"like", required_argument, 0, 'L'},
         {"no-color", no_argument, 0, 'C'},   {"help", no_argument, 0, 'h'},
@@ -360,6 +364,8 @@ static int parse_options(query_cli *o, int argc, char **argv)
             }
             break;
         case 'b': so->body = optarg; break;
+        case 'K': so->kind = optarg; break;
+        case 'D': so->docno = optarg; break;
         case 'j': o->json = 1; break;
         case 'P':
             if (bg_cli_parse_size(&so->per_year, optarg, 1000) || so->per_year == 0) {

@@ -258,8 +258,11 @@ typedef struct bg_search_options {
     int year_to;          /* 0 = no upper bound */
     const char *body;     /* only reports of this issuing body; NULL = all */
     size_t per_year;      /* bg_search_by_year: passages kept per year; 0 means 3 */
+    const char *kind;     /* only documents of this kind ("意见", "通知", "报告"…); NULL = all */
+    const char *docno;    /* only the document with this 发文字号; brackets and spaces as
+                             people type them (国发[2023]1号, 国发（2023）1号); NULL = all */
 } bg_search_options;
-#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0}
+#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL}
 /* Sets *opts to the defaults of that version. BG_EINVAL for an unknown one. */
 BG_API int bg_search_options_init(bg_search_options *opts, unsigned int version);
 
@@ -286,7 +289,11 @@ BG_API const bg_hit *bg_results_hit(const bg_results *res, size_t i);
 /* Facets over ALL matching passages (exact counts, not estimates).
  * bg_results_facet_size() gives the number of distinct values;
  * bg_results_facet() value i (sorted by value) and its count. */
-typedef enum bg_facet { BG_FACET_YEAR = 0, BG_FACET_BODY = 1 } bg_facet;
+typedef enum bg_facet {
+    BG_FACET_YEAR = 0,    /* "2022" */
+    BG_FACET_BODY = 1,    /* the issuing body, "" when unknown */
+    BG_FACET_KIND = 2,    /* the kind of document: "通知", "意见", "报告", …; "" when none */
+} bg_facet;
 BG_API size_t bg_results_facet_size(const bg_results *res, bg_facet facet);
 BG_API const char *bg_results_facet(const bg_results *res, bg_facet facet, size_t i, size_t *count);
 
@@ -325,6 +332,9 @@ BG_API const char *bg_hit_section(const bg_hit *h, size_t i); /* outermost first
 BG_API const char *bg_hit_id(const bg_hit *h);           /* passage id, e.g. "3fa9c0d2e1b4a5c6:17" */
 BG_API const char *bg_hit_format(const bg_hit *h);       /* source format: "txt", "html", "pdf", "docx", "doc", "wps" */
 BG_API int bg_hit_page(const bg_hit *h);                 /* PDF: 1-based page the passage starts on; 0 otherwise */
+BG_API const char *bg_hit_date(const bg_hit *h);         /* 成文日期 "2023-03-05"; NULL when the document states none */
+BG_API const char *bg_hit_docno(const bg_hit *h);        /* 发文字号 as written ("国发〔2023〕1号"); NULL when none */
+BG_API const char *bg_hit_doc_kind(const bg_hit *h);     /* kind of document: "通知", "意见", "报告"…; "" when none */
 
 /* The byte ranges [start, end) of bg_hit_text() that match the query, sorted
  * and not overlapping. Returns the number of ranges; the arrays stored in starts

@@ -9,6 +9,7 @@
  * Xapian writes run in parallel without locks. Almost all the cost is in the
  * write stage (analysis and Xapian). */
 #include "store.h"
+#include "docframe.h"
 #include "document.h"
 #include "meta.h"
 #include "passage.h"
@@ -53,6 +54,7 @@ typedef struct prepared {
     bg_file_rec fresh;          /* id, real, hash, fp; year/title/body once resolved */
     bg_meta meta;
     bg_document doc;            /* the file as paragraphs, one per line */
+    bg_docframe frame;          /* its official-document frame (GB/T 9704), if any */
     int has_old;
     int old_year;
     int status;                 /* BG_ADD_* */
@@ -64,6 +66,7 @@ static void prepared_clear(prepared *p)
     bg_ix_file_rec_clear(&p->fresh);
     bg_meta_clear(&p->meta);
     bg_document_clear(&p->doc);
+    bg_docframe_clear(&p->frame);
     memset(p, 0, sizeof *p);
 }
 
@@ -142,13 +145,10 @@ static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, b
     const char *real = p->fresh.real;
     const char *slash = strrchr(real, '/');
     const char *base = slash ? slash + 1 : real;
-    if (bg_meta_detect(&p->meta, p->doc.text, p->doc.len, base, err))
+    /* What the source states outside its text (a portal's 标题, 发文机关,
+     * 成文日期, 发文字号) beats what is read from the text. */
+    if (bg_meta_detect_doc(&p->meta, p->doc.text, p->doc.len, base, &p->doc.meta, err))
         return err->code ? err->code : BG_ENOMEM;
-    /* What the source states outside its text (a portal's 标题 and 发文机关)
-     * beats what is guessed from the text. */
-    const bg_doc_meta *dm = &p->doc.meta;
-    if ((dm->title && replace_str(&p->meta.title, dm->title)) || (dm->body && replace_str(&p->meta.body, dm->body)))
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
     char *dir = strndup(real, slash && slash != real ? (size_t)(slash - real) : 1);
     if (!dir)
         return bg_err_set(err, BG_ENOMEM, "out of memory");
@@ -159,9 +159,11 @@ static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, b
     free(dir);
     if (rc >= 0 && info)
         rc = replace_str(&p->meta.title, info->title) ? BG_ENOMEM : replace_str(&p->meta.body, info->body);
+    if (rc >= 0 && info && info->title && info->title[0])
+        rc = replace_str(&p->meta.kind, bg_doc_kind(info->title));
     if (rc >= 0 && info && info->year > 0)
         p->meta.year = info->year;
-    if (rc < 0 || !p->meta.title || !p->meta.body)
+    if (rc < 0 || !p->meta.title || !p->meta.body || !p->meta.kind)
         return bg_err_set(err, BG_ENOMEM, "out of memory");
     return 0;
 }
@@ -247,6 +249,8 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
     p->status = found ? BG_ADD_UPDATED : BG_ADD_NEW;
     rc = bg_read_document(&p->doc, bg_format_detect(bytes, n, path), bytes, n, err);
     free(bytes);
+    if (rc == 0)
+        rc = bg_docframe_find(&p->frame, p->doc.text, p->doc.len, err);
     if (rc)
         return bg_err_set(err, rc, "%s: %s", path, err->msg);
     if (p->doc.n_replaced)
@@ -331,10 +335,32 @@ static int on_unit(void *ctx, const bg_unit *u)
     return 0;
 }
 
-/* Feeds the document's lines to the outline, with the heading level its
- * source marks on each paragraph. */
-static int feed_lines(bg_outline *ol, const bg_document *doc, unit_sink *sink, bg_err *err)
+/* The official frame's part of one line: its title (over several lines)
+ * becomes one paragraph at its first line, an attachment's title heads
+ * everything in the attachment, and the rest of the frame (document number,
+ * addressees, signature, date, 抄送/印发, page numbers) is no passage. 1 when
+ * the line is frame, 0 when it is content, or a negative code. */
+static int feed_frame_line(bg_outline *ol, const bg_docframe *fr, size_t lineno, unit_sink *sink, bg_err *err)
 {
+    bg_frame_role role = bg_docframe_role(fr, lineno);
+    if (role == 0)
+        return 0;
+    int rc = 0;
+    if (role == BG_FRAME_TITLE && lineno == fr->title_first && fr->title)
+        rc = bg_outline_feed(ol, fr->title, strlen(fr->title), lineno, on_unit, sink, err);
+    for (size_t i = 0; rc == 0 && i < fr->n_attachments; i++)
+        if (fr->attachments[i].start == lineno) {
+            const char *t = fr->attachments[i].title ? fr->attachments[i].title : "";
+            rc = bg_outline_set_root(ol, t, strlen(t), lineno, on_unit, sink, err);
+        }
+    return rc ? rc : 1;
+}
+
+/* Feeds the document's lines to the outline, with the heading level its
+ * source marks on each paragraph, leaving out its official frame. */
+static int feed_lines(bg_outline *ol, const prepared *pr, unit_sink *sink, bg_err *err)
+{
+    const bg_document *doc = &pr->doc;
     const char *p = doc->text, *end = doc->text + doc->len;
     for (size_t lineno = 1; p < end; lineno++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -342,9 +368,11 @@ static int feed_lines(bg_outline *ol, const bg_document *doc, unit_sink *sink, b
         if (line_end > p && line_end[-1] == '\r')
             line_end--;
         int level = doc->paras && lineno <= doc->n_paras ? doc->paras[lineno - 1].level : 0;
-        int rc = bg_outline_feed_marked(ol, p, (size_t)(line_end - p), lineno, level, on_unit, sink, err);
-        if (rc != 0 || !nl)
-            return rc;
+        int rc = feed_frame_line(ol, &pr->frame, lineno, sink, err);
+        if (rc == 0)
+            rc = bg_outline_feed_marked(ol, p, (size_t)(line_end - p), lineno, level, on_unit, sink, err);
+        if ((rc != 0 && rc != 1) || !nl)
+            return rc == 1 ? 0 : rc;
         p = nl + 1;
     }
     return 0;
@@ -369,7 +397,7 @@ static int write_prepared(writer_ctx *w, prepared *p)
                                .format = bg_format_name(p->doc.format), .paras = p->doc.paras,
                                .n_paras = p->doc.n_paras}};
     if (rc == 0) {
-        rc = feed_lines(ol, &p->doc, &sink, w->err);
+        rc = feed_lines(ol, p, &sink, w->err);
         if (rc > 0)
             rc = w->err->code ? w->err->code : BG_EXAPIAN;
     }
@@ -383,6 +411,9 @@ static int write_prepared(writer_ctx *w, prepared *p)
     p->fresh.title = p->meta.title;
     p->fresh.body = p->meta.body;
     p->meta.title = p->meta.body = NULL;
+    p->fresh.date = bg_strdup(p->meta.date);
+    p->fresh.docno = bg_strdup(p->meta.docno);
+    p->fresh.kind = p->meta.kind && p->meta.kind[0] ? bg_strdup(p->meta.kind) : NULL;
     size_t passages = p->fresh.passages;
     char *shown = bg_strdup(p->fresh.path);
     rc = bg_ix_store_file(ix, shard, &p->fresh, w->err);

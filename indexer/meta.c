@@ -1,5 +1,7 @@
 /* meta.c — works out which report a file is (title, issuing body, year) from
- * its opening lines, and lets a MANIFEST.tsv override what was detected.
+ * its opening lines, and for an official document also its 成文日期, 发文字号
+ * and kind from its GB/T 9704 frame (docframe.c); merges what the source
+ * states (a portal's metadata table) and lets a MANIFEST.tsv override it.
  *
  * Detection only ever looks at the first META_LINES non-blank lines (and at
  * most META_BYTES of text): what a report is, it says at the top, and the
@@ -7,6 +9,8 @@
  * matching is on UTF-8 bytes; every marker is a fixed byte sequence. */
 #include "meta.h"
 #include "cn_numeral.h"
+#include "docframe.h"
+#include "document.h"
 #include "util.h"
 #include "baogao.h"
 
@@ -579,10 +583,165 @@ static char *make_body(const found *f)
     return out;
 }
 
-int bg_meta_detect(bg_meta *out, const char *text, size_t len, const char *filename, bg_err *err)
+/* ---- official documents and stated metadata ------------------------- */
+
+/* Whether the old rules' year is the year the report is about (and must
+ * not follow its date): a 政府工作报告, a congress report, a report titled
+ * from its 现将…报告如下 sentence. */
+static bool year_is_what_report_is_about(const found *f, int congress)
 {
-    out->title = out->body = NULL;
-    out->year = 0;
+    return congress || f->title_from_sentence ||
+           (f->title_from_text && span_has(f->title, "政府工作报告"));
+}
+
+static span trimmed(const char *s)
+{
+    return s ? trim_span((span){s, strlen(s)}) : (span){"", 0};
+}
+
+/* The bodies named at the start of a title, before 关于/印发/转发
+ * ("中共中央办公厅 国务院办公厅关于…"), whitespace runs and 、 as one space;
+ * NULL when the start names none. */
+static char *bodies_from_title(const char *title)
+{
+    static const char *const LINKS[] = {"关于", "印发", "转发", "批转"};
+    span t = trimmed(title);
+    const char *cut = NULL;
+    for (size_t i = 0; i < sizeof LINKS / sizeof LINKS[0]; i++) {
+        const char *hit = find_bytes(t.p, t.n, LINKS[i]);
+        if (hit && (!cut || hit < cut))
+            cut = hit;
+    }
+    if (!cut)
+        return NULL;
+    span head = trim_span(span_from(t.p, cut));
+    if (head.n < 6 || utf8_chars(head) > 40 || span_has(head, "《") || span_has(head, "，") ||
+        span_has(head, "的"))
+        return NULL;
+    bg_buf b = {0};
+    const char *p = head.p, *end = head.p + head.n;
+    bool gap = false;
+    while (p < end) {
+        span rest = span_from(p, end);
+        size_t k = leading_space(rest);
+        if (!k && span_starts_with(rest, "、"))
+            k = strlen("、");
+        if (k) {
+            gap = true;
+            p += k;
+            continue;
+        }
+        if ((gap && b.len && bg_buf_append(&b, " ", 1)) || bg_buf_append(&b, p, 1)) {
+            bg_buf_free(&b);
+            return NULL;
+        }
+        gap = false;
+        p++;
+    }
+    /* The start must end like a body (国务院, …办公厅, …人民政府, 中共中央). */
+    static const char *const ENDINGS[] = {"院", "中央", "厅", "室", "政府", "委", "部", "局",
+                                          "署", "会", "行", "中心", "组", "办", "党组"};
+    bool body_like = false;
+    for (size_t i = 0; b.data && i < sizeof ENDINGS / sizeof ENDINGS[0]; i++)
+        body_like |= span_ends_with((span){b.data, b.len}, ENDINGS[i]);
+    if (!body_like) {
+        bg_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* The first plausible year in a 发文字号 ("国发〔2023〕1号" → 2023), 0 if none. */
+static int year_of_docno(const char *docno)
+{
+    return docno ? find_year((span){docno, strlen(docno)}, false) : 0;
+}
+
+static int year_of_date(const char *date)
+{
+    return date ? atoi(date) : 0;
+}
+
+/* Replaces *dst by s, which is NULL when it could not be allocated. */
+static int take_owned(char **dst, char *s)
+{
+    if (!s)
+        return BG_ENOMEM;
+    free(*dst);
+    *dst = s;
+    return 0;
+}
+
+/* Title, body, date, docno from the frame and what the source states. */
+static int merge_official(bg_meta *out, const bg_docframe *fr, const bg_doc_meta *stated)
+{
+    span st_title = trimmed(stated ? stated->title : NULL);
+    span st_body = trimmed(stated ? stated->body : NULL);
+    span st_docno = trimmed(stated ? stated->docno : NULL);
+    char date[11] = "";
+    if (stated && stated->date)
+        bg_date_normalize(date, sizeof date, stated->date, strlen(stated->date));
+    if (!date[0])
+        memcpy(date, fr->date, sizeof date);
+
+    bool title_is_official = st_title.n || (fr->official && fr->title && fr->title[0]);
+    if (st_title.n) {
+        if (take_owned(&out->title, dup_span(st_title)))
+            return BG_ENOMEM;
+    } else if (fr->official && fr->title && fr->title[0]) {
+        if (take_owned(&out->title, strdup(fr->title)))
+            return BG_ENOMEM;
+    }
+    char *from_title = NULL;
+    if (st_body.n) {
+        if (take_owned(&out->body, dup_span(st_body)))
+            return BG_ENOMEM;
+    } else if (fr->signer && fr->signer[0]) {
+        if (take_owned(&out->body, strdup(fr->signer)))
+            return BG_ENOMEM;
+    } else if (title_is_official && (from_title = bodies_from_title(out->title)) != NULL) {
+        take_owned(&out->body, from_title);
+    }
+    if (st_docno.n) {
+        if (take_owned(&out->docno, dup_span(st_docno)))
+            return BG_ENOMEM;
+    } else if (fr->docno && take_owned(&out->docno, strdup(fr->docno))) {
+        return BG_ENOMEM;
+    }
+    if (date[0] && take_owned(&out->date, strdup(date)))
+        return BG_ENOMEM;
+    return 0;
+}
+
+/* Whether the old rules took a frame line for the title: an official
+ * document without title lines whose first line is its 发文字号 or 版头
+ * ("国发〔2023〕1号"); the file name is a better title then. */
+static bool frame_line_taken_for_title(const found *f, const opening *op, const bg_docframe *fr,
+                                       const char *text, const bg_doc_meta *stated)
+{
+    if (!fr->official || (fr->title && fr->title[0]) || trimmed(stated ? stated->title : NULL).n ||
+        !f->title_from_text || f->title_from_sentence || !op->n)
+        return false;
+    size_t line = 1;
+    for (const char *p = text; p < op->line[0].p; p++)
+        line += *p == '\n';
+    return bg_docframe_role(fr, line) != 0;
+}
+
+static int detect_year_official(const bg_meta *m)
+{
+    int y = year_of_date(m->date);
+    if (!y)
+        y = year_of_docno(m->docno);
+    if (!y)
+        y = find_year(trimmed(m->title), false);
+    return y;
+}
+
+int bg_meta_detect_doc(bg_meta *out, const char *text, size_t len, const char *filename,
+                       const bg_doc_meta *stated, bg_err *err)
+{
+    memset(out, 0, sizeof *out);
     opening op;
     read_opening(&op, text ? text : "", text ? len : 0);
 
@@ -597,7 +756,42 @@ int bg_meta_detect(bg_meta *out, const char *text, size_t len, const char *filen
         bg_meta_clear(out);
         return bg_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
     }
+
+    bg_docframe fr;
+    int rc = bg_docframe_find(&fr, text, text ? len : 0, err);
+    if (rc) {
+        bg_meta_clear(out);
+        return rc;
+    }
+    rc = merge_official(out, &fr, stated);
+    if (!rc && frame_line_taken_for_title(&f, &op, &fr, text, stated))
+        rc = take_owned(&out->title, filename ? base_name_without_extension(filename) : strdup(""));
+    if (!rc)
+        rc = take_owned(&out->kind, strdup(bg_doc_kind(out->title)));
+    if (!rc) {
+        /* A 发文字号 stated by the source makes an official document too. */
+        bool official = fr.official || out->docno;
+        int title_year = find_year(trimmed(out->title), false);
+        if (!official && year_is_what_report_is_about(&f, congress))
+            ; /* the old rules' year stands */
+        else if (strcmp(out->kind, "报告") == 0 && title_year)
+            out->year = title_year; /* "关于2022年度…的报告", written in 2023 */
+        else if (official)
+            out->year = detect_year_official(out);
+        else if (out->date)
+            out->year = year_of_date(out->date);
+    }
+    bg_docframe_clear(&fr);
+    if (rc) {
+        bg_meta_clear(out);
+        return bg_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
+    }
     return 0;
+}
+
+int bg_meta_detect(bg_meta *out, const char *text, size_t len, const char *filename, bg_err *err)
+{
+    return bg_meta_detect_doc(out, text, len, filename, NULL, err);
 }
 
 void bg_meta_clear(bg_meta *m)
@@ -606,8 +800,10 @@ void bg_meta_clear(bg_meta *m)
         return;
     free(m->title);
     free(m->body);
-    m->title = m->body = NULL;
-    m->year = 0;
+    free(m->date);
+    free(m->docno);
+    free(m->kind);
+    memset(m, 0, sizeof *m);
 }
 
 /* ---- MANIFEST.tsv ---------------------------------------------------- */
@@ -617,6 +813,8 @@ typedef struct manifest_entry {
     char *title;
     char *body;
     int year;     /* 0 = keep the detected year */
+    char date[11]; /* "YYYY-MM-DD", "" = keep the detected date */
+    char *docno;
     size_t line;  /* where the entry was, for duplicate errors */
 } manifest_entry;
 
@@ -625,9 +823,9 @@ struct bg_manifest {
     size_t n, cap;
 };
 
-enum { COL_FILE, COL_TITLE, COL_BODY, COL_YEAR, N_COLS };
+enum { COL_FILE, COL_TITLE, COL_BODY, COL_YEAR, COL_DATE, COL_DOCNO, N_COLS };
 
-static const char *const COLUMN_NAMES[N_COLS] = {"file", "title", "body", "year"};
+static const char *const COLUMN_NAMES[N_COLS] = {"file", "title", "body", "year", "date", "docno"};
 
 /* Where each known column is in a row (-1: absent). */
 typedef struct columns {
@@ -713,14 +911,31 @@ static int parse_year(int *year, span s, const char *path, size_t lineno, bg_err
     return 0;
 }
 
+static int parse_date_field(char date[11], span s, const char *path, size_t lineno, bg_err *err)
+{
+    date[0] = '\0';
+    if (s.n && bg_date_normalize(date, 11, s.p, s.n))
+        return bg_err_set(err, BG_EPARSE, "%s:%zu: date '%.*s' is not a date", path, lineno,
+                          (int)bg_utf8_clip(s.p, s.n, 40), s.p);
+    return 0;
+}
+
 static void free_entry(manifest_entry *e)
 {
     free(e->file);
     free(e->title);
     free(e->body);
+    free(e->docno);
 }
 
-static int add_entry(bg_manifest *mf, span file, span title, span body, int year, size_t lineno)
+/* The fields of one row. */
+typedef struct row_fields {
+    span file, title, body, docno;
+    int year;
+    char date[11];
+} row_fields;
+
+static int add_entry(bg_manifest *mf, const row_fields *r, size_t lineno)
 {
     if (mf->n == mf->cap) {
         size_t cap = mf->cap ? mf->cap * 2 : 16;
@@ -730,8 +945,10 @@ static int add_entry(bg_manifest *mf, span file, span title, span body, int year
         mf->entries = bigger;
         mf->cap = cap;
     }
-    manifest_entry e = {dup_span(file), dup_span(title), dup_span(body), year, lineno};
-    if (!e.file || !e.title || !e.body) {
+    manifest_entry e = {dup_span(r->file), dup_span(r->title), dup_span(r->body), r->year, "",
+                        dup_span(r->docno), lineno};
+    memcpy(e.date, r->date, sizeof e.date);
+    if (!e.file || !e.title || !e.body || !e.docno) {
         free_entry(&e);
         return BG_ENOMEM;
     }
@@ -743,22 +960,26 @@ static int add_entry(bg_manifest *mf, span file, span title, span body, int year
 static int parse_row(bg_manifest *mf, const columns *cols, const span *fields, size_t n,
                      const char *path, size_t lineno, bg_err *err)
 {
-    span file = base_of(column(cols, COL_FILE, fields, n));
-    if (!file.n)
+    row_fields r = {.file = base_of(column(cols, COL_FILE, fields, n)),
+                    .title = column(cols, COL_TITLE, fields, n),
+                    .body = column(cols, COL_BODY, fields, n),
+                    .docno = column(cols, COL_DOCNO, fields, n)};
+    if (!r.file.n)
         return bg_err_set(err, BG_EPARSE, "%s:%zu: no file name in the first column", path, lineno);
-    int year;
-    int rc = parse_year(&year, column(cols, COL_YEAR, fields, n), path, lineno, err);
+    int rc = parse_year(&r.year, column(cols, COL_YEAR, fields, n), path, lineno, err);
+    if (!rc)
+        rc = parse_date_field(r.date, column(cols, COL_DATE, fields, n), path, lineno, err);
     if (rc)
         return rc;
-    rc = add_entry(mf, file, column(cols, COL_TITLE, fields, n), column(cols, COL_BODY, fields, n),
-                   year, lineno);
+    rc = add_entry(mf, &r, lineno);
     return rc ? bg_err_set(err, rc, "out of memory loading %s", path) : 0;
 }
 
 static int parse_manifest(bg_manifest *mf, const char *text, size_t len, const char *path,
                           bg_err *err)
 {
-    columns cols = {{COL_FILE, COL_TITLE, COL_BODY, COL_YEAR}};
+    /* Without a header: file, title, body, year; date and docno only by name. */
+    columns cols = {{COL_FILE, COL_TITLE, COL_BODY, COL_YEAR, -1, -1}};
     bool first_row = true;
     const char *p = text, *end = text + len;
     if (span_starts_with(span_from(p, end), "\xEF\xBB\xBF"))
@@ -872,13 +1093,23 @@ int bg_manifest_apply(const bg_manifest *mf, const char *basename, bg_meta *m)
     /* Copy first, so that running out of memory leaves m as it was. */
     char *title = e->title[0] ? strdup(e->title) : NULL;
     char *body = e->body[0] ? strdup(e->body) : NULL;
-    if ((e->title[0] && !title) || (e->body[0] && !body)) {
+    char *date = e->date[0] ? strdup(e->date) : NULL;
+    char *docno = e->docno[0] ? strdup(e->docno) : NULL;
+    char *kind = e->title[0] ? strdup(bg_doc_kind(e->title)) : NULL;
+    if ((e->title[0] && (!title || !kind)) || (e->body[0] && !body) || (e->date[0] && !date) ||
+        (e->docno[0] && !docno)) {
         free(title);
         free(body);
+        free(date);
+        free(docno);
+        free(kind);
         return BG_ENOMEM;
     }
     replace_field(&m->title, &title);
     replace_field(&m->body, &body);
+    replace_field(&m->date, &date);
+    replace_field(&m->docno, &docno);
+    replace_field(&m->kind, &kind);
     if (e->year)
         m->year = e->year;
     return 1;

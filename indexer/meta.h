@@ -1,4 +1,6 @@
-/* meta.h — what report a file is: title, issuing body and year.
+/* meta.h — what report a file is: title, issuing body, year, and for an
+ * official document (GB/T 9704-2012 党政机关公文格式) its 成文日期, 发文字号
+ * and kind.
  *
  * Detection from the text (its first 20 non-blank lines, at most 64 KiB), in
  * this order:
@@ -23,12 +25,45 @@
  *          at least three characters) in the title or the opening lines, e.g.
  *          "韶关市曲江区人民政府"; "" when unknown.
  *
+ * Official documents (docframe.h finds their frame: a 发文字号 line, or a
+ * title naming a kind of document with 关于, an addressee or a signature
+ * date) follow their frame instead:
+ *   title  the title lines at the top joined without the line breaks
+ *          ("国务院办公厅关于…" + "…的意见").
+ *   body   the bodies of the signature ("中共中央 国务院" for a joint one:
+ *          one space between bodies, as titles write them); else the bodies
+ *          named at the start of the title, before 关于/印发/转发
+ *          ("中共中央办公厅 国务院办公厅关于…" → "中共中央办公厅 国务院办公厅");
+ *          else the rules above.
+ *   date   the date line right under the signature ("2023年3月5日",
+ *          "二〇二三年三月五日") as "YYYY-MM-DD"; NULL when the document ends
+ *          without one: a date in the text is never taken for it. Any text
+ *          may carry a signature and date at its end (a local report signed
+ *          "某某县人民政府" then dated): the date is taken then too.
+ *   docno  the 发文字号 line at the top, as written; NULL when none.
+ *   year   the year of the date; without a date, that of the 发文字号
+ *          (〔2023〕), else the year in the title, else 0 — never one from
+ *          the text. But a report keeps the year it is about, also when a
+ *          date is known: a 报告 whose title names a year takes that year
+ *          ("关于2022年度…情况的报告" dated 2023-01-16 is 2022), and a
+ *          政府工作报告, a congress report and a report titled from its
+ *          现将…报告如下 sentence keep the rules above. A text that is no
+ *          official document takes the year of a date it states (its
+ *          signature, or the source's 成文日期), else the rules above.
+ *   kind   the title's last word (通知, 意见, 报告, 函, 令, …, see
+ *          bg_doc_kind), "" when it names none.
+ * What the source states outside its text (bg_doc_meta: a portal's 标题,
+ * 发文机关, 成文日期, 发文字号) beats all of this, field by field.
+ *
  * Override: a MANIFEST.tsv in the report's directory, tab-separated with the
  * header line "file\ttitle\tbody\tyear" (columns are found by these names, in
  * any order; extra columns are ignored; a first row with no column named
  * "file" is data, read as file, title, body, year), gives the metadata for
  * the files it names (by base name; a directory in the file column is
- * ignored). Empty fields keep the detected value. Blank lines and lines
+ * ignored). Optional columns "date" (a date in any form bg_date_normalize
+ * reads) and "docno" are found by name only. Empty fields keep the detected
+ * value; a title given recomputes the kind; a date given does not change the
+ * year (give the year too). Blank lines and lines
  * starting with # are skipped; CRLF line ends and a UTF-8 BOM are accepted. A
  * year must be a four-digit number; a row without a file name or a file named
  * twice is an error. */
@@ -39,15 +74,29 @@
 
 #include "bg_err.h"
 
+struct bg_doc_meta; /* document.h */
+
 typedef struct bg_meta {
     char *title;   /* owned, never NULL after detection ("" if unknown) */
     char *body;    /* owned, never NULL after detection ("" if unknown) */
     int year;      /* 0 if unknown */
+    char *date;    /* 成文日期 "YYYY-MM-DD", owned; NULL if the document states none */
+    char *docno;   /* 发文字号 as written, owned; NULL if none */
+    char *kind;    /* owned, never NULL after detection: "通知", … or "" */
 } bg_meta;
 
 /* Detects metadata from the decoded UTF-8 text of a report and its file name
- * (used only as a last resort; may be NULL). Returns 0 or BG_ENOMEM. */
+ * (used only as a last resort; may be NULL). Same as bg_meta_detect_doc with
+ * nothing stated. Returns 0 or BG_ENOMEM. */
 int bg_meta_detect(bg_meta *out, const char *text, size_t len, const char *filename, bg_err *err);
+
+/* Detects metadata as bg_meta_detect, then lets what the source states
+ * (stated, may be NULL; each field may be NULL) win: a non-empty title, body
+ * and docno as given (trimmed), a date that bg_date_normalize reads (one it
+ * cannot read is ignored). The year follows a stated date as it follows a
+ * detected one. Returns 0 or BG_ENOMEM. */
+int bg_meta_detect_doc(bg_meta *out, const char *text, size_t len, const char *filename,
+                       const struct bg_doc_meta *stated, bg_err *err);
 
 /* Frees the strings of m and zeroes it; NULL allowed. */
 void bg_meta_clear(bg_meta *m);

@@ -109,7 +109,8 @@ static char *passage_data(const bg_passage_ctx *ctx, const bg_unit *u)
     bg_passage_id(id, ctx->file_id, ctx->ordinal);
     int page = ctx->paras && u->line >= 1 && u->line <= ctx->n_paras ? ctx->paras[u->line - 1].page : 0;
     bg_passage_rec r = {.text = u->text, .len = u->len, .kind = u->kind, .line = u->line,
-                        .format = ctx->format, .page = page,
+                        .format = ctx->format, .page = page, .date = ctx->meta->date,
+                        .docno = ctx->meta->docno, .doc_kind = ctx->meta->kind,
                         .report = ctx->report, .title = ctx->meta->title, .body = ctx->meta->body,
                         .id = id, .year = ctx->meta->year, .section = u->section, .n_section = u->n_section};
     return bg_passage_rec_json(&r);
@@ -138,8 +139,15 @@ static int add_filters(bgx_doc *doc, const bg_passage_ctx *ctx, const bg_unit *u
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_BODY, body, strlen(body), err);
     const char *kind = bg_kind_name(u->kind);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_KIND, kind, strlen(kind), err);
+    const char *dockind = ctx->meta->kind ? ctx->meta->kind : "";
+    if (dockind[0])
+        rc = add_term(doc, term, bg_term_dockind(term, dockind), rc, err);
+    rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_DOCKIND, dockind, strlen(dockind), err);
+    /* Weighted, so that a query for the number ranks its document first. */
+    size_t n = ctx->meta->docno ? bg_term_docno(term, ctx->meta->docno) : 0;
+    rc = rc || n == 0 ? rc : bgx_doc_add_term(doc, term, n, 1, err);
     char key[BG_FACET_KEY_LEN + 1];
-    bg_facet_key(key, year, body);
+    bg_facet_key(key, year, body, dockind);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_FACETS, key, BG_FACET_KEY_LEN, err);
     return rc;
 }

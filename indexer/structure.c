@@ -34,6 +34,9 @@ struct bg_outline {
     int continue_item;
     bool open[BG_OUTLINE_MAX_DEPTH];
     char heading[BG_OUTLINE_MAX_DEPTH][BG_SECTION_MAX_BYTES + 1];
+    /* An attachment's title, first in the section path of everything in the
+     * attachment (bg_outline_set_root); "" for none. */
+    char root[BG_SECTION_MAX_BYTES + 1];
 };
 
 /* What one call emits: the line number, callback and current section path. */
@@ -41,7 +44,7 @@ typedef struct emitter {
     size_t line;
     bg_unit_cb cb;
     void *ctx;
-    const char *section[BG_OUTLINE_MAX_DEPTH];
+    const char *section[BG_OUTLINE_MAX_DEPTH + 1];
     size_t n_section;
 } emitter;
 
@@ -517,6 +520,8 @@ static int emit_prose(const emitter *em, const char *start, const char *end, int
 static void collect_section(const bg_outline *ol, emitter *em)
 {
     em->n_section = 0;
+    if (ol->root[0])
+        em->section[em->n_section++] = ol->root;
     for (int i = 0; i < BG_OUTLINE_MAX_DEPTH; i++)
         if (ol->open[i])
             em->section[em->n_section++] = ol->heading[i];
@@ -610,6 +615,31 @@ int bg_outline_feed_marked(bg_outline *ol, const char *line, size_t len, size_t 
     emitter em = {.line = lineno, .cb = cb, .ctx = ctx};
     ol->continue_item = 0;
     return emit_heading_line(ol, &em, level, start, end, end, end);
+}
+
+int bg_outline_set_root(bg_outline *ol, const char *title, size_t len, size_t lineno, bg_unit_cb cb, void *ctx,
+                        bg_err *err)
+{
+    if (!ol || !cb || (!title && len > 0))
+        return bg_err_set(err, BG_EINVAL, "bg_outline_set_root: invalid argument");
+    const char *start = title, *end = title + len;
+    trim(&start, &end);
+    close_levels_from(ol, 1);
+    ol->continue_item = 0;
+    ol->root[0] = '\0';
+    if (start == end)
+        return 0;
+    emitter em = {.line = lineno, .cb = cb, .ctx = ctx};
+    int rc = emit(&em, BG_UNIT_HEADING, 1, start, end);
+    size_t n = (size_t)(end - start);
+    if (n > BG_SECTION_MAX_BYTES) {
+        n = BG_SECTION_MAX_BYTES;
+        while (n > 0 && ((unsigned char)start[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(ol->root, start, n);
+    ol->root[n] = '\0';
+    return rc;
 }
 
 int bg_outline_feed_text(bg_outline *ol, const char *text, size_t len,

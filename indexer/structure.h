@@ -86,6 +86,13 @@ int bg_outline_feed(bg_outline *ol, const char *line, size_t len, size_t lineno,
 int bg_outline_feed_marked(bg_outline *ol, const char *line, size_t len, size_t lineno, int level,
                            bg_unit_cb cb, void *ctx, bg_err *err);
 
+/* Starts an attachment (附件) of an official document: closes every open
+ * heading, emits title as a level-1 heading unit on line lineno, and puts it
+ * first in the section path of every unit after it (so a path may hold
+ * BG_OUTLINE_MAX_DEPTH + 1 titles). An empty title ends the attachment's root. */
+int bg_outline_set_root(bg_outline *ol, const char *title, size_t len, size_t lineno, bg_unit_cb cb, void *ctx,
+                        bg_err *err);
+
 /* Splits a whole text into lines and feeds each (convenience for tests and the
  * indexer). */
 int bg_outline_feed_text(bg_outline *ol, const char *text, size_t len,

@@ -20,7 +20,7 @@
 #include <string.h>
 
 static const unsigned combined_slot[1] = {BG_SLOT_FACETS};
-static const unsigned separate_slots[2] = {BG_SLOT_YEAR, BG_SLOT_BODY};
+static const unsigned separate_slots[3] = {BG_SLOT_YEAR, BG_SLOT_BODY, BG_SLOT_DOCKIND};
 
 static int by_value(const void *a, const void *b)
 {
@@ -47,9 +47,12 @@ static void merge_equal(bgx_facet *f, size_t *n)
 
 /* ---- body names by hash -------------------------------------------------- */
 
+/* A facet key is the year (4), the body's hash (10) and the kind (1). */
+#define BODY_HASH_LEN 10
+
 struct bg_body_names {
     size_t n, cap;
-    char (*key)[BG_FACET_KEY_LEN - 4 + 1];  /* bg_facet_key() of the body, without the year */
+    char (*key)[BODY_HASH_LEN + 1];  /* bg_facet_key() of the body: its hash part */
     char **name;
 };
 
@@ -83,7 +86,7 @@ static int add_body(void *ctx, const char *term, size_t len)
     if (!name)
         return BG_ENOMEM;
     char key[BG_FACET_KEY_LEN + 1];
-    bg_facet_key(key, "0000", name);
+    bg_facet_key(key, "0000", name, "");
     memcpy(b->key[b->n], key + 4, sizeof b->key[b->n]);
     b->name[b->n++] = name;
     return 0;
@@ -119,7 +122,7 @@ static int load_body_names(bg_index *ix)
 static const char *body_name(const struct bg_body_names *b, const char *key)
 {
     for (size_t i = 0; i < b->n; i++)
-        if (memcmp(b->key[i], key, BG_FACET_KEY_LEN - 4) == 0)
+        if (memcmp(b->key[i], key, BODY_HASH_LEN) == 0)
             return b->name[i];
     return NULL;
 }
@@ -133,46 +136,84 @@ static void free_facets(bgx_facet *f, size_t n)
     free(f);
 }
 
-/* Replaces m's one facet of pairs by its year facet (facets[0]) and body
- * facet (facets[1]). 1 when some match has no pair, or a pair whose body is
- * unknown (see the top of the file): the spy skips a missing value, so then
- * the pairs count fewer passages than matched. 0 done, BG_ENOMEM. */
-static int split_pairs(bgx_match *m, const struct bg_body_names *names)
+/* Replaces m's one facet of keys by its year facet (facets[0]), body facet
+ * (facets[1]) and kind-of-document facet (facets[2]). 1 when some match has
+ * no key, a format 3 key (no kind), a body hash no XB term gives back or a
+ * kind the key cannot name (see the top of the file): the spy skips a
+ * missing value, so then the keys count fewer passages than matched, and the
+ * caller counts the slots instead. 0 done, BG_ENOMEM. */
+static int split_keys(bgx_match *m, const struct bg_body_names *names)
 {
     size_t n = m->n_facets[0], counted = 0;
-    bgx_facet *pairs = m->facets[0];
+    bgx_facet *keys = m->facets[0];
     for (size_t i = 0; i < n; i++) {
-        if (strlen(pairs[i].value) != BG_FACET_KEY_LEN || !body_name(names, pairs[i].value + 4))
+        const char *k = keys[i].value;
+        if (strlen(k) != BG_FACET_KEY_LEN || !body_name(names, k + 4) || !bg_dockind_name(k[4 + BODY_HASH_LEN]))
             return 1;
-        counted += pairs[i].count;
+        counted += keys[i].count;
     }
     if (counted != m->total)
         return 1;
-    bgx_facet *years = calloc(n ? n : 1, sizeof *years), *bodies = calloc(n ? n : 1, sizeof *bodies);
-    size_t ny = 0, nb = 0;
-    int rc = years && bodies ? 0 : BG_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        char *year = bg_strndup(pairs[i].value, 4);
-        char *body = bg_strdup(body_name(names, pairs[i].value + 4));
-        if (year)
-            years[ny++] = (bgx_facet){year, pairs[i].count};
-        if (body)
-            bodies[nb++] = (bgx_facet){body, pairs[i].count};
-        if (!year || !body)
+    bgx_facet *out[3];
+    size_t nf[3] = {0, 0, 0};
+    int rc = 0;
+    for (int f = 0; f < 3; f++)
+        if (!(out[f] = calloc(n ? n : 1, sizeof *out[f])))
             rc = BG_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *k = keys[i].value;
+        char *v[3] = {bg_strndup(k, 4), bg_strdup(body_name(names, k + 4)),
+                      bg_strdup(bg_dockind_name(k[4 + BODY_HASH_LEN]))};
+        for (int f = 0; f < 3; f++) {
+            if (v[f])
+                out[f][nf[f]++] = (bgx_facet){v[f], keys[i].count};
+            else
+                rc = BG_ENOMEM;
+        }
     }
-    if (rc) {
-        free_facets(years, ny);
-        free_facets(bodies, nb);
+    for (int f = 0; f < 3; f++) {
+        if (rc) {
+            free_facets(out[f], nf[f]);
+            continue;
+        }
+        merge_equal(out[f], &nf[f]);
+    }
+    if (rc)
         return rc;
+    free_facets(keys, n);
+    for (int f = 0; f < 3; f++) {
+        m->facets[f] = out[f];
+        m->n_facets[f] = nf[f];
     }
-    merge_equal(years, &ny);
-    merge_equal(bodies, &nb);
-    free_facets(pairs, n);
-    m->facets[0] = years;
-    m->n_facets[0] = ny;
-    m->facets[1] = bodies;
-    m->n_facets[1] = nb;
+    return 0;
+}
+
+/* Passages indexed before the kind of document existed have no slot 5: the
+ * spy skips them, and they count as "" (no kind), which they are. */
+static int count_unkinded(bgx_match *m)
+{
+    size_t counted = 0, blank = SIZE_MAX;
+    for (size_t i = 0; i < m->n_facets[2]; i++) {
+        counted += m->facets[2][i].count;
+        if (m->facets[2][i].value[0] == '\0')
+            blank = i;
+    }
+    if (counted >= m->total)
+        return 0;
+    if (blank != SIZE_MAX) {
+        m->facets[2][blank].count += m->total - counted;
+        return 0;
+    }
+    bgx_facet *f = realloc(m->facets[2], (m->n_facets[2] + 1) * sizeof *f);
+    char *empty = f ? bg_strdup("") : NULL;
+    if (f)
+        m->facets[2] = f;
+    if (!empty)
+        return BG_ENOMEM;
+    /* "" sorts first */
+    memmove(f + 1, f, m->n_facets[2] * sizeof *f);
+    f[0] = (bgx_facet){empty, m->total - counted};
+    m->n_facets[2]++;
     return 0;
 }
 
@@ -185,13 +226,15 @@ int bg_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offse
         rc = load_body_names(ix);
     if (rc)
         return rc;
-    rc = split_pairs(m, ix->body_names.data);
+    rc = split_keys(m, ix->body_names.data);
     if (rc == BG_ENOMEM)
         return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc == 0)
         return 0;
     bgx_match_clear(m);
-    return per_year ? bgx_search_collapsed(m, ix->reader, q, limit, BG_SLOT_YEAR, per_year, separate_slots, 2,
-                                           &ix->err)
-                    : bgx_search(m, ix->reader, q, offset, limit, separate_slots, 2, &ix->err);
+    rc = per_year ? bgx_search_collapsed(m, ix->reader, q, limit, BG_SLOT_YEAR, per_year, separate_slots, 3, &ix->err)
+                  : bgx_search(m, ix->reader, q, offset, limit, separate_slots, 3, &ix->err);
+    if (rc == 0 && count_unkinded(m))
+        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    return rc;
 }

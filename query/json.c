@@ -1,7 +1,8 @@
 /* json.c — the JSON contracts of `baogao-query --json` (and of the HTTP API):
  *
  *   {"query": "...", "total": N,
- *    "facets": {"year": {"2022": 3, ...}, "body": {"国务院": 40, ...}},
+ *    "facets": {"year": {"2022": 3, ...}, "body": {"国务院": 40, ...},
+ *               "kind": {"通知": 2, "": 38, ...}},
  *    "results": [{"rank": 1, "score": 12.3, "report": "<path as indexed>",
  *                 "title": "...", "body": "...", "year": 2022, "line": 41,
  *                 "kind": "measure", "section": ["二、…", "(六)…"],
@@ -71,6 +72,9 @@ static cJSON *hit_object(const bg_hit *h)
       && cJSON_AddItemToObject(o, "matches", matches)
       && (matches = NULL, 1)
       && cJSON_AddStringToObject(o, "format", h->format)
+      && (h->date ? cJSON_AddStringToObject(o, "date", h->date) : cJSON_AddNullToObject(o, "date"))
+      && (h->docno ? cJSON_AddStringToObject(o, "docno", h->docno) : cJSON_AddNullToObject(o, "docno"))
+      && cJSON_AddStringToObject(o, "doc_kind", h->doc_kind)
       && (h->page <= 0 || cJSON_AddNumberToObject(o, "page", h->page));
     free(snippet);
     cJSON_Delete(section);
@@ -147,6 +151,7 @@ char *bg_results_json(const bg_results *res)
           && (facets = cJSON_AddObjectToObject(root, "facets"))
           && add_owned(facets, "year", facet_object(res->years, res->n_years))
           && add_owned(facets, "body", facet_object(res->bodies, res->n_bodies))
+          && add_owned(facets, "kind", facet_object(res->kinds, res->n_kinds))
           && add_owned(root, "results", hits_array(res->hits, res->n_hits))
           && add_missing(root, &res->missing);
     return print_root(root, ok);

@@ -16,6 +16,8 @@ struct bg_hit {
     size_t line;
     int year;
     char format[8];          /* "txt", "html", "pdf", "docx", … */
+    char *date, *docno;      /* NULL when the document states none */
+    char *doc_kind;          /* "" when none */
     int page;                /* PDF: the page the passage starts on; 0 otherwise */
     char **section;
     size_t n_section;
@@ -33,8 +35,8 @@ struct bg_results {
     size_t total;
     bg_hit *hits;
     size_t n_hits;
-    bg_facet_count *years, *bodies;
-    size_t n_years, n_bodies;
+    bg_facet_count *years, *bodies, *kinds;
+    size_t n_years, n_bodies, n_kinds;
     bg_names missing;
 };
 

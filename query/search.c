@@ -58,9 +58,14 @@ int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err)
                               BG_MAX_YEAR_SPAN);
         *q = with_filter(*q, year_terms(from, to));
     }
-    if (*q && o->body && o->body[0]) {
-        char term[BG_TERM_MAX];
+    char term[BG_TERM_MAX];
+    if (*q && o->body && o->body[0])
         *q = with_filter(*q, bgx_query_term(term, bg_term_body(term, o->body), 1, 0));
+    if (*q && o->kind && o->kind[0])
+        *q = with_filter(*q, bgx_query_term(term, bg_term_dockind(term, o->kind), 1, 0));
+    if (*q && o->docno && o->docno[0]) {
+        size_t n = bg_term_docno(term, o->docno);
+        *q = with_filter(*q, n ? bgx_query_term(term, n, 1, 0) : bgx_query_match_nothing());
     }
     return *q ? 0 : bg_err_set(err, BG_ENOMEM, "out of memory");
 }
@@ -92,10 +97,17 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *p
     snprintf(h->format, sizeof h->format, "%s", cJSON_IsString(v) ? v->valuestring : "txt");
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_PAGE);
     h->page = cJSON_IsNumber(v) ? v->valueint : 0;
+    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_DATE);
+    h->date = cJSON_IsString(v) ? bg_strdup(v->valuestring) : NULL;
+    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_DOCNO);
+    h->docno = cJSON_IsString(v) ? bg_strdup(v->valuestring) : NULL;
+    h->doc_kind = dup_field(o, BG_REC_DOCKIND);
     const cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, BG_REC_SECTION);
     int n = cJSON_IsArray(sec) ? cJSON_GetArraySize(sec) : 0;
     h->section = calloc(n ? (size_t)n : 1, sizeof *h->section);
-    int ok = h->text && h->report && h->title && h->body && h->id && h->section;
+    int ok = h->text && h->report && h->title && h->body && h->id && h->section && h->doc_kind
+          && (h->date || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, BG_REC_DATE)))
+          && (h->docno || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, BG_REC_DOCNO)));
     for (int i = 0; ok && i < n; i++) {
         const cJSON *s = cJSON_GetArrayItem(sec, i);
         ok = (h->section[i] = bg_strdup(cJSON_IsString(s) ? s->valuestring : "")) != NULL;
@@ -128,6 +140,39 @@ static int copy_facets(bg_facet_count **out, size_t *n, const bgx_facet *f, size
     return 0;
 }
 
+/* Whether the whole query is a 发文字号: a few characters, a bracketed year,
+ * a number and 号 (国发〔2023〕1号, 国办函[2021]88号, 国发（2023）1号). */
+static int looks_like_docno(const char *query)
+{
+    char norm[BG_TERM_MAX];
+    if (bg_docno_normalize(norm, sizeof norm, query) != 0)
+        return 0;
+    const char *open = strstr(norm, "〔"), *close = open ? strstr(open, "〕") : NULL;
+    size_t n = strlen(norm);
+    if (!open || open == norm || !close || close - open != (ptrdiff_t)(strlen("〔") + 4)
+        || n < strlen("号") || strcmp(norm + n - strlen("号"), "号") != 0)
+        return 0;
+    const char *num = close + strlen("〕");
+    return num < norm + n - strlen("号") && strspn(num, "0123456789") == (size_t)(norm + n - strlen("号") - num);
+}
+
+/* q, or the document that bears the number query: its passages rank first
+ * (the XN term is weighted), though none holds the number, which stands in
+ * the document's frame. */
+static bgx_query *or_document(bgx_query *q, const char *query)
+{
+    char term[BG_TERM_MAX];
+    size_t n = bg_term_docno(term, query);
+    bgx_query *t = n ? bgx_query_term(term, n, 1, 0) : NULL;
+    bgx_query *scaled = t ? bgx_query_scale(t, 10.0) : NULL;
+    bgx_query *pair[2] = {q, scaled};
+    bgx_query *r = scaled ? bgx_query_combine(BGX_OP_OR, pair, 2, 0) : NULL;
+    bgx_query_free(t);
+    bgx_query_free(scaled);
+    bgx_query_free(q);
+    return r;
+}
+
 int bg_search_plan(bg_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o)
 {
     memset(plan, 0, sizeof *plan);
@@ -139,6 +184,10 @@ int bg_search_plan(bg_qplan *plan, bg_index *ix, const char *query, const bg_sea
     if (rc == 0 && ix->reader)   /* else an index with no reports yet */
         rc = bg_qplan_build(plan, ix->query_an, ix->reader, &parsed, &ix->err);
     bg_qparsed_clear(&parsed);
+    if (rc == 0 && plan->query && looks_like_docno(query))
+        plan->query = or_document(plan->query, query);
+    if (rc == 0 && !plan->query && ix->reader)
+        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc == 0 && plan->query)
         rc = bg_search_filter(&plan->query, o, &ix->err);
     if (rc)
@@ -171,6 +220,7 @@ int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_
     }
     if (rc == 0 && (copy_facets(&res->years, &res->n_years, m->facets[0], m->n_facets[0])
                     || copy_facets(&res->bodies, &res->n_bodies, m->facets[1], m->n_facets[1])
+                    || copy_facets(&res->kinds, &res->n_kinds, m->facets[2], m->n_facets[2])
                     || bg_missing_copy(&res->missing, ix)))
         rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
     return rc;
@@ -244,6 +294,9 @@ static void hit_clear(bg_hit *h)
     free(h->title);
     free(h->body);
     free(h->id);
+    free(h->date);
+    free(h->docno);
+    free(h->doc_kind);
     for (size_t i = 0; i < h->n_section; i++)
         free(h->section[i]);
     free(h->section);
@@ -262,8 +315,11 @@ void bg_results_free(bg_results *res)
         free(res->years[i].value);
     for (size_t i = 0; i < res->n_bodies; i++)
         free(res->bodies[i].value);
+    for (size_t i = 0; i < res->n_kinds; i++)
+        free(res->kinds[i].value);
     free(res->years);
     free(res->bodies);
+    free(res->kinds);
     bg_names_clear(&res->missing);
     free(res->query);
     free(res);
@@ -285,6 +341,10 @@ static const bg_facet_count *facet_array(const bg_results *res, bg_facet facet, 
     if (facet == BG_FACET_YEAR) {
         *n = res->n_years;
         return res->years;
+    }
+    if (facet == BG_FACET_KIND) {
+        *n = res->n_kinds;
+        return res->kinds;
     }
     if (facet == BG_FACET_BODY) {
         *n = res->n_bodies;
@@ -313,6 +373,9 @@ const char *bg_results_facet(const bg_results *res, bg_facet facet, size_t i, si
 
 size_t bg_hit_rank(const bg_hit *h) { return h->rank; }
 const char *bg_hit_format(const bg_hit *h) { return h->format; }
+const char *bg_hit_date(const bg_hit *h) { return h->date; }
+const char *bg_hit_docno(const bg_hit *h) { return h->docno; }
+const char *bg_hit_doc_kind(const bg_hit *h) { return h->doc_kind; }
 int bg_hit_page(const bg_hit *h) { return h->page; }
 double bg_hit_score(const bg_hit *h) { return h->score; }
 int bg_hit_kind(const bg_hit *h) { return h->kind; }

@@ -160,12 +160,18 @@ static int parse_search(const char **q, bg_search_options *o, struct MHD_Connect
     *o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 10};
     if (check_text(q, c, "q", BG_SERVE_MAX_QUERY, 1, why)
         || check_text(&o->body, c, "body", BG_SERVE_MAX_BODY, 0, why)
+        || check_text(&o->kind, c, "kind", BG_SERVE_MAX_BODY, 0, why)
+        || check_text(&o->docno, c, "docno", BG_SERVE_MAX_BODY, 0, why)
         || check_number(&o->limit, c, "limit", 1, BG_SERVE_MAX_LIMIT, why)
         || check_number(&o->offset, c, "offset", 0, BG_SERVE_MAX_OFFSET, why)
         || check_years(o, c, why))
         return -1;
     if (o->body && !o->body[0])
         o->body = NULL;  /* "body=" is how the page says "all bodies" */
+    if (o->kind && !o->kind[0])
+        o->kind = NULL;
+    if (o->docno && !o->docno[0])
+        o->docno = NULL;
     return 0;
 }
 

@@ -103,6 +103,9 @@ void bg_ix_file_rec_clear(bg_file_rec *r)
     free(r->real);
     free(r->title);
     free(r->body);
+    free(r->date);
+    free(r->docno);
+    free(r->kind);
     memset(r, 0, sizeof *r);
 }
 

@@ -65,7 +65,10 @@ static cJSON *public_report(const bg_file_rec *rec)
         && cJSON_AddStringToObject(o, "title", rec->title)
         && cJSON_AddStringToObject(o, "body", rec->body)
         && cJSON_AddNumberToObject(o, "year", rec->year)
-        && cJSON_AddNumberToObject(o, "passages", (double)rec->passages))
+        && cJSON_AddNumberToObject(o, "passages", (double)rec->passages)
+        && (rec->date ? cJSON_AddStringToObject(o, "date", rec->date) : cJSON_AddNullToObject(o, "date"))
+        && (rec->docno ? cJSON_AddStringToObject(o, "docno", rec->docno) : cJSON_AddNullToObject(o, "docno"))
+        && cJSON_AddStringToObject(o, "kind", rec->kind ? rec->kind : ""))
         return o;
     cJSON_Delete(o);
     return NULL;
@@ -98,6 +101,15 @@ typedef struct remote_walk {
     bg_err *err;
 } remote_walk;
 
+/* Copies field of rec into o as key, or null when rec lacks it; cJSON's
+ * 1-or-0 convention. */
+static int add_str_or_null(cJSON *o, const char *key, const cJSON *rec, const char *field)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, field);
+    return cJSON_IsString(v) ? cJSON_AddStringToObject(o, key, v->valuestring) != NULL
+                             : cJSON_AddNullToObject(o, key) != NULL;
+}
+
 static int on_file_term(void *ctx, const char *term, size_t len)
 {
     remote_walk *w = ctx;
@@ -119,7 +131,9 @@ static int on_file_term(void *ctx, const char *term, size_t len)
           && cJSON_AddStringToObject(item, "title", bg_json_str(doc, BG_REC_TITLE))
           && cJSON_AddStringToObject(item, "body", bg_json_str(doc, BG_REC_BODY))
           && cJSON_AddNumberToObject(item, "year", bg_json_num(doc, BG_REC_YEAR, 0))
-          && cJSON_AddNumberToObject(item, "passages", passages);
+          && cJSON_AddNumberToObject(item, "passages", passages)
+          && add_str_or_null(item, "date", doc, BG_REC_DATE) && add_str_or_null(item, "docno", doc, BG_REC_DOCNO)
+          && cJSON_AddStringToObject(item, "kind", bg_json_str(doc, BG_REC_DOCKIND));
     cJSON_Delete(doc);
     if (!ok || push_report(w->list, item)) {
         cJSON_Delete(item);

@@ -8,6 +8,7 @@
 #include "baogao.h"
 #include "figures.h"
 #include "json_get.h"
+#include "normalize.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -81,6 +82,64 @@ size_t bg_term_body(char *out, const char *body)
     return bg_term(out, BG_PREFIX_BODY, body, bg_utf8_clip(body, strlen(body), BG_BODY_TERM_BYTES), NULL, 0);
 }
 
+size_t bg_term_dockind(char *out, const char *kind)
+{
+    return term_str(out, BG_PREFIX_DOCKIND, kind);
+}
+
+static int is_open_bracket(UChar32 c)
+{
+    return c == 0x3014 || c == '[' || c == 0xFF3B || c == 0xFF08 || c == '(' || c == 0x3010 || c == 0xFE5D;
+}
+
+static int is_close_bracket(UChar32 c)
+{
+    return c == 0x3015 || c == ']' || c == 0xFF3D || c == 0xFF09 || c == ')' || c == 0x3011 || c == 0xFE5E;
+}
+
+static int is_space(UChar32 c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x3000 || c == 0xA0 || c == 0xFEFF;
+}
+
+int bg_docno_normalize(char *out, size_t cap, const char *in)
+{
+    if (!cap)
+        return BG_ETOOBIG;
+    const unsigned char *s = (const unsigned char *)(in ? in : "");
+    size_t n = strlen((const char *)s), o = 0;
+    for (size_t i = 0; i < n;) {
+        UChar32 c;
+        i += bg_utf8_decode(s, n, i, &c);
+        if (is_space(c))
+            continue;
+        if (is_open_bracket(c))
+            c = 0x3014;
+        else if (is_close_bracket(c))
+            c = 0x3015;
+        else if (c >= 0xFF10 && c <= 0xFF19)
+            c = '0' + (c - 0xFF10);
+        char piece[4];
+        size_t k = bg_utf8_encode(c, piece);
+        if (o + k >= cap) {
+            out[o] = '\0';
+            return BG_ETOOBIG;
+        }
+        memcpy(out + o, piece, k);
+        o += k;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+size_t bg_term_docno(char *out, const char *docno)
+{
+    char norm[BG_TERM_MAX];
+    if (bg_docno_normalize(norm, sizeof norm, docno) != 0)
+        return out[0] = '\0', 0;
+    return bg_term(out, BG_PREFIX_DOCNO, norm, bg_utf8_clip(norm, strlen(norm), BG_BODY_TERM_BYTES), NULL, 0);
+}
+
 void bg_passage_id(char *out, const char *file_id, size_t ordinal)
 {
     snprintf(out, BG_PASSAGE_ID_MAX, "%s:%zu", file_id, ordinal);
@@ -96,15 +155,44 @@ void bg_year_value(char *out, int year)
     snprintf(out, 16, "%04d", year);
 }
 
-/* 14 bytes: short enough for the string a match spy makes of it to need no
- * heap allocation (query/facets.c). */
-void bg_facet_key(char *out, const char *year, const char *body)
+/* The kinds of document (indexer/docframe.c names them from a title's last
+ * word), each with the character that stands for it in a facet key. */
+static const char *const dockinds[] = {
+    "报告", "意见", "通知", "通报", "决定", "批复", "公告", "通告", "规划", "纲要", "方案", "办法",
+    "规定", "条例", "细则", "决议", "公报", "纪要", "议案", "请示", "讲话", "计划", "规则", "要点",
+    "指南", "答复", "函",   "令",   "命令",
+};
+static const char dockind_codes[] = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+char bg_dockind_code(const char *kind)
+{
+    if (!kind || !kind[0])
+        return '0';
+    for (size_t i = 0; i < sizeof dockinds / sizeof *dockinds; i++)
+        if (strcmp(kind, dockinds[i]) == 0)
+            return dockind_codes[i];
+    return '~';
+}
+
+const char *bg_dockind_name(char code)
+{
+    if (code == '0')
+        return "";
+    const char *p = code ? strchr(dockind_codes, code) : NULL;
+    size_t i = p ? (size_t)(p - dockind_codes) : SIZE_MAX;
+    return i < sizeof dockinds / sizeof *dockinds ? dockinds[i] : NULL;
+}
+
+/* 15 bytes: short enough for the string a match spy makes of it to need no
+ * heap allocation (libstdc++ keeps up to 15 in place; query/facets.c). */
+void bg_facet_key(char *out, const char *year, const char *body, const char *kind)
 {
     static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
     uint64_t h = bg_fnv1a64(BG_FNV_INIT, body, strlen(body));
     memcpy(out, year, 4);
     for (int i = 0; i < 10; i++, h >>= 6)
         out[4 + i] = digits[h & 63];
+    out[14] = bg_dockind_code(kind);
     out[BG_FACET_KEY_LEN] = '\0';
 }
 
@@ -129,7 +217,10 @@ char *bg_passage_rec_json(const bg_passage_rec *r)
           && cJSON_AddStringToObject(o, BG_REC_ID, r->id)
           && bg_add_figures_json(o, r->text, r->len)
           && (!r->format || strcmp(r->format, "txt") == 0 || cJSON_AddStringToObject(o, BG_REC_FORMAT, r->format))
-          && (r->page <= 0 || cJSON_AddNumberToObject(o, BG_REC_PAGE, r->page));
+          && (r->page <= 0 || cJSON_AddNumberToObject(o, BG_REC_PAGE, r->page))
+          && (!r->date || !r->date[0] || cJSON_AddStringToObject(o, BG_REC_DATE, r->date))
+          && (!r->docno || !r->docno[0] || cJSON_AddStringToObject(o, BG_REC_DOCNO, r->docno))
+          && (!r->doc_kind || !r->doc_kind[0] || cJSON_AddStringToObject(o, BG_REC_DOCKIND, r->doc_kind));
     free(text);
     char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
@@ -151,7 +242,10 @@ char *bg_file_rec_json(const bg_file_rec *r)
           && cJSON_AddStringToObject(o, "hash", hash) && cJSON_AddStringToObject(o, "fp", fp)
           && cJSON_AddNumberToObject(o, "year", r->year) && cJSON_AddStringToObject(o, "title", r->title)
           && cJSON_AddStringToObject(o, "body", r->body)
-          && cJSON_AddNumberToObject(o, "passages", (double)r->passages);
+          && cJSON_AddNumberToObject(o, "passages", (double)r->passages)
+          && (!r->date || cJSON_AddStringToObject(o, "date", r->date))
+          && (!r->docno || cJSON_AddStringToObject(o, "docno", r->docno))
+          && (!r->kind || cJSON_AddStringToObject(o, "kind", r->kind));
     char *s = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return s;
@@ -171,6 +265,16 @@ int bg_file_rec_parse(bg_file_rec *r, const char *id, const char *json)
     r->fp = strtoull(bg_json_str(o, "fp"), NULL, 16);
     r->year = (int)bg_json_num(o, "year", 0);
     r->passages = (size_t)bg_json_num(o, "passages", 0);
+    const char *fields[3] = {"date", "docno", "kind"};
+    char **dst[3] = {&r->date, &r->docno, &r->kind};
+    int lost = 0;
+    for (int i = 0; i < 3; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, fields[i]);
+        if (cJSON_IsString(v))
+            lost |= !(*dst[i] = bg_strdup(v->valuestring));
+    }
     cJSON_Delete(o);
+    if (lost)
+        return BG_ENOMEM;
     return r->path && r->real && r->title && r->body ? 0 : BG_ENOMEM;
 }

@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#define BG_FORMAT_VERSION "3"
+#define BG_FORMAT_VERSION "4"
 
 /* Terms. Words carry no prefix. */
 #define BG_PREFIX_BIGRAM "B"    /* two adjacent normalised chars, positional */
@@ -21,6 +21,9 @@
 #define BG_PREFIX_FILE "F"      /* boolean: F<file id> on every passage of a file */
 #define BG_PREFIX_ID "Q"        /* unique: Q<file id>:<ordinal> */
 #define BG_PREFIX_BODY "XB"     /* boolean: XB<issuing body> */
+#define BG_PREFIX_DOCKIND "XK"  /* boolean: XK<kind of document>: XK通知, XK报告 */
+#define BG_PREFIX_DOCNO "XN"    /* XN<发文字号, normalised>: weighted (wdf 1), so a
+                                   query for a document number ranks its document first */
 
 /* Value slots. */
 #define BG_SLOT_YEAR 0          /* "2022" */
@@ -29,9 +32,10 @@
 #define BG_SLOT_ID 3            /* the passage id (<file id>:<ordinal>): breaks ties
                                    between equal scores the same way however the
                                    shards are combined */
-#define BG_SLOT_FACETS 4        /* year and a hash of the issuing body in 14 bytes:
-                                   both facets from one short value per match
-                                   (bg_facet_key, query/facets.c) */
+#define BG_SLOT_FACETS 4        /* year, a hash of the issuing body and the kind of
+                                   document in 15 bytes: every facet from one short
+                                   value per match (bg_facet_key, query/facets.c) */
+#define BG_SLOT_DOCKIND 5       /* kind of document ("通知", "" when none) */
 
 /* Metadata keys (per shard). */
 #define BG_META_FILE "file:"      /* + file id → JSON record of the report */
@@ -52,6 +56,9 @@
 #define BG_REC_FIGURES "figures"
 #define BG_REC_FORMAT "format"   /* "html", "pdf", …; absent for plain text */
 #define BG_REC_PAGE "page"       /* PDF: the page the passage starts on */
+#define BG_REC_DATE "date"       /* 成文日期 "YYYY-MM-DD"; absent when unknown */
+#define BG_REC_DOCNO "docno"     /* 发文字号 as written; absent when none */
+#define BG_REC_DOCKIND "doc_kind" /* kind of document; absent when none */
 
 /* Every term is shorter than this (Xapian refuses terms over 245 bytes). */
 #define BG_TERM_MAX 256
@@ -72,6 +79,17 @@ size_t bg_term_kind(char *out, int kind);
 size_t bg_term_file(char *out, const char *file_id);
 size_t bg_term_passage(char *out, const char *passage_id);
 size_t bg_term_body(char *out, const char *body);
+size_t bg_term_dockind(char *out, const char *kind);
+/* docno as written; the term holds it normalised (bg_docno_normalize). */
+size_t bg_term_docno(char *out, const char *docno);
+
+/* A 发文字号 in the form filters compare: every bracket of 〔〕[]［］（）()【】﹝﹞
+ * becomes 〔〕, full-width digits ASCII, and whitespace is removed
+ * ("国发 [2023] 1号" → "国发〔2023〕1号"). out is always NUL-terminated;
+ * returns 0, or BG_ETOOBIG when cap was too small (out truncated on a
+ * character boundary). */
+int bg_docno_normalize(char *out, size_t cap, const char *in);
+
 
 /* "<file id>:<ordinal>" into out[BG_PASSAGE_ID_MAX]. */
 void bg_passage_id(char *out, const char *file_id, size_t ordinal);
@@ -80,10 +98,17 @@ void bg_meta_file_key(char *out, const char *file_id);
 /* The year as stored in slot 0: four digits, into out[16]. */
 void bg_year_value(char *out, int year);
 
-/* The value of slot BG_SLOT_FACETS: year (4 digits) and a 60-bit hash of
- * body in 10 characters of [0-9A-Za-z_-]; out gets BG_FACET_KEY_LEN + 1 bytes. */
-#define BG_FACET_KEY_LEN 14
-void bg_facet_key(char *out, const char *year, const char *body);
+/* The value of slot BG_SLOT_FACETS: year (4 digits), a 60-bit hash of body
+ * in 10 characters of [0-9A-Za-z_-], and the kind of document as one
+ * character (bg_dockind_code); out gets BG_FACET_KEY_LEN + 1 bytes. Format 3
+ * keys lacked the kind: BG_FACET_KEY_LEN_V3. */
+#define BG_FACET_KEY_LEN 15
+#define BG_FACET_KEY_LEN_V3 14
+void bg_facet_key(char *out, const char *year, const char *body, const char *kind);
+/* The kinds of document a facet key can name: "" is '0', each known kind a
+ * character of its own, any other kind '~' (counted from slot 5 instead). */
+char bg_dockind_code(const char *kind);
+const char *bg_dockind_name(char code);     /* NULL for '~' or an unknown code */
 
 /* A passage's stored record. text need not be NUL-terminated. */
 typedef struct bg_passage_rec {
@@ -97,6 +122,7 @@ typedef struct bg_passage_rec {
     size_t n_section;
     const char *format;      /* NULL or "txt": not stored */
     int page;                /* 0: not stored */
+    const char *date, *docno, *doc_kind;   /* NULL or "": not stored */
 } bg_passage_rec;
 /* The record as JSON (with its figures), malloc'ed; NULL when out of memory. */
 char *bg_passage_rec_json(const bg_passage_rec *r);

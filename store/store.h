@@ -26,6 +26,7 @@ typedef struct bg_file_rec {
     uint64_t fp;        /* bg_ix_fingerprint() used */
     int year;           /* shard holding its passages */
     char *title, *body;
+    char *date, *docno, *kind;   /* NULL when unknown (kind: none) */
     size_t passages;
 } bg_file_rec;
 

@@ -125,5 +125,22 @@ check "named scan fails" status_is 1 "$INDEX" --db "$DB" "$W/scan.pdf"
 check "named scan message" err_has "scan.pdf: scanned PDF without a text layer"
 check "named scan one line" one_line_err
 
+# Official documents (GB/T 9704): the frame is metadata, not passages; a
+# document number finds its document; kind and number filter.
+O=$TMP/official-db
+check "official index" status_is 0 "$INDEX" --db "$O" "$SRC/tests/fixtures/official"
+check "addressee is no passage" status_is 1 "$QUERY" --db "$O" 各省、自治区、直辖市党委和人民政府
+check "signature date is no passage" status_is 1 "$QUERY" --db "$O" 二〇〇八年一月二日
+check "title is one passage" status_is 0 "$QUERY" --db "$O" --json '"关于促进民营经济发展壮大的意见"'
+check "title passage" out_has '"total":1,'
+check "hit date and docno" out_has '"date":"2008-01-02","docno":"厅字【2008】27号","doc_kind":"意见"'
+check "kind facet" out_has '"kind":{"意见":1}'
+check "docno query" status_is 0 "$QUERY" --db "$O" --json --limit 1 '国函〔2011〕25号'
+check "docno query finds its document first" out_has '"report":"[^"]*off-003.txt"'
+check "docno filter as typed" status_is 0 "$QUERY" --db "$O" --json --docno '国函[2011]25号' 国务院
+check "docno filter keeps one document" bash -c "python3 -c \"import json; d = json.load(open('$TMP/out')); assert {h['report'][-11:] for h in d['results']} == {'off-003.txt'}, d\""
+check "kind filter" status_is 0 "$QUERY" --db "$O" --json --kind 批复 --limit 100 国务院
+check "kind filter keeps the kind" bash -c "python3 -c \"import json; d = json.load(open('$TMP/out')); assert d['total'] > 0 and {h['doc_kind'] for h in d['results']} == {'批复'}, d\""
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

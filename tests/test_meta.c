@@ -1,7 +1,8 @@
 /* test_meta.c — unit tests of report metadata (indexer/meta.c): title, body
  * and year detection on small sample reports, the MANIFEST.tsv override and
- * its errors, and detection over the real corpus checked against its
- * manifest. */
+ * its errors, detection over the real corpus checked against its manifest,
+ * and the official-document fields (date, docno, kind; more of them in
+ * test_docframe.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -487,6 +488,120 @@ static void test_real_corpus(void **state)
     free(manifest_text);
 }
 
+
+/* ---- official-document fields ---------------------------------------- */
+
+static void test_report_fields_of_official_documents(void **state)
+{
+    (void)state;
+    bg_meta m;
+    /* A report has no date or number; its kind is its title's last word. */
+    detect_fixture(&m, "state-council.txt");
+    assert_null(m.date);
+    assert_null(m.docno);
+    assert_string_equal(m.kind, "报告");
+    bg_meta_clear(&m);
+    detect_fixture(&m, "congress-dated.txt");
+    assert_null(m.date); /* a dated line under the title is no 成文日期 */
+    assert_string_equal(m.kind, "");
+    bg_meta_clear(&m);
+
+    /* An official document: the frame gives every field. */
+    detect_text(&m, "国务院办公厅关于做好XX工作的通知\n国办发〔2022〕9号\n"
+                    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+                    "经国务院同意，现就有关事项通知如下：2021年工作很多。\n"
+                    "国务院办公厅\n2022年3月1日\n",
+                "x.txt");
+    assert_string_equal(m.title, "国务院办公厅关于做好XX工作的通知");
+    assert_string_equal(m.body, "国务院办公厅");
+    assert_string_equal(m.date, "2022-03-01");
+    assert_string_equal(m.docno, "国办发〔2022〕9号");
+    assert_string_equal(m.kind, "通知");
+    assert_int_equal(m.year, 2022);
+    bg_meta_clear(&m);
+    assert_null(m.date);
+    assert_null(m.kind);
+}
+
+static void test_manifest_date_and_docno(void **state)
+{
+    (void)state;
+    const char *path = write_tmp("MANIFEST.tsv", "file\tdocno\ttitle\tdate\n"
+                                                 "a.txt\t国发[2023]1号\t关于XX的意见\t二〇二三年三月五日\n"
+                                                 "b.txt\t\t\t\n");
+    bg_manifest *mf;
+    bg_err err = {0};
+    assert_int_equal(bg_manifest_load(&mf, path, &err), 0);
+    bg_meta m;
+    detect_text(&m, "某某报告\n", NULL);
+    assert_int_equal(bg_manifest_apply(mf, "a.txt", &m), 1);
+    assert_string_equal(m.docno, "国发[2023]1号");
+    assert_string_equal(m.date, "2023-03-05");
+    assert_string_equal(m.title, "关于XX的意见");
+    assert_string_equal(m.kind, "意见"); /* follows the title given */
+    assert_int_equal(m.year, 0);         /* a date given leaves the year alone */
+    /* Empty fields keep what is there. */
+    assert_int_equal(bg_manifest_apply(mf, "b.txt", &m), 1);
+    assert_string_equal(m.docno, "国发[2023]1号");
+    assert_string_equal(m.date, "2023-03-05");
+    bg_meta_clear(&m);
+    bg_manifest_free(mf);
+
+    expect_manifest_error("file\tdate\na.txt\t2023年2月30日\n", BG_EPARSE,
+                          "MANIFEST.tsv:2: date '2023年2月30日' is not a date");
+    /* Without a header, a fifth and sixth column are no date and number. */
+    path = write_tmp("MANIFEST.tsv", "a.txt\t甲\t乙\t2021\tnot-a-date\tx\n");
+    assert_int_equal(bg_manifest_load(&mf, path, &err), 0);
+    detect_text(&m, "", NULL);
+    assert_int_equal(bg_manifest_apply(mf, "a.txt", &m), 1);
+    assert_null(m.date);
+    assert_null(m.docno);
+    assert_int_equal(m.year, 2021);
+    bg_meta_clear(&m);
+    bg_manifest_free(mf);
+}
+
+/* The 21 reports: detection alone gives the manifest's title, body and
+ * year, and no date, number or frame title. */
+static void test_real_corpus_detection_unchanged(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", BG_SHARED_CORPUS);
+    size_t len;
+    char *manifest_text = read_whole(path, &len);
+    if (!manifest_text) {
+        skip();
+        return;
+    }
+    size_t checked = 0;
+    char *save = NULL;
+    for (char *row = strtok_r(manifest_text, "\n", &save); row; row = strtok_r(NULL, "\n", &save)) {
+        row[strcspn(row, "\r")] = '\0';
+        char *f[4];
+        if (split_row(row, f) < 4 || strcmp(f[0], "file") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", BG_SHARED_CORPUS, f[0]);
+        char *text = read_whole(path, &len);
+        assert_non_null(text);
+        bg_meta m;
+        bg_err err = {0};
+        assert_int_equal(bg_meta_detect(&m, text, len, NULL, &err), 0);
+        printf("%-36s %d  %s | %s | date %s | docno %s | kind %s\n", f[0], m.year, m.title, m.body,
+               m.date ? m.date : "null", m.docno ? m.docno : "null", m.kind);
+        assert_string_equal(m.title, f[1]);
+        assert_string_equal(m.body, f[2]);
+        assert_int_equal(m.year, atoi(f[3]));
+        assert_null(m.date);
+        assert_null(m.docno);
+        bg_meta_clear(&m);
+        free(text);
+        checked++;
+    }
+    assert_int_equal(checked, 21);
+    free(manifest_text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +623,9 @@ int main(void)
         cmocka_unit_test(test_manifest_errors),
         cmocka_unit_test(test_manifest_apply_edge_cases),
         cmocka_unit_test(test_real_corpus),
+        cmocka_unit_test(test_report_fields_of_official_documents),
+        cmocka_unit_test(test_manifest_date_and_docno),
+        cmocka_unit_test(test_real_corpus_detection_unchanged),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
