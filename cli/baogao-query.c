@@ -5,6 +5,7 @@
 #include "baogao.h"
 #include "cli.h"
 
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,10 @@ static void usage(FILE *out)
           "  --offset N        skip the first N results (paging)\n"
           "  --year Y          only reports of year Y, or of a range: 2018..2022, ..2019, 2016..\n"
           "  --body NAME       only reports issued by NAME (e.g. 国务院)\n"
+          "  --no-collapse     show every copy of a text (an HTML page and its PDF, a\n"
+          "                    repost); by default a text is one hit listing its copies\n"
+          "  --reports         list the indexed reports (newest year first; copies of\n"
+          "                    other reports marked) instead of searching\n"
           "  --kind KIND       only documents of this kind (意见, 通知, 决定, 报告, 函…)\n"
           "  --docno NUMBER    only the document with this 发文字号 (国发〔2023〕1号; [] and\n"
           "                    （） brackets as typed work too)\n"
@@ -267,7 +272,7 @@ static int print_figures(const bg_figures *f, const char *query, int json)
     return 0;
 }
 
-enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE };
+enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS };
 
 /* A partial answer says so on stderr, whatever the output format. */
 static void warn_missing(const bg_missing *m)
@@ -281,12 +286,47 @@ static void warn_missing(const bg_missing *m)
     fputc('\n', stderr);
 }
 
+/* The catalogue: its JSON as it is, or one line per report, newest year
+ * first, with copies of other reports marked. 0, or 1 for an empty index. */
+static int print_reports(const char *json_text, int json)
+{
+    if (json) {
+        puts(json_text);
+        return 0;
+    }
+    cJSON *root = cJSON_Parse(json_text);
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "reports"), *r;
+    size_t n = 0;
+    cJSON_ArrayForEach(r, arr) {
+        const cJSON *dup = cJSON_GetObjectItemCaseSensitive(r, "duplicate_of");
+        const cJSON *docno = cJSON_GetObjectItemCaseSensitive(r, "docno");
+        printf("%d  %s  %s  (%d passages)%s%s%s%s\n",
+               cJSON_GetObjectItemCaseSensitive(r, "year")->valueint,
+               cJSON_GetObjectItemCaseSensitive(r, "title")->valuestring,
+               cJSON_GetObjectItemCaseSensitive(r, "report")->valuestring,
+               cJSON_GetObjectItemCaseSensitive(r, "passages")->valueint,
+               cJSON_IsString(docno) ? "  " : "", cJSON_IsString(docno) ? docno->valuestring : "",
+               cJSON_IsString(dup) ? "  copy of " : "", cJSON_IsString(dup) ? dup->valuestring : "");
+        n++;
+    }
+    printf("%zu report%s\n", n, n == 1 ? "" : "s");
+    cJSON_Delete(root);
+    return n ? 0 : 1;
+}
+
 /* Runs the search the options ask for and prints it; the exit status. */
 static int run(bg_index *ix, int mode, const char *query, const bg_search_options *so, int json,
                int color)
 {
-    int rc = 2, err;
-    if (mode == MODE_BY_YEAR) {
+    int rc = 2, err = 0;
+    if (mode == MODE_REPORTS) {
+        char *cat = bg_index_reports_json(ix);
+        if (!cat)
+            err = 1;
+        else
+            rc = print_reports(cat, json);
+        bg_free(cat);
+    } else if (mode == MODE_BY_YEAR) {
         bg_byyear *by = NULL;
         if ((err = bg_search_by_year(&by, ix, query, so)) == 0) {
             warn_missing(bg_byyear_missing_shards(by));
@@ -332,6 +372,7 @@ static int parse_options(query_cli *o, int argc, char **argv)
         {"offset", required_argument, 0, 'o'}, {"year", required_argument, 0, 'y'},
         {"body", required_argument, 0, 'b'}, {"json", no_argument, 0, 'j'},
         {"kind", required_argument, 0, 'K'}, {"docno", required_argument, 0, 'D'},
+        {"no-collapse", no_argument, 0, 'A'}, {"reports", no_argument, 0, 'R'},
         {"by-year", no_argument, 0, 'Y'},    {"per-year", required_argument, 0, 'P'},
         {"figures", no_argument, 0, 'F'},    {"like", required_argument, 0, 'L'},
         {"no-color", no_argument, 0, 'C'},   {"help", no_argument, 0, 'h'},
@@ -365,6 +406,8 @@ static int parse_options(query_cli *o, int argc, char **argv)
             break;
         case 'b': so->body = optarg; break;
         case 'K': so->kind = optarg; break;
+        case 'A': so->all_copies = 1; break;
+        case 'R': modes |= 1 << (o->mode = MODE_REPORTS); break;
         case 'D': so->docno = optarg; break;
         case 'j': o->json = 1; break;
         case 'P':
@@ -391,8 +434,16 @@ static int parse_options(query_cli *o, int argc, char **argv)
         }
     }
     if (modes & (modes - 1)) {
-        bg_cli_error(prog, "--by-year, --figures and --like do not go together");
+        bg_cli_error(prog, "--by-year, --figures, --like and --reports do not go together");
         return 2;
+    }
+    if (o->mode == MODE_REPORTS) {
+        if (optind < argc) {
+            bg_cli_error(prog, "--reports takes no query ('%s')", argv[optind]);
+            return 2;
+        }
+        o->query = strdup("");
+        return o->query ? 0 : (bg_cli_error(prog, "out of memory"), 2);
     }
     if (o->mode == MODE_LIKE && optind < argc) {
         bg_cli_error(prog, "--like takes a passage, not a query ('%s')", argv[optind]);

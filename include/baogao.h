@@ -221,7 +221,9 @@ BG_API int bg_index_compact(bg_index *ix, uint64_t *bytes_before, uint64_t *byte
 /* The committed catalogue of reports as one JSON document, newest year first
  * then by path:
  *   {"reports": [{"report": "<path as indexed>", "title": "...", "body": "...",
- *                 "year": 2022, "passages": 57}, ...],
+ *                 "year": 2022, "passages": 57, "date": "2023-01-16" or null,
+ *                 "docno": "…〔2023〕3号" or null, "kind": "报告",
+ *                 "duplicate_of": "<path of the report this one copies>" or null}, ...],
  *    "missing_shards": ["remote 10.0.0.2:7001", ...]}
  * Reads the index as last committed, whatever the handle's mode. The caller
  * owns the string (bg_free). NULL on error (bg_errmsg() says why): BG_ENOTFOUND,
@@ -261,8 +263,11 @@ typedef struct bg_search_options {
     const char *kind;     /* only documents of this kind ("意见", "通知", "报告"…); NULL = all */
     const char *docno;    /* only the document with this 发文字号; brackets and spaces as
                              people type them (国发[2023]1号, 国发（2023）1号); NULL = all */
+    int all_copies;       /* 0: a text indexed several times (an HTML page and its PDF, a
+                             repost) is one hit listing its other copies (bg_hit_duplicate)
+                             and totals and facets count texts; 1: every copy is a hit */
 } bg_search_options;
-#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL}
+#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0}
 /* Sets *opts to the defaults of that version. BG_EINVAL for an unknown one. */
 BG_API int bg_search_options_init(bg_search_options *opts, unsigned int version);
 
@@ -335,6 +340,12 @@ BG_API int bg_hit_page(const bg_hit *h);                 /* PDF: 1-based page th
 BG_API const char *bg_hit_date(const bg_hit *h);         /* 成文日期 "2023-03-05"; NULL when the document states none */
 BG_API const char *bg_hit_docno(const bg_hit *h);        /* 发文字号 as written ("国发〔2023〕1号"); NULL when none */
 BG_API const char *bg_hit_doc_kind(const bg_hit *h);     /* kind of document: "通知", "意见", "报告"…; "" when none */
+/* The other copies of this passage's text in the index (the same text after
+ * normalisation, punctuation and spaces left out: an HTML page and its PDF, a
+ * repost): their number, and copy i's report (path as indexed), line and
+ * format. At most 20 are listed. */
+BG_API size_t bg_hit_duplicate_count(const bg_hit *h);
+BG_API const char *bg_hit_duplicate(const bg_hit *h, size_t i, size_t *line, const char **format);
 
 /* The byte ranges [start, end) of bg_hit_text() that match the query, sorted
  * and not overlapping. Returns the number of ranges; the arrays stored in starts

@@ -284,6 +284,8 @@ typedef struct unit_sink {
     const char *path;
     prepared *p;
     size_t part_docs, part_bytes;   /* of this report since its start or last part */
+    size_t n_dups;                  /* passages that repeat an earlier text */
+    struct { char id[17]; size_t n; } copied[8];   /* the files they repeat, most seen */
 } unit_sink;
 
 /* A report too big for one batch (a 20 MB file, or one of 10,000
@@ -314,12 +316,47 @@ static int commit_part(unit_sink *s)
     return rc;
 }
 
+/* Counts which file an earlier copy of a text (term hash) belongs to. */
+static int note_copied_file(unit_sink *s, const char *hash, bg_err *err)
+{
+    char *fterm = NULL;
+    int rc = bgx_writer_first_term_of(s->shard, hash, BG_PREFIX_FILE, &fterm, err);
+    const char *id = fterm ? fterm + strlen(BG_PREFIX_FILE) : "";
+    size_t n = sizeof s->copied / sizeof *s->copied, k = n;
+    for (size_t i = 0; rc == 0 && id[0] && i < n && k == n; i++)
+        if (strcmp(s->copied[i].id, id) == 0 || !s->copied[i].id[0])
+            k = i;
+    if (k < n) {
+        snprintf(s->copied[k].id, sizeof s->copied[k].id, "%s", id);
+        s->copied[k].n++;
+    }
+    free(fterm);
+    return rc;
+}
+
+/* A passage whose text (after normalisation, punctuation and spaces left
+ * out) the shard already holds is a copy: marked, so that searches show the
+ * text once (docs/format.md, "Copies"). */
+static int mark_if_copy(unit_sink *s, bgx_doc *doc, const char *hash, bg_err *err)
+{
+    uint32_t freq = 0;
+    int rc = hash[0] ? bgx_writer_termfreq(s->shard, hash, strlen(hash), &freq, err) : 0;
+    if (rc || freq == 0)
+        return rc;
+    s->n_dups++;
+    rc = bgx_doc_add_term(doc, BG_TERM_DUPLICATE, strlen(BG_TERM_DUPLICATE), 0, err);
+    return rc ? rc : note_copied_file(s, hash, err);
+}
+
 static int on_unit(void *ctx, const bg_unit *u)
 {
     unit_sink *s = ctx;
     bg_err *err = s->w->err;
     bgx_doc *doc = NULL;
-    int rc = bg_passage_build(&doc, &s->pctx, u, err);
+    char hash[BG_TERM_MAX];
+    int rc = bg_passage_build(&doc, hash, &s->pctx, u, err);
+    if (rc == 0)
+        rc = mark_if_copy(s, doc, hash, err);
     if (rc == 0)
         rc = bgx_writer_add(s->shard, doc, err);
     bgx_doc_free(doc);
@@ -378,6 +415,32 @@ static int feed_lines(bg_outline *ol, const prepared *pr, unit_sink *sink, bg_er
     return 0;
 }
 
+/* A report most of whose passages (BG_DUPLICATE_REPORT_SHARE) repeat one
+ * other report is a copy of it as a whole: its record names that report. */
+#define BG_DUPLICATE_REPORT_SHARE 0.9
+static int note_duplicate_report(bg_index *ix, prepared *p, const unit_sink *s)
+{
+    size_t passages = s->pctx.ordinal, best = 0;
+    for (size_t i = 1; i < sizeof s->copied / sizeof *s->copied; i++)
+        if (s->copied[i].n > s->copied[best].n)
+            best = i;
+    const char *id = s->copied[best].id;
+    if (!passages || !id[0] || strcmp(id, p->fresh.id) == 0
+        || (double)s->copied[best].n < BG_DUPLICATE_REPORT_SHARE * (double)passages)
+        return 0;
+    bg_file_rec other;
+    int found = bg_ix_lookup_file(&other, ix, id);
+    if (found < 0)
+        return bg_err_set(s->w->err, BG_ENOMEM, "out of memory");
+    if (found) {
+        free(p->fresh.duplicate_of);
+        p->fresh.duplicate_of = other.path;
+        other.path = NULL;
+        bg_ix_file_rec_clear(&other);
+    }
+    return 0;
+}
+
 /* Replaces the file's passages. Returns 0 or a negative code; on failure the
  * owner's open transactions may hold part of the file. */
 static int write_prepared(writer_ctx *w, prepared *p)
@@ -402,6 +465,8 @@ static int write_prepared(writer_ctx *w, prepared *p)
             rc = w->err->code ? w->err->code : BG_EXAPIAN;
     }
     bg_outline_free(ol);
+    if (rc == 0)
+        rc = note_duplicate_report(ix, p, &sink);
     if (rc)
         return rc;
     p->fresh.year = p->meta.year;

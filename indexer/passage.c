@@ -20,6 +20,8 @@ typedef struct term_sink {
     size_t prev_len;
     uint32_t prev_pos;
     int have_prev;
+    uint64_t text_hash;       /* of the normalised characters: copies share it */
+    size_t n_chars;
     char term[256];
 } term_sink;
 
@@ -52,6 +54,8 @@ static int end_run(term_sink *s)
 
 static int add_char(term_sink *s, const bg_token *t)
 {
+    s->text_hash = bg_fnv1a64(s->text_hash, t->text, t->len);
+    s->n_chars++;
     int rc = 0;
     if (t->flags & BG_TOKEN_RUN_START)
         rc = end_run(s);
@@ -103,14 +107,14 @@ static size_t lead_sentence_end(const char *text, size_t len)
     return best + 4 >= len ? 0 : best;
 }
 
-static char *passage_data(const bg_passage_ctx *ctx, const bg_unit *u)
+static char *passage_data(const bg_passage_ctx *ctx, const bg_unit *u, const char *texthash)
 {
     char id[BG_PASSAGE_ID_MAX];
     bg_passage_id(id, ctx->file_id, ctx->ordinal);
     int page = ctx->paras && u->line >= 1 && u->line <= ctx->n_paras ? ctx->paras[u->line - 1].page : 0;
     bg_passage_rec r = {.text = u->text, .len = u->len, .kind = u->kind, .line = u->line,
                         .format = ctx->format, .page = page, .date = ctx->meta->date,
-                        .docno = ctx->meta->docno, .doc_kind = ctx->meta->kind,
+                        .docno = ctx->meta->docno, .doc_kind = ctx->meta->kind, .texthash = texthash,
                         .report = ctx->report, .title = ctx->meta->title, .body = ctx->meta->body,
                         .id = id, .year = ctx->meta->year, .section = u->section, .n_section = u->n_section};
     return bg_passage_rec_json(&r);
@@ -152,13 +156,14 @@ static int add_filters(bgx_doc *doc, const bg_passage_ctx *ctx, const bg_unit *u
     return rc;
 }
 
-int bg_passage_build(bgx_doc **out, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err)
+int bg_passage_build(bgx_doc **out, char *texthash_term, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err)
 {
     *out = NULL;
+    texthash_term[0] = '\0';
     bgx_doc *doc = bgx_doc_new();
     if (!doc)
         return bg_err_set(err, BG_ENOMEM, "out of memory");
-    term_sink sink = {.doc = doc, .err = err};
+    term_sink sink = {.doc = doc, .err = err, .text_hash = BG_FNV_INIT};
     sink.lead_end = u->kind == BG_UNIT_HEADING ? 0 : lead_sentence_end(u->text, u->len);
     int rc = bg_analyze(ctx->an, u->text, u->len, on_text_token, &sink, err);
     if (rc == 0)
@@ -169,8 +174,11 @@ int bg_passage_build(bgx_doc **out, const bg_passage_ctx *ctx, const bg_unit *u,
         rc = bg_analyze(ctx->an, u->text, u->len, on_heading_token, &sink, err);
     if (rc == 0)
         rc = add_filters(doc, ctx, u, err);
+    size_t hn = sink.n_chars ? bg_term_texthash(texthash_term, sink.text_hash) : 0;
+    if (rc == 0 && hn)
+        rc = bgx_doc_add_term(doc, texthash_term, hn, 0, err);
     if (rc == 0) {
-        char *data = passage_data(ctx, u);
+        char *data = passage_data(ctx, u, hn ? texthash_term + strlen(BG_PREFIX_TEXTHASH) : NULL);
         rc = data ? bgx_doc_set_data(doc, data, strlen(data), err)
                   : bg_err_set(err, BG_ENOMEM, "out of memory");
         free(data);

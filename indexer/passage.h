@@ -24,6 +24,9 @@ typedef struct bg_passage_ctx {
     size_t n_paras;
 } bg_passage_ctx;
 
-int bg_passage_build(bgx_doc **out, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err);
+/* *out gets the document; texthash_term (BG_TERM_MAX bytes) its XH term,
+ * "" for a passage without characters (punctuation only). */
+int bg_passage_build(bgx_doc **out, char *texthash_term, const bg_passage_ctx *ctx, const bg_unit *u,
+                     bg_err *err);
 
 #endif

@@ -28,6 +28,48 @@
 
 #define JSON_SNIPPET_CHARS 120
 
+/* o when ok, else NULL after freeing it: the end of every object builder. */
+static cJSON *done(cJSON *o, int ok)
+{
+    if (ok)
+        return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
+/* Adds item to o under key (1), or frees it (0). */
+static int add_owned(cJSON *o, const char *key, cJSON *item)
+{
+    if (item && cJSON_AddItemToObject(o, key, item))
+        return 1;
+    cJSON_Delete(item);
+    return 0;
+}
+
+/* Appends item to arr (1), or frees it (0). */
+static int append(cJSON *arr, cJSON *item)
+{
+    if (item && cJSON_AddItemToArray(arr, item))
+        return 1;
+    cJSON_Delete(item);
+    return 0;
+}
+
+/* [{"report", "line", "format"}, …]: the other copies of a hit's text. */
+static cJSON *copies_array(const bg_hit *h)
+{
+    cJSON *arr = cJSON_CreateArray();
+    int ok = arr != NULL;
+    for (size_t i = 0; ok && i < h->n_copies; i++) {
+        cJSON *c = cJSON_CreateObject();
+        ok = c && cJSON_AddStringToObject(c, "report", h->copies[i].report)
+          && cJSON_AddNumberToObject(c, "line", (double)h->copies[i].line)
+          && cJSON_AddStringToObject(c, "format", h->copies[i].format);
+        ok = append(arr, ok ? c : (cJSON_Delete(c), NULL));
+    }
+    return done(arr, ok);
+}
+
 static cJSON *facet_object(const bg_facet_count *f, size_t n)
 {
     cJSON *o = cJSON_CreateObject();
@@ -75,6 +117,7 @@ static cJSON *hit_object(const bg_hit *h)
       && (h->date ? cJSON_AddStringToObject(o, "date", h->date) : cJSON_AddNullToObject(o, "date"))
       && (h->docno ? cJSON_AddStringToObject(o, "docno", h->docno) : cJSON_AddNullToObject(o, "docno"))
       && cJSON_AddStringToObject(o, "doc_kind", h->doc_kind)
+      && add_owned(o, "duplicates", copies_array(h))
       && (h->page <= 0 || cJSON_AddNumberToObject(o, "page", h->page));
     free(snippet);
     cJSON_Delete(section);
@@ -84,33 +127,6 @@ static cJSON *hit_object(const bg_hit *h)
         return NULL;
     }
     return o;
-}
-
-/* o when ok, else NULL after freeing it: the end of every object builder. */
-static cJSON *done(cJSON *o, int ok)
-{
-    if (ok)
-        return o;
-    cJSON_Delete(o);
-    return NULL;
-}
-
-/* Adds item to o under key (1), or frees it (0). */
-static int add_owned(cJSON *o, const char *key, cJSON *item)
-{
-    if (item && cJSON_AddItemToObject(o, key, item))
-        return 1;
-    cJSON_Delete(item);
-    return 0;
-}
-
-/* Appends item to arr (1), or frees it (0). */
-static int append(cJSON *arr, cJSON *item)
-{
-    if (item && cJSON_AddItemToArray(arr, item))
-        return 1;
-    cJSON_Delete(item);
-    return 0;
 }
 
 /* An array of the result objects of hits[0..n). */

@@ -8,6 +8,13 @@
 #include "baogao.h"
 #include "store.h"
 
+/* Another copy of a hit's text. */
+struct bg_copy {
+    char *report;
+    size_t line;
+    char format[8];
+};
+
 struct bg_hit {
     size_t rank;
     double score;
@@ -18,6 +25,8 @@ struct bg_hit {
     char format[8];          /* "txt", "html", "pdf", "docx", … */
     char *date, *docno;      /* NULL when the document states none */
     char *doc_kind;          /* "" when none */
+    struct bg_copy *copies;  /* the other copies of the text */
+    size_t n_copies;
     int page;                /* PDF: the page the passage starts on; 0 otherwise */
     char **section;
     size_t n_section;

@@ -3,6 +3,7 @@
  * section paths and highlighted ranges. The steps are shared with the other
  * ways of searching through search_priv.h. */
 #include "highlight.h"
+#include "json_get.h"
 #include "qparse.h"
 #include "scheme.h"
 #include "search_priv.h"
@@ -63,6 +64,13 @@ int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err)
         *q = with_filter(*q, bgx_query_term(term, bg_term_body(term, o->body), 1, 0));
     if (*q && o->kind && o->kind[0])
         *q = with_filter(*q, bgx_query_term(term, bg_term_dockind(term, o->kind), 1, 0));
+    if (*q && !o->all_copies) {
+        bgx_query *pair[2] = {*q, bgx_query_term(BG_TERM_DUPLICATE, strlen(BG_TERM_DUPLICATE), 1, 0)};
+        bgx_query *r = pair[1] ? bgx_query_combine(BGX_OP_AND_NOT, pair, 2, 0) : NULL;
+        bgx_query_free(pair[0]);
+        bgx_query_free(pair[1]);
+        *q = r;
+    }
     if (*q && o->docno && o->docno[0]) {
         size_t n = bg_term_docno(term, o->docno);
         *q = with_filter(*q, n ? bgx_query_term(term, n, 1, 0) : bgx_query_match_nothing());
@@ -74,6 +82,42 @@ static char *dup_field(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     return bg_strdup(cJSON_IsString(v) ? v->valuestring : "");
+}
+
+/* The passages sharing the hit's text hash, but for the hit itself. */
+#define BG_MAX_COPIES 20
+static int find_copies(bg_hit *h, bg_index *ix, const char *texthash)
+{
+    char term[BG_TERM_MAX];
+    size_t n = bg_term(term, BG_PREFIX_TEXTHASH, texthash, strlen(texthash), NULL, 0);
+    bgx_query *q = n ? bgx_query_term(term, n, 1, 0) : NULL;
+    if (!q)
+        return n ? bg_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
+    bgx_match m = {0};
+    int rc = bgx_search(&m, ix->reader, q, 0, BG_MAX_COPIES + 1, NULL, 0, &ix->err);
+    bgx_query_free(q);
+    h->copies = rc == 0 && m.n_hits > 1 ? calloc(m.n_hits, sizeof *h->copies) : NULL;
+    for (size_t i = 0; h->copies && i < m.n_hits && h->n_copies < BG_MAX_COPIES; i++) {
+        cJSON *o = bg_passage_rec_parse(m.hits[i].data, m.hits[i].data_len);
+        if (!o)
+            continue;
+        const char *id = bg_json_str(o, BG_REC_ID), *format = bg_json_str(o, BG_REC_FORMAT);
+        if (strcmp(id, h->id) != 0) {
+            struct bg_copy *c = &h->copies[h->n_copies];
+            c->report = bg_strdup(bg_json_str(o, BG_REC_REPORT));
+            c->line = (size_t)bg_json_num(o, BG_REC_LINE, 0);
+            snprintf(c->format, sizeof c->format, "%s", format[0] ? format : "txt");
+            if (c->report)
+                h->n_copies++;
+            else
+                rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        }
+        cJSON_Delete(o);
+    }
+    if (rc == 0 && m.n_hits > 1 && !h->copies)
+        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bgx_match_clear(&m);
+    return rc;
 }
 
 static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *plan)
@@ -102,6 +146,10 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *p
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_DOCNO);
     h->docno = cJSON_IsString(v) ? bg_strdup(v->valuestring) : NULL;
     h->doc_kind = dup_field(o, BG_REC_DOCKIND);
+    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_TEXTHASH);
+    char texthash[24] = "";
+    if (cJSON_IsString(v))
+        snprintf(texthash, sizeof texthash, "%s", v->valuestring);
     const cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, BG_REC_SECTION);
     int n = cJSON_IsArray(sec) ? cJSON_GetArraySize(sec) : 0;
     h->section = calloc(n ? (size_t)n : 1, sizeof *h->section);
@@ -116,8 +164,11 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *p
     cJSON_Delete(o);
     if (!ok)
         return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    int rc = texthash[0] ? find_copies(h, ix, texthash) : 0;
+    if (rc)
+        return rc;
     bg_ranges r;
-    int rc = bg_highlight(&r, ix->query_an, h->text, strlen(h->text), plan->needles, plan->n_needles, &ix->err);
+    rc = bg_highlight(&r, ix->query_an, h->text, strlen(h->text), plan->needles, plan->n_needles, &ix->err);
     if (rc)
         return rc;
     h->mstart = r.start;
@@ -297,6 +348,9 @@ static void hit_clear(bg_hit *h)
     free(h->date);
     free(h->docno);
     free(h->doc_kind);
+    for (size_t i = 0; i < h->n_copies; i++)
+        free(h->copies[i].report);
+    free(h->copies);
     for (size_t i = 0; i < h->n_section; i++)
         free(h->section[i]);
     free(h->section);
@@ -376,6 +430,18 @@ const char *bg_hit_format(const bg_hit *h) { return h->format; }
 const char *bg_hit_date(const bg_hit *h) { return h->date; }
 const char *bg_hit_docno(const bg_hit *h) { return h->docno; }
 const char *bg_hit_doc_kind(const bg_hit *h) { return h->doc_kind; }
+size_t bg_hit_duplicate_count(const bg_hit *h) { return h->n_copies; }
+
+const char *bg_hit_duplicate(const bg_hit *h, size_t i, size_t *line, const char **format)
+{
+    if (i >= h->n_copies)
+        return NULL;
+    if (line)
+        *line = h->copies[i].line;
+    if (format)
+        *format = h->copies[i].format;
+    return h->copies[i].report;
+}
 int bg_hit_page(const bg_hit *h) { return h->page; }
 double bg_hit_score(const bg_hit *h) { return h->score; }
 int bg_hit_kind(const bg_hit *h) { return h->kind; }

@@ -142,6 +142,16 @@ static int check_number(size_t *out, struct MHD_Connection *c, const char *key, 
     return 0;
 }
 
+/* collapse=0 shows every copy of a text; collapse=1 (the default) one. */
+static int check_collapse(bg_search_options *o, struct MHD_Connection *c, complaint *why)
+{
+    size_t collapse = 1;
+    if (check_number(&collapse, c, "collapse", 0, 1, why))
+        return -1;
+    o->all_copies = collapse == 0;
+    return 0;
+}
+
 static int check_years(bg_search_options *o, struct MHD_Connection *c, complaint *why)
 {
     size_t len;
@@ -164,6 +174,7 @@ static int parse_search(const char **q, bg_search_options *o, struct MHD_Connect
         || check_text(&o->docno, c, "docno", BG_SERVE_MAX_BODY, 0, why)
         || check_number(&o->limit, c, "limit", 1, BG_SERVE_MAX_LIMIT, why)
         || check_number(&o->offset, c, "offset", 0, BG_SERVE_MAX_OFFSET, why)
+        || check_collapse(o, c, why)
         || check_years(o, c, why))
         return -1;
     if (o->body && !o->body[0])

@@ -106,6 +106,7 @@ void bg_ix_file_rec_clear(bg_file_rec *r)
     free(r->date);
     free(r->docno);
     free(r->kind);
+    free(r->duplicate_of);
     memset(r, 0, sizeof *r);
 }
 
@@ -466,17 +467,47 @@ void bg_ix_file_id(char id[17], const char *real)
     bg_hex64(id, bg_fnv1a64(BG_FNV_INIT, real, strlen(real)));
 }
 
+/* The texts a file's passages stand for (those not marked as copies). */
+typedef struct hash_list {
+    char **v;
+    size_t n;
+} hash_list;
+
+static int collect_hash(void *ctx, const char *term, size_t len)
+{
+    hash_list *l = ctx;
+    char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+    if (!v)
+        return BG_ENOMEM;
+    l->v = v;
+    return (v[l->n] = bg_strndup(term, len)) ? (l->n++, 0) : BG_ENOMEM;
+}
+
 int bg_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bg_err *err)
 {
     bgx_writer *w = NULL;
     char term[BG_TERM_MAX], key[BG_TERM_MAX];
     bg_term_file(term, id);
     bg_meta_file_key(key, id);
+    hash_list texts = {0};
     int rc = bg_ix_shard_writer(&w, ix, year, owner, err);
+    /* Where this file held the first copy of a text, a later copy in the
+     * shard now stands for it: its mark comes off. */
+    if (rc == 0)
+        rc = bgx_writer_foreach_term_of(w, term, BG_PREFIX_TEXTHASH, BG_TERM_DUPLICATE, collect_hash, &texts, err);
+    if (rc == BG_ENOMEM)
+        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
     if (rc == 0)
         rc = bgx_writer_delete_term(w, term, err);
     if (rc == 0)
         rc = bgx_writer_set_metadata(w, key, "", 0, err);
+    for (size_t i = 0; i < texts.n; i++) {
+        int promoted = 0;
+        if (rc == 0)
+            rc = bgx_writer_promote(w, texts.v[i], BG_TERM_DUPLICATE, &promoted, err);
+        free(texts.v[i]);
+    }
+    free(texts.v);
     return rc;
 }
 

@@ -68,7 +68,9 @@ static cJSON *public_report(const bg_file_rec *rec)
         && cJSON_AddNumberToObject(o, "passages", (double)rec->passages)
         && (rec->date ? cJSON_AddStringToObject(o, "date", rec->date) : cJSON_AddNullToObject(o, "date"))
         && (rec->docno ? cJSON_AddStringToObject(o, "docno", rec->docno) : cJSON_AddNullToObject(o, "docno"))
-        && cJSON_AddStringToObject(o, "kind", rec->kind ? rec->kind : ""))
+        && cJSON_AddStringToObject(o, "kind", rec->kind ? rec->kind : "")
+        && (rec->duplicate_of ? cJSON_AddStringToObject(o, "duplicate_of", rec->duplicate_of)
+                              : cJSON_AddNullToObject(o, "duplicate_of")))
         return o;
     cJSON_Delete(o);
     return NULL;
@@ -133,7 +135,8 @@ static int on_file_term(void *ctx, const char *term, size_t len)
           && cJSON_AddNumberToObject(item, "year", bg_json_num(doc, BG_REC_YEAR, 0))
           && cJSON_AddNumberToObject(item, "passages", passages)
           && add_str_or_null(item, "date", doc, BG_REC_DATE) && add_str_or_null(item, "docno", doc, BG_REC_DOCNO)
-          && cJSON_AddStringToObject(item, "kind", bg_json_str(doc, BG_REC_DOCKIND));
+          && cJSON_AddStringToObject(item, "kind", bg_json_str(doc, BG_REC_DOCKIND))
+          && cJSON_AddNullToObject(item, "duplicate_of");
     cJSON_Delete(doc);
     if (!ok || push_report(w->list, item)) {
         cJSON_Delete(item);

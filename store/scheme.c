@@ -82,6 +82,13 @@ size_t bg_term_body(char *out, const char *body)
     return bg_term(out, BG_PREFIX_BODY, body, bg_utf8_clip(body, strlen(body), BG_BODY_TERM_BYTES), NULL, 0);
 }
 
+size_t bg_term_texthash(char *out, uint64_t hash)
+{
+    char hex[17];
+    bg_hex64(hex, hash);
+    return term_str(out, BG_PREFIX_TEXTHASH, hex);
+}
+
 size_t bg_term_dockind(char *out, const char *kind)
 {
     return term_str(out, BG_PREFIX_DOCKIND, kind);
@@ -220,7 +227,8 @@ char *bg_passage_rec_json(const bg_passage_rec *r)
           && (r->page <= 0 || cJSON_AddNumberToObject(o, BG_REC_PAGE, r->page))
           && (!r->date || !r->date[0] || cJSON_AddStringToObject(o, BG_REC_DATE, r->date))
           && (!r->docno || !r->docno[0] || cJSON_AddStringToObject(o, BG_REC_DOCNO, r->docno))
-          && (!r->doc_kind || !r->doc_kind[0] || cJSON_AddStringToObject(o, BG_REC_DOCKIND, r->doc_kind));
+          && (!r->doc_kind || !r->doc_kind[0] || cJSON_AddStringToObject(o, BG_REC_DOCKIND, r->doc_kind))
+          && (!r->texthash || cJSON_AddStringToObject(o, BG_REC_TEXTHASH, r->texthash));
     free(text);
     char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
@@ -245,7 +253,8 @@ char *bg_file_rec_json(const bg_file_rec *r)
           && cJSON_AddNumberToObject(o, "passages", (double)r->passages)
           && (!r->date || cJSON_AddStringToObject(o, "date", r->date))
           && (!r->docno || cJSON_AddStringToObject(o, "docno", r->docno))
-          && (!r->kind || cJSON_AddStringToObject(o, "kind", r->kind));
+          && (!r->kind || cJSON_AddStringToObject(o, "kind", r->kind))
+          && (!r->duplicate_of || cJSON_AddStringToObject(o, "duplicate_of", r->duplicate_of));
     char *s = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return s;
@@ -265,10 +274,10 @@ int bg_file_rec_parse(bg_file_rec *r, const char *id, const char *json)
     r->fp = strtoull(bg_json_str(o, "fp"), NULL, 16);
     r->year = (int)bg_json_num(o, "year", 0);
     r->passages = (size_t)bg_json_num(o, "passages", 0);
-    const char *fields[3] = {"date", "docno", "kind"};
-    char **dst[3] = {&r->date, &r->docno, &r->kind};
+    const char *fields[4] = {"date", "docno", "kind", "duplicate_of"};
+    char **dst[4] = {&r->date, &r->docno, &r->kind, &r->duplicate_of};
     int lost = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, fields[i]);
         if (cJSON_IsString(v))
             lost |= !(*dst[i] = bg_strdup(v->valuestring));

@@ -22,6 +22,11 @@
 #define BG_PREFIX_ID "Q"        /* unique: Q<file id>:<ordinal> */
 #define BG_PREFIX_BODY "XB"     /* boolean: XB<issuing body> */
 #define BG_PREFIX_DOCKIND "XK"  /* boolean: XK<kind of document>: XK通知, XK报告 */
+#define BG_PREFIX_TEXTHASH "XH" /* boolean: XH<16 hex>: FNV-1a 64 of the passage's normalised
+                                   characters, punctuation and spaces left out: copies of
+                                   one text share it */
+#define BG_TERM_DUPLICATE "XZ"  /* boolean: this passage repeats the text of one indexed
+                                   before it in its shard; searches leave it out */
 #define BG_PREFIX_DOCNO "XN"    /* XN<发文字号, normalised>: weighted (wdf 1), so a
                                    query for a document number ranks its document first */
 
@@ -59,6 +64,8 @@
 #define BG_REC_DATE "date"       /* 成文日期 "YYYY-MM-DD"; absent when unknown */
 #define BG_REC_DOCNO "docno"     /* 发文字号 as written; absent when none */
 #define BG_REC_DOCKIND "doc_kind" /* kind of document; absent when none */
+#define BG_REC_TEXTHASH "texthash" /* the XH term's 16 hex digits; absent for a passage of
+                                      punctuation only */
 
 /* Every term is shorter than this (Xapian refuses terms over 245 bytes). */
 #define BG_TERM_MAX 256
@@ -80,6 +87,7 @@ size_t bg_term_file(char *out, const char *file_id);
 size_t bg_term_passage(char *out, const char *passage_id);
 size_t bg_term_body(char *out, const char *body);
 size_t bg_term_dockind(char *out, const char *kind);
+size_t bg_term_texthash(char *out, uint64_t hash);
 /* docno as written; the term holds it normalised (bg_docno_normalize). */
 size_t bg_term_docno(char *out, const char *docno);
 
@@ -123,6 +131,7 @@ typedef struct bg_passage_rec {
     const char *format;      /* NULL or "txt": not stored */
     int page;                /* 0: not stored */
     const char *date, *docno, *doc_kind;   /* NULL or "": not stored */
+    const char *texthash;    /* NULL: not stored */
 } bg_passage_rec;
 /* The record as JSON (with its figures), malloc'ed; NULL when out of memory. */
 char *bg_passage_rec_json(const bg_passage_rec *r);

@@ -27,6 +27,7 @@ typedef struct bg_file_rec {
     int year;           /* shard holding its passages */
     char *title, *body;
     char *date, *docno, *kind;   /* NULL when unknown (kind: none) */
+    char *duplicate_of;          /* path of the report this one copies as a whole, or NULL */
     size_t passages;
 } bg_file_rec;
 

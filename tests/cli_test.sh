@@ -119,7 +119,7 @@ check "walk leaves hidden dirs" bash -c "! grep -q hidden '$TMP/out'"
 check "walk manifest not a report" bash -c "! grep -q MANIFEST '$TMP/out'"
 check "html article found" status_is 0 "$QUERY" --db "$DB" --json 电子证照
 check "hits say their format" bash -c "grep -q '\"format\":\"html\"' '$TMP/out' && grep -q '\"format\":\"pdf\"' '$TMP/out' && grep -q '\"format\":\"docx\"' '$TMP/out'"
-check "pdf hits say their page" bash -c "grep -q '\"page\":[0-9]' '$TMP/out'"
+check "pdf hits say their page" bash -c "'$QUERY' --db '$DB' --json --no-collapse 电子证照 | grep -q '\"page\":[0-9]'"
 check "no page furniture" status_is 1 "$QUERY" --db "$DB" 版权所有
 check "named scan fails" status_is 1 "$INDEX" --db "$DB" "$W/scan.pdf"
 check "named scan message" err_has "scan.pdf: scanned PDF without a text layer"
@@ -141,6 +141,24 @@ check "docno filter as typed" status_is 0 "$QUERY" --db "$O" --json --docno '国
 check "docno filter keeps one document" bash -c "python3 -c \"import json; d = json.load(open('$TMP/out')); assert {h['report'][-11:] for h in d['results']} == {'off-003.txt'}, d\""
 check "kind filter" status_is 0 "$QUERY" --db "$O" --json --kind 批复 --limit 100 国务院
 check "kind filter keeps the kind" bash -c "python3 -c \"import json; d = json.load(open('$TMP/out')); assert d['total'] > 0 and {h['doc_kind'] for h in d['results']} == {'批复'}, d\""
+
+# One text indexed twice (the plain text and its portal page) is one hit
+# listing the other copy, with the totals of one copy; --no-collapse shows
+# both; the report listing marks the copy; removing the first copy leaves the
+# other standing for the text.
+D=$TMP/dup
+mkdir -p "$D/a" "$D/b"
+cp "$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt" "$D/a/"
+cp "$SRC/tests/fixtures/formats/html-govcn.html" "$D/b/page.html"
+check "copies index" status_is 0 "$INDEX" --db "$D/db" "$D/a" "$D/b"
+check "once index" status_is 0 "$INDEX" --db "$D/once" "$D/a"
+check "one hit per text" bash -c "'$QUERY' --db '$D/db' --json '\"电子证照\"' >'$TMP/out' && [ \"\$(python3 -c \"import json; d = json.load(open('$TMP/out')); print(d['total'], d['results'][0]['duplicates'][0]['format'] if d['results'][0]['duplicates'] else '')\")\" = '1 html' ]"
+check "totals as one copy" bash -c "for q in 电子证照 行政复议 '\"行政执法\"'; do a=\$('$QUERY' --db '$D/db' --json \"\$q\" | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])'); b=\$('$QUERY' --db '$D/once' --json \"\$q\" | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])'); [ \"\$a\" = \"\$b\" ] || exit 1; done"
+check "no-collapse shows both" bash -c "'$QUERY' --db '$D/db' --json --no-collapse '\"电子证照\"' | grep -q '\"total\":2,'"
+check "reports mark the copy" status_is 0 "$QUERY" --db "$D/db" --reports
+check "reports copy line" out_has "page.html.*copy of .*shaoguan-qujiang-fazhi-2022.txt"
+check "remove first copy" status_is 0 "$INDEX" --db "$D/db" --remove "$D/a/shaoguan-qujiang-fazhi-2022.txt"
+check "the other copy stands" bash -c "'$QUERY' --db '$D/db' --json '\"电子证照\"' | grep -q '\"format\":\"html\"'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

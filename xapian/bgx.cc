@@ -325,6 +325,83 @@ int bgx_writer_delete_term(bgx_writer *w, const char *term, bg_err *err)
     });
 }
 
+int bgx_writer_termfreq(bgx_writer *w, const char *term, size_t len, uint32_t *freq, bg_err *err)
+{
+    *freq = 0;
+    return guard(err, w->path.c_str(), [&] {
+        *freq = w->db.get_termfreq(std::string(term, len));
+        return 0;
+    });
+}
+
+// The first term of doc starting with prefix, or "".
+static std::string first_with_prefix(const Xapian::Document &doc, const std::string &prefix)
+{
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(prefix);
+    if (t != doc.termlist_end() && (*t).compare(0, prefix.size(), prefix) == 0)
+        return *t;
+    return std::string();
+}
+
+int bgx_writer_first_term_of(bgx_writer *w, const char *select, const char *prefix, char **out, bg_err *err)
+{
+    *out = nullptr;
+    return guard(err, w->path.c_str(), [&] {
+        Xapian::PostingIterator p = w->db.postlist_begin(select);
+        if (p == w->db.postlist_end(select))
+            return 0;
+        std::string t = first_with_prefix(w->db.get_document(*p), prefix);
+        size_t n = 0;
+        return t.empty() ? 0 : copy_out(t, out, &n);
+    });
+}
+
+int bgx_writer_foreach_term_of(bgx_writer *w, const char *select, const char *prefix, const char *skip_marked,
+                               int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err)
+{
+    return guard(err, w->path.c_str(), [&] {
+        std::vector<std::string> found;
+        for (Xapian::PostingIterator p = w->db.postlist_begin(select); p != w->db.postlist_end(select); ++p) {
+            Xapian::Document doc = w->db.get_document(*p);
+            if (skip_marked && first_with_prefix(doc, skip_marked) == skip_marked)
+                continue;
+            std::string t = first_with_prefix(doc, prefix);
+            if (!t.empty())
+                found.push_back(t);
+        }
+        for (const std::string &t : found) {
+            int rc = cb(ctx, t.data(), t.size());
+            if (rc)
+                return rc;
+        }
+        return 0;
+    });
+}
+
+int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, int *promoted, bg_err *err)
+{
+    *promoted = 0;
+    return guard(err, w->path.c_str(), [&] {
+        Xapian::docid first = 0;
+        for (Xapian::PostingIterator p = w->db.postlist_begin(select); p != w->db.postlist_end(select); ++p) {
+            Xapian::Document doc = w->db.get_document(*p);
+            if (first_with_prefix(doc, marker) != marker)
+                return 0;   // a copy without the marker already stands for the text
+            if (!first)
+                first = *p;
+        }
+        if (!first)
+            return 0;
+        Xapian::Document doc = w->db.get_document(first);
+        doc.remove_term(marker);
+        w->db.replace_document(first, doc);
+        w->pending++;
+        *promoted = 1;
+        return 0;
+    });
+}
+
 int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bg_err *err)
 {
     return guard(err, w->path.c_str(), [&] {

@@ -47,6 +47,19 @@ int bgx_writer_add(bgx_writer *w, const bgx_doc *doc, bg_err *err);
 int bgx_writer_delete_term(bgx_writer *w, const char *term, bg_err *err);
 /* Metadata; an empty value deletes the key. */
 int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bg_err *err);
+/* How many documents hold term, the writer's uncommitted changes included. */
+int bgx_writer_termfreq(bgx_writer *w, const char *term, size_t len, uint32_t *freq, bg_err *err);
+/* The first term starting with prefix of the first document holding select
+ * (malloc'ed into *out; NULL when there is none). */
+int bgx_writer_first_term_of(bgx_writer *w, const char *select, const char *prefix, char **out, bg_err *err);
+/* Calls cb with the first term starting with prefix of every document that
+ * holds select, leaving out the documents that hold the term skip_marked
+ * (NULL: none left out); cb's non-zero return stops and is returned. */
+int bgx_writer_foreach_term_of(bgx_writer *w, const char *select, const char *prefix, const char *skip_marked,
+                               int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err);
+/* When every document holding select also holds the term marker, removes
+ * marker from the first of them (*promoted = 1); otherwise changes nothing. */
+int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, int *promoted, bg_err *err);
 /* *val is malloc'ed and NUL-terminated (free()); "" when absent. */
 int bgx_writer_get_metadata(bgx_writer *w, const char *key, char **val, size_t *len, bg_err *err);
 /* Commits the transaction and begins the next one. */
