@@ -22,7 +22,7 @@
  *                  follows a space, punctuation or the start of the text carries
  *                  BG_TOKEN_RUN_START: n-grams never cross such a break.
  *
- * Thread safety: a bg_analyzer is not thread safe (ICU break iterator and
+ * Thread safety: a bgi_analyzer is not thread safe (ICU break iterator and
  * OpenCC handle are per instance); create one per thread. */
 #ifndef BG_ANALYSIS_H
 #define BG_ANALYSIS_H
@@ -30,9 +30,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
-typedef struct bg_analyzer bg_analyzer;
+typedef struct bgi_analyzer bgi_analyzer;
 
 /* A WORD token is at most this many bytes. ICU returns runs of Latin letters
  * and digits whole, however long (hashes, URLs, tables pasted as text); such a
@@ -50,20 +50,20 @@ enum {
     BG_TOKEN_LEXICON = 4,    /* WORD: produced by merging ICU words via the lexicon */
 };
 
-typedef struct bg_token {
+typedef struct bgi_token {
     int type;            /* BG_TOKEN_WORD or BG_TOKEN_CHAR */
     int flags;           /* BG_TOKEN_* flags */
     const char *text;    /* normalised UTF-8, NOT NUL-terminated; valid during the callback only */
     size_t len;          /* byte length of text */
     size_t start, end;   /* byte offsets [start, end) of the token in the original input */
     uint32_t pos;        /* word ordinal (WORD) or char ordinal (CHAR), from 0 */
-} bg_token;
+} bgi_token;
 
 /* Return 0 to continue; any other value stops analysis and is returned by
- * bg_analyze(). */
-typedef int (*bg_token_cb)(void *ctx, const bg_token *tok);
+ * bgi_analyze(). */
+typedef int (*bgi_token_cb)(void *ctx, const bgi_token *tok);
 
-typedef struct bg_analyzer_options {
+typedef struct bgi_analyzer_options {
     /* Lexicon word lists, one word per line, UTF-8; '#' starts a comment line;
      * blank lines ignored. Words are normalised on load with the same
      * normaliser. Paths that do not exist are an error. NULL/0 = no lexicon. */
@@ -73,25 +73,25 @@ typedef struct bg_analyzer_options {
      * text of a lexicon file (same format). May be NULL. */
     const char *lexicon_text;
     size_t lexicon_text_len;
-} bg_analyzer_options;
+} bgi_analyzer_options;
 
 /* Creates an analyser. opts may be NULL (no lexicon). On failure returns a
  * negative BG_E* code, *out = NULL and err says why (e.g. "lexicon.txt: cannot
  * open: No such file or directory", or OpenCC config missing). */
-int bg_analyzer_new(bg_analyzer **out, const bg_analyzer_options *opts, bg_err *err);
+int bgi_analyzer_new(bgi_analyzer **out, const bgi_analyzer_options *opts, bgi_err *err);
 
 /* Frees an analyser; NULL is allowed. */
-void bg_analyzer_free(bg_analyzer *an);
+void bgi_analyzer_free(bgi_analyzer *an);
 
 /* A 64-bit fingerprint of everything that changes the terms produced: the
  * analysis version constant and the (normalised, sorted) lexicon contents.
  * The indexer re-indexes a file whose stored fingerprint differs. */
-uint64_t bg_analyzer_fingerprint(const bg_analyzer *an);
+uint64_t bgi_analyzer_fingerprint(const bgi_analyzer *an);
 
 /* The lexicon actually in use, normalised, one word per line, sorted; the
  * indexer stores it in the index so queries analyse with the same list.
  * Owned by the analyser; *len receives its length. */
-const char *bg_analyzer_lexicon_text(const bg_analyzer *an, size_t *len);
+const char *bgi_analyzer_lexicon_text(const bgi_analyzer *an, size_t *len);
 
 /* Analyses text[0..len) and calls cb for every token, in order of position
  * within each stream. The streams are interleaved in text order: a WORD comes
@@ -100,24 +100,24 @@ const char *bg_analyzer_lexicon_text(const bg_analyzer *an, size_t *len);
  * works in linear time and bounded memory (long texts are processed in pieces
  * cut at line breaks where possible). Returns 0, the callback's non-zero
  * value, or a negative BG_E* code. */
-int bg_analyze(bg_analyzer *an, const char *text, size_t len,
-               bg_token_cb cb, void *ctx, bg_err *err);
+int bgi_analyze(bgi_analyzer *an, const char *text, size_t len,
+               bgi_token_cb cb, void *ctx, bgi_err *err);
 
 /* Normalised form of a text with a map back to the original bytes. */
-typedef struct bg_normtext {
+typedef struct bgi_normtext {
     char *text;          /* normalised UTF-8, NUL-terminated, owned */
     size_t len;          /* byte length of text */
     /* For each byte i of text (0 <= i < len): the original byte range
      * [orig_start[i], orig_end[i]) of the code point that produced it. Owned. */
     size_t *orig_start;
     size_t *orig_end;
-} bg_normtext;
+} bgi_normtext;
 
-/* Normalises text (same steps as bg_analyze) into out (which must be zeroed or
+/* Normalises text (same steps as bgi_analyze) into out (which must be zeroed or
  * previously filled; buffers are reused/grown). Returns 0 or a negative code. */
-int bg_normalize(bg_analyzer *an, const char *text, size_t len, bg_normtext *out, bg_err *err);
+int bgi_normalize(bgi_analyzer *an, const char *text, size_t len, bgi_normtext *out, bgi_err *err);
 
-/* Releases the buffers of a bg_normtext and zeroes it. */
-void bg_normtext_clear(bg_normtext *nt);
+/* Releases the buffers of a bgi_normtext and zeroes it. */
+void bgi_normtext_clear(bgi_normtext *nt);
 
 #endif

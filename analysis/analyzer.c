@@ -18,72 +18,72 @@
  * fingerprint then changes and indexes re-analyse their reports. */
 #define ANALYSIS_VERSION "baogao-analysis/2"
 
-/* Texts are analysed in pieces of about this size (see bg_chunk_end()): the
+/* Texts are analysed in pieces of about this size (see bgi_chunk_end()): the
  * buffers stay small (the offset map costs 16 bytes per byte) and stay in
  * cache, whatever the length of the text. */
 #define PIECE_BYTES (64 * 1024)
 
-struct bg_analyzer {
-    bg_normalizer *nz;
-    bg_segmenter *sg;
-    bg_lexicon *lx;
+struct bgi_analyzer {
+    bgi_normalizer *nz;
+    bgi_segmenter *sg;
+    bgi_lexicon *lx;
     uint64_t fingerprint;
-    bg_nbuf norm;   /* the piece being analysed, normalised */
+    bgi_nbuf norm;   /* the piece being analysed, normalised */
 };
 
 /* ---- life cycle ---------------------------------------------------------- */
 
-static int load_lexicon(bg_analyzer *an, const bg_analyzer_options *opts, bg_err *err)
+static int load_lexicon(bgi_analyzer *an, const bgi_analyzer_options *opts, bgi_err *err)
 {
-    int rc = bg_lexicon_new(&an->lx, err);
+    int rc = bgi_lexicon_new(&an->lx, err);
     if (rc || !opts)
         return rc;
     if (opts->n_lexicon_paths && !opts->lexicon_paths)
-        return bg_err_set(err, BG_EINVAL, "lexicon paths missing");
+        return bgi_err_set(err, BG_EINVAL, "lexicon paths missing");
     for (size_t i = 0; i < opts->n_lexicon_paths; i++) {
         if (!opts->lexicon_paths[i])
-            return bg_err_set(err, BG_EINVAL, "lexicon path %zu is NULL", i);
-        if ((rc = bg_lexicon_add_file(an->lx, an->nz, opts->lexicon_paths[i], err)))
+            return bgi_err_set(err, BG_EINVAL, "lexicon path %zu is NULL", i);
+        if ((rc = bgi_lexicon_add_file(an->lx, an->nz, opts->lexicon_paths[i], err)))
             return rc;
     }
     if (opts->lexicon_text && opts->lexicon_text_len)
-        rc = bg_lexicon_add_text(an->lx, an->nz, opts->lexicon_text, opts->lexicon_text_len,
+        rc = bgi_lexicon_add_text(an->lx, an->nz, opts->lexicon_text, opts->lexicon_text_len,
                                  "lexicon text", err);
     return rc;
 }
 
 /* ICU's version is part of the fingerprint: its dictionary and rules decide
  * the word boundaries, and they change between releases. */
-static uint64_t compute_fingerprint(const bg_lexicon *lx)
+static uint64_t compute_fingerprint(const bgi_lexicon *lx)
 {
-    uint64_t h = bg_fnv1a64(BG_FNV_INIT, ANALYSIS_VERSION, sizeof ANALYSIS_VERSION);
+    uint64_t h = bgi_fnv1a64(BG_FNV_INIT, ANALYSIS_VERSION, sizeof ANALYSIS_VERSION);
     UVersionInfo icu, uni;
     u_getVersion(icu);
     u_getUnicodeVersion(uni);
-    h = bg_fnv1a64(h, icu, sizeof icu);
-    h = bg_fnv1a64(h, uni, sizeof uni);
+    h = bgi_fnv1a64(h, icu, sizeof icu);
+    h = bgi_fnv1a64(h, uni, sizeof uni);
     size_t len;
-    const char *text = bg_lexicon_text(lx, &len);
-    return bg_fnv1a64(h, text, len);
+    const char *text = bgi_lexicon_text(lx, &len);
+    return bgi_fnv1a64(h, text, len);
 }
 
-int bg_analyzer_new(bg_analyzer **out, const bg_analyzer_options *opts, bg_err *err)
+int bgi_analyzer_new(bgi_analyzer **out, const bgi_analyzer_options *opts, bgi_err *err)
 {
     if (!out)
-        return bg_err_set(err, BG_EINVAL, "bg_analyzer_new: out is NULL");
+        return bgi_err_set(err, BG_EINVAL, "bgi_analyzer_new: out is NULL");
     *out = NULL;
-    bg_analyzer *an = calloc(1, sizeof *an);
+    bgi_analyzer *an = calloc(1, sizeof *an);
     if (!an)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
-    int rc = bg_normalizer_new(&an->nz, err);
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
+    int rc = bgi_normalizer_new(&an->nz, err);
     if (rc == 0)
-        rc = bg_segmenter_new(&an->sg, err);
+        rc = bgi_segmenter_new(&an->sg, err);
     if (rc == 0)
         rc = load_lexicon(an, opts, err);
     if (rc == 0)
-        rc = bg_lexicon_finish(an->lx, err);
+        rc = bgi_lexicon_finish(an->lx, err);
     if (rc) {
-        bg_analyzer_free(an);
+        bgi_analyzer_free(an);
         return rc;
     }
     an->fingerprint = compute_fingerprint(an->lx);
@@ -91,39 +91,39 @@ int bg_analyzer_new(bg_analyzer **out, const bg_analyzer_options *opts, bg_err *
     return 0;
 }
 
-void bg_analyzer_free(bg_analyzer *an)
+void bgi_analyzer_free(bgi_analyzer *an)
 {
     if (!an)
         return;
-    bg_normalizer_free(an->nz);
-    bg_segmenter_free(an->sg);
-    bg_lexicon_free(an->lx);
-    bg_nbuf_free(&an->norm);
+    bgi_normalizer_free(an->nz);
+    bgi_segmenter_free(an->sg);
+    bgi_lexicon_free(an->lx);
+    bgi_nbuf_free(&an->norm);
     free(an);
 }
 
-uint64_t bg_analyzer_fingerprint(const bg_analyzer *an)
+uint64_t bgi_analyzer_fingerprint(const bgi_analyzer *an)
 {
     return an->fingerprint;
 }
 
-const char *bg_analyzer_lexicon_text(const bg_analyzer *an, size_t *len)
+const char *bgi_analyzer_lexicon_text(const bgi_analyzer *an, size_t *len)
 {
-    return bg_lexicon_text(an->lx, len);
+    return bgi_lexicon_text(an->lx, len);
 }
 
 /* ---- analysis ------------------------------------------------------------ */
 
 typedef struct emitter {
-    bg_token_cb cb;
+    bgi_token_cb cb;
     void *ctx;
     uint32_t word_pos, char_pos;
     int in_run;          /* the previous code point was indexable */
 } emitter;
 
-static int emit_word(emitter *em, const bg_nbuf *nb, const bg_word *w)
+static int emit_word(emitter *em, const bgi_nbuf *nb, const bgi_word *w)
 {
-    bg_token t = {
+    bgi_token t = {
         .type = BG_TOKEN_WORD,
         .flags = w->flags,
         .text = nb->text + w->start,
@@ -135,9 +135,9 @@ static int emit_word(emitter *em, const bg_nbuf *nb, const bg_word *w)
     return em->cb(em->ctx, &t);
 }
 
-static int emit_char(emitter *em, const bg_nbuf *nb, size_t i, size_t k, int cls)
+static int emit_char(emitter *em, const bgi_nbuf *nb, size_t i, size_t k, int cls)
 {
-    bg_token t = {
+    bgi_token t = {
         .type = BG_TOKEN_CHAR,
         .flags = (em->in_run ? 0 : BG_TOKEN_RUN_START) | (cls & BG_CC_CJK ? BG_TOKEN_CJK : 0),
         .text = nb->text + i,
@@ -151,7 +151,7 @@ static int emit_char(emitter *em, const bg_nbuf *nb, size_t i, size_t k, int cls
 
 /* Emits the tokens of a normalised piece in text order: each WORD just before
  * the CHARs it covers. */
-static int emit_tokens(emitter *em, const bg_nbuf *nb, const bg_word *words, size_t n_words)
+static int emit_tokens(emitter *em, const bgi_nbuf *nb, const bgi_word *words, size_t n_words)
 {
     size_t w = 0;
     int rc = 0;
@@ -159,8 +159,8 @@ static int emit_tokens(emitter *em, const bg_nbuf *nb, const bg_word *words, siz
         while (rc == 0 && w < n_words && words[w].start <= i)
             rc = emit_word(em, nb, &words[w++]);
         UChar32 c;
-        size_t k = bg_utf8_decode((const unsigned char *)nb->text, nb->len, i, &c);
-        int cls = bg_char_class(c);
+        size_t k = bgi_utf8_decode((const unsigned char *)nb->text, nb->len, i, &c);
+        int cls = bgi_char_class(c);
         if (rc == 0 && (cls & BG_CC_INDEX))
             rc = emit_char(em, nb, i, k, cls);
         em->in_run = (cls & BG_CC_INDEX) != 0;
@@ -171,26 +171,26 @@ static int emit_tokens(emitter *em, const bg_nbuf *nb, const bg_word *words, siz
     return rc;
 }
 
-static int analyze_piece(bg_analyzer *an, const char *text, size_t len, size_t base,
-                         emitter *em, bg_err *err)
+static int analyze_piece(bgi_analyzer *an, const char *text, size_t len, size_t base,
+                         emitter *em, bgi_err *err)
 {
     an->norm.len = 0;
-    int rc = bg_normalizer_run(an->nz, text, len, base, &an->norm, err);
-    const bg_word *words = NULL;
+    int rc = bgi_normalizer_run(an->nz, text, len, base, &an->norm, err);
+    const bgi_word *words = NULL;
     size_t n_words = 0;
     if (rc == 0 && an->norm.len)
-        rc = bg_segment(an->sg, an->norm.text, an->norm.len, an->lx, &words, &n_words, err);
+        rc = bgi_segment(an->sg, an->norm.text, an->norm.len, an->lx, &words, &n_words, err);
     return rc ? rc : emit_tokens(em, &an->norm, words, n_words);
 }
 
-int bg_analyze(bg_analyzer *an, const char *text, size_t len,
-               bg_token_cb cb, void *ctx, bg_err *err)
+int bgi_analyze(bgi_analyzer *an, const char *text, size_t len,
+               bgi_token_cb cb, void *ctx, bgi_err *err)
 {
     if (!an || !cb || (!text && len))
-        return bg_err_set(err, BG_EINVAL, "bg_analyze: invalid argument");
+        return bgi_err_set(err, BG_EINVAL, "bgi_analyze: invalid argument");
     emitter em = {.cb = cb, .ctx = ctx};
     for (size_t pos = 0; pos < len;) {
-        size_t end = bg_chunk_end(text, len, pos, PIECE_BYTES);
+        size_t end = bgi_chunk_end(text, len, pos, PIECE_BYTES);
         int rc = analyze_piece(an, text + pos, end - pos, pos, &em, err);
         if (rc)
             return rc;
@@ -201,17 +201,17 @@ int bg_analyze(bg_analyzer *an, const char *text, size_t len,
 
 /* ---- normalised text for callers ----------------------------------------- */
 
-int bg_normalize(bg_analyzer *an, const char *text, size_t len, bg_normtext *out, bg_err *err)
+int bgi_normalize(bgi_analyzer *an, const char *text, size_t len, bgi_normtext *out, bgi_err *err)
 {
     if (!an || !out || (!text && len))
-        return bg_err_set(err, BG_EINVAL, "bg_normalize: invalid argument");
-    /* Reuse out's buffers: a filled bg_normtext holds at least len + 1 bytes
+        return bgi_err_set(err, BG_EINVAL, "bgi_normalize: invalid argument");
+    /* Reuse out's buffers: a filled bgi_normtext holds at least len + 1 bytes
      * of text and len map entries. */
-    bg_nbuf b = {out->text, out->orig_start, out->orig_end, 0, out->text ? out->len : 0};
-    int rc = bg_nbuf_reserve(&b, len, err);
+    bgi_nbuf b = {out->text, out->orig_start, out->orig_end, 0, out->text ? out->len : 0};
+    int rc = bgi_nbuf_reserve(&b, len, err);
     for (size_t pos = 0; rc == 0 && pos < len;) {
-        size_t end = bg_chunk_end(text, len, pos, PIECE_BYTES);
-        rc = bg_normalizer_run(an->nz, text + pos, end - pos, pos, &b, err);
+        size_t end = bgi_chunk_end(text, len, pos, PIECE_BYTES);
+        rc = bgi_normalizer_run(an->nz, text + pos, end - pos, pos, &b, err);
         pos = end;
     }
     if (rc)
@@ -225,7 +225,7 @@ int bg_normalize(bg_analyzer *an, const char *text, size_t len, bg_normtext *out
     return rc;
 }
 
-void bg_normtext_clear(bg_normtext *nt)
+void bgi_normtext_clear(bgi_normtext *nt)
 {
     if (!nt)
         return;

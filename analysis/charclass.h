@@ -17,7 +17,7 @@ enum {
 
 /* u_isalnum() misses ideographic numbers such as 〇 (二〇二二年), which
  * UCHAR_IDEOGRAPHIC covers. */
-static inline int bg_char_class_slow(UChar32 c)
+static inline int bgi_char_class_slow(UChar32 c)
 {
     int ideo = u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
     if (!ideo && !u_isalnum(c))
@@ -27,7 +27,7 @@ static inline int bg_char_class_slow(UChar32 c)
     return BG_CC_INDEX | (han ? BG_CC_CJK : 0);
 }
 
-static inline int bg_char_class(UChar32 c)
+static inline int bgi_char_class(UChar32 c)
 {
     if (c < 0x80) {
         int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -35,7 +35,7 @@ static inline int bg_char_class(UChar32 c)
     }
     if (c >= 0x4E00 && c <= 0x9FFF)
         return BG_CC_INDEX | BG_CC_CJK;
-    return bg_char_class_slow(c);
+    return bgi_char_class_slow(c);
 }
 
 #endif

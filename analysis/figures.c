@@ -246,7 +246,7 @@ static size_t clause_mark_at(const char *s, size_t len, size_t i)
     return n;
 }
 
-static bg_clause trimmed(const char *s, bg_clause c)
+static bgi_clause trimmed(const char *s, bgi_clause c)
 {
     size_t n;
     while (c.start < c.end && (n = match_any(s, c.end, c.start, clause_trim)))
@@ -258,9 +258,9 @@ static bg_clause trimmed(const char *s, bg_clause c)
     return c;
 }
 
-bg_clause bg_clause_at(const char *text, size_t len, size_t pos)
+bgi_clause bgi_clause_at(const char *text, size_t len, size_t pos)
 {
-    bg_clause c = {0, len};
+    bgi_clause c = {0, len};
     uint32_t cp;
     for (size_t i = 0; i < len;) {
         size_t n = clause_mark_at(text, len, i);
@@ -275,19 +275,19 @@ bg_clause bg_clause_at(const char *text, size_t len, size_t pos)
     return trimmed(text, c);
 }
 
-bg_clause bg_clause_after(const char *text, size_t len, bg_clause c)
+bgi_clause bgi_clause_after(const char *text, size_t len, bgi_clause c)
 {
     uint32_t cp;
     for (size_t i = c.end; i < len;) {
         size_t n = clause_mark_at(text, len, i);
         if (n)
-            return i + n < len ? bg_clause_at(text, len, i + n) : (bg_clause){len, len};
+            return i + n < len ? bgi_clause_at(text, len, i + n) : (bgi_clause){len, len};
         i += cp_at(text, len, i, &cp);
     }
-    return (bg_clause){len, len};
+    return (bgi_clause){len, len};
 }
 
-int bg_find_figures(bg_figure_span **out, size_t *n, const char *text, size_t len)
+int bgi_find_figures(bgi_figure_span **out, size_t *n, const char *text, size_t len)
 {
     *out = NULL;
     *n = 0;
@@ -301,7 +301,7 @@ int bg_find_figures(bg_figure_span **out, size_t *n, const char *text, size_t le
         }
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
-            bg_figure_span *p = realloc(*out, cap * sizeof *p);
+            bgi_figure_span *p = realloc(*out, cap * sizeof *p);
             if (!p) {
                 free(*out);
                 *out = NULL;
@@ -310,18 +310,18 @@ int bg_find_figures(bg_figure_span **out, size_t *n, const char *text, size_t le
             }
             *out = p;
         }
-        (*out)[(*n)++] = (bg_figure_span){i, end, bg_clause_at(text, len, i)};
+        (*out)[(*n)++] = (bgi_figure_span){i, end, bgi_clause_at(text, len, i)};
         i = end;
     }
     return 0;
 }
 
-int bg_add_figures_json(cJSON *o, const char *text, size_t len)
+int bgi_add_figures_json(cJSON *o, const char *text, size_t len)
 {
-    bg_figure_span *f = NULL;
+    bgi_figure_span *f = NULL;
     size_t n = 0;
     cJSON *arr = cJSON_AddArrayToObject(o, "figures");
-    int ok = arr && bg_find_figures(&f, &n, text, len) == 0;
+    int ok = arr && bgi_find_figures(&f, &n, text, len) == 0;
     for (size_t i = 0; ok && i < n; i++) {
         const double v[4] = {(double)f[i].value_start, (double)f[i].value_end, (double)f[i].clause.start,
                              (double)f[i].clause.end};

@@ -27,30 +27,30 @@
 
 #include <cjson/cJSON.h>
 
-typedef struct bg_clause {
+typedef struct bgi_clause {
     size_t start, end;          /* byte range [start, end) of the text */
-} bg_clause;
+} bgi_clause;
 
-typedef struct bg_figure_span {
+typedef struct bgi_figure_span {
     size_t value_start, value_end;   /* the figure */
-    bg_clause clause;                /* the clause holding it */
-} bg_figure_span;
+    bgi_clause clause;                /* the clause holding it */
+} bgi_figure_span;
 
 /* Finds the figures of text[0..len) (UTF-8), in text order, as byte offsets.
  * *out is malloc'ed (NULL when there are none; free() it). Returns 0, or
  * BG_ENOMEM with *out = NULL and *n = 0. */
-int bg_find_figures(bg_figure_span **out, size_t *n, const char *text, size_t len);
+int bgi_find_figures(bgi_figure_span **out, size_t *n, const char *text, size_t len);
 
 /* The clause of text[0..len) holding byte pos. */
-bg_clause bg_clause_at(const char *text, size_t len, size_t pos);
+bgi_clause bgi_clause_at(const char *text, size_t len, size_t pos);
 
 /* The clause after c, or an empty clause at len when c is the last. */
-bg_clause bg_clause_after(const char *text, size_t len, bg_clause c);
+bgi_clause bgi_clause_after(const char *text, size_t len, bgi_clause c);
 
 /* Adds "figures": [[value_start, value_end, clause_start, clause_end], ...] to
  * o for text[0..len) (an empty array when there are none, so that readers can
  * tell "no figures" from "indexed before figures existed"). Returns 1, or 0
  * when out of memory — cJSON's convention, so it chains with cJSON_Add*(). */
-int bg_add_figures_json(cJSON *o, const char *text, size_t len);
+int bgi_add_figures_json(cJSON *o, const char *text, size_t len);
 
 #endif

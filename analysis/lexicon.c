@@ -24,7 +24,7 @@ typedef struct lex_entry {
     int flags;         /* BG_LEX_* */
 } lex_entry;
 
-struct bg_lexicon {
+struct bgi_lexicon {
     char *pool;
     size_t pool_len, pool_cap;
     lex_entry *entries;
@@ -34,16 +34,16 @@ struct bg_lexicon {
     size_t n_slots;    /* a power of two, at least twice n */
     char *sorted;
     size_t sorted_len;
-    bg_nbuf scratch;
+    bgi_nbuf scratch;
 };
 
-int bg_lexicon_new(bg_lexicon **out, bg_err *err)
+int bgi_lexicon_new(bgi_lexicon **out, bgi_err *err)
 {
     *out = calloc(1, sizeof **out);
-    return *out ? 0 : bg_err_set(err, BG_ENOMEM, "out of memory");
+    return *out ? 0 : bgi_err_set(err, BG_ENOMEM, "out of memory");
 }
 
-void bg_lexicon_free(bg_lexicon *lx)
+void bgi_lexicon_free(bgi_lexicon *lx)
 {
     if (!lx)
         return;
@@ -51,17 +51,17 @@ void bg_lexicon_free(bg_lexicon *lx)
     free(lx->entries);
     free(lx->slots);
     free(lx->sorted);
-    bg_nbuf_free(&lx->scratch);
+    bgi_nbuf_free(&lx->scratch);
     free(lx);
 }
 
 /* ---- hash set ------------------------------------------------------------ */
 
 /* The slot holding w, or the empty slot where it would go. */
-static size_t find_slot(const bg_lexicon *lx, const char *w, size_t n)
+static size_t find_slot(const bgi_lexicon *lx, const char *w, size_t n)
 {
     size_t mask = lx->n_slots - 1;
-    size_t i = (size_t)bg_fnv1a64(BG_FNV_INIT, w, n) & mask;
+    size_t i = (size_t)bgi_fnv1a64(BG_FNV_INIT, w, n) & mask;
     for (;; i = (i + 1) & mask) {
         uint32_t s = lx->slots[i];
         if (!s)
@@ -73,7 +73,7 @@ static size_t find_slot(const bg_lexicon *lx, const char *w, size_t n)
 }
 
 /* Makes room for at least n_entries entries at a load of at most 1/2. */
-static int rehash(bg_lexicon *lx, size_t n_entries, bg_err *err)
+static int rehash(bgi_lexicon *lx, size_t n_entries, bgi_err *err)
 {
     size_t n_slots = lx->n_slots ? lx->n_slots : 64;
     while (n_slots < n_entries * 2)
@@ -82,7 +82,7 @@ static int rehash(bg_lexicon *lx, size_t n_entries, bg_err *err)
         return 0;
     uint32_t *slots = calloc(n_slots, sizeof *slots);
     if (!slots)
-        return bg_err_set(err, BG_ENOMEM, "out of memory loading the lexicon");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory loading the lexicon");
     free(lx->slots);
     lx->slots = slots;
     lx->n_slots = n_slots;
@@ -93,7 +93,7 @@ static int rehash(bg_lexicon *lx, size_t n_entries, bg_err *err)
     return 0;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem, bg_err *err)
+static int grow(void **p, size_t *cap, size_t need, size_t elem, bgi_err *err)
 {
     if (need <= *cap)
         return 0;
@@ -102,14 +102,14 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem, bg_err *err)
         c *= 2;
     void *q = realloc(*p, c * elem);
     if (!q)
-        return bg_err_set(err, BG_ENOMEM, "out of memory loading the lexicon");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory loading the lexicon");
     *p = q;
     *cap = c;
     return 0;
 }
 
 /* Adds w[0..n) to the set with flags, or adds flags to its entry. */
-static int add_entry(bg_lexicon *lx, const char *w, size_t n, int flags, bg_err *err)
+static int add_entry(bgi_lexicon *lx, const char *w, size_t n, int flags, bgi_err *err)
 {
     size_t slot = lx->n_slots ? find_slot(lx, w, n) : 0;
     if (lx->n_slots && lx->slots[slot]) {
@@ -119,7 +119,7 @@ static int add_entry(bg_lexicon *lx, const char *w, size_t n, int flags, bg_err 
         return 0;
     }
     if (lx->n >= UINT32_MAX - 1)
-        return bg_err_set(err, BG_ETOOBIG, "the lexicon has too many words");
+        return bgi_err_set(err, BG_ETOOBIG, "the lexicon has too many words");
     int rc = grow((void **)&lx->pool, &lx->pool_cap, lx->pool_len + n, 1, err);
     if (rc == 0)
         rc = grow((void **)&lx->entries, &lx->entries_cap, lx->n + 1, sizeof *lx->entries, err);
@@ -139,20 +139,20 @@ static int add_entry(bg_lexicon *lx, const char *w, size_t n, int flags, bg_err 
 }
 
 /* Adds a word and each of its proper prefixes that ends on a code point. */
-static int add_word(bg_lexicon *lx, const char *w, size_t n, bg_err *err)
+static int add_word(bgi_lexicon *lx, const char *w, size_t n, bgi_err *err)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < n;) {
-        i += bg_utf8_decode((const unsigned char *)w, n, i, &(UChar32){0});
+        i += bgi_utf8_decode((const unsigned char *)w, n, i, &(UChar32){0});
         rc = add_entry(lx, w, i, i < n ? BG_LEX_PREFIX : BG_LEX_WORD, err);
     }
-    free(lx->sorted);  /* stale until the next bg_lexicon_finish() */
+    free(lx->sorted);  /* stale until the next bgi_lexicon_finish() */
     lx->sorted = NULL;
     lx->sorted_len = 0;
     return rc;
 }
 
-int bg_lexicon_lookup(const bg_lexicon *lx, const char *w, size_t n)
+int bgi_lexicon_lookup(const bgi_lexicon *lx, const char *w, size_t n)
 {
     if (!lx->n || n > BG_WORD_MAX_BYTES)
         return 0;
@@ -160,7 +160,7 @@ int bg_lexicon_lookup(const bg_lexicon *lx, const char *w, size_t n)
     return s ? lx->entries[s - 1].flags : 0;
 }
 
-size_t bg_lexicon_count(const bg_lexicon *lx)
+size_t bgi_lexicon_count(const bgi_lexicon *lx)
 {
     return lx->n_words;
 }
@@ -178,16 +178,16 @@ static int all_indexable(const char *w, size_t n)
 {
     for (size_t i = 0; i < n;) {
         UChar32 c;
-        i += bg_utf8_decode((const unsigned char *)w, n, i, &c);
-        if (!(bg_char_class(c) & BG_CC_INDEX))
+        i += bgi_utf8_decode((const unsigned char *)w, n, i, &c);
+        if (!(bgi_char_class(c) & BG_CC_INDEX))
             return 0;
     }
     return 1;
 }
 
 /* One normalised line b->text[a..z), from line `line` of `name`. */
-static int add_line(bg_lexicon *lx, const char *orig, const bg_nbuf *b, size_t a, size_t z,
-                    const char *name, size_t line, bg_err *err)
+static int add_line(bgi_lexicon *lx, const char *orig, const bgi_nbuf *b, size_t a, size_t z,
+                    const char *name, size_t line, bgi_err *err)
 {
     while (a < z && is_space(b->text[a]))
         a++;
@@ -199,10 +199,10 @@ static int add_line(bg_lexicon *lx, const char *orig, const bg_nbuf *b, size_t a
     size_t os = b->ostart[a], oe = b->oend[z - 1];
     int shown = oe - os > 120 ? 120 : (int)(oe - os);
     if (z - a > BG_WORD_MAX_BYTES)
-        return bg_err_set(err, BG_EPARSE, "%s:%zu: lexicon word \"%.*s\" is longer than %d bytes",
+        return bgi_err_set(err, BG_EPARSE, "%s:%zu: lexicon word \"%.*s\" is longer than %d bytes",
                           name, line, shown, orig + os, BG_WORD_MAX_BYTES);
     if (!all_indexable(b->text + a, z - a))
-        return bg_err_set(err, BG_EPARSE,
+        return bgi_err_set(err, BG_EPARSE,
                           "%s:%zu: lexicon word \"%.*s\" contains a space or punctuation "
                           "(one word per line, letters, digits and ideographs only)",
                           name, line, shown, orig + os);
@@ -211,12 +211,12 @@ static int add_line(bg_lexicon *lx, const char *orig, const bg_nbuf *b, size_t a
 
 /* Normalises the whole lines text[pos..end) and adds them; *line is the
  * number of the first and is advanced past them. */
-static int add_group(bg_lexicon *lx, bg_normalizer *nz, const char *text, size_t pos, size_t end,
-                     const char *name, size_t *line, bg_err *err)
+static int add_group(bgi_lexicon *lx, bgi_normalizer *nz, const char *text, size_t pos, size_t end,
+                     const char *name, size_t *line, bgi_err *err)
 {
-    bg_nbuf *b = &lx->scratch;
+    bgi_nbuf *b = &lx->scratch;
     b->len = 0;
-    int rc = bg_normalizer_run(nz, text + pos, end - pos, pos, b, err);
+    int rc = bgi_normalizer_run(nz, text + pos, end - pos, pos, b, err);
     /* NFKC, folding and OpenCC keep every '\n' and never make a new one. */
     for (size_t a = 0; rc == 0 && a < b->len; (*line)++) {
         const char *nl = memchr(b->text + a, '\n', b->len - a);
@@ -230,7 +230,7 @@ static int add_group(bg_lexicon *lx, bg_normalizer *nz, const char *text, size_t
 /* Each code point of a word adds at most one entry (the word or one of its
  * prefixes), so sizing the table for as many more entries as text has code
  * points spares the rehashes of growing it by doubling. */
-static int reserve_for(bg_lexicon *lx, const char *text, size_t len, bg_err *err)
+static int reserve_for(bgi_lexicon *lx, const char *text, size_t len, bgi_err *err)
 {
     size_t cps = 0;
     for (size_t i = 0; i < len; i++)
@@ -238,8 +238,8 @@ static int reserve_for(bg_lexicon *lx, const char *text, size_t len, bg_err *err
     return rehash(lx, lx->n + cps, err);
 }
 
-int bg_lexicon_add_text(bg_lexicon *lx, bg_normalizer *nz, const char *text, size_t len,
-                        const char *name, bg_err *err)
+int bgi_lexicon_add_text(bgi_lexicon *lx, bgi_normalizer *nz, const char *text, size_t len,
+                        const char *name, bgi_err *err)
 {
     size_t line = 1, pos = 0;
     int reserved = reserve_for(lx, text, len, err);
@@ -252,7 +252,7 @@ int bg_lexicon_add_text(bg_lexicon *lx, bg_normalizer *nz, const char *text, siz
             const char *nl = memchr(text + end, '\n', len - end);
             size_t z = nl ? (size_t)(nl - text) + 1 : len;
             if (z - end > LINE_MAX_BYTES)
-                return bg_err_set(err, BG_EPARSE, "%s:%zu: line longer than %d bytes; "
+                return bgi_err_set(err, BG_EPARSE, "%s:%zu: line longer than %d bytes; "
                                   "a lexicon has one word per line", name, line_no, LINE_MAX_BYTES);
             end = z;
             line_no++;
@@ -266,14 +266,14 @@ int bg_lexicon_add_text(bg_lexicon *lx, bg_normalizer *nz, const char *text, siz
     return 0;
 }
 
-int bg_lexicon_add_file(bg_lexicon *lx, bg_normalizer *nz, const char *path, bg_err *err)
+int bgi_lexicon_add_file(bgi_lexicon *lx, bgi_normalizer *nz, const char *path, bgi_err *err)
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = bg_read_file(&text, &len, path, err);
+    int rc = bgi_read_file(&text, &len, path, err);
     if (rc)
         return rc;
-    rc = bg_lexicon_add_text(lx, nz, text, len, path, err);
+    rc = bgi_lexicon_add_text(lx, nz, text, len, path, err);
     free(text);
     return rc;
 }
@@ -293,14 +293,14 @@ static int cmp_words(const void *x, const void *y)
     return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-int bg_lexicon_finish(bg_lexicon *lx, bg_err *err)
+int bgi_lexicon_finish(bgi_lexicon *lx, bgi_err *err)
 {
     word_ref *order = malloc((lx->n_words ? lx->n_words : 1) * sizeof *order);
     char *text = malloc(lx->pool_len + lx->n + 1);
     if (!order || !text) {
         free(order);
         free(text);
-        return bg_err_set(err, BG_ENOMEM, "out of memory loading the lexicon");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory loading the lexicon");
     }
     size_t n = 0;
     for (size_t k = 0; k < lx->n; k++)
@@ -321,7 +321,7 @@ int bg_lexicon_finish(bg_lexicon *lx, bg_err *err)
     return 0;
 }
 
-const char *bg_lexicon_text(const bg_lexicon *lx, size_t *len)
+const char *bgi_lexicon_text(const bgi_lexicon *lx, size_t *len)
 {
     if (len)
         *len = lx->sorted ? lx->sorted_len : 0;

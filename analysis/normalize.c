@@ -35,10 +35,10 @@ typedef struct cache_entry {
     char out[CACHE_BYTES];
 } cache_entry;
 
-struct bg_normalizer {
+struct bgi_normalizer {
     const UNormalizer2 *nfkc_cf;   /* owned by ICU */
     opencc_t cc;
-    bg_nbuf stage;                 /* output of stage 1, input of stage 2 */
+    bgi_nbuf stage;                 /* output of stage 1, input of stage 2 */
     UChar *n16;                    /* NFKC_Casefold output of one unit */
     int32_t n16_cap;
     cache_entry cache[CACHE_SIZE];
@@ -46,7 +46,7 @@ struct bg_normalizer {
 
 /* ---- growable buffer ----------------------------------------------------- */
 
-int bg_nbuf_reserve(bg_nbuf *b, size_t extra, bg_err *err)
+int bgi_nbuf_reserve(bgi_nbuf *b, size_t extra, bgi_err *err)
 {
     if (b->text && b->cap - b->len >= extra)
         return 0;
@@ -63,12 +63,12 @@ int bg_nbuf_reserve(bg_nbuf *b, size_t extra, bg_err *err)
     if (e)
         b->oend = e;
     if (!t || !s || !e)
-        return bg_err_set(err, BG_ENOMEM, "out of memory normalising text");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory normalising text");
     b->cap = cap;
     return 0;
 }
 
-void bg_nbuf_free(bg_nbuf *b)
+void bgi_nbuf_free(bgi_nbuf *b)
 {
     free(b->text);
     free(b->ostart);
@@ -78,7 +78,7 @@ void bg_nbuf_free(bg_nbuf *b)
 
 /* Appends p[0..k), every byte produced by original bytes [os, oe). The caller
  * has reserved room. */
-static inline void put(bg_nbuf *b, const char *p, size_t k, size_t os, size_t oe)
+static inline void put(bgi_nbuf *b, const char *p, size_t k, size_t os, size_t oe)
 {
     for (size_t i = 0; i < k; i++) {
         b->text[b->len] = p[i];
@@ -88,18 +88,18 @@ static inline void put(bg_nbuf *b, const char *p, size_t k, size_t os, size_t oe
     }
 }
 
-static int put_checked(bg_nbuf *b, const char *p, size_t k, size_t os, size_t oe, bg_err *err)
+static int put_checked(bgi_nbuf *b, const char *p, size_t k, size_t os, size_t oe, bgi_err *err)
 {
-    int rc = bg_nbuf_reserve(b, k, err);
+    int rc = bgi_nbuf_reserve(b, k, err);
     if (rc == 0)
         put(b, p, k, os, oe);
     return rc;
 }
 
 /* Appends src bytes [a, z) with their maps. */
-static int copy_span(bg_nbuf *out, const bg_nbuf *src, size_t a, size_t z, bg_err *err)
+static int copy_span(bgi_nbuf *out, const bgi_nbuf *src, size_t a, size_t z, bgi_err *err)
 {
-    int rc = bg_nbuf_reserve(out, z - a, err);
+    int rc = bgi_nbuf_reserve(out, z - a, err);
     if (rc)
         return rc;
     memcpy(out->text + out->len, src->text + a, z - a);
@@ -111,7 +111,7 @@ static int copy_span(bg_nbuf *out, const bg_nbuf *src, size_t a, size_t z, bg_er
 
 /* ---- pieces of a long text --------------------------------------------- */
 
-size_t bg_chunk_end(const char *text, size_t len, size_t pos, size_t target)
+size_t bgi_chunk_end(const char *text, size_t len, size_t pos, size_t target)
 {
     if (len - pos <= target)
         return len;
@@ -135,16 +135,16 @@ size_t bg_chunk_end(const char *text, size_t len, size_t pos, size_t target)
 
 /* ---- life cycle ---------------------------------------------------------- */
 
-int bg_normalizer_new(bg_normalizer **out, bg_err *err)
+int bgi_normalizer_new(bgi_normalizer **out, bgi_err *err)
 {
     *out = NULL;
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st))
-        return bg_err_set(err, BG_EIO, "cannot load ICU normalisation data: %s", u_errorName(st));
-    bg_normalizer *nz = calloc(1, sizeof *nz);
+        return bgi_err_set(err, BG_EIO, "cannot load ICU normalisation data: %s", u_errorName(st));
+    bgi_normalizer *nz = calloc(1, sizeof *nz);
     if (!nz)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     nz->nfkc_cf = nfkc_cf;
     for (size_t i = 0; i < CACHE_SIZE; i++)
         nz->cache[i].cp = -1;
@@ -154,13 +154,13 @@ int bg_normalizer_new(bg_normalizer **out, bg_err *err)
     return 0;
 }
 
-void bg_normalizer_free(bg_normalizer *nz)
+void bgi_normalizer_free(bgi_normalizer *nz)
 {
     if (!nz)
         return;
     if (nz->cc)
         opencc_close(nz->cc);
-    bg_nbuf_free(&nz->stage);
+    bgi_nbuf_free(&nz->stage);
     free(nz->n16);
     free(nz);
 }
@@ -178,7 +178,7 @@ static inline int is_han_common(UChar32 c)
 /* Whether c begins a new normalisation unit (nothing before it can change
  * with it). Below U+00A0 always, and no Han ideograph composes with anything;
  * U+00AD (soft hyphen) is the exception below U+0300 that ICU must judge. */
-static inline int starts_unit(const bg_normalizer *nz, UChar32 c)
+static inline int starts_unit(const bgi_normalizer *nz, UChar32 c)
 {
     if (c < 0xA0 || is_han_common(c))
         return 1;
@@ -186,7 +186,7 @@ static inline int starts_unit(const bg_normalizer *nz, UChar32 c)
 }
 
 /* NFKC_Casefold of src[0..n) into nz->n16; returns its length or < 0. */
-static int32_t nfkc_casefold(bg_normalizer *nz, const UChar *src, int32_t n, bg_err *err)
+static int32_t nfkc_casefold(bgi_normalizer *nz, const UChar *src, int32_t n, bgi_err *err)
 {
     for (;;) {
         UErrorCode st = U_ZERO_ERROR;
@@ -194,20 +194,20 @@ static int32_t nfkc_casefold(bg_normalizer *nz, const UChar *src, int32_t n, bg_
         if (st == U_BUFFER_OVERFLOW_ERROR) {
             UChar *p = realloc(nz->n16, (size_t)(k + 16) * sizeof *p);
             if (!p)
-                return bg_err_set(err, BG_ENOMEM, "out of memory normalising text");
+                return bgi_err_set(err, BG_ENOMEM, "out of memory normalising text");
             nz->n16 = p;
             nz->n16_cap = k + 16;
             continue;
         }
         if (U_FAILURE(st))
-            return bg_err_set(err, BG_EINVAL, "Unicode normalisation failed: %s", u_errorName(st));
+            return bgi_err_set(err, BG_EINVAL, "Unicode normalisation failed: %s", u_errorName(st));
         return k;
     }
 }
 
 /* Normalises one unit (already in UTF-16) and appends it, every byte mapped
  * to the whole unit [os, oe). */
-static int emit_unit16(bg_normalizer *nz, const UChar *u, int32_t n, size_t os, size_t oe, bg_err *err)
+static int emit_unit16(bgi_normalizer *nz, const UChar *u, int32_t n, size_t os, size_t oe, bgi_err *err)
 {
     int32_t k = nfkc_casefold(nz, u, n, err);
     if (k < 0)
@@ -217,10 +217,10 @@ static int emit_unit16(bg_normalizer *nz, const UChar *u, int32_t n, size_t os, 
         U16_NEXT(nz->n16, i, k, c);
         if (U_IS_SURROGATE(c))
             c = 0xFFFD;
-        const char *canon = bg_punct_canonical(c);
+        const char *canon = bgi_punct_canonical(c);
         char enc[4];
         const char *p = canon ? canon : enc;
-        size_t len = canon ? strlen(canon) : bg_utf8_encode(c, enc);
+        size_t len = canon ? strlen(canon) : bgi_utf8_encode(c, enc);
         int rc = put_checked(&nz->stage, p, len, os, oe, err);
         if (rc)
             return rc;
@@ -229,7 +229,7 @@ static int emit_unit16(bg_normalizer *nz, const UChar *u, int32_t n, size_t os, 
 }
 
 /* A unit of one code point outside the fast path, through the cache. */
-static int emit_single(bg_normalizer *nz, UChar32 c, size_t os, size_t oe, bg_err *err)
+static int emit_single(bgi_normalizer *nz, UChar32 c, size_t os, size_t oe, bgi_err *err)
 {
     cache_entry *ce = &nz->cache[(uint32_t)c % CACHE_SIZE];
     if (ce->cp == c)
@@ -249,23 +249,23 @@ static int emit_single(bg_normalizer *nz, UChar32 c, size_t os, size_t oe, bg_er
 }
 
 /* A unit of a starter and the marks that follow it: s[0..k) in the input. */
-static int emit_multi(bg_normalizer *nz, const unsigned char *s, size_t k, size_t os, bg_err *err)
+static int emit_multi(bgi_normalizer *nz, const unsigned char *s, size_t k, size_t os, bgi_err *err)
 {
     UChar u[UNIT_U16_MAX];
     int32_t n = 0;
     for (size_t i = 0; i < k;) {
         UChar32 c;
-        i += bg_utf8_decode(s, k, i, &c);
+        i += bgi_utf8_decode(s, k, i, &c);
         U16_APPEND_UNSAFE(u, n, c);
     }
     return emit_unit16(nz, u, n, os, os + k, err);
 }
 
-static int emit_cp(bg_normalizer *nz, UChar32 c, const unsigned char *s, size_t k, size_t os, bg_err *err)
+static int emit_cp(bgi_normalizer *nz, UChar32 c, const unsigned char *s, size_t k, size_t os, bgi_err *err)
 {
-    bg_nbuf *b = &nz->stage;
+    bgi_nbuf *b = &nz->stage;
     if (c < 0x80 || is_han_common(c)) {
-        int rc = bg_nbuf_reserve(b, k, err);
+        int rc = bgi_nbuf_reserve(b, k, err);
         if (rc)
             return rc;
         char lower = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
@@ -275,19 +275,19 @@ static int emit_cp(bg_normalizer *nz, UChar32 c, const unsigned char *s, size_t 
     return emit_single(nz, c, os, os + k, err);
 }
 
-static int stage1(bg_normalizer *nz, const unsigned char *s, size_t n, size_t base, bg_err *err)
+static int stage1(bgi_normalizer *nz, const unsigned char *s, size_t n, size_t base, bgi_err *err)
 {
     nz->stage.len = 0;
-    int rc = bg_nbuf_reserve(&nz->stage, n + 16, err);
+    int rc = bgi_nbuf_reserve(&nz->stage, n + 16, err);
     UChar32 c = 0;
-    size_t i = 0, cl = n ? bg_utf8_decode(s, n, 0, &c) : 0;
+    size_t i = 0, cl = n ? bgi_utf8_decode(s, n, 0, &c) : 0;
     while (rc == 0 && i < n) {
         /* Look ahead for marks that belong to this unit; the first code point
          * that starts a new unit is carried over to the next iteration. */
         UChar32 d = 0;
         size_t j = i + cl, dl = 0, marks = 0;
         while (j < n) {
-            dl = bg_utf8_decode(s, n, j, &d);
+            dl = bgi_utf8_decode(s, n, j, &d);
             if (marks == MAX_MARKS || starts_unit(nz, d))
                 break;
             j += dl;
@@ -308,19 +308,19 @@ static size_t count_cps(const char *s, size_t n)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; count++)
-        i += bg_utf8_decode((const unsigned char *)s, n, i, &(UChar32){0});
+        i += bgi_utf8_decode((const unsigned char *)s, n, i, &(UChar32){0});
     return count;
 }
 
 /* Appends conv[0..cl), which has as many code points as stage bytes [a, z):
  * output code point i takes the original range of input code point i. */
-static int put_aligned(bg_nbuf *out, const bg_nbuf *st, size_t a, const char *conv, size_t cl, bg_err *err)
+static int put_aligned(bgi_nbuf *out, const bgi_nbuf *st, size_t a, const char *conv, size_t cl, bgi_err *err)
 {
-    int rc = bg_nbuf_reserve(out, cl, err);
+    int rc = bgi_nbuf_reserve(out, cl, err);
     UChar32 c;
     for (size_t op = 0, ip = a; rc == 0 && op < cl;) {
-        size_t ol = bg_utf8_decode((const unsigned char *)conv, cl, op, &c);
-        size_t il = bg_utf8_decode((const unsigned char *)st->text, st->len, ip, &c);
+        size_t ol = bgi_utf8_decode((const unsigned char *)conv, cl, op, &c);
+        size_t il = bgi_utf8_decode((const unsigned char *)st->text, st->len, ip, &c);
         put(out, conv + op, ol, st->ostart[ip], st->oend[ip]);
         op += ol;
         ip += il;
@@ -329,7 +329,7 @@ static int put_aligned(bg_nbuf *out, const bg_nbuf *st, size_t a, const char *co
 }
 
 /* Opens OpenCC's t2s converter the first time a text needs it. */
-static int ensure_opencc(bg_normalizer *nz, bg_err *err)
+static int ensure_opencc(bgi_normalizer *nz, bgi_err *err)
 {
     if (nz->cc)
         return 0;
@@ -337,7 +337,7 @@ static int ensure_opencc(bg_normalizer *nz, bg_err *err)
     /* OpenCC reports failure as (opencc_t)-1, not NULL. */
     if (cc == (opencc_t)-1 || !cc) {
         const char *why = opencc_error();
-        return bg_err_set(err, BG_EIO, "cannot load OpenCC configuration %s: %s",
+        return bgi_err_set(err, BG_EIO, "cannot load OpenCC configuration %s: %s",
                           OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, why ? why : "unknown error");
     }
     nz->cc = cc;
@@ -346,13 +346,13 @@ static int ensure_opencc(bg_normalizer *nz, bg_err *err)
 
 /* Converts stage bytes [a, z) one code point at a time: exact offsets even
  * where OpenCC changes the length of a phrase. */
-static int convert_each(bg_normalizer *nz, bg_nbuf *out, size_t a, size_t z, bg_err *err)
+static int convert_each(bgi_normalizer *nz, bgi_nbuf *out, size_t a, size_t z, bgi_err *err)
 {
-    const bg_nbuf *st = &nz->stage;
+    const bgi_nbuf *st = &nz->stage;
     int rc = ensure_opencc(nz, err);
     for (size_t i = a; rc == 0 && i < z;) {
         UChar32 c;
-        size_t k = bg_utf8_decode((const unsigned char *)st->text, z, i, &c);
+        size_t k = bgi_utf8_decode((const unsigned char *)st->text, z, i, &c);
         char *conv = c >= 0x3000 ? opencc_convert_utf8(nz->cc, st->text + i, k) : NULL;
         if (conv && *conv)
             rc = put_checked(out, conv, strlen(conv), st->ostart[i], st->oend[i], err);
@@ -371,9 +371,9 @@ static int convert_each(bg_normalizer *nz, bg_nbuf *out, size_t a, size_t z, bg_
 /* Converts stage bytes [a, z) as one piece (phrase-level conversion) when
  * OpenCC keeps its length in code points, the usual case; else returns
  * NOT_ALIGNED. */
-static int convert_span(bg_normalizer *nz, bg_nbuf *out, size_t a, size_t z, bg_err *err)
+static int convert_span(bgi_normalizer *nz, bgi_nbuf *out, size_t a, size_t z, bgi_err *err)
 {
-    const bg_nbuf *st = &nz->stage;
+    const bgi_nbuf *st = &nz->stage;
     int rc = ensure_opencc(nz, err);
     if (rc)
         return rc;
@@ -396,9 +396,9 @@ static int convert_span(bg_normalizer *nz, bg_nbuf *out, size_t a, size_t z, bg_
  * such code points on its own gives exactly what converting the whole text
  * would, and runs without a character t2s could change are copied as they are.
  * This keeps OpenCC, the slowest step, off nearly all simplified text. */
-static int stage2(bg_normalizer *nz, bg_nbuf *out, bg_err *err)
+static int stage2(bgi_normalizer *nz, bgi_nbuf *out, bgi_err *err)
 {
-    const bg_nbuf *st = &nz->stage;
+    const bgi_nbuf *st = &nz->stage;
     const unsigned char *t = (const unsigned char *)st->text;
     size_t done = 0;   /* stage bytes [0, done) are in out */
     int rc = 0;
@@ -411,8 +411,8 @@ static int stage2(bg_normalizer *nz, bg_nbuf *out, bg_err *err)
         int convert = 0;
         while (i < st->len && t[i] >= 0xE3) {
             UChar32 c;
-            i += bg_utf8_decode(t, st->len, i, &c);
-            convert |= bg_t2s_may_change(c);
+            i += bgi_utf8_decode(t, st->len, i, &c);
+            convert |= bgi_t2s_may_change(c);
         }
         if (!convert)
             continue;
@@ -424,14 +424,14 @@ static int stage2(bg_normalizer *nz, bg_nbuf *out, bg_err *err)
     return rc ? rc : copy_span(out, st, done, st->len, err);
 }
 
-int bg_normalizer_run(bg_normalizer *nz, const char *text, size_t len, size_t base,
-                      bg_nbuf *out, bg_err *err)
+int bgi_normalizer_run(bgi_normalizer *nz, const char *text, size_t len, size_t base,
+                      bgi_nbuf *out, bgi_err *err)
 {
     int rc = stage1(nz, (const unsigned char *)text, len, base, err);
     if (rc == 0)
         rc = stage2(nz, out, err);
     if (rc == 0)
-        rc = bg_nbuf_reserve(out, 0, err);
+        rc = bgi_nbuf_reserve(out, 0, err);
     if (rc == 0)
         out->text[out->len] = '\0';
     return rc;

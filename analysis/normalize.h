@@ -12,34 +12,34 @@
 
 #include <unicode/umachine.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
 /* Normalised UTF-8 with, for each byte, the original byte range of the code
  * point(s) that produced it. text has room for cap + 1 bytes (a NUL always
  * fits), the maps for cap entries. */
-typedef struct bg_nbuf {
+typedef struct bgi_nbuf {
     char *text;
     size_t *ostart, *oend;
     size_t len, cap;
-} bg_nbuf;
+} bgi_nbuf;
 
 /* Ensures room for `extra` more bytes; 0 or BG_ENOMEM. */
-int bg_nbuf_reserve(bg_nbuf *b, size_t extra, bg_err *err);
-void bg_nbuf_free(bg_nbuf *b);
+int bgi_nbuf_reserve(bgi_nbuf *b, size_t extra, bgi_err *err);
+void bgi_nbuf_free(bgi_nbuf *b);
 
-typedef struct bg_normalizer bg_normalizer;
+typedef struct bgi_normalizer bgi_normalizer;
 
 /* Opens ICU's NFKC_Casefold data and OpenCC's t2s.json. Errors: BG_EIO when
  * the OpenCC configuration cannot be loaded, BG_ENOMEM. */
-int bg_normalizer_new(bg_normalizer **out, bg_err *err);
-void bg_normalizer_free(bg_normalizer *nz);
+int bgi_normalizer_new(bgi_normalizer **out, bgi_err *err);
+void bgi_normalizer_free(bgi_normalizer *nz);
 
 /* Appends the normalised form of text[0..len) to out (NUL-terminated); the
  * offsets written to the map are byte offsets in text plus base. Any bytes are
  * accepted: invalid UTF-8 becomes U+FFFD, one per bad byte. Returns 0 or
  * BG_ENOMEM. */
-int bg_normalizer_run(bg_normalizer *nz, const char *text, size_t len, size_t base,
-                      bg_nbuf *out, bg_err *err);
+int bgi_normalizer_run(bgi_normalizer *nz, const char *text, size_t len, size_t base,
+                      bgi_nbuf *out, bgi_err *err);
 
 /* Where to end the piece of text[pos..len) that starts at pos, for texts
  * processed piece by piece (bounded buffers, linear time at any length). The
@@ -49,22 +49,22 @@ int bg_normalizer_run(bg_normalizer *nz, const char *text, size_t len, size_t ba
  * ICU word or lexicon merge crosses one), so only a single line longer than
  * target/2 can segment differently from the whole text, and only at the cut.
  * Returns len when the rest fits. */
-size_t bg_chunk_end(const char *text, size_t len, size_t pos, size_t target);
+size_t bgi_chunk_end(const char *text, size_t len, size_t pos, size_t target);
 
 /* The canonical form of a punctuation variant that NFKC leaves alone (e.g.
  * 、 → ",", 【 → "(", — → "-"), as NUL-terminated UTF-8, or NULL when c is
  * not such a variant. Applied after NFKC_Casefold. */
-const char *bg_punct_canonical(UChar32 c);
+const char *bgi_punct_canonical(UChar32 c);
 
 /* Whether c may be changed by OpenCC t2s, alone or inside a phrase (see
  * t2s_chars.c); a run of text without such a code point needs no conversion. */
-int bg_t2s_may_change(UChar32 c);
+int bgi_t2s_may_change(UChar32 c);
 
 /* Decodes the code point at s[i] (i < n) into *c and returns its byte length
  * (>= 1). Invalid or truncated sequences, overlong forms, surrogates and
  * values above U+10FFFF yield U+FFFD and a length of 1, so every bad byte
  * counts as one replacement character. */
-static inline size_t bg_utf8_decode(const unsigned char *s, size_t n, size_t i, UChar32 *c)
+static inline size_t bgi_utf8_decode(const unsigned char *s, size_t n, size_t i, UChar32 *c)
 {
     unsigned b = s[i];
     if (b < 0x80) {
@@ -104,7 +104,7 @@ static inline size_t bg_utf8_decode(const unsigned char *s, size_t n, size_t i, 
 }
 
 /* Encodes c (a valid scalar value) as UTF-8 into out[0..4); returns the length. */
-static inline size_t bg_utf8_encode(UChar32 c, char *out)
+static inline size_t bgi_utf8_encode(UChar32 c, char *out)
 {
     unsigned char *o = (unsigned char *)out;
     if (c < 0x80) {

@@ -80,7 +80,7 @@ static int cmp_cp(const void *key, const void *elem)
     return (k > e) - (k < e);
 }
 
-const char *bg_punct_canonical(UChar32 c)
+const char *bgi_punct_canonical(UChar32 c)
 {
     if (c < table[0].cp || c > table[sizeof table / sizeof table[0] - 1].cp)
         return NULL;

@@ -13,13 +13,13 @@
 #include <stdlib.h>
 
 typedef struct word_vec {
-    bg_word *v;
+    bgi_word *v;
     size_t n, cap;
 } word_vec;
 
 /* ICU breaks UTF-16 about a quarter faster than UTF-8 through a UText, more
  * than the conversion costs; u8_at maps each UTF-16 index back to a byte. */
-struct bg_segmenter {
+struct bgi_segmenter {
     UBreakIterator *bi;
     UChar *u16;
     size_t *u8_at;      /* [n16 + 1]: byte offset of UTF-16 unit i */
@@ -28,24 +28,24 @@ struct bg_segmenter {
     word_vec words;     /* after the lexicon merge */
 };
 
-int bg_segmenter_new(bg_segmenter **out, bg_err *err)
+int bgi_segmenter_new(bgi_segmenter **out, bgi_err *err)
 {
     *out = NULL;
-    bg_segmenter *sg = calloc(1, sizeof *sg);
+    bgi_segmenter *sg = calloc(1, sizeof *sg);
     if (!sg)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     UErrorCode st = U_ZERO_ERROR;
     sg->bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
     if (U_FAILURE(st)) {
-        bg_segmenter_free(sg);
-        return bg_err_set(err, st == U_MEMORY_ALLOCATION_ERROR ? BG_ENOMEM : BG_EIO,
+        bgi_segmenter_free(sg);
+        return bgi_err_set(err, st == U_MEMORY_ALLOCATION_ERROR ? BG_ENOMEM : BG_EIO,
                           "cannot open the ICU word break iterator: %s", u_errorName(st));
     }
     *out = sg;
     return 0;
 }
 
-void bg_segmenter_free(bg_segmenter *sg)
+void bgi_segmenter_free(bgi_segmenter *sg)
 {
     if (!sg)
         return;
@@ -58,17 +58,17 @@ void bg_segmenter_free(bg_segmenter *sg)
     free(sg);
 }
 
-static int push(word_vec *wv, size_t start, size_t end, int flags, bg_err *err)
+static int push(word_vec *wv, size_t start, size_t end, int flags, bgi_err *err)
 {
     if (wv->n == wv->cap) {
         size_t cap = wv->cap ? wv->cap * 2 : 256;
-        bg_word *v = realloc(wv->v, cap * sizeof *v);
+        bgi_word *v = realloc(wv->v, cap * sizeof *v);
         if (!v)
-            return bg_err_set(err, BG_ENOMEM, "out of memory segmenting text");
+            return bgi_err_set(err, BG_ENOMEM, "out of memory segmenting text");
         wv->v = v;
         wv->cap = cap;
     }
-    wv->v[wv->n++] = (bg_word){start, end, flags};
+    wv->v[wv->n++] = (bgi_word){start, end, flags};
     return 0;
 }
 
@@ -80,7 +80,7 @@ typedef struct piece_state {
     int indexable;
 } piece_state;
 
-static int close_piece(bg_segmenter *sg, piece_state *ps, size_t end, bg_err *err)
+static int close_piece(bgi_segmenter *sg, piece_state *ps, size_t end, bgi_err *err)
 {
     int rc = ps->indexable ? push(&sg->pieces, ps->start, end, ps->flags, err) : 0;
     *ps = (piece_state){end, 0, 0};
@@ -96,20 +96,20 @@ static int splits_word(UChar32 c)
     return c == ',' || c == ';';
 }
 
-static int add_icu_word(bg_segmenter *sg, const char *text, size_t a, size_t z, bg_err *err)
+static int add_icu_word(bgi_segmenter *sg, const char *text, size_t a, size_t z, bgi_err *err)
 {
     piece_state ps = {a, 0, 0};
     int rc = 0;
     for (size_t i = a; rc == 0 && i < z;) {
         UChar32 c;
-        size_t k = bg_utf8_decode((const unsigned char *)text, z, i, &c);
+        size_t k = bgi_utf8_decode((const unsigned char *)text, z, i, &c);
         if (splits_word(c)) {
             rc = close_piece(sg, &ps, i, err);
             ps.start = i + k;
         } else {
             if (i + k - ps.start > BG_WORD_MAX_BYTES)
                 rc = close_piece(sg, &ps, i, err);
-            int cls = bg_char_class(c);
+            int cls = bgi_char_class(c);
             ps.indexable |= cls & BG_CC_INDEX;
             ps.flags |= cls & BG_CC_CJK ? BG_TOKEN_CJK : 0;
         }
@@ -120,7 +120,7 @@ static int add_icu_word(bg_segmenter *sg, const char *text, size_t a, size_t z, 
 
 /* Converts the (valid) UTF-8 text to UTF-16 in sg->u16, recording where
  * each unit starts; returns the number of units or < 0. */
-static int32_t to_utf16(bg_segmenter *sg, const char *text, size_t len, bg_err *err)
+static int32_t to_utf16(bgi_segmenter *sg, const char *text, size_t len, bgi_err *err)
 {
     if (len + 1 > sg->u16_cap) {
         UChar *u = realloc(sg->u16, (len + 1) * sizeof *u);
@@ -130,13 +130,13 @@ static int32_t to_utf16(bg_segmenter *sg, const char *text, size_t len, bg_err *
         if (m)
             sg->u8_at = m;
         if (!u || !m)
-            return bg_err_set(err, BG_ENOMEM, "out of memory segmenting text");
+            return bgi_err_set(err, BG_ENOMEM, "out of memory segmenting text");
         sg->u16_cap = len + 1;
     }
     int32_t n = 0;
     for (size_t i = 0; i < len;) {
         UChar32 c;
-        size_t k = bg_utf8_decode((const unsigned char *)text, len, i, &c);
+        size_t k = bgi_utf8_decode((const unsigned char *)text, len, i, &c);
         sg->u8_at[n] = i;
         if (U_IS_BMP(c)) {
             sg->u16[n++] = (UChar)c;
@@ -151,7 +151,7 @@ static int32_t to_utf16(bg_segmenter *sg, const char *text, size_t len, bg_err *
     return n;
 }
 
-static int icu_pieces(bg_segmenter *sg, const char *text, size_t len, bg_err *err)
+static int icu_pieces(bgi_segmenter *sg, const char *text, size_t len, bgi_err *err)
 {
     int32_t n = to_utf16(sg, text, len, err);
     if (n < 0)
@@ -159,7 +159,7 @@ static int icu_pieces(bg_segmenter *sg, const char *text, size_t len, bg_err *er
     UErrorCode st = U_ZERO_ERROR;
     ubrk_setText(sg->bi, sg->u16, n, &st);
     if (U_FAILURE(st))
-        return bg_err_set(err, st == U_MEMORY_ALLOCATION_ERROR ? BG_ENOMEM : BG_EINVAL,
+        return bgi_err_set(err, st == U_MEMORY_ALLOCATION_ERROR ? BG_ENOMEM : BG_EINVAL,
                           "ICU word break failed: %s", u_errorName(st));
     int rc = 0;
     int32_t prev = ubrk_first(sg->bi);
@@ -174,18 +174,18 @@ static int icu_pieces(bg_segmenter *sg, const char *text, size_t len, bg_err *er
 /* The number of pieces from i to join: the longest run of adjacent pieces
  * that spells a lexicon word, or 1. The span grows only while it is still a
  * prefix of some lexicon word, so no length limit is needed. */
-static size_t merge_span(const word_vec *p, size_t i, const char *text, const bg_lexicon *lx)
+static size_t merge_span(const word_vec *p, size_t i, const char *text, const bgi_lexicon *lx)
 {
-    if (!lx || !bg_lexicon_count(lx))
+    if (!lx || !bgi_lexicon_count(lx))
         return 1;
     size_t s = p->v[i].start, best = 1;
-    if (!(bg_lexicon_lookup(lx, text + s, p->v[i].end - s) & BG_LEX_PREFIX))
+    if (!(bgi_lexicon_lookup(lx, text + s, p->v[i].end - s) & BG_LEX_PREFIX))
         return 1;
     for (size_t k = 2; i + k <= p->n; k++) {
-        const bg_word *last = &p->v[i + k - 1];
+        const bgi_word *last = &p->v[i + k - 1];
         if (last->start != p->v[i + k - 2].end)
             break;
-        int f = bg_lexicon_lookup(lx, text + s, last->end - s);
+        int f = bgi_lexicon_lookup(lx, text + s, last->end - s);
         if (f & BG_LEX_WORD)
             best = k;
         if (!(f & BG_LEX_PREFIX))
@@ -194,7 +194,7 @@ static size_t merge_span(const word_vec *p, size_t i, const char *text, const bg
     return best;
 }
 
-static int merge(bg_segmenter *sg, const char *text, const bg_lexicon *lx, bg_err *err)
+static int merge(bgi_segmenter *sg, const char *text, const bgi_lexicon *lx, bgi_err *err)
 {
     const word_vec *p = &sg->pieces;
     int rc = 0;
@@ -209,15 +209,15 @@ static int merge(bg_segmenter *sg, const char *text, const bg_lexicon *lx, bg_er
     return rc;
 }
 
-int bg_segment(bg_segmenter *sg, const char *text, size_t len, const bg_lexicon *lx,
-               const bg_word **words, size_t *n_words, bg_err *err)
+int bgi_segment(bgi_segmenter *sg, const char *text, size_t len, const bgi_lexicon *lx,
+               const bgi_word **words, size_t *n_words, bgi_err *err)
 {
     sg->pieces.n = 0;
     sg->words.n = 0;
     *words = NULL;
     *n_words = 0;
     if (len >= INT32_MAX)
-        return bg_err_set(err, BG_ETOOBIG, "text piece too long for ICU word break");
+        return bgi_err_set(err, BG_ETOOBIG, "text piece too long for ICU word break");
     int rc = icu_pieces(sg, text, len, err);
     if (rc == 0)
         rc = merge(sg, text, lx, err);

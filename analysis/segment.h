@@ -5,19 +5,19 @@
 
 #include <stddef.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "lexicon.h"
 
-typedef struct bg_word {
+typedef struct bgi_word {
     size_t start, end;  /* byte range in the normalised text */
     int flags;          /* BG_TOKEN_CJK, BG_TOKEN_LEXICON */
-} bg_word;
+} bgi_word;
 
-typedef struct bg_segmenter bg_segmenter;
+typedef struct bgi_segmenter bgi_segmenter;
 
 /* Opens the ICU word break iterator (locale zh), reused for every text. */
-int bg_segmenter_new(bg_segmenter **out, bg_err *err);
-void bg_segmenter_free(bg_segmenter *sg);
+int bgi_segmenter_new(bgi_segmenter **out, bgi_err *err);
+void bgi_segmenter_free(bgi_segmenter *sg);
 
 /* Splits normalised UTF-8 text[0..len) (at most INT32_MAX bytes) into words,
  * in order: ICU's word segments without spaces and punctuation, cut at ',' and
@@ -25,7 +25,7 @@ void bg_segmenter_free(bg_segmenter *sg);
  * pieces joined, longest first, where the lexicon (may be NULL) holds their
  * concatenation. *words stays valid until the next call. Returns 0 or a
  * negative BG_E* code. */
-int bg_segment(bg_segmenter *sg, const char *text, size_t len, const bg_lexicon *lx,
-               const bg_word **words, size_t *n_words, bg_err *err);
+int bgi_segment(bgi_segmenter *sg, const char *text, size_t len, const bgi_lexicon *lx,
+               const bgi_word **words, size_t *n_words, bgi_err *err);
 
 #endif

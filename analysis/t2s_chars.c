@@ -223,7 +223,7 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int bg_t2s_may_change(UChar32 c)
+int bgi_t2s_may_change(UChar32 c)
 {
     if (c >= BMP_FIRST && c <= BMP_LAST) {
         uint32_t k = (uint32_t)(c - BMP_FIRST);

@@ -182,7 +182,7 @@ static void run_stats_free(run_stats *st)
 static int on_walk(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     if (type == FTW_DNR) {
-        bg_cli_error(prog, "%s: cannot read directory", path);
+        bgi_cli_error(prog, "%s: cannot read directory", path);
         return FTW_CONTINUE;
     }
     /* Hidden files and directories (.git, .cache, editors' backups) are not
@@ -218,7 +218,7 @@ static void on_added(void *ctx, const char *path, int rc, int status, size_t pas
         return;
     }
     if (rc) {
-        bg_cli_error(prog, "%s", msg);
+        bgi_cli_error(prog, "%s", msg);
         st->n_failed++;
         return;
     }
@@ -253,7 +253,7 @@ static void collect_target(file_list *fl, run_stats *st, const char *target)
 {
     struct stat sb;
     if (stat(target, &sb) != 0) {
-        bg_cli_error(prog, "%s: %s", target, strerror(errno));
+        bgi_cli_error(prog, "%s: %s", target, strerror(errno));
         st->n_failed++;
         return;
     }
@@ -266,7 +266,7 @@ static void collect_target(file_list *fl, run_stats *st, const char *target)
     walk_target = &found;
     walk_stats = st;
     if (nftw(target, on_walk, 32, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {
-        bg_cli_error(prog, "%s: cannot walk directory: %s", target, strerror(errno));
+        bgi_cli_error(prog, "%s: cannot walk directory: %s", target, strerror(errno));
         st->n_failed++;
     }
     if (found.n)
@@ -282,7 +282,7 @@ static void collect_target(file_list *fl, run_stats *st, const char *target)
 static int remove_one(bg_index *ix, run_stats *st, const char *path)
 {
     if (bg_index_remove_file(ix, path) != 0) {
-        bg_cli_error(prog, "%s", bg_errmsg());
+        bgi_cli_error(prog, "%s", bg_errmsg());
         st->n_failed++;
         return 0;
     }
@@ -367,15 +367,15 @@ static int parse_options(index_cli *o, int argc, char **argv)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cpus < 1 ? 1 : cpus > 4 ? 4 : (size_t)cpus;
     if (!(o->lexicons = calloc((size_t)argc, sizeof *o->lexicons))) {
-        bg_cli_error(prog, "out of memory");
+        bgi_cli_error(prog, "out of memory");
         return 2;
     }
     int c;
     while ((c = getopt_long(argc, argv, "qvhj:", opts, NULL)) != -1) {
         switch (c) {
         case 'j':
-            if (bg_cli_parse_size(&o->jobs, optarg, 16) || o->jobs == 0) {
-                bg_cli_error(prog, "--jobs: '%s' is not a number from 1 to 16", optarg);
+            if (bgi_cli_parse_size(&o->jobs, optarg, 16) || o->jobs == 0) {
+                bgi_cli_error(prog, "--jobs: '%s' is not a number from 1 to 16", optarg);
                 return 2;
             }
             break;
@@ -398,11 +398,11 @@ static int parse_options(index_cli *o, int argc, char **argv)
     o->targets = argv + optind;
     o->n_targets = (size_t)(argc - optind);
     if (o->stub && (o->db || o->remove || o->sync || o->compact || o->n_lexicons)) {
-        bg_cli_error(prog, "--stub takes only shards (no --db, --remove, --sync, --compact, --lexicon)");
+        bgi_cli_error(prog, "--stub takes only shards (no --db, --remove, --sync, --compact, --lexicon)");
         return 2;
     }
     if (!o->stub && o->n_targets == 0 && !o->compact) {
-        bg_cli_error(prog, "no files or directories given (try --help)");
+        bgi_cli_error(prog, "no files or directories given (try --help)");
         return 2;
     }
     return 0;
@@ -411,7 +411,7 @@ static int parse_options(index_cli *o, int argc, char **argv)
 static int write_stub(const index_cli *o)
 {
     if (bg_stub_create(o->stub, (const char *const *)o->targets, o->n_targets) != 0) {
-        bg_cli_error(prog, "%s", bg_errmsg());
+        bgi_cli_error(prog, "%s", bg_errmsg());
         return 2;
     }
     if (!o->quiet)
@@ -434,7 +434,7 @@ static int update_index(bg_index *ix, const index_cli *o, run_stats *st)
         if (st->named.n)
             qsort(st->named.paths, st->named.n, sizeof *st->named.paths, cmp_str);
         if (bg_index_add_files(ix, (const char *const *)fl.paths, fl.n, (unsigned)o->jobs, on_added, st) != 0) {
-            bg_cli_error(prog, "%s", bg_errmsg());
+            bgi_cli_error(prog, "%s", bg_errmsg());
             fatal = 1;
         }
         for (size_t i = 0; i < fl.n; i++)
@@ -444,13 +444,13 @@ static int update_index(bg_index *ix, const index_cli *o, run_stats *st)
     if (!fatal && o->sync && !o->remove)
         fatal = sync_removed(ix, st, o->targets, o->n_targets) < 0;
     if (!fatal && bg_index_commit(ix) != 0) {
-        bg_cli_error(prog, "%s", bg_errmsg());
+        bgi_cli_error(prog, "%s", bg_errmsg());
         fatal = 1;
     }
     uint64_t before = 0, after = 0;
     if (!fatal && o->compact) {
         if (bg_index_compact(ix, &before, &after) != 0) {
-            bg_cli_error(prog, "%s", bg_errmsg());
+            bgi_cli_error(prog, "%s", bg_errmsg());
             fatal = 1;
         } else {
             printf("compacted: %.1f MB -> %.1f MB\n", before / 1e6, after / 1e6);
@@ -468,7 +468,7 @@ static int run(const index_cli *o)
     unsigned flags = BG_OPEN_WRITE | (o->remove ? 0 : BG_OPEN_CREATE) | (o->wait ? BG_OPEN_WAIT : 0);
     if (bg_index_open(&ix, o->db ? o->db : db_default, flags) != 0
         || (o->n_lexicons && bg_index_set_lexicon(ix, o->lexicons, o->n_lexicons) != 0)) {
-        bg_cli_error(prog, "%s", bg_errmsg());
+        bgi_cli_error(prog, "%s", bg_errmsg());
         bg_index_free(ix);
         free(db_default);
         return 2;

@@ -133,7 +133,7 @@ static const style *style_for(int color)
 static int print_json(char *doc, int found)
 {
     if (!doc) {
-        bg_cli_error(prog, "out of memory");
+        bgi_cli_error(prog, "out of memory");
         return 2;
     }
     puts(doc);
@@ -350,7 +350,7 @@ static int run(bg_index *ix, int mode, const char *query, const bg_search_option
         bg_results_free(res);
     }
     if (err)
-        bg_cli_error(prog, "%s", bg_errmsg());
+        bgi_cli_error(prog, "%s", bg_errmsg());
     return rc;
 }
 
@@ -387,20 +387,20 @@ static int parse_options(query_cli *o, int argc, char **argv)
         switch (c) {
         case 'd': o->db = optarg; break;
         case 'n':
-            if (bg_cli_parse_size(&so->limit, optarg, 10000) || so->limit == 0) {
-                bg_cli_error(prog, "--limit: '%s' is not a number from 1 to 10000", optarg);
+            if (bgi_cli_parse_size(&so->limit, optarg, 10000) || so->limit == 0) {
+                bgi_cli_error(prog, "--limit: '%s' is not a number from 1 to 10000", optarg);
                 return 2;
             }
             break;
         case 'o':
-            if (bg_cli_parse_size(&so->offset, optarg, 1000000)) {
-                bg_cli_error(prog, "--offset: '%s' is not a number from 0 to 1000000", optarg);
+            if (bgi_cli_parse_size(&so->offset, optarg, 1000000)) {
+                bgi_cli_error(prog, "--offset: '%s' is not a number from 0 to 1000000", optarg);
                 return 2;
             }
             break;
         case 'y':
-            if (bg_cli_parse_years(&so->year_from, &so->year_to, optarg)) {
-                bg_cli_error(prog, "--year: '%s' is not a year (2022) or a range (2018..2022)", optarg);
+            if (bgi_cli_parse_years(&so->year_from, &so->year_to, optarg)) {
+                bgi_cli_error(prog, "--year: '%s' is not a year (2022) or a range (2018..2022)", optarg);
                 return 2;
             }
             break;
@@ -411,8 +411,8 @@ static int parse_options(query_cli *o, int argc, char **argv)
         case 'D': so->docno = optarg; break;
         case 'j': o->json = 1; break;
         case 'P':
-            if (bg_cli_parse_size(&so->per_year, optarg, 1000) || so->per_year == 0) {
-                bg_cli_error(prog, "--per-year: '%s' is not a number from 1 to 1000", optarg);
+            if (bgi_cli_parse_size(&so->per_year, optarg, 1000) || so->per_year == 0) {
+                bgi_cli_error(prog, "--per-year: '%s' is not a number from 1 to 1000", optarg);
                 return 2;
             }
             modes |= 1 << (o->mode = MODE_BY_YEAR);   /* --per-year implies --by-year */
@@ -422,8 +422,8 @@ static int parse_options(query_cli *o, int argc, char **argv)
         case 'L': o->like = optarg; modes |= 1 << (o->mode = MODE_LIKE); break;
         case 'C': o->color = 0; break;
         case 'T':
-            if (bg_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
-                bg_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
+            if (bgi_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
+                bgi_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
                 return 2;
             }
             break;
@@ -434,28 +434,28 @@ static int parse_options(query_cli *o, int argc, char **argv)
         }
     }
     if (modes & (modes - 1)) {
-        bg_cli_error(prog, "--by-year, --figures, --like and --reports do not go together");
+        bgi_cli_error(prog, "--by-year, --figures, --like and --reports do not go together");
         return 2;
     }
     if (o->mode == MODE_REPORTS) {
         if (optind < argc) {
-            bg_cli_error(prog, "--reports takes no query ('%s')", argv[optind]);
+            bgi_cli_error(prog, "--reports takes no query ('%s')", argv[optind]);
             return 2;
         }
         o->query = strdup("");
-        return o->query ? 0 : (bg_cli_error(prog, "out of memory"), 2);
+        return o->query ? 0 : (bgi_cli_error(prog, "out of memory"), 2);
     }
     if (o->mode == MODE_LIKE && optind < argc) {
-        bg_cli_error(prog, "--like takes a passage, not a query ('%s')", argv[optind]);
+        bgi_cli_error(prog, "--like takes a passage, not a query ('%s')", argv[optind]);
         return 2;
     }
     if (o->mode != MODE_LIKE && optind >= argc) {
-        bg_cli_error(prog, "no query given (try --help)");
+        bgi_cli_error(prog, "no query given (try --help)");
         return 2;
     }
     o->query = o->mode == MODE_LIKE ? strdup(o->like) : join_args(argv + optind, argc - optind);
     if (!o->query) {
-        bg_cli_error(prog, "out of memory");
+        bgi_cli_error(prog, "out of memory");
         return 2;
     }
     return 0;
@@ -469,7 +469,7 @@ static int open_and_run(const query_cli *o)
     int rc = 2;
     if (bg_index_open(&ix, o->db ? o->db : db_default, BG_OPEN_READ) != 0
         || bg_index_set_remote(ix, (unsigned)o->timeout_ms, o->partial) != 0)
-        bg_cli_error(prog, "%s", bg_errmsg());
+        bgi_cli_error(prog, "%s", bg_errmsg());
     else
         rc = run(ix, o->mode, o->query, &o->so, o->json, o->color);
     bg_index_free(ix);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bg_cli_parse_size(size_t *out, const char *s, size_t max)
+int bgi_cli_parse_size(size_t *out, const char *s, size_t max)
 {
     if (!s || !*s)
         return -1;
@@ -39,7 +39,7 @@ static int parse_year(int *out, const char *s, size_t n)
     return 0;
 }
 
-int bg_cli_parse_years(int *from, int *to, const char *s)
+int bgi_cli_parse_years(int *from, int *to, const char *s)
 {
     if (!s)
         return -1;
@@ -63,7 +63,7 @@ int bg_cli_parse_years(int *from, int *to, const char *s)
     return 0;
 }
 
-void bg_cli_error(const char *prog, const char *fmt, ...)
+void bgi_cli_error(const char *prog, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "%s: ", prog);

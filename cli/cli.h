@@ -6,13 +6,13 @@
 #include <stddef.h>
 
 /* Parses a non-negative decimal integer no larger than max. 0 or -1. */
-int bg_cli_parse_size(size_t *out, const char *s, size_t max);
+int bgi_cli_parse_size(size_t *out, const char *s, size_t max);
 
 /* Parses "2022" or "2018..2022" (either end may be empty: "..2019", "2016..").
  * Years are 1000..9999. 0 or -1. */
-int bg_cli_parse_years(int *from, int *to, const char *s);
+int bgi_cli_parse_years(int *from, int *to, const char *s);
 
 /* Prints "prog: message\n" to stderr. */
-void bg_cli_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bgi_cli_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -24,7 +24,7 @@ static int digit_at(const char *p, const char *end, size_t *len)
     return 0;
 }
 
-int bg_cn_numeral_parse(const char *p, const char *end, const char **after)
+int bgi_cn_numeral_parse(const char *p, const char *end, const char **after)
 {
     size_t n = 0;
     int value = digit_at(p, end, &n);
@@ -43,7 +43,7 @@ int bg_cn_numeral_parse(const char *p, const char *end, const char **after)
     return value;
 }
 
-void bg_cn_numeral_format(int value, char *buf, size_t size)
+void bgi_cn_numeral_format(int value, char *buf, size_t size)
 {
     int tens = value / 10, units = value % 10;
     snprintf(buf, size, "%s%s%s", tens > 1 ? CN_DIGITS[tens - 1] : "", tens ? CN_TEN : "",

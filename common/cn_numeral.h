@@ -8,9 +8,9 @@
 /* Parses the numeral at p (not reading past end). Returns its value 1..99
  * and sets *after to the byte after it, or returns 0 when p does not start
  * with one. */
-int bg_cn_numeral_parse(const char *p, const char *end, const char **after);
+int bgi_cn_numeral_parse(const char *p, const char *end, const char **after);
 
 /* Writes the numeral for value 1..99 into buf (size >= 10 bytes). */
-void bg_cn_numeral_format(int value, char *buf, size_t size);
+void bgi_cn_numeral_format(int value, char *buf, size_t size);
 
 #endif

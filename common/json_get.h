@@ -6,9 +6,9 @@
 #include <cjson/cJSON.h>
 
 /* The string field key of o, or "" when absent or not a string. */
-const char *bg_json_str(const cJSON *o, const char *key);
+const char *bgi_json_str(const cJSON *o, const char *key);
 
 /* The number field key of o, or fallback when absent or not a number. */
-double bg_json_num(const cJSON *o, const char *key, double fallback);
+double bgi_json_num(const cJSON *o, const char *key, double fallback);
 
 #endif

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-uint64_t bg_fnv1a64(uint64_t h, const void *data, size_t len)
+uint64_t bgi_fnv1a64(uint64_t h, const void *data, size_t len)
 {
     const unsigned char *p = data;
     for (size_t i = 0; i < len; i++) {
@@ -22,7 +22,7 @@ uint64_t bg_fnv1a64(uint64_t h, const void *data, size_t len)
     return h;
 }
 
-void bg_hex64(char out[17], uint64_t h)
+void bgi_hex64(char out[17], uint64_t h)
 {
     static const char digits[] = "0123456789abcdef";
     for (int i = 15; i >= 0; i--) {
@@ -32,7 +32,7 @@ void bg_hex64(char out[17], uint64_t h)
     out[16] = '\0';
 }
 
-static int buf_reserve(bg_buf *b, size_t extra)
+static int buf_reserve(bgi_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return 0;
@@ -47,7 +47,7 @@ static int buf_reserve(bg_buf *b, size_t extra)
     return 0;
 }
 
-int bg_buf_append(bg_buf *b, const char *s, size_t n)
+int bgi_buf_append(bgi_buf *b, const char *s, size_t n)
 {
     if (buf_reserve(b, n))
         return BG_ENOMEM;
@@ -58,12 +58,12 @@ int bg_buf_append(bg_buf *b, const char *s, size_t n)
     return 0;
 }
 
-int bg_buf_puts(bg_buf *b, const char *s)
+int bgi_buf_puts(bgi_buf *b, const char *s)
 {
-    return bg_buf_append(b, s, strlen(s));
+    return bgi_buf_append(b, s, strlen(s));
 }
 
-int bg_buf_printf(bg_buf *b, const char *fmt, ...)
+int bgi_buf_printf(bgi_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -78,47 +78,47 @@ int bg_buf_printf(bg_buf *b, const char *fmt, ...)
     return 0;
 }
 
-void bg_buf_free(bg_buf *b)
+void bgi_buf_free(bgi_buf *b)
 {
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
 
-int bg_read_file(char **data, size_t *len, const char *path, bg_err *err)
+int bgi_read_file(char **data, size_t *len, const char *path, bgi_err *err)
 {
     *data = NULL;
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return bg_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
-    bg_buf b = {0};
+        return bgi_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
+    bgi_buf b = {0};
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (bg_buf_append(&b, chunk, n)) {
+        if (bgi_buf_append(&b, chunk, n)) {
             fclose(f);
-            bg_buf_free(&b);
-            return bg_err_set(err, BG_ENOMEM, "%s: out of memory", path);
+            bgi_buf_free(&b);
+            return bgi_err_set(err, BG_ENOMEM, "%s: out of memory", path);
         }
     }
     int failed = ferror(f);
     int saved = errno;
     fclose(f);
     if (failed) {
-        bg_buf_free(&b);
-        return bg_err_set(err, BG_EIO, "%s: cannot read: %s", path, strerror(saved));
+        bgi_buf_free(&b);
+        return bgi_err_set(err, BG_EIO, "%s: cannot read: %s", path, strerror(saved));
     }
-    if (bg_buf_append(&b, "", 0)) {
-        bg_buf_free(&b);
-        return bg_err_set(err, BG_ENOMEM, "%s: out of memory", path);
+    if (bgi_buf_append(&b, "", 0)) {
+        bgi_buf_free(&b);
+        return bgi_err_set(err, BG_ENOMEM, "%s: out of memory", path);
     }
     *data = b.data;
     *len = b.len;
     return 0;
 }
 
-char *bg_strdup(const char *s)
+char *bgi_strdup(const char *s)
 {
     if (!s)
         return NULL;
@@ -129,7 +129,7 @@ char *bg_strdup(const char *s)
     return p;
 }
 
-char *bg_strndup(const char *s, size_t n)
+char *bgi_strndup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
     if (p) {
@@ -139,7 +139,7 @@ char *bg_strndup(const char *s, size_t n)
     return p;
 }
 
-char *bg_concat(const char *a, const char *b)
+char *bgi_concat(const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
     char *p = malloc(na + nb + 1);
@@ -150,15 +150,15 @@ char *bg_concat(const char *a, const char *b)
     return p;
 }
 
-char *bg_dirname(const char *path)
+char *bgi_dirname(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
-        return bg_strdup(".");
-    return bg_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+        return bgi_strdup(".");
+    return bgi_strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-char *bg_path_join(const char *dir, const char *name)
+char *bgi_path_join(const char *dir, const char *name)
 {
     size_t dl = strlen(dir), nl = strlen(name);
     while (dl > 1 && dir[dl - 1] == '/')
@@ -172,18 +172,18 @@ char *bg_path_join(const char *dir, const char *name)
     return p;
 }
 
-int bg_mkdir_p(const char *dir, bg_err *err)
+int bgi_mkdir_p(const char *dir, bgi_err *err)
 {
-    char *tmp = bg_strdup(dir);
+    char *tmp = bgi_strdup(dir);
     if (!tmp)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     for (char *p = tmp + 1;; p++) {
         if (*p == '/' || *p == '\0') {
             char saved = *p;
             *p = '\0';
             if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
                 int e = errno;
-                int rc = bg_err_set(err, BG_EIO, "%s: cannot create directory: %s", tmp, strerror(e));
+                int rc = bgi_err_set(err, BG_EIO, "%s: cannot create directory: %s", tmp, strerror(e));
                 free(tmp);
                 return rc;
             }
@@ -202,7 +202,7 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
     return remove(path) == 0 || errno == ENOENT ? 0 : -1;
 }
 
-int bg_remove_tree(const char *path)
+int bgi_remove_tree(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
@@ -210,7 +210,7 @@ int bg_remove_tree(const char *path)
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-int bg_fsync_dir(const char *dir)
+int bgi_fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
@@ -222,7 +222,7 @@ int bg_fsync_dir(const char *dir)
     return rc;
 }
 
-size_t bg_utf8_clip(const char *s, size_t len, size_t max)
+size_t bgi_utf8_clip(const char *s, size_t len, size_t max)
 {
     if (len <= max)
         return len;

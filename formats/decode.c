@@ -90,16 +90,16 @@ static bool starts_with(const unsigned char *b, size_t n, const unsigned char *p
     return n >= len && memcmp(b, prefix, len) == 0;
 }
 
-static void set_result(bg_decoded *out, char *text, size_t len, const char *encoding)
+static void set_result(bgi_decoded *out, char *text, size_t len, const char *encoding)
 {
     out->text = text;
     out->len = len;
     out->encoding = encoding;
 }
 
-static int out_of_memory(bg_err *err)
+static int out_of_memory(bgi_err *err)
 {
-    return bg_err_set(err, BG_ENOMEM, "out of memory");
+    return bgi_err_set(err, BG_ENOMEM, "out of memory");
 }
 
 /* A BOM can survive conversion (GB18030's is 84 31 95 33, and some tools
@@ -148,20 +148,20 @@ static void control_scan_note(control_scan *cs, unsigned c, size_t offset)
 
 /* Returns 0, or BG_EDECODE with the reason when the scanned text is binary.
  * Text output must never contain NUL, so even one NUL is decisive. */
-static int reject_if_binary(const control_scan *cs, bg_err *err)
+static int reject_if_binary(const control_scan *cs, bgi_err *err)
 {
     if (cs->first_nul != NO_OFFSET)
-        return bg_err_set(err, BG_EDECODE, "binary data (%s at offset %zu)", cs->nul_name,
+        return bgi_err_set(err, BG_EDECODE, "binary data (%s at offset %zu)", cs->nul_name,
                           cs->first_nul);
     if (cs->n_controls * 100 > cs->n_chars * BINARY_MAX_CONTROL_PERCENT)
-        return bg_err_set(err, BG_EDECODE, "binary data (control character 0x%02X at offset %zu)",
+        return bgi_err_set(err, BG_EDECODE, "binary data (control character 0x%02X at offset %zu)",
                           cs->first_control_value, cs->first_control);
     return 0;
 }
 
 /* b[0..n) sits at file offset base (after a BOM, say); offsets in messages
  * are file offsets. */
-static int reject_binary_bytes(const unsigned char *b, size_t n, size_t base, bg_err *err)
+static int reject_binary_bytes(const unsigned char *b, size_t n, size_t base, bgi_err *err)
 {
     control_scan cs;
     control_scan_init(&cs, "NUL byte");
@@ -214,8 +214,8 @@ static UErrorCode icu_to_utf8(char **text, size_t *len, const char *charset,
 
 /* Returns 0 with out filled, NOT_THIS_ENCODING when the input is invalid in
  * charset, or a BG_E* error. */
-static int try_icu_conversion(bg_decoded *out, const char *charset, const unsigned char *src,
-                              size_t n, bg_err *err)
+static int try_icu_conversion(bgi_decoded *out, const char *charset, const unsigned char *src,
+                              size_t n, bgi_err *err)
 {
     char *text = NULL;
     size_t len = 0;
@@ -225,7 +225,7 @@ static int try_icu_conversion(bg_decoded *out, const char *charset, const unsign
     if (status == U_MEMORY_ALLOCATION_ERROR)
         return out_of_memory(err);
     if (U_FAILURE(status))
-        return bg_err_set(err, BG_EDECODE, "cannot convert from %s: %s", charset,
+        return bgi_err_set(err, BG_EDECODE, "cannot convert from %s: %s", charset,
                           u_errorName(status));
     drop_leading_boms(text, &len);
     set_result(out, text, len, charset);
@@ -320,8 +320,8 @@ static bool scan_utf16(const unsigned char *b, size_t n, size_t start, byte_orde
 
 /* Decodes b[start..n) as UTF-16. When the byte order was only guessed
  * (!declared), malformed input is NOT_THIS_ENCODING rather than an error. */
-static int try_utf16(bg_decoded *out, const unsigned char *b, size_t n, size_t start,
-                     byte_order order, bool declared, bg_err *err)
+static int try_utf16(bgi_decoded *out, const unsigned char *b, size_t n, size_t start,
+                     byte_order order, bool declared, bgi_err *err)
 {
     control_scan cs;
     size_t bad;
@@ -329,9 +329,9 @@ static int try_utf16(bg_decoded *out, const unsigned char *b, size_t n, size_t s
         if (!declared)
             return NOT_THIS_ENCODING;
         if (bad == NO_OFFSET)
-            return bg_err_set(err, BG_EDECODE, "invalid %s (odd number of bytes)",
+            return bgi_err_set(err, BG_EDECODE, "invalid %s (odd number of bytes)",
                               utf16_name(order));
-        return bg_err_set(err, BG_EDECODE, "invalid %s (unpaired surrogate at offset %zu)",
+        return bgi_err_set(err, BG_EDECODE, "invalid %s (unpaired surrogate at offset %zu)",
                           utf16_name(order), bad);
     }
     int rc = reject_if_binary(&cs, err);
@@ -339,7 +339,7 @@ static int try_utf16(bg_decoded *out, const unsigned char *b, size_t n, size_t s
         return rc;
     rc = try_icu_conversion(out, utf16_name(order), b + start, n - start, err);
     if (rc == NOT_THIS_ENCODING) /* cannot happen after scan_utf16, but never report success */
-        return bg_err_set(err, BG_EDECODE, "invalid %s", utf16_name(order));
+        return bgi_err_set(err, BG_EDECODE, "invalid %s", utf16_name(order));
     return rc;
 }
 
@@ -404,8 +404,8 @@ static bool is_mostly_utf8(const utf8_scan *us)
 }
 
 /* Copies s[0..n) with each ill-formed subpart replaced by U+FFFD. */
-static int decode_utf8(bg_decoded *out, const unsigned char *s, size_t n, const utf8_scan *us,
-                       bg_err *err)
+static int decode_utf8(bgi_decoded *out, const unsigned char *s, size_t n, const utf8_scan *us,
+                       bgi_err *err)
 {
     static const char replacement[] = "\xEF\xBF\xBD";
     size_t cap = n - us->invalid_bytes + us->n_invalid * (sizeof replacement - 1) + 1;
@@ -430,7 +430,7 @@ static int decode_utf8(bg_decoded *out, const unsigned char *s, size_t n, const 
 
 /* ---- the decision ----------------------------------------------------- */
 
-static int decode_empty(bg_decoded *out, bg_err *err)
+static int decode_empty(bgi_decoded *out, bgi_err *err)
 {
     char *text = calloc(1, 1);
     if (!text)
@@ -441,7 +441,7 @@ static int decode_empty(bg_decoded *out, bg_err *err)
 
 /* A UTF-8 BOM is taken at its word: the rest is repaired as UTF-8 if mostly
  * valid, and never reinterpreted as another encoding. */
-static int decode_declared_utf8(bg_decoded *out, const unsigned char *b, size_t n, bg_err *err)
+static int decode_declared_utf8(bgi_decoded *out, const unsigned char *b, size_t n, bgi_err *err)
 {
     size_t start = 0;
     while (starts_with(b + start, n - start, UTF8_BOM, sizeof UTF8_BOM))
@@ -452,12 +452,12 @@ static int decode_declared_utf8(bg_decoded *out, const unsigned char *b, size_t 
     utf8_scan us;
     scan_utf8(b + start, n - start, &us);
     if (!is_mostly_utf8(&us))
-        return bg_err_set(err, BG_EDECODE, "not UTF-8 text despite its UTF-8 byte order mark");
+        return bgi_err_set(err, BG_EDECODE, "not UTF-8 text despite its UTF-8 byte order mark");
     return decode_utf8(out, b + start, n - start, &us, err);
 }
 
 /* Text without a BOM or UTF-16 pattern: UTF-8, damaged UTF-8 or GB18030. */
-static int decode_undeclared_8bit(bg_decoded *out, const unsigned char *b, size_t n, bg_err *err)
+static int decode_undeclared_8bit(bgi_decoded *out, const unsigned char *b, size_t n, bgi_err *err)
 {
     int rc = reject_binary_bytes(b, n, 0, err);
     if (rc)
@@ -471,26 +471,26 @@ static int decode_undeclared_8bit(bg_decoded *out, const unsigned char *b, size_
     rc = try_icu_conversion(out, "GB18030", b, n, err);
     if (rc != NOT_THIS_ENCODING)
         return rc;
-    return bg_err_set(err, BG_EDECODE, "not UTF-8, UTF-16 or GB18030 text");
+    return bgi_err_set(err, BG_EDECODE, "not UTF-8, UTF-16 or GB18030 text");
 }
 
-int bg_decode(bg_decoded *out, const char *bytes, size_t n, bg_err *err)
+int bgi_decode(bgi_decoded *out, const char *bytes, size_t n, bgi_err *err)
 {
     if (!out || (!bytes && n > 0))
-        return bg_err_set(err, BG_EINVAL, "bg_decode: no output or no input");
+        return bgi_err_set(err, BG_EINVAL, "bgi_decode: no output or no input");
     memset(out, 0, sizeof *out);
     const unsigned char *b = (const unsigned char *)bytes;
     if (n == 0)
         return decode_empty(out, err);
     if (n > DECODE_MAX_BYTES)
-        return bg_err_set(err, BG_EDECODE, "too large to decode (%zu bytes, the limit is %zu)", n,
+        return bgi_err_set(err, BG_EDECODE, "too large to decode (%zu bytes, the limit is %zu)", n,
                           DECODE_MAX_BYTES);
     if (starts_with(b, n, UTF8_BOM, sizeof UTF8_BOM))
         return decode_declared_utf8(out, b, n, err);
     /* Checked before UTF-16LE, whose BOM is a prefix of UTF-32LE's. */
     if (starts_with(b, n, UTF32LE_BOM, sizeof UTF32LE_BOM)
         || starts_with(b, n, UTF32BE_BOM, sizeof UTF32BE_BOM))
-        return bg_err_set(err, BG_EDECODE,
+        return bgi_err_set(err, BG_EDECODE,
                           "unsupported encoding UTF-32 (convert the file to UTF-8)");
     if (starts_with(b, n, UTF16LE_BOM, sizeof UTF16LE_BOM))
         return try_utf16(out, b, n, sizeof UTF16LE_BOM, ORDER_LE, true, err);

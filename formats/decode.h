@@ -13,20 +13,20 @@
 
 #include <stddef.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
-typedef struct bg_decoded {
+typedef struct bgi_decoded {
     char *text;            /* UTF-8, NUL-terminated, BOM removed, owned (free()) */
     size_t len;            /* byte length of text */
     const char *encoding;  /* static string: "UTF-8", "UTF-16LE", "UTF-16BE", "GB18030" */
     size_t n_replaced;     /* invalid sequences replaced by U+FFFD (UTF-8 input only) */
     size_t first_bad_line; /* 1-based line of the first replaced sequence, 0 if none */
-} bg_decoded;
+} bgi_decoded;
 
 /* Decodes bytes[0..n). On success returns 0 and fills *out (caller frees
  * out->text). On failure returns BG_EDECODE and err->msg says why without the
  * file name (the caller prefixes it), e.g. "binary data (NUL byte at offset 12)"
  * or "not UTF-8, UTF-16 or GB18030 text". An empty input decodes to "". */
-int bg_decode(bg_decoded *out, const char *bytes, size_t n, bg_err *err);
+int bgi_decode(bgi_decoded *out, const char *bytes, size_t n, bgi_err *err);
 
 #endif

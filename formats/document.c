@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void bg_document_clear(bg_document *doc)
+void bgi_document_clear(bgi_document *doc)
 {
     if (!doc)
         return;
     free(doc->text);
     free(doc->paras);
-    bg_doc_meta *m = &doc->meta;
+    bgi_doc_meta *m = &doc->meta;
     free(m->title);
     free(m->body);
     free(m->date);

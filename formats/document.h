@@ -18,9 +18,9 @@
 
 #include <stddef.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
-typedef enum bg_format {
+typedef enum bgi_format {
     BG_FORMAT_UNKNOWN = 0,
     BG_FORMAT_TXT,
     BG_FORMAT_HTML,
@@ -28,20 +28,20 @@ typedef enum bg_format {
     BG_FORMAT_DOCX,
     BG_FORMAT_DOC,     /* legacy Word (OLE2), read through an external converter */
     BG_FORMAT_WPS,     /* legacy WPS (OLE2), likewise */
-} bg_format;
+} bgi_format;
 
 /* What a reader knows of one paragraph beyond its text. */
-typedef struct bg_para_info {
+typedef struct bgi_para_info {
     int page;          /* 1-based page it starts on (PDF); 0 when the format has none */
     int level;         /* heading level 1..3 the source marks by style or outline
                           (DOCX Heading 1..3, outline levels, 黑体/楷体/bold direct
                           formatting; HTML h1..h3 inside the article); 0 = none:
                           the structure parser still finds 一、（一）1. itself */
-} bg_para_info;
+} bgi_para_info;
 
 /* Metadata the source states outside the body text; each field is NULL when
  * the source does not say. Strings are trimmed UTF-8, owned by the document. */
-typedef struct bg_doc_meta {
+typedef struct bgi_doc_meta {
     char *title;       /* portal 标题 field, else <title> without site suffix
                           ("…_中国政府网"), DOCX core title */
     char *body;        /* 发文机关 */
@@ -50,43 +50,43 @@ typedef struct bg_doc_meta {
     char *published;   /* 发布日期 as written */
     char *subject;     /* 主题分类 */
     char *index_no;    /* 索引号 */
-} bg_doc_meta;
+} bgi_doc_meta;
 
-typedef struct bg_document {
-    bg_format format;
+typedef struct bgi_document {
+    bgi_format format;
     char *text;              /* UTF-8, NUL-terminated, paragraphs joined by '\n'; owned */
     size_t len;              /* byte length of text */
-    bg_para_info *paras;     /* n_paras entries, one per line of text; owned; may be
+    bgi_para_info *paras;     /* n_paras entries, one per line of text; owned; may be
                                 NULL when every entry would be zero (plain text) */
     size_t n_paras;
-    bg_doc_meta meta;
+    bgi_doc_meta meta;
     const char *encoding;    /* static: the source's character set when it had one
                                 ("UTF-8", "GB18030", …), else NULL */
     size_t n_pages;          /* PDF: pages read; 0 otherwise */
     size_t n_replaced;       /* plain text: invalid sequences replaced by U+FFFD */
     size_t first_bad_line;   /* plain text: 1-based line of the first one, 0 if none */
-} bg_document;
+} bgi_document;
 
 /* The format of bytes[0..n), from the content first (%PDF-, a ZIP holding
  * word/document.xml, the OLE2 signature, HTML markup), then from name's
  * extension (may be NULL); plain text otherwise. BG_FORMAT_UNKNOWN for a ZIP
  * or OLE2 file that is no document baogao reads (.xlsx, .xls, .zip). */
-bg_format bg_format_detect(const char *bytes, size_t n, const char *name);
+bgi_format bgi_format_detect(const char *bytes, size_t n, const char *name);
 /* "txt", "html", "pdf", "docx", "doc", "wps", "unknown" (static). */
-const char *bg_format_name(bg_format f);
+const char *bgi_format_name(bgi_format f);
 /* The format a name's extension says, BG_FORMAT_UNKNOWN for others. */
-bg_format bg_format_from_name(const char *name);
+bgi_format bgi_format_from_name(const char *name);
 /* Whether a directory walk takes a file of this name (.txt .htm .html
  * .shtml .xhtml .pdf .docx .doc .wps, any case). */
-int bg_format_supported_name(const char *name);
+int bgi_format_supported_name(const char *name);
 
-/* Reads bytes[0..n) of format f (bg_format_detect) into *out: the dispatch to
+/* Reads bytes[0..n) of format f (bgi_format_detect) into *out: the dispatch to
  * the readers below (read.c). Plain text goes through decode.h and becomes
  * one paragraph per line as it stands. */
-int bg_read_document(bg_document *out, bg_format f, const char *bytes, size_t n, bg_err *err);
+int bgi_read_document(bgi_document *out, bgi_format f, const char *bytes, size_t n, bgi_err *err);
 
 /* Frees everything a document owns and zeroes it; NULL allowed. */
-void bg_document_clear(bg_document *doc);
+void bgi_document_clear(bgi_document *doc);
 
 /* Each reader parses bytes[0..n) into *out (zeroed by the caller). On
  * failure it returns a negative BG_E* code, frees what it made, and err->msg
@@ -99,12 +99,12 @@ void bg_document_clear(bg_document *doc);
  *               without a text layer (OCR is not supported)")
  *   BG_ENOMEM
  * Readers never print. */
-int bg_read_html(bg_document *out, const char *bytes, size_t n, bg_err *err);
-int bg_read_pdf(bg_document *out, const char *bytes, size_t n, bg_err *err);
-int bg_read_docx(bg_document *out, const char *bytes, size_t n, bg_err *err);
+int bgi_read_html(bgi_document *out, const char *bytes, size_t n, bgi_err *err);
+int bgi_read_pdf(bgi_document *out, const char *bytes, size_t n, bgi_err *err);
+int bgi_read_docx(bgi_document *out, const char *bytes, size_t n, bgi_err *err);
 /* Legacy .doc / .wps through an external converter when one is installed
  * (antiword or catdoc for .doc; LibreOffice's soffice for both); otherwise
  * BG_ESKIPPED naming the package that would read it (legacy.c). */
-int bg_read_legacy(bg_document *out, bg_format f, const char *bytes, size_t n, bg_err *err);
+int bgi_read_legacy(bgi_document *out, bgi_format f, const char *bytes, size_t n, bgi_err *err);
 
 #endif

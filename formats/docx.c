@@ -1,4 +1,4 @@
-/* docx.c — bg_read_docx(): an Office Open XML word-processing file (.docx,
+/* docx.c — bgi_read_docx(): an Office Open XML word-processing file (.docx,
  * from Word, WPS or LibreOffice) as one paragraph per line (document.h).
  *
  * Reading is bounded: the ZIP is opened in memory with libzip and a part is
@@ -40,7 +40,7 @@
  *     CR/LF become spaces, other control characters are dropped; empty
  *     paragraphs are dropped.
  *
- * Heading level (bg_para_info.level), body paragraphs outside tables only,
+ * Heading level (bgi_para_info.level), body paragraphs outside tables only,
  * the first rule that says something wins:
  *   1. the paragraph's own w:outlineLvl (0..2 → level 1..3; 3..8 → none;
  *      9, "body text", → none and stop);
@@ -100,14 +100,14 @@ static int read_title(const xmlDoc *core, char **title)
 {
     const xmlNode *root = core ? xmlDocGetRootElement((xmlDoc *)core) : NULL;
     for (const xmlNode *c = root ? root->children : NULL; c; c = c->next) {
-        if (!bg_docx_is_el(c, "title") || !bg_docx_ns_is(c, NS_DC, NULL))
+        if (!bgi_docx_is_el(c, "title") || !bgi_docx_ns_is(c, NS_DC, NULL))
             continue;
         xmlChar *raw = xmlNodeGetContent(c);
         if (!raw)
             return BG_ENOMEM;
-        size_t n = bg_docx_clean_line((char *)raw, strlen((char *)raw));
+        size_t n = bgi_docx_clean_line((char *)raw, strlen((char *)raw));
         int rc = 0;
-        if (n && !is_default_title((char *)raw) && !(*title = bg_strdup((char *)raw)))
+        if (n && !is_default_title((char *)raw) && !(*title = bgi_strdup((char *)raw)))
             rc = BG_ENOMEM;
         xmlFree(raw);
         return rc;
@@ -122,88 +122,88 @@ static int is_ole2(const char *bytes, size_t n)
     return n >= 8 && memcmp(bytes, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0;
 }
 
-static int refuse_ole2(const char *bytes, size_t n, bg_err *err)
+static int refuse_ole2(const char *bytes, size_t n, bgi_err *err)
 {
     static const char name[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
     if (memmem(bytes, n, name, sizeof name - 1))
-        return bg_err_set(err, BG_EDECODE, "encrypted DOCX (password required)");
-    return bg_err_set(err, BG_EDECODE, "not a DOCX: an OLE2 file (legacy Word .doc?)");
+        return bgi_err_set(err, BG_EDECODE, "encrypted DOCX (password required)");
+    return bgi_err_set(err, BG_EDECODE, "not a DOCX: an OLE2 file (legacy Word .doc?)");
 }
 
 /* Parses the main part and reads the body, notes and title into o. */
-static int read_package(zip_t *za, doc_out *o, bg_doc_meta *meta, bg_err *err)
+static int read_package(zip_t *za, doc_out *o, bgi_doc_meta *meta, bgi_err *err)
 {
     part_names names = {0};
     styles st = {0};
     xmlDoc *body = NULL, *notes = NULL, *core = NULL;
     char *data = NULL;
     size_t len = 0;
-    int rc = bg_docx_locate_parts(za, &names, err);
+    int rc = bgi_docx_locate_parts(za, &names, err);
     if (!rc)
-        rc = bg_zip_read_part(za, names.document, BG_ZIP_PART_CAP, &data, &len, err);
+        rc = bgi_zip_read_part(za, names.document, BG_ZIP_PART_CAP, &data, &len, err);
     if (!rc && !data)
-        rc = bg_err_set(err, BG_EDECODE, "DOCX without word/document.xml");
-    if (!rc && !(body = bg_docx_parse_xml(data, len)))
-        rc = bg_err_set(err, BG_EDECODE, "damaged DOCX: %s is not well-formed XML", names.document);
+        rc = bgi_err_set(err, BG_EDECODE, "DOCX without word/document.xml");
+    if (!rc && !(body = bgi_docx_parse_xml(data, len)))
+        rc = bgi_err_set(err, BG_EDECODE, "damaged DOCX: %s is not well-formed XML", names.document);
     free(data);
     if (!rc) {
         xmlDoc *style_doc;
-        rc = bg_docx_read_xml_part(za, names.styles, BG_ZIP_PART_CAP, &style_doc, err);
-        if (!rc && bg_docx_styles_load(&st, style_doc))
-            rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+        rc = bgi_docx_read_xml_part(za, names.styles, BG_ZIP_PART_CAP, &style_doc, err);
+        if (!rc && bgi_docx_styles_load(&st, style_doc))
+            rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
     }
 
     if (!rc) {
         const xmlNode *root = xmlDocGetRootElement(body);
-        const xmlNode *b = root ? bg_docx_w_child(root, "body") : NULL;
+        const xmlNode *b = root ? bgi_docx_w_child(root, "body") : NULL;
         if (!b)
-            rc = bg_err_set(err, BG_EDECODE, "damaged DOCX: %s has no w:body", names.document);
+            rc = bgi_err_set(err, BG_EDECODE, "damaged DOCX: %s has no w:body", names.document);
         else
-            bg_docx_read_body(o, &st, b);
+            bgi_docx_read_body(o, &st, b);
     }
     static const char *const kinds[2] = {"footnote", "endnote"};
     for (int i = 0; i < 2 && !rc && !o->rc; i++) {
         const char *part = i ? names.endnotes : names.footnotes;
-        rc = bg_docx_read_xml_part(za, part, BG_ZIP_PART_CAP, &notes, err);
-        bg_docx_read_notes(o, &st, notes, kinds[i]);
+        rc = bgi_docx_read_xml_part(za, part, BG_ZIP_PART_CAP, &notes, err);
+        bgi_docx_read_notes(o, &st, notes, kinds[i]);
         xmlFreeDoc(notes);
         notes = NULL;
     }
     if (!rc && !o->rc)
-        rc = bg_docx_read_xml_part(za, names.core, BG_ZIP_SMALL_PART_CAP, &core, err);
+        rc = bgi_docx_read_xml_part(za, names.core, BG_ZIP_SMALL_PART_CAP, &core, err);
     if (!rc && !o->rc && read_title(core, &meta->title))
         o->rc = BG_ENOMEM;
     if (!rc && o->rc)
-        rc = bg_err_set(err, o->rc, "out of memory reading DOCX");
+        rc = bgi_err_set(err, o->rc, "out of memory reading DOCX");
     xmlFreeDoc(core);
     xmlFreeDoc(body);
-    bg_docx_styles_free(&st);
-    bg_docx_part_names_free(&names);
+    bgi_docx_styles_free(&st);
+    bgi_docx_part_names_free(&names);
     return rc;
 }
 
-int bg_read_docx(bg_document *out, const char *bytes, size_t n, bg_err *err)
+int bgi_read_docx(bgi_document *out, const char *bytes, size_t n, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     if (!bytes && n)
-        return bg_err_set(err, BG_EINVAL, "no DOCX bytes");
+        return bgi_err_set(err, BG_EINVAL, "no DOCX bytes");
     if (is_ole2(bytes, n))
         return refuse_ole2(bytes, n, err);
     int rc = 0;
-    zip_t *za = bg_zip_open(bytes, n, err, &rc);
+    zip_t *za = bgi_zip_open(bytes, n, err, &rc);
     if (!za)
         return rc;
     doc_out o = {0};
     rc = read_package(za, &o, &out->meta, err);
     zip_discard(za);
     if (!rc && !o.n)
-        rc = bg_err_set(err, BG_ESKIPPED, "DOCX without text (images only?)");
-    if (!rc && !o.text.data && bg_buf_append(&o.text, "", 0))
-        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(err, BG_ESKIPPED, "DOCX without text (images only?)");
+    if (!rc && !o.text.data && bgi_buf_append(&o.text, "", 0))
+        rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
     if (rc) {
-        bg_buf_free(&o.text);
+        bgi_buf_free(&o.text);
         free(o.paras);
-        bg_document_clear(out);
+        bgi_document_clear(out);
         return rc;
     }
     out->format = BG_FORMAT_DOCX;

@@ -36,7 +36,7 @@ static int text_hidden(const walker *w)
 
 static void field_char(walker *w, const xmlNode *fld)
 {
-    const char *type = bg_docx_attr(fld, "fldCharType");
+    const char *type = bgi_docx_attr(fld, "fldCharType");
     if (!type)
         return;
     if (strcmp(type, "begin") == 0) {
@@ -87,7 +87,7 @@ static void add_text(walker *w, para *p, const run_fmt *fmt, const char *s, size
 {
     if (!n || text_hidden(w))
         return;
-    bg_docx_buf_add(w->out, &p->raw, s, n);
+    bgi_docx_buf_add(w->out, &p->raw, s, n);
     int blank = 1;
     for (size_t i = 0; i < n && blank; i++)
         blank = s[i] == ' ' || s[i] == '\t';
@@ -110,7 +110,7 @@ static void add_node_text(walker *w, para *p, const run_fmt *fmt, const xmlNode 
  * mean nothing outside that font. */
 static void add_symbol(walker *w, para *p, const run_fmt *fmt, const xmlNode *sym)
 {
-    const char *hex = bg_docx_attr(sym, "char");
+    const char *hex = bgi_docx_attr(sym, "char");
     if (!hex)
         return;
     unsigned long cp = strtoul(hex, NULL, 16);
@@ -140,9 +140,9 @@ static const xmlNode *alternate_branch(const xmlNode *alt)
 {
     const xmlNode *fallback = NULL;
     for (const xmlNode *c = alt->children; c; c = c->next) {
-        if (bg_docx_is_el(c, "Choice") && bg_docx_ns_is(c, NS_MC, NULL))
+        if (bgi_docx_is_el(c, "Choice") && bgi_docx_ns_is(c, NS_MC, NULL))
             return c;
-        if (bg_docx_is_el(c, "Fallback") && bg_docx_ns_is(c, NS_MC, NULL) && !fallback)
+        if (bgi_docx_is_el(c, "Fallback") && bgi_docx_ns_is(c, NS_MC, NULL) && !fallback)
             fallback = c;
     }
     return fallback;
@@ -150,14 +150,14 @@ static const xmlNode *alternate_branch(const xmlNode *alt)
 
 static int is_alternate(const xmlNode *n)
 {
-    return bg_docx_is_el(n, "AlternateContent") && bg_docx_ns_is(n, NS_MC, NULL);
+    return bgi_docx_is_el(n, "AlternateContent") && bgi_docx_ns_is(n, NS_MC, NULL);
 }
 
 /* A content control showing its placeholder ("单击此处输入文字。"): the
  * text is the template's prompt, not the document's. */
 static int is_placeholder(const xmlNode *sdt)
 {
-    return bg_docx_w_child(bg_docx_w_child(sdt, "sdtPr"), "showingPlcHdr") != NULL;
+    return bgi_docx_w_child(bgi_docx_w_child(sdt, "sdtPr"), "showingPlcHdr") != NULL;
 }
 
 /* Elements whose content is never text of the document. */
@@ -166,7 +166,7 @@ static int is_skipped(const xmlNode *n)
     static const char *const names[] = {"pPr", "rPr", "sectPr", "del", "moveFrom", "delText",
                                         "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "sdtEndPr",
                                         "footnoteReference", "endnoteReference", "commentReference"};
-    if (n->type != XML_ELEMENT_NODE || !bg_docx_ns_is(n, NS_W, NS_W_STRICT))
+    if (n->type != XML_ELEMENT_NODE || !bgi_docx_ns_is(n, NS_W, NS_W_STRICT))
         return 0;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp((const char *)n->name, names[i]) == 0)
@@ -174,12 +174,12 @@ static int is_skipped(const xmlNode *n)
     return strcmp((const char *)n->name, "sdt") == 0 && is_placeholder(n);
 }
 
-static void walk_blocks(walker *w, const xmlNode *parent, bg_buf *sink);
-static void do_paragraph(walker *w, const xmlNode *pnode, bg_buf *sink);
+static void walk_blocks(walker *w, const xmlNode *parent, bgi_buf *sink);
+static void do_paragraph(walker *w, const xmlNode *pnode, bgi_buf *sink);
 
 /* Inline content of a paragraph: runs, hyperlinks, fields, insertions,
  * content controls, drawings holding text boxes. */
-static void walk_inline(walker *w, const xmlNode *parent, para *p, const run_fmt *fmt, bg_buf *sink)
+static void walk_inline(walker *w, const xmlNode *parent, para *p, const run_fmt *fmt, bgi_buf *sink)
 {
     for (const xmlNode *c = parent->children; c && !w->out->rc; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || is_skipped(c))
@@ -188,33 +188,33 @@ static void walk_inline(walker *w, const xmlNode *parent, para *p, const run_fmt
             const xmlNode *b = alternate_branch(c);
             if (b)
                 walk_inline(w, b, p, fmt, sink);
-        } else if (bg_docx_is_el(c, "t") && bg_docx_ns_is(c, NS_W, NS_W_STRICT)) {
+        } else if (bgi_docx_is_el(c, "t") && bgi_docx_ns_is(c, NS_W, NS_W_STRICT)) {
             add_node_text(w, p, fmt, c);
-        } else if (bg_docx_is_el(c, "t") && bg_docx_ns_is(c, NS_MATH, NS_MATH_STRICT)) {
+        } else if (bgi_docx_is_el(c, "t") && bgi_docx_ns_is(c, NS_MATH, NS_MATH_STRICT)) {
             add_node_text(w, p, fmt, c);
-        } else if (!bg_docx_ns_is(c, NS_W, NS_W_STRICT)) {
+        } else if (!bgi_docx_ns_is(c, NS_W, NS_W_STRICT)) {
             walk_inline(w, c, p, fmt, sink);
-        } else if (bg_docx_is_el(c, "r")) {
-            run_fmt f = bg_docx_run_format(w->st, c, p->pstyle);
+        } else if (bgi_docx_is_el(c, "r")) {
+            run_fmt f = bgi_docx_run_format(w->st, c, p->pstyle);
             walk_inline(w, c, p, &f, sink);
-        } else if (bg_docx_is_el(c, "tab") || bg_docx_is_el(c, "ptab")) {
+        } else if (bgi_docx_is_el(c, "tab") || bgi_docx_is_el(c, "ptab")) {
             add_text(w, p, NULL, "\t", 1);
-        } else if (bg_docx_is_el(c, "br") || bg_docx_is_el(c, "cr")) {
+        } else if (bgi_docx_is_el(c, "br") || bgi_docx_is_el(c, "cr")) {
             char mark = BREAK_MARK;
             add_text(w, p, NULL, &mark, 1);
-        } else if (bg_docx_is_el(c, "noBreakHyphen")) {
+        } else if (bgi_docx_is_el(c, "noBreakHyphen")) {
             add_text(w, p, fmt, "-", 1);
-        } else if (bg_docx_is_el(c, "sym")) {
+        } else if (bgi_docx_is_el(c, "sym")) {
             add_symbol(w, p, fmt, c);
-        } else if (bg_docx_is_el(c, "fldChar")) {
+        } else if (bgi_docx_is_el(c, "fldChar")) {
             field_char(w, c);
-        } else if (bg_docx_is_el(c, "instrText")) {
+        } else if (bgi_docx_is_el(c, "instrText")) {
             for (const xmlNode *t = c->children; t; t = t->next)
                 if (t->type == XML_TEXT_NODE && t->content)
                     field_instr(w, (const char *)t->content);
-        } else if (bg_docx_is_el(c, "txbxContent")) {
+        } else if (bgi_docx_is_el(c, "txbxContent")) {
             walk_blocks(w, c, sink);
-        } else if (bg_docx_is_el(c, "p")) {
+        } else if (bgi_docx_is_el(c, "p")) {
             /* a paragraph where inline content was expected (damaged or
              * unusual nesting): read it as its own paragraph */
             do_paragraph(w, c, sink);
@@ -224,57 +224,57 @@ static void walk_inline(walker *w, const xmlNode *parent, para *p, const run_fmt
     }
 }
 
-static void do_paragraph(walker *w, const xmlNode *pnode, bg_buf *sink)
+static void do_paragraph(walker *w, const xmlNode *pnode, bgi_buf *sink)
 {
-    const xmlNode *ppr = bg_docx_w_child(pnode, "pPr");
+    const xmlNode *ppr = bgi_docx_w_child(pnode, "pPr");
     para p = {.all_bold = 1, .all_hei = 1, .all_kai = 1};
-    p.pstyle = bg_docx_attr(bg_docx_w_child(ppr, "pStyle"), "val");
+    p.pstyle = bgi_docx_attr(bgi_docx_w_child(ppr, "pStyle"), "val");
     if (!p.pstyle)
         p.pstyle = w->st->default_para;
     walk_inline(w, pnode, &p, NULL, sink);
     fields_end_paragraph(w);
     if (p.raw.len && !w->out->rc) {
-        size_t n = bg_docx_clean_line(p.raw.data, p.raw.len);
+        size_t n = bgi_docx_clean_line(p.raw.data, p.raw.len);
         if (sink)
-            bg_docx_join_piece(w->out, sink, p.raw.data, n, NULL);
+            bgi_docx_join_piece(w->out, sink, p.raw.data, n, NULL);
         else
-            bg_docx_out_para(w->out, p.raw.data, n,
-                             bg_docx_paragraph_level(w->st, ppr, &p, p.raw.data, n));
+            bgi_docx_out_para(w->out, p.raw.data, n,
+                             bgi_docx_paragraph_level(w->st, ppr, &p, p.raw.data, n));
     }
-    bg_buf_free(&p.raw);
+    bgi_buf_free(&p.raw);
 }
 
 /* A w:tcPr/w:vMerge without w:val="restart" continues the cell above. */
 static int is_merge_continuation(const xmlNode *tc)
 {
-    const xmlNode *vm = bg_docx_w_child(bg_docx_w_child(tc, "tcPr"), "vMerge");
-    const char *v = vm ? bg_docx_attr(vm, "val") : NULL;
+    const xmlNode *vm = bgi_docx_w_child(bgi_docx_w_child(tc, "tcPr"), "vMerge");
+    const char *v = vm ? bgi_docx_attr(vm, "val") : NULL;
     return vm && !(v && strcmp(v, "restart") == 0);
 }
 
-static void do_table(walker *w, const xmlNode *tbl, bg_buf *sink);
+static void do_table(walker *w, const xmlNode *tbl, bgi_buf *sink);
 
 /* The cells of a row (some may sit inside content controls). */
-static void collect_cells(walker *w, const xmlNode *parent, bg_buf *line, int *n_cells,
+static void collect_cells(walker *w, const xmlNode *parent, bgi_buf *line, int *n_cells,
                           const char *sep)
 {
     for (const xmlNode *c = parent->children; c && !w->out->rc; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || is_skipped(c))
             continue;
-        if (bg_docx_is_w(c, "tc")) {
-            bg_buf cell = {0};
+        if (bgi_docx_is_w(c, "tc")) {
+            bgi_buf cell = {0};
             if (!is_merge_continuation(c))
                 walk_blocks(w, c, &cell);
             if ((*n_cells)++)
-                bg_docx_buf_add(w->out, line, sep, strlen(sep));
+                bgi_docx_buf_add(w->out, line, sep, strlen(sep));
             if (cell.len) {
-                size_t n = bg_docx_clean_line(cell.data, cell.len);
+                size_t n = bgi_docx_clean_line(cell.data, cell.len);
                 for (size_t i = 0; i < n; i++)
                     if (cell.data[i] == '\t')
                         cell.data[i] = ' ';  /* tabs separate cells */
-                bg_docx_buf_add(w->out, line, cell.data, n);
+                bgi_docx_buf_add(w->out, line, cell.data, n);
             }
-            bg_buf_free(&cell);
+            bgi_buf_free(&cell);
         } else if (is_alternate(c)) {
             const xmlNode *b = alternate_branch(c);
             if (b)
@@ -285,53 +285,53 @@ static void collect_cells(walker *w, const xmlNode *parent, bg_buf *line, int *n
     }
 }
 
-static void do_row(walker *w, const xmlNode *tr, bg_buf *sink)
+static void do_row(walker *w, const xmlNode *tr, bgi_buf *sink)
 {
-    bg_buf line = {0};
+    bgi_buf line = {0};
     int n_cells = 0;
     collect_cells(w, tr, &line, &n_cells, sink ? " " : "\t");
     if (line.len && !w->out->rc) {
         if (sink)
-            bg_docx_join_piece(w->out, sink, line.data, bg_docx_clean_line(line.data, line.len),
+            bgi_docx_join_piece(w->out, sink, line.data, bgi_docx_clean_line(line.data, line.len),
                                NULL);
         else if (strspn(line.data, "\t") < line.len)
-            bg_docx_out_para(w->out, line.data, line.len, 0); /* untrimmed: tabs keep the columns */
+            bgi_docx_out_para(w->out, line.data, line.len, 0); /* untrimmed: tabs keep the columns */
     }
-    bg_buf_free(&line);
+    bgi_buf_free(&line);
 }
 
-static void walk_rows(walker *w, const xmlNode *parent, bg_buf *sink)
+static void walk_rows(walker *w, const xmlNode *parent, bgi_buf *sink)
 {
     for (const xmlNode *c = parent->children; c && !w->out->rc; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || is_skipped(c))
             continue;
-        if (bg_docx_is_w(c, "tr")) {
+        if (bgi_docx_is_w(c, "tr")) {
             do_row(w, c, sink);
         } else if (is_alternate(c)) {
             const xmlNode *b = alternate_branch(c);
             if (b)
                 walk_rows(w, b, sink);
-        } else if (!bg_docx_is_w(c, "tbl")) {
+        } else if (!bgi_docx_is_w(c, "tbl")) {
             walk_rows(w, c, sink);
         }
     }
 }
 
-static void do_table(walker *w, const xmlNode *tbl, bg_buf *sink)
+static void do_table(walker *w, const xmlNode *tbl, bgi_buf *sink)
 {
     walk_rows(w, tbl, sink);
 }
 
 /* Block content: the body, a cell, a text box, a note. Paragraphs go to sink
  * (joined) when there is one, else to the document. */
-static void walk_blocks(walker *w, const xmlNode *parent, bg_buf *sink)
+static void walk_blocks(walker *w, const xmlNode *parent, bgi_buf *sink)
 {
     for (const xmlNode *c = parent->children; c && !w->out->rc; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || is_skipped(c))
             continue;
-        if (bg_docx_is_w(c, "p")) {
+        if (bgi_docx_is_w(c, "p")) {
             do_paragraph(w, c, sink);
-        } else if (bg_docx_is_w(c, "tbl")) {
+        } else if (bgi_docx_is_w(c, "tbl")) {
             do_table(w, c, sink);
         } else if (is_alternate(c)) {
             const xmlNode *b = alternate_branch(c);
@@ -349,27 +349,27 @@ static void walk_notes(walker *w, const xmlDoc *doc, const char *note)
 {
     const xmlNode *root = doc ? xmlDocGetRootElement((xmlDoc *)doc) : NULL;
     for (const xmlNode *c = root ? root->children : NULL; c && !w->out->rc; c = c->next) {
-        if (!bg_docx_is_w(c, note))
+        if (!bgi_docx_is_w(c, note))
             continue;
-        const char *type = bg_docx_attr(c, "type");
+        const char *type = bgi_docx_attr(c, "type");
         if (type && strcmp(type, "normal") != 0)
             continue;
-        bg_buf line = {0};
+        bgi_buf line = {0};
         w->n_fields = w->overflow_fields = 0;
         walk_blocks(w, c, &line);
         if (line.len && !w->out->rc)
-            bg_docx_out_para(w->out, line.data, bg_docx_clean_line(line.data, line.len), 0);
-        bg_buf_free(&line);
+            bgi_docx_out_para(w->out, line.data, bgi_docx_clean_line(line.data, line.len), 0);
+        bgi_buf_free(&line);
     }
 }
 
-void bg_docx_read_body(doc_out *o, const styles *st, const xmlNode *body)
+void bgi_docx_read_body(doc_out *o, const styles *st, const xmlNode *body)
 {
     walker w = {.out = o, .st = st};
     walk_blocks(&w, body, NULL);
 }
 
-void bg_docx_read_notes(doc_out *o, const styles *st, const xmlDoc *doc, const char *note)
+void bgi_docx_read_notes(doc_out *o, const styles *st, const xmlDoc *doc, const char *note)
 {
     walker w = {.out = o, .st = st};
     walk_notes(&w, doc, note);

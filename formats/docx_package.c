@@ -11,20 +11,20 @@
 
 /* Reads and parses an optional XML part; *doc stays NULL when it is absent or
  * (for optional parts) not well-formed. */
-int bg_docx_read_xml_part(zip_t *za, const char *name, zip_uint64_t cap, xmlDoc **doc, bg_err *err)
+int bgi_docx_read_xml_part(zip_t *za, const char *name, zip_uint64_t cap, xmlDoc **doc, bgi_err *err)
 {
     char *data;
     size_t len;
     *doc = NULL;
-    int rc = bg_zip_read_part(za, name, cap, &data, &len, err);
+    int rc = bgi_zip_read_part(za, name, cap, &data, &len, err);
     if (rc || !data)
         return rc;
-    *doc = bg_docx_parse_xml(data, len);
+    *doc = bgi_docx_parse_xml(data, len);
     free(data);
     return 0;
 }
 
-void bg_docx_part_names_free(part_names *p)
+void bgi_docx_part_names_free(part_names *p)
 {
     free(p->document);
     free(p->styles);
@@ -43,7 +43,7 @@ static int ends_with(const char *s, const char *suffix)
  * part that holds it ("word/"); "/x" is absolute, "../" climbs. */
 static char *resolve_target(const char *dir, const char *target)
 {
-    char *joined = target[0] == '/' ? bg_strdup(target + 1) : bg_concat(dir, target);
+    char *joined = target[0] == '/' ? bgi_strdup(target + 1) : bgi_concat(dir, target);
     if (!joined)
         return NULL;
     /* collapse "./" and "dir/../" segments in place */
@@ -78,10 +78,10 @@ static void find_rel(const xmlDoc *rels, const char *dir, const char *type_suffi
 {
     const xmlNode *root = rels ? xmlDocGetRootElement((xmlDoc *)rels) : NULL;
     for (const xmlNode *r = root ? root->children : NULL; r && !*slot; r = r->next) {
-        if (!bg_docx_is_el(r, "Relationship"))
+        if (!bgi_docx_is_el(r, "Relationship"))
             continue;
-        const char *type = bg_docx_attr(r, "Type"), *target = bg_docx_attr(r, "Target");
-        const char *mode = bg_docx_attr(r, "TargetMode");
+        const char *type = bgi_docx_attr(r, "Type"), *target = bgi_docx_attr(r, "Target");
+        const char *mode = bgi_docx_attr(r, "TargetMode");
         if (type && target && target[0] && ends_with(type, type_suffix)
             && !(mode && strcmp(mode, "External") == 0))
             *slot = resolve_target(dir, target);
@@ -90,10 +90,10 @@ static void find_rel(const xmlDoc *rels, const char *dir, const char *type_suffi
 
 /* The names of the parts to read: from the relationships, else the usual
  * ones. */
-int bg_docx_locate_parts(zip_t *za, part_names *p, bg_err *err)
+int bgi_docx_locate_parts(zip_t *za, part_names *p, bgi_err *err)
 {
     xmlDoc *rels;
-    int rc = bg_docx_read_xml_part(za, "_rels/.rels", BG_ZIP_SMALL_PART_CAP, &rels, err);
+    int rc = bgi_docx_read_xml_part(za, "_rels/.rels", BG_ZIP_SMALL_PART_CAP, &rels, err);
     if (rc)
         return rc;
     find_rel(rels, "", "/officeDocument", &p->document);
@@ -101,39 +101,39 @@ int bg_docx_locate_parts(zip_t *za, part_names *p, bg_err *err)
     xmlFreeDoc(rels);
     if (!p->document || zip_name_locate(za, p->document, ZIP_FL_NOCASE) < 0) {
         free(p->document);
-        p->document = bg_strdup("word/document.xml");
+        p->document = bgi_strdup("word/document.xml");
     }
     if (!p->core)
-        p->core = bg_strdup("docProps/core.xml");
+        p->core = bgi_strdup("docProps/core.xml");
     if (!p->document || !p->core)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
 
     const char *slash = strrchr(p->document, '/');
     size_t dir_len = slash ? (size_t)(slash - p->document) + 1 : 0;
-    char *dir = bg_strndup(p->document, dir_len);
-    bg_buf name = {0};
-    if (!dir || bg_buf_append(&name, p->document, dir_len) || bg_buf_puts(&name, "_rels/")
-        || bg_buf_puts(&name, p->document + dir_len) || bg_buf_puts(&name, ".rels")) {
+    char *dir = bgi_strndup(p->document, dir_len);
+    bgi_buf name = {0};
+    if (!dir || bgi_buf_append(&name, p->document, dir_len) || bgi_buf_puts(&name, "_rels/")
+        || bgi_buf_puts(&name, p->document + dir_len) || bgi_buf_puts(&name, ".rels")) {
         free(dir);
-        bg_buf_free(&name);
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        bgi_buf_free(&name);
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     }
-    rc = bg_docx_read_xml_part(za, name.data, BG_ZIP_SMALL_PART_CAP, &rels, err);
+    rc = bgi_docx_read_xml_part(za, name.data, BG_ZIP_SMALL_PART_CAP, &rels, err);
     if (!rc) {
         find_rel(rels, dir, "/styles", &p->styles);
         find_rel(rels, dir, "/footnotes", &p->footnotes);
         find_rel(rels, dir, "/endnotes", &p->endnotes);
         xmlFreeDoc(rels);
         if (!p->styles)
-            p->styles = bg_concat(dir, "styles.xml");
+            p->styles = bgi_concat(dir, "styles.xml");
         if (!p->footnotes)
-            p->footnotes = bg_concat(dir, "footnotes.xml");
+            p->footnotes = bgi_concat(dir, "footnotes.xml");
         if (!p->endnotes)
-            p->endnotes = bg_concat(dir, "endnotes.xml");
+            p->endnotes = bgi_concat(dir, "endnotes.xml");
         if (!p->styles || !p->footnotes || !p->endnotes)
-            rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+            rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
     }
     free(dir);
-    bg_buf_free(&name);
+    bgi_buf_free(&name);
     return rc;
 }

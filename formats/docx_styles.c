@@ -53,7 +53,7 @@ static int rfonts_class(const xmlNode *rfonts)
 {
     static const char *const which[] = {"eastAsia", "ascii", "hAnsi"};
     for (size_t i = 0; rfonts && i < sizeof which / sizeof *which; i++) {
-        int c = font_class(bg_docx_attr(rfonts, which[i]));
+        int c = font_class(bgi_docx_attr(rfonts, which[i]));
         if (c != FONT_UNSET)
             return c;
     }
@@ -63,11 +63,11 @@ static int rfonts_class(const xmlNode *rfonts)
 /* Bold and font a w:rPr sets, where it sets them. */
 static void rpr_format(const xmlNode *rpr, int *bold, int *font)
 {
-    const xmlNode *b = bg_docx_w_child(rpr, "b");
+    const xmlNode *b = bgi_docx_w_child(rpr, "b");
     if (b && *bold < 0)
-        *bold = bg_docx_on_off(b);
+        *bold = bgi_docx_on_off(b);
     if (*font == FONT_UNSET)
-        *font = rfonts_class(bg_docx_w_child(rpr, "rFonts"));
+        *font = rfonts_class(bgi_docx_w_child(rpr, "rFonts"));
 }
 
 static int style_cmp(const void *a, const void *b)
@@ -84,33 +84,33 @@ static const style *style_find(const styles *st, const char *id)
 }
 
 /* Indexes the styles of doc, which st then owns. */
-int bg_docx_styles_load(styles *st, xmlDoc *doc)
+int bgi_docx_styles_load(styles *st, xmlDoc *doc)
 {
     st->doc = doc;
     const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
     size_t count = 0;
     for (const xmlNode *c = root ? root->children : NULL; c; c = c->next)
-        count += bg_docx_is_w(c, "style") && bg_docx_attr(c, "styleId");
+        count += bgi_docx_is_w(c, "style") && bgi_docx_attr(c, "styleId");
     if (!count)
         return 0;
     st->v = calloc(count, sizeof *st->v);
     if (!st->v)
         return BG_ENOMEM;
     for (const xmlNode *c = root->children; c; c = c->next) {
-        if (!bg_docx_is_w(c, "style") || !bg_docx_attr(c, "styleId"))
+        if (!bgi_docx_is_w(c, "style") || !bgi_docx_attr(c, "styleId"))
             continue;
         style *s = &st->v[st->n++];
-        s->id = bg_docx_attr(c, "styleId");
-        s->based_on = bg_docx_attr(bg_docx_w_child(c, "basedOn"), "val");
-        const xmlNode *outline = bg_docx_w_child(bg_docx_w_child(c, "pPr"), "outlineLvl");
-        s->outline = outline ? bg_docx_int_val(outline) : -1;
-        s->heading = heading_number(bg_docx_attr(bg_docx_w_child(c, "name"), "val"));
+        s->id = bgi_docx_attr(c, "styleId");
+        s->based_on = bgi_docx_attr(bgi_docx_w_child(c, "basedOn"), "val");
+        const xmlNode *outline = bgi_docx_w_child(bgi_docx_w_child(c, "pPr"), "outlineLvl");
+        s->outline = outline ? bgi_docx_int_val(outline) : -1;
+        s->heading = heading_number(bgi_docx_attr(bgi_docx_w_child(c, "name"), "val"));
         if (!s->heading)
             s->heading = heading_number(s->id);
         s->bold = -1;
-        rpr_format(bg_docx_w_child(c, "rPr"), &s->bold, &s->font);
-        const char *type = bg_docx_attr(c, "type");
-        const char *dflt = bg_docx_attr(c, "default");
+        rpr_format(bgi_docx_w_child(c, "rPr"), &s->bold, &s->font);
+        const char *type = bgi_docx_attr(c, "type");
+        const char *dflt = bgi_docx_attr(c, "default");
         if (type && strcmp(type, "paragraph") == 0 && dflt
             && (strcmp(dflt, "1") == 0 || strcmp(dflt, "true") == 0 || strcmp(dflt, "on") == 0)
             && !st->default_para)
@@ -120,7 +120,7 @@ int bg_docx_styles_load(styles *st, xmlDoc *doc)
     return 0;
 }
 
-void bg_docx_styles_free(styles *st)
+void bgi_docx_styles_free(styles *st)
 {
     free(st->v);
     xmlFreeDoc(st->doc);
@@ -161,12 +161,12 @@ static int style_level(const styles *st, const char *id)
     return -1;
 }
 
-run_fmt bg_docx_run_format(const styles *st, const xmlNode *run, const char *pstyle)
+run_fmt bgi_docx_run_format(const styles *st, const xmlNode *run, const char *pstyle)
 {
     run_fmt f = {-1, FONT_UNSET};
-    const xmlNode *rpr = bg_docx_w_child(run, "rPr");
+    const xmlNode *rpr = bgi_docx_w_child(run, "rPr");
     rpr_format(rpr, &f.bold, &f.font);
-    style_format(st, bg_docx_attr(bg_docx_w_child(rpr, "rStyle"), "val"), &f.bold, &f.font);
+    style_format(st, bgi_docx_attr(bgi_docx_w_child(rpr, "rStyle"), "val"), &f.bold, &f.font);
     style_format(st, pstyle, &f.bold, &f.font);
     return f;
 }
@@ -204,10 +204,10 @@ static int format_level(const para *p, const char *line, size_t n)
     return 0;
 }
 
-int bg_docx_paragraph_level(const styles *st, const xmlNode *ppr, const para *p,
+int bgi_docx_paragraph_level(const styles *st, const xmlNode *ppr, const para *p,
                             const char *line, size_t n)
 {
-    int level = outline_level(bg_docx_int_val(bg_docx_w_child(ppr, "outlineLvl")));
+    int level = outline_level(bgi_docx_int_val(bgi_docx_w_child(ppr, "outlineLvl")));
     if (level < 0)
         level = style_level(st, p->pstyle);
     if (level < 0)

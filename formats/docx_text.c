@@ -15,27 +15,27 @@ static void out_fail(doc_out *o, int rc)
         o->rc = rc;
 }
 
-void bg_docx_buf_add(doc_out *o, bg_buf *b, const char *s, size_t n)
+void bgi_docx_buf_add(doc_out *o, bgi_buf *b, const char *s, size_t n)
 {
-    if (!o->rc && n && bg_buf_append(b, s, n))
+    if (!o->rc && n && bgi_buf_append(b, s, n))
         out_fail(o, BG_ENOMEM);
 }
 
-void bg_docx_out_para(doc_out *o, const char *s, size_t n, int level)
+void bgi_docx_out_para(doc_out *o, const char *s, size_t n, int level)
 {
     if (o->rc || !n)
         return;
     if (o->n == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 64;
-        bg_para_info *p = realloc(o->paras, cap * sizeof *p);
+        bgi_para_info *p = realloc(o->paras, cap * sizeof *p);
         if (!p)
             return out_fail(o, BG_ENOMEM);
         o->paras = p;
         o->cap = cap;
     }
     if (o->n)
-        bg_docx_buf_add(o, &o->text, "\n", 1);
-    bg_docx_buf_add(o, &o->text, s, n);
+        bgi_docx_buf_add(o, &o->text, "\n", 1);
+    bgi_docx_buf_add(o, &o->text, s, n);
     if (o->rc)
         return;
     o->paras[o->n].page = 0;
@@ -79,7 +79,7 @@ static size_t blank_before(const char *s, size_t n)
 /* Turns raw paragraph text into its line, in place: resolves line-break
  * marks, turns CR/LF into spaces, drops other control characters, trims.
  * Returns the new length. */
-size_t bg_docx_clean_line(char *s, size_t n)
+size_t bgi_docx_clean_line(char *s, size_t n)
 {
     size_t w = 0;
     int pending_break = 0;
@@ -110,16 +110,16 @@ size_t bg_docx_clean_line(char *s, size_t n)
 
 /* Appends piece to a joined line (a cell, a footnote) as a line break joins:
  * a space only between two ASCII words. */
-void bg_docx_join_piece(doc_out *o, bg_buf *b, const char *piece, size_t n, const char *sep)
+void bgi_docx_join_piece(doc_out *o, bgi_buf *b, const char *piece, size_t n, const char *sep)
 {
     if (!n)
         return;
     if (b->len) {
         if (sep)
-            bg_docx_buf_add(o, b, sep, strlen(sep));
+            bgi_docx_buf_add(o, b, sep, strlen(sep));
         else if (is_ascii_word_byte(b->data[b->len - 1]) && is_ascii_word_byte(piece[0]))
-            bg_docx_buf_add(o, b, " ", 1);
+            bgi_docx_buf_add(o, b, " ", 1);
     }
-    bg_docx_buf_add(o, b, piece, n);
+    bgi_docx_buf_add(o, b, piece, n);
 }
 

@@ -12,7 +12,7 @@
 #include "docx_priv.h"
 #include "xml_init.h"
 
-int bg_docx_ns_is(const xmlNode *n, const char *a, const char *b)
+int bgi_docx_ns_is(const xmlNode *n, const char *a, const char *b)
 {
     if (!n->ns || !n->ns->href)
         return 0;
@@ -20,28 +20,28 @@ int bg_docx_ns_is(const xmlNode *n, const char *a, const char *b)
     return strcmp(h, a) == 0 || (b && strcmp(h, b) == 0);
 }
 
-int bg_docx_is_el(const xmlNode *n, const char *local)
+int bgi_docx_is_el(const xmlNode *n, const char *local)
 {
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, local) == 0;
 }
 
 /* A WordprocessingML element w:local (transitional or strict namespace). */
-int bg_docx_is_w(const xmlNode *n, const char *local)
+int bgi_docx_is_w(const xmlNode *n, const char *local)
 {
-    return bg_docx_is_el(n, local) && bg_docx_ns_is(n, NS_W, NS_W_STRICT);
+    return bgi_docx_is_el(n, local) && bgi_docx_ns_is(n, NS_W, NS_W_STRICT);
 }
 
-const xmlNode *bg_docx_w_child(const xmlNode *parent, const char *local)
+const xmlNode *bgi_docx_w_child(const xmlNode *parent, const char *local)
 {
     for (const xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
-        if (bg_docx_is_w(c, local))
+        if (bgi_docx_is_w(c, local))
             return c;
     return NULL;
 }
 
 /* The value of attribute local (any or no namespace) without allocating;
  * NULL when absent. */
-const char *bg_docx_attr(const xmlNode *n, const char *local)
+const char *bgi_docx_attr(const xmlNode *n, const char *local)
 {
     if (!n)
         return NULL;
@@ -52,16 +52,16 @@ const char *bg_docx_attr(const xmlNode *n, const char *local)
 }
 
 /* An on/off property (w:b): present means on unless w:val says otherwise. */
-int bg_docx_on_off(const xmlNode *n)
+int bgi_docx_on_off(const xmlNode *n)
 {
-    const char *v = bg_docx_attr(n, "val");
+    const char *v = bgi_docx_attr(n, "val");
     return !v || !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
 }
 
 /* w:val of a numeric child such as w:outlineLvl; -1 when absent. */
-int bg_docx_int_val(const xmlNode *n)
+int bgi_docx_int_val(const xmlNode *n)
 {
-    const char *v = bg_docx_attr(n, "val");
+    const char *v = bgi_docx_attr(n, "val");
     if (!v || !isdigit((unsigned char)v[0]))
         return -1;
     long x = strtol(v, NULL, 10);
@@ -71,9 +71,9 @@ int bg_docx_int_val(const xmlNode *n)
 /* Parses an XML part; NULL when it is not well-formed. Never touches the
  * network, loads no DTD, substitutes no entities, keeps libxml2's limits, and
  * reports nothing on stderr. */
-xmlDoc *bg_docx_parse_xml(const char *data, size_t n)
+xmlDoc *bgi_docx_parse_xml(const char *data, size_t n)
 {
-    bg_xml_init();
+    bgi_xml_init();
     return xmlReadMemory(data, (int)n, NULL, NULL,
                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
                              | XML_PARSE_NOCDATA);

@@ -1,4 +1,4 @@
-/* html.c — bg_read_html: a published web page (a government portal's article
+/* html.c — bgi_read_html: a published web page (a government portal's article
  * page, typically) as the paragraphs of its article plus the metadata the
  * portal states around it. This file runs the steps and assembles the
  * document; each step has a file of its own (shared records: html_priv.h):
@@ -22,7 +22,7 @@
  *      boilerplate (source/date/font-size info lines, share and print bars,
  *      lists of links, a repeat of the title).
  *
- * Heading levels (bg_para_info.level): the title line has level 0 (it is
+ * Heading levels (bgi_para_info.level): the title line has level 0 (it is
  * metadata and the first line). Inside the article, <h1>..<h6> lines get
  * levels by rank among the heading tags the article uses (its highest tag
  * 1, the next 2, deeper ones 3), so an article written with h2/h3 and one
@@ -30,7 +30,7 @@
  * lines are headings the tags are decoration and no levels are set. The
  * indexer's structure parser still finds 一、（一）1. itself.
  *
- * Metadata (bg_doc_meta, html_meta.c) comes from the metadata block; missing
+ * Metadata (bgi_doc_meta, html_meta.c) comes from the metadata block; missing
  * fields from <meta name="ArticleTitle|PubDate|ContentSource">, and the
  * title last from <title> with the site name cut off, or from the title
  * line.
@@ -61,13 +61,13 @@
 /* libxml2's depth limit without XML_PARSE_HUGE (xmlParserMaxDepth). */
 #define HTML_PARSER_MAX_DEPTH 256
 /* A page nested past libxml2's depth limit is parsed again without it only
- * below this many tags (see bg_read_html). */
+ * below this many tags (see bgi_read_html). */
 #define HTML_HUGE_MAX_TAGS 20000
 
 /* Heading levels by rank among the h-tags the article uses (see the file
  * comment). */
 static void rank_headings(const reader *r, const size_t *out_lines, size_t n_out, size_t title_idx,
-                          bg_para_info *paras)
+                          bgi_para_info *paras)
 {
     bool used[7] = {false};
     size_t n_headings = 0;
@@ -92,31 +92,31 @@ static void rank_headings(const reader *r, const size_t *out_lines, size_t n_out
     }
 }
 
-static int emit(bg_document *out, reader *r, const size_t *sel, size_t n_sel, size_t title_idx,
+static int emit(bgi_document *out, reader *r, const size_t *sel, size_t n_sel, size_t title_idx,
                 const title_span *ts)
 {
-    bg_buf text = {0};
-    bg_para_info *paras = calloc(n_sel, sizeof *paras);
+    bgi_buf text = {0};
+    bgi_para_info *paras = calloc(n_sel, sizeof *paras);
     if (!paras)
-        return bg_html_oom(r);
+        return bgi_html_oom(r);
     for (size_t i = 0; i < n_sel; i++) {
-        if (i && bg_buf_append(&text, "\n", 1))
+        if (i && bgi_buf_append(&text, "\n", 1))
             goto nomem;
         if (i == title_idx) {
             /* the title's pieces, joined as one paragraph */
             joiner j;
-            bg_html_joiner_start(&j, &text);
+            bgi_html_joiner_start(&j, &text);
             for (size_t c = 0; c < ts->count; c++) {
                 const line *l = &r->lines[ts->first + c];
                 const unsigned char *s = (const unsigned char *)line_text(r, l);
                 j.pending_space = c > 0;
                 for (size_t k = 0; k < l->len;)
-                    if (bg_html_joiner_put(&j, bg_html_next_cp(s, l->len, &k)) == BG_ENOMEM)
+                    if (bgi_html_joiner_put(&j, bgi_html_next_cp(s, l->len, &k)) == BG_ENOMEM)
                         goto nomem;
             }
         } else {
             const line *l = &r->lines[sel[i]];
-            if (bg_buf_append(&text, line_text(r, l), l->len))
+            if (bgi_buf_append(&text, line_text(r, l), l->len))
                 goto nomem;
         }
     }
@@ -127,13 +127,13 @@ static int emit(bg_document *out, reader *r, const size_t *sel, size_t n_sel, si
     out->n_paras = n_sel;
     return 0;
 nomem:
-    bg_buf_free(&text);
+    bgi_buf_free(&text);
     free(paras);
-    return bg_html_oom(r);
+    return bgi_html_oom(r);
 }
 
 /* Chooses the lines of the article and hands them to emit(). */
-static int assemble(bg_document *out, reader *r, uint32_t container)
+static int assemble(bgi_document *out, reader *r, uint32_t container)
 {
     size_t first = r->n_lines, end = 0;
     for (size_t k = 0; k < r->n_lines; k++) {
@@ -149,26 +149,26 @@ static int assemble(bg_document *out, reader *r, uint32_t container)
     }
     if (first == r->n_lines)
         first = end = 0;
-    bg_html_drop_furniture(r, first, end);
-    title_span ts = bg_html_find_title(r, first, end, out->meta.title);
+    bgi_html_drop_furniture(r, first, end);
+    title_span ts = bgi_html_find_title(r, first, end, out->meta.title);
     size_t *sel = malloc((r->n_lines + 1) * sizeof *sel);
     if (!sel)
-        return bg_html_oom(r);
+        return bgi_html_oom(r);
     size_t n_sel = 0, title_idx = SIZE_MAX;
     char *tsq = NULL;
     if (ts.count) {
-        bg_buf tb = {0};
+        bgi_buf tb = {0};
         for (size_t c = 0; c < ts.count; c++)
-            if (bg_buf_append(&tb, line_text(r, &r->lines[ts.first + c]), r->lines[ts.first + c].len)) {
-                bg_buf_free(&tb);
+            if (bgi_buf_append(&tb, line_text(r, &r->lines[ts.first + c]), r->lines[ts.first + c].len)) {
+                bgi_buf_free(&tb);
                 free(sel);
-                return bg_html_oom(r);
+                return bgi_html_oom(r);
             }
-        tsq = bg_html_squeeze(tb.data, tb.len);
-        bg_buf_free(&tb);
+        tsq = bgi_html_squeeze(tb.data, tb.len);
+        bgi_buf_free(&tb);
         if (!tsq) {
             free(sel);
-            return bg_html_oom(r);
+            return bgi_html_oom(r);
         }
         if (ts.first < first) {
             title_idx = 0;
@@ -187,7 +187,7 @@ static int assemble(bg_document *out, reader *r, uint32_t container)
             continue;
         /* the title repeated as the article's first line */
         if (tsq && n_sel == 1 && title_idx == 0) {
-            char *sq = bg_html_squeeze(line_text(r, &r->lines[k]), r->lines[k].len);
+            char *sq = bgi_html_squeeze(line_text(r, &r->lines[k]), r->lines[k].len);
             bool same = sq && strcmp(sq, tsq) == 0;
             free(sq);
             if (same)
@@ -198,7 +198,7 @@ static int assemble(bg_document *out, reader *r, uint32_t container)
     free(tsq);
     int rc = 0;
     if (n_sel == 0)
-        rc = bg_err_set(r->err, BG_ESKIPPED, "HTML page without text outside navigation and links");
+        rc = bgi_err_set(r->err, BG_ESKIPPED, "HTML page without text outside navigation and links");
     else
         rc = emit(out, r, sel, n_sel, title_idx, &ts);
     if (rc == 0 && !out->meta.title && title_idx != SIZE_MAX) {
@@ -207,8 +207,8 @@ static int assemble(bg_document *out, reader *r, uint32_t container)
         for (size_t i = 0; i < title_idx; i++)
             lines0 += strcspn(lines0, "\n") + 1;
         nl = strcspn(lines0, "\n");
-        if (!(out->meta.title = bg_strndup(lines0, nl)))
-            rc = bg_html_oom(r);
+        if (!(out->meta.title = bgi_strndup(lines0, nl)))
+            rc = bgi_html_oom(r);
     }
     free(sel);
     return rc;
@@ -224,39 +224,39 @@ static xmlNodePtr find_child(xmlNodePtr n, const char *name)
 
 /* Reads the tree into lines and metadata, then frees it (the lines are all
  * that is needed from there on) and assembles the document. */
-static int read_tree(bg_document *out, xmlDocPtr doc, bool depth_cut, bg_err *err)
+static int read_tree(bgi_document *out, xmlDocPtr doc, bool depth_cut, bgi_err *err)
 {
     reader r = {.err = err, .mstate = MS_NONE};
     head_meta h = {0};
     xmlNodePtr html = xmlDocGetRootElement(doc);
     int rc = 0;
     if (html)
-        bg_html_read_head(html, &h);
+        bgi_html_read_head(html, &h);
     xmlNodePtr body = find_child(html, "body");
     xmlNodePtr root = body ? body : html;
-    if (root && (rc = bg_html_number(&r, root)) < 0)
+    if (root && (rc = bgi_html_number(&r, root)) < 0)
         goto done;
-    bg_html_classify(&r);
-    if ((rc = bg_html_cut_lines(&r, root)) < 0)
+    bgi_html_classify(&r);
+    if ((rc = bgi_html_cut_lines(&r, root)) < 0)
         goto done;
-    if ((rc = bg_html_fill_meta(&r, &out->meta, &h)) < 0)
+    if ((rc = bgi_html_fill_meta(&r, &out->meta, &h)) < 0)
         goto done;
     if (r.n_lines == 0) {
-        rc = depth_cut ? bg_err_set(err, BG_ETOOBIG,
+        rc = depth_cut ? bgi_err_set(err, BG_ETOOBIG,
                                     "HTML page nested deeper than %d elements before any text",
                                     HTML_PARSER_MAX_DEPTH)
-                       : bg_err_set(err, BG_ESKIPPED, "HTML page without text");
+                       : bgi_err_set(err, BG_ESKIPPED, "HTML page without text");
         goto done;
     }
     for (size_t k = 0; k < r.n_elems; k++)
         r.elems[k].node = NULL;
     xmlFreeDoc(doc);
     doc = NULL;
-    rc = assemble(out, &r, bg_html_pick_container(&r));
+    rc = assemble(out, &r, bgi_html_pick_container(&r));
 done:
     xmlFreeDoc(doc);
-    bg_html_head_meta_free(&h);
-    bg_html_reader_free(&r);
+    bgi_html_head_meta_free(&h);
+    bgi_html_reader_free(&r);
     return rc;
 }
 
@@ -283,27 +283,27 @@ static size_t count_tags(const char *text, size_t len)
     return n;
 }
 
-int bg_read_html(bg_document *out, const char *bytes, size_t n, bg_err *err)
+int bgi_read_html(bgi_document *out, const char *bytes, size_t n, bgi_err *err)
 {
     if (!out || (!bytes && n))
-        return bg_err_set(err, BG_EINVAL, "bg_read_html: no output or no input");
+        return bgi_err_set(err, BG_EINVAL, "bgi_read_html: no output or no input");
     memset(out, 0, sizeof *out);
     out->format = BG_FORMAT_HTML;
     if (n > HTML_MAX_BYTES)
-        return bg_err_set(err, BG_ETOOBIG, "HTML page of %zu MB is larger than %zu MB",
+        return bgi_err_set(err, BG_ETOOBIG, "HTML page of %zu MB is larger than %zu MB",
                           (n + (1 << 20) - 1) >> 20, HTML_MAX_BYTES >> 20);
-    bg_xml_init();
+    bgi_xml_init();
     const char *text = NULL;
     char *owned = NULL;
     size_t len = 0;
     const char *encoding = NULL;
-    int rc = bg_html_decode_page(&text, &owned, &len, &encoding, bytes, n, err);
+    int rc = bgi_html_decode_page(&text, &owned, &len, &encoding, bytes, n, err);
     if (rc)
         return rc;
     size_t tags = count_tags(text, len);
     if (tags > HTML_MAX_TAGS) {
         free(owned);
-        return bg_err_set(err, BG_ETOOBIG, "HTML page with %zu tags (more than %d)", tags,
+        return bgi_err_set(err, BG_ETOOBIG, "HTML page with %zu tags (more than %d)", tags,
                           HTML_MAX_TAGS);
     }
     int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET
@@ -320,12 +320,12 @@ int bg_read_html(bg_document *out, const char *bytes, size_t n, bg_err *err)
     }
     free(owned);
     if (!doc)
-        return len ? bg_err_set(err, BG_ENOMEM, "out of memory")
-                   : bg_err_set(err, BG_ESKIPPED, "HTML page without text");
+        return len ? bgi_err_set(err, BG_ENOMEM, "out of memory")
+                   : bgi_err_set(err, BG_ESKIPPED, "HTML page without text");
     out->encoding = encoding;
     rc = read_tree(out, doc, depth_cut, err);
     if (rc) {
-        bg_document_clear(out);
+        bgi_document_clear(out);
         return rc;
     }
     return 0;

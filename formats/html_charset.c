@@ -32,7 +32,7 @@ static const char *charset_from_name(const char *name)
         {"big5", "Big5"},       {"big5-hkscs", "Big5-HKSCS"},
     };
     for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++)
-        if (bg_html_ascii_ieq(name, KNOWN[i].alias))
+        if (bgi_html_ascii_ieq(name, KNOWN[i].alias))
             return KNOWN[i].canonical;
     /* Anything else ICU knows; its standard names are static data. */
     const char *std = ucnv_getStandardName(name, "IANA", &(UErrorCode){U_ZERO_ERROR});
@@ -103,7 +103,7 @@ static bool is_valid_utf8(const char *b, size_t n)
             continue;
         }
         size_t before = i;
-        if (bg_html_next_cp(s, n, &i) == 0xFFFD && i == before + 1)
+        if (bgi_html_next_cp(s, n, &i) == 0xFFFD && i == before + 1)
             return false;
     }
     return true;
@@ -112,20 +112,20 @@ static bool is_valid_utf8(const char *b, size_t n)
 /* Converts with ICU's default substitution (U+FFFD for what cannot be read):
  * a page with a few damaged bytes is still worth reading. */
 static int convert_lenient(char **out, size_t *out_len, const char *charset, const char *b,
-                           size_t n, bg_err *err)
+                           size_t n, bgi_err *err)
 {
     UErrorCode st = U_ZERO_ERROR;
     int32_t need = ucnv_convert("UTF-8", charset, NULL, 0, b, (int32_t)n, &st);
     if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
-        return bg_err_set(err, BG_EDECODE, "cannot convert the page from %s", charset);
+        return bgi_err_set(err, BG_EDECODE, "cannot convert the page from %s", charset);
     char *text = malloc((size_t)need + 1);
     if (!text)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     st = U_ZERO_ERROR;
     ucnv_convert("UTF-8", charset, text, need + 1, b, (int32_t)n, &st);
     if (U_FAILURE(st)) {
         free(text);
-        return bg_err_set(err, BG_EDECODE, "cannot convert the page from %s", charset);
+        return bgi_err_set(err, BG_EDECODE, "cannot convert the page from %s", charset);
     }
     text[need] = '\0';
     *out = text;
@@ -150,8 +150,8 @@ static bool is_multibyte_charset(const char *name)
 /* The page as UTF-8, and the name of the charset it was in. *owned is the
  * converted copy to free, or NULL when *text points into b: a page that is
  * already valid UTF-8 is not copied once more. */
-int bg_html_decode_page(const char **text, char **owned, size_t *len, const char **encoding,
-                        const char *b, size_t n, bg_err *err)
+int bgi_html_decode_page(const char **text, char **owned, size_t *len, const char **encoding,
+                        const char *b, size_t n, bgi_err *err)
 {
     static const char UTF8_BOM[] = "\xEF\xBB\xBF";
     *owned = NULL;
@@ -181,10 +181,10 @@ int bg_html_decode_page(const char **text, char **owned, size_t *len, const char
         *text = *owned;
         return rc;
     }
-    /* bg_decode weighs UTF-8 (strict, then mostly valid) against GB18030,
+    /* bgi_decode weighs UTF-8 (strict, then mostly valid) against GB18030,
      * which settles both a lying declaration and a missing one. */
-    bg_decoded d;
-    int rc = bg_decode(&d, b, n, err);
+    bgi_decoded d;
+    int rc = bgi_decode(&d, b, n, err);
     if (rc == 0) {
         *text = *owned = d.text;
         *len = d.len;
@@ -195,7 +195,7 @@ int bg_html_decode_page(const char **text, char **owned, size_t *len, const char
         return rc;
     /* Neither clean UTF-8 nor clean GB18030: a GBK page with damaged bytes,
      * or control characters in it. Read it as GB18030 with substitutes. */
-    bg_err_clear(err);
+    bgi_err_clear(err);
     *encoding = "GB18030";
     rc = convert_lenient(owned, len, "GB18030", b, n, err);
     *text = *owned;

@@ -22,14 +22,14 @@
 /* A heading or title-class element this short joins its <br> pieces. */
 #define TITLE_MAX_CHARS 200
 
-int bg_html_stats_text(reader *r, xmlNodePtr n)
+int bgi_html_stats_text(reader *r, xmlNodePtr n)
 {
     uint32_t e = elem_of(n->parent);
     if (e == NONE || !n->content)
         return 0;
     const unsigned char *s = n->content;
     size_t len = strlen((const char *)s);
-    uint32_t punct = 0, chars = bg_html_count_chars(s, len, &punct);
+    uint32_t punct = 0, chars = bgi_html_count_chars(s, len, &punct);
     if (!chars)
         return 0;
     elem *el = &r->elems[e];
@@ -40,7 +40,7 @@ int bg_html_stats_text(reader *r, xmlNodePtr n)
         return 0;
     }
     uint32_t meta = 0;
-    if (bg_html_scan_labels(r, s, len, e, &meta))
+    if (bgi_html_scan_labels(r, s, len, e, &meta))
         return BG_ENOMEM;
     r->elems[e].meta_chars += meta;
     return 0;
@@ -89,7 +89,7 @@ static void accumulate_subtrees(reader *r)
  * title or a short notice beside the table is never swallowed. */
 static void decide_meta(reader *r)
 {
-    uint64_t mains = bg_html_main_label_mask();
+    uint64_t mains = bgi_html_main_label_mask();
     size_t n = r->n_elems ? r->n_elems : 1;
     bool *strict = calloc(n, sizeof *strict), *loose_below = calloc(n, sizeof *loose_below);
     if (!strict || !loose_below)
@@ -159,7 +159,7 @@ static void decide_inherited(reader *r)
     }
 }
 
-void bg_html_classify(reader *r)
+void bgi_html_classify(reader *r)
 {
     accumulate_subtrees(r);
     decide_meta(r);

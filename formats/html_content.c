@@ -36,13 +36,13 @@ static bool is_boilerplate(const reader *r, const line *l)
     if (l->len > BOILERPLATE_MAX_BYTES)
         return false;
     const char *s = line_text(r, l);
-    if (l->weight > 80 && bg_html_mem_has(s, l->len, "。"))
+    if (l->weight > 80 && bgi_html_mem_has(s, l->len, "。"))
         return false;
     for (size_t i = 0; i < sizeof BOILERPLATE / sizeof BOILERPLATE[0]; i++)
-        if (bg_html_mem_has(s, l->len, BOILERPLATE[i]))
+        if (bgi_html_mem_has(s, l->len, BOILERPLATE[i]))
             return true;
-    return bg_html_mem_has(s, l->len, "地址")
-           && (bg_html_mem_has(s, l->len, "电话") || bg_html_mem_has(s, l->len, "邮编"));
+    return bgi_html_mem_has(s, l->len, "地址")
+           && (bgi_html_mem_has(s, l->len, "电话") || bgi_html_mem_has(s, l->len, "邮编"));
 }
 
 static void mark_boilerplate(reader *r)
@@ -90,7 +90,7 @@ static uint32_t widen(const reader *r, uint32_t c)
     return c;
 }
 
-uint32_t bg_html_pick_container(reader *r)
+uint32_t bgi_html_pick_container(reader *r)
 {
     mark_boilerplate(r);
     for (size_t k = 0; k < r->n_lines; k++) {
@@ -152,14 +152,14 @@ static bool looks_like_attachment(const reader *r, const line *l)
     if (l->len >= 6 && memcmp(s, "附件", 6) == 0)
         return true;
     for (size_t i = 0; i < sizeof EXT / sizeof EXT[0]; i++)
-        if (bg_html_mem_has(s, l->len, EXT[i]))
+        if (bgi_html_mem_has(s, l->len, EXT[i]))
             return true;
     return false;
 }
 
 /* The source/date/font-size line under a title, a share bar, a list of
  * related links: not the article even when inside its container. */
-void bg_html_drop_furniture(reader *r, size_t from, size_t to)
+void bgi_html_drop_furniture(reader *r, size_t from, size_t to)
 {
     for (size_t k = from; k < to; k++) {
         line *l = &r->lines[k];

@@ -42,7 +42,7 @@ static int label_at(const unsigned char *s, size_t n, size_t *i, bool at_start)
     size_t p0 = *i;
     while (p0 < n) {
         size_t q = p0;
-        if (!bg_html_is_space_cp(bg_html_next_cp(s, n, &q)))
+        if (!bgi_html_is_space_cp(bgi_html_next_cp(s, n, &q)))
             break;
         p0 = q;
     }
@@ -55,22 +55,22 @@ static int label_at(const unsigned char *s, size_t n, size_t *i, bool at_start)
             continue;
         bool ok = true;
         while (ok && li < llen) {
-            uint32_t want = bg_html_next_cp(lab, llen, &li), got = 0;
+            uint32_t want = bgi_html_next_cp(lab, llen, &li), got = 0;
             do
-                got = p < n ? bg_html_next_cp(s, n, &p) : 0;
-            while (bg_html_is_space_cp(got) && p < n);
+                got = p < n ? bgi_html_next_cp(s, n, &p) : 0;
+            while (bgi_html_is_space_cp(got) && p < n);
             ok = got == want;
         }
         if (!ok)
             continue;
         uint32_t c = 0;
-        while (p < n && bg_html_is_space_cp(c = bg_html_next_cp(s, n, &p)))
+        while (p < n && bgi_html_is_space_cp(c = bgi_html_next_cp(s, n, &p)))
             ;
         if (p <= n && (c == 0xFF1A || c == ':')) {
             *i = p;
             return (int)l;
         }
-        if (at_start && (p >= n && (c == 0 || bg_html_is_space_cp(c)))) {
+        if (at_start && (p >= n && (c == 0 || bgi_html_is_space_cp(c)))) {
             *i = n;
             return (int)l;
         }
@@ -85,8 +85,8 @@ static size_t next_label_start(const unsigned char *s, size_t n, size_t from)
     bool after_space = false;
     for (size_t i = from; i < n;) {
         size_t at = i;
-        uint32_t cp = bg_html_next_cp(s, n, &i);
-        if (bg_html_is_space_cp(cp)) {
+        uint32_t cp = bgi_html_next_cp(s, n, &i);
+        if (bgi_html_is_space_cp(cp)) {
             after_space = true;
             continue;
         }
@@ -102,8 +102,8 @@ static size_t next_label_start(const unsigned char *s, size_t n, size_t from)
 
 static int add_hit(reader *r, int label, uint32_t e)
 {
-    if (bg_html_grow((void **)&r->hits, &r->cap_hits, r->n_hits + 1, sizeof *r->hits))
-        return bg_html_oom(r);
+    if (bgi_html_grow((void **)&r->hits, &r->cap_hits, r->n_hits + 1, sizeof *r->hits))
+        return bgi_html_oom(r);
     r->hits[r->n_hits++] = (meta_hit){.label = label, .elem = e};
     r->mhit = r->n_hits - 1;
     r->mstate = MS_AWAIT;
@@ -119,14 +119,14 @@ static int add_value(reader *r, const unsigned char *s, size_t n, uint32_t cell)
         return 0;
     }
     joiner j;
-    bg_html_joiner_start(&j, &hit->value);
+    bgi_html_joiner_start(&j, &hit->value);
     /* a value split over text nodes ("国发〔2023〕<span>1</span>号") joins
      * by the same rule as any paragraph */
     j.last_cp = hit->last_cp;
     j.pending_space = hit->last_cp != 0;
     for (size_t i = 0; i < n;)
-        if (bg_html_joiner_put(&j, bg_html_next_cp(s, n, &i)) == BG_ENOMEM)
-            return bg_html_oom(r);
+        if (bgi_html_joiner_put(&j, bgi_html_next_cp(s, n, &i)) == BG_ENOMEM)
+            return bgi_html_oom(r);
     hit->last_cp = j.last_cp;
     r->mstate = MS_VALUE;
     r->mcell = cell;
@@ -135,7 +135,7 @@ static int add_value(reader *r, const unsigned char *s, size_t n, uint32_t cell)
 
 /* Runs the label/value state machine over one short text node; returns the
  * characters that were label or value. */
-int bg_html_scan_labels(reader *r, const unsigned char *s, size_t n, uint32_t e, uint32_t *meta)
+int bgi_html_scan_labels(reader *r, const unsigned char *s, size_t n, uint32_t e, uint32_t *meta)
 {
     uint32_t cell = r->elems[e].raw_block;
     size_t i = 0;
@@ -145,13 +145,13 @@ int bg_html_scan_labels(reader *r, const unsigned char *s, size_t n, uint32_t e,
         int l = label_at(s, n, &i, first);
         first = false;
         if (l >= 0) {
-            *meta += bg_html_count_chars(s + at, i - at, NULL);
+            *meta += bgi_html_count_chars(s + at, i - at, NULL);
             r->elems[e].labels |= UINT64_C(1) << l;
             if (add_hit(r, l, e))
                 return BG_ENOMEM;
         }
         size_t stop = next_label_start(s, n, i);
-        uint32_t seg = bg_html_count_chars(s + i, stop - i, NULL);
+        uint32_t seg = bgi_html_count_chars(s + i, stop - i, NULL);
         if (seg && r->mstate != MS_NONE) {
             if (add_value(r, s + i, stop - i, cell))
                 return BG_ENOMEM;
@@ -166,7 +166,7 @@ int bg_html_scan_labels(reader *r, const unsigned char *s, size_t n, uint32_t e,
     return 0;
 }
 
-uint64_t bg_html_main_label_mask(void)
+uint64_t bgi_html_main_label_mask(void)
 {
     uint64_t m = 0;
     for (size_t l = 0; l < N_LABELS; l++)
@@ -175,7 +175,7 @@ uint64_t bg_html_main_label_mask(void)
     return m;
 }
 
-enum meta_field bg_html_label_field(int label)
+enum meta_field bgi_html_label_field(int label)
 {
     return LABELS[label].field;
 }

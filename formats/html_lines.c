@@ -24,8 +24,8 @@ static int line_break(reader *r)
         r->text.len = r->join.start;
         return 0;
     }
-    if (bg_html_grow((void **)&r->lines, &r->cap_lines, r->n_lines + 1, sizeof *r->lines))
-        return bg_html_oom(r);
+    if (bgi_html_grow((void **)&r->lines, &r->cap_lines, r->n_lines + 1, sizeof *r->lines))
+        return bgi_html_oom(r);
     line *l = &r->cur;
     l->off = start;
     l->len = end - start;
@@ -39,7 +39,7 @@ static void line_open(reader *r, uint32_t e)
     if (r->line_open)
         return;
     r->line_open = true;
-    bg_html_joiner_start(&r->join, &r->text);
+    bgi_html_joiner_start(&r->join, &r->text);
     const elem *el = &r->elems[e];
     r->cur = (line){.owner = el->block, .inh = el->inh, .heading = el->inh_heading};
     r->last_link = NONE;
@@ -63,8 +63,8 @@ static int lines_enter(reader *r, xmlNodePtr n)
         elem *row = &r->elems[el->parent];
         if (row->cells_seen++ > 0) {
             line_open(r, e);
-            if (bg_html_joiner_tab(&r->join))
-                return bg_html_oom(r);
+            if (bgi_html_joiner_tab(&r->join))
+                return bgi_html_oom(r);
         }
     }
     return 1;
@@ -98,25 +98,25 @@ static int lines_text(reader *r, xmlNodePtr n)
     bool linked = el->inh & IN_LINK, pre = el->inh & IN_PRE;
     uint32_t link = linked ? link_ancestor(r, e) : NONE;
     for (size_t i = 0; i < len;) {
-        uint32_t cp = bg_html_next_cp(s, len, &i);
+        uint32_t cp = bgi_html_next_cp(s, len, &i);
         if (pre && cp == '\n') {
             if (line_break(r))
                 return BG_ENOMEM;
             continue;
         }
         if (!r->line_open) {
-            if (bg_html_is_space_cp(cp) || bg_html_is_invisible_cp(cp))
+            if (bgi_html_is_space_cp(cp) || bgi_html_is_invisible_cp(cp))
                 continue;
             line_open(r, e);
         }
-        int rc = bg_html_joiner_put(&r->join, cp);
+        int rc = bgi_html_joiner_put(&r->join, cp);
         if (rc == BG_ENOMEM)
-            return bg_html_oom(r);
+            return bgi_html_oom(r);
         if (rc)
             continue;
-        unsigned w = bg_html_text_weight(cp);
+        unsigned w = bgi_html_text_weight(cp);
         r->cur.weight += w;
-        if (bg_html_is_sentence_punct(cp))
+        if (bgi_html_is_sentence_punct(cp))
             r->cur.punct++;
         if (linked) {
             r->cur.link_weight += w;
@@ -129,11 +129,11 @@ static int lines_text(reader *r, xmlNodePtr n)
     return 0;
 }
 
-int bg_html_cut_lines(reader *r, xmlNodePtr root)
+int bgi_html_cut_lines(reader *r, xmlNodePtr root)
 {
     static const walk_ops LINES = {lines_enter, lines_leave, lines_text};
     int rc;
-    if (root && (rc = bg_html_walk(r, root, &LINES)) < 0)
+    if (root && (rc = bgi_html_walk(r, root, &LINES)) < 0)
         return rc;
     return line_break(r);
 }

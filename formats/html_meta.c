@@ -1,4 +1,4 @@
-/* html_meta.c — the page's metadata (bg_doc_meta): the values of the
+/* html_meta.c — the page's metadata (bgi_doc_meta): the values of the
  * metadata block first; missing fields from <meta name="ArticleTitle|
  * PubDate|ContentSource"> (ContentSource only as the body, when nothing
  * better says it), and the title last from <title> with the site name cut
@@ -27,8 +27,8 @@ static bool looks_like_site(const char *s, size_t n)
     for (size_t i = 0; i < sizeof SUFFIX / sizeof SUFFIX[0]; i++)
         if (ends_with(s, n, SUFFIX[i]))
             return true;
-    return bg_html_mem_has(s, n, "www.") || bg_html_mem_has(s, n, ".gov")
-           || bg_html_mem_has(s, n, "gov.cn");
+    return bgi_html_mem_has(s, n, "www.") || bgi_html_mem_has(s, n, ".gov")
+           || bgi_html_mem_has(s, n, "gov.cn");
 }
 
 /* "政府工作报告_中国政府网" → "政府工作报告". Underscores and bars are cut
@@ -64,7 +64,7 @@ static char *strip_site_suffix(const char *t)
             cut = true;
         }
     }
-    char *sq = bg_strndup(t, n);
+    char *sq = bgi_strndup(t, n);
     if (!sq)
         return NULL;
     /* trim */
@@ -83,23 +83,23 @@ static char *collapsed(const char *s)
 {
     if (!s)
         return NULL;
-    bg_buf b = {0};
+    bgi_buf b = {0};
     joiner j;
-    bg_html_joiner_start(&j, &b);
+    bgi_html_joiner_start(&j, &b);
     size_t n = strlen(s);
     for (size_t i = 0; i < n;)
-        if (bg_html_joiner_put(&j, bg_html_next_cp((const unsigned char *)s, n, &i)) == BG_ENOMEM) {
-            bg_buf_free(&b);
+        if (bgi_html_joiner_put(&j, bgi_html_next_cp((const unsigned char *)s, n, &i)) == BG_ENOMEM) {
+            bgi_buf_free(&b);
             return NULL;
         }
     if (!b.len) {
-        bg_buf_free(&b);
+        bgi_buf_free(&b);
         return NULL;
     }
     return b.data;
 }
 
-void bg_html_head_meta_free(head_meta *h)
+void bgi_html_head_meta_free(head_meta *h)
 {
     free(h->title_tag);
     free(h->article_title);
@@ -116,7 +116,7 @@ static void set_once(char **slot, xmlChar *v)
 
 /* <title> and the <meta name=...> of the head; the head is walked on its
  * own (it is never numbered), and without recursion. */
-void bg_html_read_head(xmlNodePtr root, head_meta *h)
+void bgi_html_read_head(xmlNodePtr root, head_meta *h)
 {
     xmlNodePtr n = root;
     while (n) {
@@ -128,9 +128,9 @@ void bg_html_read_head(xmlNodePtr root, head_meta *h)
                 xmlChar *mn = xmlGetProp(n, (const xmlChar *)"name");
                 if (mn) {
                     const char *m = (const char *)mn;
-                    char **slot = bg_html_ascii_ieq(m, "ArticleTitle") ? &h->article_title
-                                  : bg_html_ascii_ieq(m, "PubDate")    ? &h->pub_date
-                                  : bg_html_ascii_ieq(m, "ContentSource") ? &h->content_source
+                    char **slot = bgi_html_ascii_ieq(m, "ArticleTitle") ? &h->article_title
+                                  : bgi_html_ascii_ieq(m, "PubDate")    ? &h->pub_date
+                                  : bgi_html_ascii_ieq(m, "ContentSource") ? &h->content_source
                                                                   : NULL;
                     if (slot)
                         set_once(slot, xmlGetProp(n, (const xmlChar *)"content"));
@@ -154,7 +154,7 @@ void bg_html_read_head(xmlNodePtr root, head_meta *h)
     }
 }
 
-static char **meta_slot(bg_doc_meta *m, enum meta_field f)
+static char **meta_slot(bgi_doc_meta *m, enum meta_field f)
 {
     switch (f) {
     case MF_TITLE: return &m->title;
@@ -168,20 +168,20 @@ static char **meta_slot(bg_doc_meta *m, enum meta_field f)
     }
 }
 
-int bg_html_fill_meta(reader *r, bg_doc_meta *m, head_meta *h)
+int bgi_html_fill_meta(reader *r, bgi_doc_meta *m, head_meta *h)
 {
     for (size_t i = 0; i < r->n_hits; i++) {
         meta_hit *hit = &r->hits[i];
-        char **slot = meta_slot(m, bg_html_label_field(hit->label));
+        char **slot = meta_slot(m, bgi_html_label_field(hit->label));
         if (!slot || *slot || !hit->value.len || !(r->elems[hit->elem].inh & IN_META))
             continue;
-        if (!(*slot = bg_strdup(hit->value.data)))
-            return bg_html_oom(r);
+        if (!(*slot = bgi_strdup(hit->value.data)))
+            return bgi_html_oom(r);
     }
     if (!m->title && h->article_title)
         m->title = h->article_title, h->article_title = NULL;
     if (!m->title && h->title_tag && !(m->title = strip_site_suffix(h->title_tag)))
-        return bg_html_oom(r);
+        return bgi_html_oom(r);
     if (m->title && !*m->title) {
         free(m->title);
         m->title = NULL;

@@ -1,4 +1,4 @@
-/* html_priv.h — what the parts of the HTML reader (bg_read_html, html.c)
+/* html_priv.h — what the parts of the HTML reader (bgi_read_html, html.c)
  * share: the records they fill in turn (elements, metadata hits, lines, the
  * reader that holds them) and the functions each part offers the others.
  * Internal to formats/; the steps are listed in html.c's opening comment. */
@@ -11,7 +11,7 @@
 
 #include <libxml/tree.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "document.h"
 #include "util.h"
 
@@ -24,43 +24,43 @@
  * become one space between Latin words and nothing next to a CJK character,
  * with none at the start or the end. */
 typedef struct joiner {
-    bg_buf *out;
+    bgi_buf *out;
     size_t start;        /* where this paragraph started in out */
     bool pending_space;
     uint32_t last_cp;    /* last character written, 0 at the start */
 } joiner;
 
 /* Decodes one code point from s[*i..n); ill-formed bytes become U+FFFD. */
-uint32_t bg_html_next_cp(const unsigned char *s, size_t n, size_t *i);
+uint32_t bgi_html_next_cp(const unsigned char *s, size_t n, size_t *i);
 /* Collapsible whitespace, including &nbsp; and the ideographic space. */
-bool bg_html_is_space_cp(uint32_t cp);
+bool bgi_html_is_space_cp(uint32_t cp);
 /* Controls and zero-width marks, dropped outright. */
-bool bg_html_is_invisible_cp(uint32_t cp);
+bool bgi_html_is_invisible_cp(uint32_t cp);
 /* Punctuation that ends or joins clauses: prose has it, menus do not. */
-bool bg_html_is_sentence_punct(uint32_t cp);
+bool bgi_html_is_sentence_punct(uint32_t cp);
 /* Weight of a character as text, in half units: ideograph 2, Latin 1. */
-unsigned bg_html_text_weight(uint32_t cp);
-bool bg_html_ascii_ieq(const char *a, const char *b);
+unsigned bgi_html_text_weight(uint32_t cp);
+bool bgi_html_ascii_ieq(const char *a, const char *b);
 /* Whether s[0..n) contains needle (bytes). */
-bool bg_html_mem_has(const char *s, size_t n, const char *needle);
+bool bgi_html_mem_has(const char *s, size_t n, const char *needle);
 /* Characters of s[0..n) that show (not space, not invisible); *punct, when
  * not NULL, is increased by the sentence punctuation among them. */
-uint32_t bg_html_count_chars(const unsigned char *s, size_t n, uint32_t *punct);
+uint32_t bgi_html_count_chars(const unsigned char *s, size_t n, uint32_t *punct);
 /* s[0..n) without any whitespace (malloc'ed), for comparing titles. */
-char *bg_html_squeeze(const char *s, size_t n);
-void bg_html_joiner_start(joiner *j, bg_buf *out);
+char *bgi_html_squeeze(const char *s, size_t n);
+void bgi_html_joiner_start(joiner *j, bgi_buf *out);
 /* Returns 0, BG_ENOMEM, or 1 when cp was not written (space, invisible). */
-int bg_html_joiner_put(joiner *j, uint32_t cp);
+int bgi_html_joiner_put(joiner *j, uint32_t cp);
 /* A tab between table cells; spaces before it are dropped. */
-int bg_html_joiner_tab(joiner *j);
+int bgi_html_joiner_tab(joiner *j);
 
 /* ---- charset (html_charset.c) ------------------------------------------ */
 
 /* The page as UTF-8 (*text, len bytes) and the name of the charset it was
  * in. *owned is the converted copy to free, or NULL when *text points into
  * b: a page that is already valid UTF-8 is not copied once more. */
-int bg_html_decode_page(const char **text, char **owned, size_t *len, const char **encoding,
-                        const char *b, size_t n, bg_err *err);
+int bgi_html_decode_page(const char **text, char **owned, size_t *len, const char **encoding,
+                        const char *b, size_t n, bgi_err *err);
 
 /* ---- the reader's records ---------------------------------------------- */
 
@@ -111,7 +111,7 @@ typedef struct elem {
 typedef struct meta_hit {
     int label;                 /* index into LABELS */
     uint32_t elem;
-    bg_buf value;
+    bgi_buf value;
     uint32_t last_cp;          /* last character of value, for joining */
 } meta_hit;
 
@@ -141,7 +141,7 @@ typedef struct reader {
     uint32_t mcell;            /* the block the value is in: it ends there */
     uint32_t mrow;             /* the label's row: a value must come before it ends */
     /* lines */
-    bg_buf text;
+    bgi_buf text;
     line *lines;
     size_t n_lines, cap_lines;
     bool line_open;
@@ -149,14 +149,14 @@ typedef struct reader {
     line cur;
     uint32_t last_link;        /* the <a> the last linked text was in */
     uint32_t page_punct;
-    bg_err *err;
+    bgi_err *err;
 } reader;
 
 /* Sets r->err to "out of memory" and returns BG_ENOMEM. */
-int bg_html_oom(reader *r);
+int bgi_html_oom(reader *r);
 /* Grows *arr (of *cap entries of size bytes) to hold need entries. */
-int bg_html_grow(void **arr, size_t *cap, size_t need, size_t size);
-void bg_html_reader_free(reader *r);
+int bgi_html_grow(void **arr, size_t *cap, size_t need, size_t size);
+void bgi_html_reader_free(reader *r);
 
 /* The element numbered for node n, NONE for one that is not numbered. */
 static inline uint32_t elem_of(xmlNodePtr n)
@@ -190,42 +190,42 @@ typedef struct walk_ops {
 } walk_ops;
 
 /* Visits the tree under root in document order without recursion. */
-int bg_html_walk(reader *r, xmlNodePtr root, const walk_ops *ops);
+int bgi_html_walk(reader *r, xmlNodePtr root, const walk_ops *ops);
 /* Numbers the elements under root (script, style, form controls and hidden
  * elements are not numbered), gathering their text statistics and
  * metadata labels on the way. 0 or BG_ENOMEM. */
-int bg_html_number(reader *r, xmlNodePtr root);
+int bgi_html_number(reader *r, xmlNodePtr root);
 
 /* ---- metadata labels (html_labels.c) ----------------------------------- */
 
 /* Runs the label/value state machine over one short text node s[0..n) of
  * element e; *meta is increased by the characters that were label or
  * value. 0 or BG_ENOMEM. */
-int bg_html_scan_labels(reader *r, const unsigned char *s, size_t n, uint32_t e, uint32_t *meta);
+int bgi_html_scan_labels(reader *r, const unsigned char *s, size_t n, uint32_t e, uint32_t *meta);
 /* The labels (bits by index) that name a real field, not MF_OTHER. */
-uint64_t bg_html_main_label_mask(void);
-enum meta_field bg_html_label_field(int label);
+uint64_t bgi_html_main_label_mask(void);
+enum meta_field bgi_html_label_field(int label);
 
 /* ---- statistics and decisions (html_classify.c) ------------------------ */
 
 /* walk_ops.text of the numbering walk: counts a text node's characters and
  * punctuation, and scans it for metadata labels. */
-int bg_html_stats_text(reader *r, xmlNodePtr n);
+int bgi_html_stats_text(reader *r, xmlNodePtr n);
 /* Sums the statistics over subtrees, then decides metadata blocks, chrome,
  * data tables and what each element inherits. */
-void bg_html_classify(reader *r);
+void bgi_html_classify(reader *r);
 
 /* ---- lines (html_lines.c) ---------------------------------------------- */
 
 /* Cuts the text under root into r->lines. 0 or BG_ENOMEM. */
-int bg_html_cut_lines(reader *r, xmlNodePtr root);
+int bgi_html_cut_lines(reader *r, xmlNodePtr root);
 
 /* ---- main content (html_content.c) ------------------------------------- */
 
 /* The element that is the article, NONE when nothing scores above zero. */
-uint32_t bg_html_pick_container(reader *r);
+uint32_t bgi_html_pick_container(reader *r);
 /* Marks the furniture among lines [from, to) as dropped. */
-void bg_html_drop_furniture(reader *r, size_t from, size_t to);
+void bgi_html_drop_furniture(reader *r, size_t from, size_t to);
 
 /* ---- title (html_title.c) ---------------------------------------------- */
 
@@ -235,7 +235,7 @@ typedef struct title_span {
 
 /* The article's title: the lines that spell the page's stated title, last
  * before the article or first in it; else the last <h1> before it. */
-title_span bg_html_find_title(const reader *r, size_t art_first, size_t art_end,
+title_span bgi_html_find_title(const reader *r, size_t art_first, size_t art_end,
                               const char *title);
 
 /* ---- metadata of the head and the page (html_meta.c) -------------------- */
@@ -244,11 +244,11 @@ typedef struct head_meta {
     char *title_tag, *article_title, *pub_date, *content_source;
 } head_meta;
 
-void bg_html_head_meta_free(head_meta *h);
+void bgi_html_head_meta_free(head_meta *h);
 /* <title> and the <meta name=...> of the head under root. */
-void bg_html_read_head(xmlNodePtr root, head_meta *h);
+void bgi_html_read_head(xmlNodePtr root, head_meta *h);
 /* Fills m from the metadata block, then from the head (h gives up what it
  * hands over). 0 or BG_ENOMEM. */
-int bg_html_fill_meta(reader *r, bg_doc_meta *m, head_meta *h);
+int bgi_html_fill_meta(reader *r, bgi_doc_meta *m, head_meta *h);
 
 #endif

@@ -5,12 +5,12 @@
 #include "baogao.h"
 #include "html_priv.h"
 
-int bg_html_oom(reader *r)
+int bgi_html_oom(reader *r)
 {
-    return bg_err_set(r->err, BG_ENOMEM, "out of memory");
+    return bgi_err_set(r->err, BG_ENOMEM, "out of memory");
 }
 
-int bg_html_grow(void **arr, size_t *cap, size_t need, size_t size)
+int bgi_html_grow(void **arr, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return 0;
@@ -25,12 +25,12 @@ int bg_html_grow(void **arr, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-void bg_html_reader_free(reader *r)
+void bgi_html_reader_free(reader *r)
 {
     free(r->elems);
     for (size_t i = 0; i < r->n_hits; i++)
-        bg_buf_free(&r->hits[i].value);
+        bgi_buf_free(&r->hits[i].value);
     free(r->hits);
-    bg_buf_free(&r->text);
+    bgi_buf_free(&r->text);
     free(r->lines);
 }

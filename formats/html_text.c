@@ -10,7 +10,7 @@
 #include "html_priv.h"
 
 /* Decodes one code point from s[*i..n); ill-formed bytes become U+FFFD. */
-uint32_t bg_html_next_cp(const unsigned char *s, size_t n, size_t *i)
+uint32_t bgi_html_next_cp(const unsigned char *s, size_t n, size_t *i)
 {
     unsigned char c = s[*i];
     uint32_t cp;
@@ -78,7 +78,7 @@ static size_t put_cp(char *out, uint32_t cp)
 
 /* Collapsible whitespace, including the &nbsp; and ideographic space that
  * portals indent paragraphs with. */
-bool bg_html_is_space_cp(uint32_t cp)
+bool bgi_html_is_space_cp(uint32_t cp)
 {
     return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v'
            || cp == 0xA0 || cp == 0x3000 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A)
@@ -86,7 +86,7 @@ bool bg_html_is_space_cp(uint32_t cp)
 }
 
 /* Characters that are dropped outright: controls, zero-width marks. */
-bool bg_html_is_invisible_cp(uint32_t cp)
+bool bgi_html_is_invisible_cp(uint32_t cp)
 {
     return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xAD
            || (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF;
@@ -107,7 +107,7 @@ static bool is_cjk_cp(uint32_t cp)
 }
 
 /* Punctuation that ends or joins clauses: prose has it, menus do not. */
-bool bg_html_is_sentence_punct(uint32_t cp)
+bool bgi_html_is_sentence_punct(uint32_t cp)
 {
     return cp == 0x3002 || cp == 0xFF0C || cp == 0xFF1B || cp == 0x3001 || cp == 0xFF01
            || cp == 0xFF1F || cp == ',' || cp == ';';
@@ -115,7 +115,7 @@ bool bg_html_is_sentence_punct(uint32_t cp)
 
 /* How much a character weighs as text: an ideograph is a word's worth,
  * a Latin letter or digit about half of one. Counted in half units. */
-unsigned bg_html_text_weight(uint32_t cp)
+unsigned bgi_html_text_weight(uint32_t cp)
 {
     if (is_ideograph(cp))
         return 2;
@@ -124,7 +124,7 @@ unsigned bg_html_text_weight(uint32_t cp)
     return 0;
 }
 
-bool bg_html_ascii_ieq(const char *a, const char *b)
+bool bgi_html_ascii_ieq(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++) {
         char x = *a, y = *b;
@@ -139,7 +139,7 @@ bool bg_html_ascii_ieq(const char *a, const char *b)
 }
 
 /* Whether s[0..n) contains needle (bytes). */
-bool bg_html_mem_has(const char *s, size_t n, const char *needle)
+bool bgi_html_mem_has(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle);
     if (k == 0 || k > n)
@@ -152,7 +152,7 @@ bool bg_html_mem_has(const char *s, size_t n, const char *needle)
 
 /* ---- whitespace-collapsing text joiner --------------------------------- */
 
-void bg_html_joiner_start(joiner *j, bg_buf *out)
+void bgi_html_joiner_start(joiner *j, bgi_buf *out)
 {
     j->out = out;
     j->start = out->len;
@@ -161,58 +161,58 @@ void bg_html_joiner_start(joiner *j, bg_buf *out)
 }
 
 /* Returns 0, BG_ENOMEM, or 1 when cp was not written (space, invisible). */
-int bg_html_joiner_put(joiner *j, uint32_t cp)
+int bgi_html_joiner_put(joiner *j, uint32_t cp)
 {
-    if (bg_html_is_space_cp(cp)) {
+    if (bgi_html_is_space_cp(cp)) {
         j->pending_space = j->last_cp != 0 && j->last_cp != '\t';
         return 1;
     }
-    if (bg_html_is_invisible_cp(cp))
+    if (bgi_html_is_invisible_cp(cp))
         return 1;
     char enc[5];
     /* Chinese is written without spaces, and a line break in the source
      * next to CJK text is layout ("印发<br>2024年"): only Latin words keep
      * the one space between them. */
     if (j->pending_space && !is_cjk_cp(j->last_cp) && !is_cjk_cp(cp)
-        && bg_buf_append(j->out, " ", 1))
+        && bgi_buf_append(j->out, " ", 1))
         return BG_ENOMEM;
     j->pending_space = false;
     j->last_cp = cp;
-    return bg_buf_append(j->out, enc, put_cp(enc, cp)) ? BG_ENOMEM : 0;
+    return bgi_buf_append(j->out, enc, put_cp(enc, cp)) ? BG_ENOMEM : 0;
 }
 
 /* A tab between table cells; spaces before it are dropped. */
-int bg_html_joiner_tab(joiner *j)
+int bgi_html_joiner_tab(joiner *j)
 {
     j->pending_space = false;
     j->last_cp = '\t';
-    return bg_buf_append(j->out, "\t", 1) ? BG_ENOMEM : 0;
+    return bgi_buf_append(j->out, "\t", 1) ? BG_ENOMEM : 0;
 }
 
-uint32_t bg_html_count_chars(const unsigned char *s, size_t n, uint32_t *punct)
+uint32_t bgi_html_count_chars(const unsigned char *s, size_t n, uint32_t *punct)
 {
     uint32_t chars = 0;
     for (size_t i = 0; i < n;) {
-        uint32_t cp = bg_html_next_cp(s, n, &i);
-        if (bg_html_is_space_cp(cp) || bg_html_is_invisible_cp(cp))
+        uint32_t cp = bgi_html_next_cp(s, n, &i);
+        if (bgi_html_is_space_cp(cp) || bgi_html_is_invisible_cp(cp))
             continue;
         chars++;
-        if (punct && bg_html_is_sentence_punct(cp))
+        if (punct && bgi_html_is_sentence_punct(cp))
             (*punct)++;
     }
     return chars;
 }
 
 /* s without any whitespace, for comparing titles. */
-char *bg_html_squeeze(const char *s, size_t n)
+char *bgi_html_squeeze(const char *s, size_t n)
 {
     char *out = malloc(n + 1), *w = out;
     if (!out)
         return NULL;
     for (size_t i = 0; i < n;) {
         size_t at = i;
-        uint32_t cp = bg_html_next_cp((const unsigned char *)s, n, &i);
-        if (bg_html_is_space_cp(cp) || bg_html_is_invisible_cp(cp))
+        uint32_t cp = bgi_html_next_cp((const unsigned char *)s, n, &i);
+        if (bgi_html_is_space_cp(cp) || bgi_html_is_invisible_cp(cp))
             continue;
         memcpy(w, s + at, i - at);
         w += i - at;

@@ -13,30 +13,30 @@
 /* Whether lines [k, k+count) read as the title t (whitespace ignored). */
 static bool lines_match_title(const reader *r, size_t k, size_t count, const char *t)
 {
-    bg_buf b = {0};
+    bgi_buf b = {0};
     bool ok = true;
     for (size_t i = 0; i < count && ok; i++) {
         const line *l = &r->lines[k + i];
         if ((l->inh & IN_META) || is_link_dominated(l))
             ok = false;
-        else if (bg_buf_append(&b, line_text(r, l), l->len))
+        else if (bgi_buf_append(&b, line_text(r, l), l->len))
             ok = false;
     }
     if (ok) {
-        char *sq = bg_html_squeeze(b.data ? b.data : "", b.len);
+        char *sq = bgi_html_squeeze(b.data ? b.data : "", b.len);
         ok = sq && strcmp(sq, t) == 0;
         free(sq);
     }
-    bg_buf_free(&b);
+    bgi_buf_free(&b);
     return ok;
 }
 
 /* The article's title: the lines that spell the page's stated title, last
  * before the article or first in it; else the last <h1> before it. */
-title_span bg_html_find_title(const reader *r, size_t art_first, size_t art_end, const char *title)
+title_span bgi_html_find_title(const reader *r, size_t art_first, size_t art_end, const char *title)
 {
     title_span found = {0, 0};
-    char *t = title ? bg_html_squeeze(title, strlen(title)) : NULL;
+    char *t = title ? bgi_html_squeeze(title, strlen(title)) : NULL;
     if (t && *t) {
         size_t limit = art_first + 4 < art_end ? art_first + 4 : art_end;
         for (size_t k = 0; k < limit; k++)

@@ -98,7 +98,7 @@ static const char *const CHROME_WORDS[] = {"header", "head", "top", "foot", "too
 
 /* ---- generic iterative walk ----------------------------------------------- */
 
-int bg_html_walk(reader *r, xmlNodePtr root, const walk_ops *ops)
+int bgi_html_walk(reader *r, xmlNodePtr root, const walk_ops *ops)
 {
     xmlNodePtr n = root;
     while (n) {
@@ -205,8 +205,8 @@ static int number_enter(reader *r, xmlNodePtr n)
     unsigned kind = t ? t->kind : 0;
     if ((kind & TK_SKIP) || is_hidden(n))
         return 0;
-    if (bg_html_grow((void **)&r->elems, &r->cap_elems, r->n_elems + 1, sizeof *r->elems))
-        return bg_html_oom(r);
+    if (bgi_html_grow((void **)&r->elems, &r->cap_elems, r->n_elems + 1, sizeof *r->elems))
+        return bgi_html_oom(r);
     uint32_t i = (uint32_t)r->n_elems++;
     elem *e = &r->elems[i];
     memset(e, 0, sizeof *e);
@@ -254,9 +254,9 @@ static int number_leave(reader *r, xmlNodePtr n)
     return 0;
 }
 
-int bg_html_number(reader *r, xmlNodePtr root)
+int bgi_html_number(reader *r, xmlNodePtr root)
 {
-    static const walk_ops STATS = {number_enter, number_leave, bg_html_stats_text};
+    static const walk_ops STATS = {number_enter, number_leave, bgi_html_stats_text};
     pthread_once(&tags_once, sort_tags);
-    return bg_html_walk(r, root, &STATS);
+    return bgi_html_walk(r, root, &STATS);
 }

@@ -21,10 +21,10 @@ static int on_path(const char *prog)
     const char *path = getenv("PATH");
     if (!path)
         return 0;
-    char *copy = bg_strdup(path), *save = NULL;
+    char *copy = bgi_strdup(path), *save = NULL;
     int found = 0;
     for (char *dir = copy ? strtok_r(copy, ":", &save) : NULL; dir && !found; dir = strtok_r(NULL, ":", &save)) {
-        char *full = bg_path_join(dir, prog);
+        char *full = bgi_path_join(dir, prog);
         found = full && access(full, X_OK) == 0;
         free(full);
     }
@@ -34,7 +34,7 @@ static int on_path(const char *prog)
 
 /* Runs argv with stdout into *out (at most LEGACY_MAX_TEXT bytes) and
  * stderr discarded; 0 when it exited 0. */
-static int run_capture(bg_buf *out, char *const argv[])
+static int run_capture(bgi_buf *out, char *const argv[])
 {
     int fd[2];
     if (pipe(fd) != 0)
@@ -59,7 +59,7 @@ static int run_capture(bg_buf *out, char *const argv[])
     ssize_t k;
     int rc = 0;
     while ((k = read(fd[0], buf, sizeof buf)) > 0)
-        if (out->len + (size_t)k > LEGACY_MAX_TEXT || bg_buf_append(out, buf, (size_t)k))
+        if (out->len + (size_t)k > LEGACY_MAX_TEXT || bgi_buf_append(out, buf, (size_t)k))
             rc = -1;
     close(fd[0]);
     int status = 0;
@@ -67,7 +67,7 @@ static int run_capture(bg_buf *out, char *const argv[])
     return rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-static int convert(bg_buf *text, bg_format f, const char *file, const char *tmpdir)
+static int convert(bgi_buf *text, bgi_format f, const char *file, const char *tmpdir)
 {
     if (f == BG_FORMAT_DOC && on_path("antiword")) {
         char *argv[] = {"antiword", "-w", "0", "-m", "UTF-8.txt", (char *)file, NULL};
@@ -90,36 +90,36 @@ static int convert(bg_buf *text, bg_format f, const char *file, const char *tmpd
     return -1;
 }
 
-int bg_read_legacy(bg_document *out, bg_format f, const char *bytes, size_t n, bg_err *err)
+int bgi_read_legacy(bgi_document *out, bgi_format f, const char *bytes, size_t n, bgi_err *err)
 {
     const char *what = f == BG_FORMAT_WPS ? "WPS .wps" : "Word 97-2003 .doc";
     if (!(f == BG_FORMAT_DOC && (on_path("antiword") || on_path("catdoc"))) && !on_path("soffice"))
-        return bg_err_set(err, BG_ESKIPPED, "%s file: install %s to index it", what,
+        return bgi_err_set(err, BG_ESKIPPED, "%s file: install %s to index it", what,
                           f == BG_FORMAT_WPS ? "libreoffice-writer" : "antiword (or catdoc, or libreoffice-writer)");
     char dir[] = "/tmp/baogao-legacy-XXXXXX";
     if (!mkdtemp(dir))
-        return bg_err_set(err, BG_EIO, "cannot make a temporary directory");
-    char *file = bg_path_join(dir, f == BG_FORMAT_WPS ? "in.wps" : "in.doc");
+        return bgi_err_set(err, BG_EIO, "cannot make a temporary directory");
+    char *file = bgi_path_join(dir, f == BG_FORMAT_WPS ? "in.wps" : "in.doc");
     FILE *fp = file ? fopen(file, "wb") : NULL;
     int ok = fp && fwrite(bytes, 1, n, fp) == n;
     if (fp && fclose(fp) != 0)
         ok = 0;
-    bg_buf text = {0};
-    int rc = ok ? 0 : bg_err_set(err, BG_EIO, "cannot write a temporary copy");
+    bgi_buf text = {0};
+    int rc = ok ? 0 : bgi_err_set(err, BG_EIO, "cannot write a temporary copy");
     if (rc == 0 && convert(&text, f, file, dir) != 0)
-        rc = bg_err_set(err, BG_EDECODE, "%s file could not be converted (damaged or encrypted?)", what);
+        rc = bgi_err_set(err, BG_EDECODE, "%s file could not be converted (damaged or encrypted?)", what);
     if (file)
         unlink(file);
     free(file);
     rmdir(dir);
     if (rc == 0) {
-        bg_decoded dec = {0};
-        rc = bg_decode(&dec, text.data ? text.data : "", text.len, err);
+        bgi_decoded dec = {0};
+        rc = bgi_decode(&dec, text.data ? text.data : "", text.len, err);
         out->text = dec.text;
         out->len = dec.len;
     }
-    bg_buf_free(&text);
+    bgi_buf_free(&text);
     if (rc == 0 && out->len == 0)
-        rc = bg_err_set(err, BG_ESKIPPED, "%s file without text", what);
+        rc = bgi_err_set(err, BG_ESKIPPED, "%s file without text", what);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* pdf.c — the PDF reader (bg_read_pdf, document.h): opens the bytes with
+/* pdf.c — the PDF reader (bgi_read_pdf, document.h): opens the bytes with
  * poppler-glib, and turns each page's characters and their boxes into clean,
  * positioned text lines; pdf_lines.c then makes paragraphs of them.
  *
@@ -79,7 +79,7 @@ static int has_pdf_header(const char *bytes, size_t n)
 }
 
 /* Copies a poppler message into err as one line. */
-static int damaged(bg_err *err, const char *why)
+static int damaged(bgi_err *err, const char *why)
 {
     char line[200];
     size_t k = 0;
@@ -88,10 +88,10 @@ static int damaged(bg_err *err, const char *why)
     while (k && line[k - 1] == ' ')
         k--;
     line[k] = '\0';
-    return bg_err_set(err, BG_EDECODE, "damaged PDF: %s", k ? line : "unknown error");
+    return bgi_err_set(err, BG_EDECODE, "damaged PDF: %s", k ? line : "unknown error");
 }
 
-static int open_document(PopplerDocument **doc, GBytes *bytes, bg_err *err)
+static int open_document(PopplerDocument **doc, GBytes *bytes, bgi_err *err)
 {
     GError *gerr = NULL;
     *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
@@ -99,7 +99,7 @@ static int open_document(PopplerDocument **doc, GBytes *bytes, bg_err *err)
         return 0;
     int rc;
     if (gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED)
-        rc = bg_err_set(err, BG_EDECODE, "encrypted PDF (password required)");
+        rc = bgi_err_set(err, BG_EDECODE, "encrypted PDF (password required)");
     else
         rc = damaged(err, gerr ? gerr->message : NULL);
     if (gerr)
@@ -109,7 +109,7 @@ static int open_document(PopplerDocument **doc, GBytes *bytes, bg_err *err)
 
 /* ---- characters ---------------------------------------------------------- */
 
-int bg_pdf_is_wide(uint32_t c)
+int bgi_pdf_is_wide(uint32_t c)
 {
     return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xA960 && c <= 0xA97F)
            || (c >= 0xAC00 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F)
@@ -117,7 +117,7 @@ int bg_pdf_is_wide(uint32_t c)
            || c == 0x2014 || c == 0x2026 || (c >= 0x2018 && c <= 0x201F);
 }
 
-int bg_pdf_is_latin_alnum(uint32_t c)
+int bgi_pdf_is_latin_alnum(uint32_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
            || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x370 && c <= 0x4FF);
@@ -141,7 +141,7 @@ static int is_space(uint32_t c)
     return c == ' ' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F;
 }
 
-uint32_t bg_pdf_utf8_next(const char *s, size_t n, size_t *i)
+uint32_t bgi_pdf_utf8_next(const char *s, size_t n, size_t *i)
 {
     const unsigned char *u = (const unsigned char *)s;
     uint32_t c = u[*i];
@@ -222,7 +222,7 @@ static int push_glyph(glyphs *g, uint32_t cp, const PopplerRectangle *r, uint32_
 
 /* The visible characters of a page with their boxes; whitespace and the line
  * breaks poppler inserts are dropped (spacing is re-derived from geometry). */
-static int page_glyphs(PopplerPage *page, glyphs *g, size_t *text_bytes, int page_no, bg_err *err)
+static int page_glyphs(PopplerPage *page, glyphs *g, size_t *text_bytes, int page_no, bgi_err *err)
 {
     char *text = poppler_page_get_text(page);
     PopplerRectangle *rects = NULL;
@@ -236,13 +236,13 @@ static int page_glyphs(PopplerPage *page, glyphs *g, size_t *text_bytes, int pag
     }
     if (g_utf8_strlen(text, (gssize)len) > BG_PDF_MAX_PAGE_CHARS) {
         g_free(text);
-        return bg_err_set(err, BG_ETOOBIG, "PDF page %d holds more than %d characters", page_no,
+        return bgi_err_set(err, BG_ETOOBIG, "PDF page %d holds more than %d characters", page_no,
                           BG_PDF_MAX_PAGE_CHARS);
     }
     *text_bytes += len;
     if (*text_bytes > BG_PDF_MAX_TEXT) {
         g_free(text);
-        return bg_err_set(err, BG_ETOOBIG, "PDF text larger than %zu MB", BG_PDF_MAX_TEXT >> 20);
+        return bgi_err_set(err, BG_ETOOBIG, "PDF text larger than %zu MB", BG_PDF_MAX_TEXT >> 20);
     }
     int rc = 0;
     if (poppler_page_get_text_layout(page, &rects, &n_rects)) {
@@ -256,7 +256,7 @@ static int page_glyphs(PopplerPage *page, glyphs *g, size_t *text_bytes, int pag
     }
     g_free(rects);
     g_free(text);
-    return rc ? bg_err_set(err, rc, "out of memory") : 0;
+    return rc ? bgi_err_set(err, rc, "out of memory") : 0;
 }
 
 /* ---- glyphs → lines -------------------------------------------------------- */
@@ -333,7 +333,7 @@ static size_t drop_overdrawn(glyph *g, size_t n)
  * run-of-single-characters rule cannot always see it. */
 static int gap_is_space(const glyph *a, const glyph *b, double em)
 {
-    if (bg_pdf_is_wide(a->cp) || bg_pdf_is_wide(b->cp))
+    if (bgi_pdf_is_wide(a->cp) || bgi_pdf_is_wide(b->cp))
         return 0;
     double gap = b->x1 - a->x2;
     if (a->cp >= '0' && a->cp <= '9' && b->cp >= '0' && b->cp <= '9')
@@ -376,7 +376,7 @@ static int has_ideograph(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len)
-        if (is_ideograph(bg_pdf_utf8_next(s, len, &i)))
+        if (is_ideograph(bgi_pdf_utf8_next(s, len, &i)))
             return 1;
     return 0;
 }
@@ -393,7 +393,7 @@ static size_t halve_doubled(const char *s, size_t len)
 
 /* Emits glyphs g[0..n) (one visual line, sorted by x) as one or more lines,
  * split where a gap is wider than three characters. */
-static int emit_line(bg_pdf_lines *ls, glyph *g, size_t n, int page_no, bg_buf *tmp)
+static int emit_line(bgi_pdf_lines *ls, glyph *g, size_t n, int page_no, bgi_buf *tmp)
 {
     n = drop_overdrawn(g, n);
     double em = run_em(g, n);
@@ -419,9 +419,9 @@ static int emit_line(bg_pdf_lines *ls, glyph *g, size_t n, int page_no, bg_buf *
         for (size_t k = 0; k < m && !rc; k++) {
             char u[5];
             if (space[k])
-                rc = bg_buf_append(tmp, " ", 1);
+                rc = bgi_buf_append(tmp, " ", 1);
             if (!rc)
-                rc = bg_buf_append(tmp, u, utf8_put(u, run[k].cp));
+                rc = bgi_buf_append(tmp, u, utf8_put(u, run[k].cp));
             if (run[k].y1 < y1)
                 y1 = run[k].y1;
             if (run[k].y2 > y2)
@@ -431,7 +431,7 @@ static int emit_line(bg_pdf_lines *ls, glyph *g, size_t n, int page_no, bg_buf *
         }
         free(space);
         if (!rc && tmp->len)
-            rc = bg_pdf_lines_push(ls, tmp->data, halve_doubled(tmp->data, tmp->len), run[0].x1, y1, x2,
+            rc = bgi_pdf_lines_push(ls, tmp->data, halve_doubled(tmp->data, tmp->len), run[0].x1, y1, x2,
                                    y2, run_em_v, page_no);
         if (rc)
             return rc;
@@ -443,12 +443,12 @@ static int emit_line(bg_pdf_lines *ls, glyph *g, size_t n, int page_no, bg_buf *
 /* Groups a page's glyphs into lines by vertical centre: a glyph joins the
  * current line when its centre lies within 40% of a character height of the
  * line's first glyph's centre. */
-static int glyphs_to_lines(bg_pdf_lines *ls, glyphs *g, int page_no, bg_err *err)
+static int glyphs_to_lines(bgi_pdf_lines *ls, glyphs *g, int page_no, bgi_err *err)
 {
     if (g->n == 0)
         return 0;
     qsort(g->v, g->n, sizeof *g->v, by_centre_y);
-    bg_buf tmp = {0};
+    bgi_buf tmp = {0};
     int rc = 0;
     size_t start = 0;
     for (size_t i = 1; i <= g->n && !rc; i++) {
@@ -463,23 +463,23 @@ static int glyphs_to_lines(bg_pdf_lines *ls, glyphs *g, int page_no, bg_err *err
         rc = emit_line(ls, g->v + start, i - start, page_no, &tmp);
         start = i;
     }
-    bg_buf_free(&tmp);
-    return rc ? bg_err_set(err, rc, "out of memory") : 0;
+    bgi_buf_free(&tmp);
+    return rc ? bgi_err_set(err, rc, "out of memory") : 0;
 }
 
 /* ---- the reader ------------------------------------------------------------ */
 
-static int read_pages(PopplerDocument *doc, bg_pdf_lines *ls, bg_err *err)
+static int read_pages(PopplerDocument *doc, bgi_pdf_lines *ls, bgi_err *err)
 {
     int n_pages = poppler_document_get_n_pages(doc);
     if (n_pages > BG_PDF_MAX_PAGES)
-        return bg_err_set(err, BG_ETOOBIG, "PDF has %d pages (more than %d)", n_pages, BG_PDF_MAX_PAGES);
+        return bgi_err_set(err, BG_ETOOBIG, "PDF has %d pages (more than %d)", n_pages, BG_PDF_MAX_PAGES);
     if (n_pages <= 0)
-        return bg_err_set(err, BG_ESKIPPED, "PDF without pages");
+        return bgi_err_set(err, BG_ESKIPPED, "PDF without pages");
     ls->page_h = calloc((size_t)n_pages, sizeof *ls->page_h);
     ls->page_w = calloc((size_t)n_pages, sizeof *ls->page_w);
     if (!ls->page_h || !ls->page_w)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     ls->n_pages = (size_t)n_pages;
     glyphs g = {0};
     size_t text_bytes = 0;
@@ -499,34 +499,34 @@ static int read_pages(PopplerDocument *doc, bg_pdf_lines *ls, bg_err *err)
     return rc;
 }
 
-int bg_read_pdf(bg_document *out, const char *bytes, size_t n, bg_err *err)
+int bgi_read_pdf(bgi_document *out, const char *bytes, size_t n, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     if (n > BG_PDF_MAX_INPUT)
-        return bg_err_set(err, BG_ETOOBIG, "PDF larger than %zu MB", BG_PDF_MAX_INPUT >> 20);
+        return bgi_err_set(err, BG_ETOOBIG, "PDF larger than %zu MB", BG_PDF_MAX_INPUT >> 20);
     if (!bytes || !has_pdf_header(bytes, n))
-        return bg_err_set(err, BG_EDECODE, "not a PDF (no %%PDF- header)");
+        return bgi_err_set(err, BG_EDECODE, "not a PDF (no %%PDF- header)");
     silence_poppler();
     GBytes *gb = g_bytes_new_static(bytes, n);
     PopplerDocument *doc = NULL;
     int rc = open_document(&doc, gb, err);
-    bg_pdf_lines ls = {0};
+    bgi_pdf_lines ls = {0};
     if (!rc)
         rc = read_pages(doc, &ls, err);
     if (!rc) {
-        rc = bg_pdf_drop_furniture(&ls);
+        rc = bgi_pdf_drop_furniture(&ls);
         if (rc)
-            bg_err_set(err, rc, "out of memory");
+            bgi_err_set(err, rc, "out of memory");
     }
     if (!rc)
-        rc = bg_pdf_paragraphs(&ls, out, err);
+        rc = bgi_pdf_paragraphs(&ls, out, err);
     if (!rc) {
         out->format = BG_FORMAT_PDF;
         out->n_pages = ls.n_pages;
     } else {
-        bg_document_clear(out);
+        bgi_document_clear(out);
     }
-    bg_pdf_lines_free(&ls);
+    bgi_pdf_lines_free(&ls);
     if (doc)
         g_object_unref(doc);
     g_bytes_unref(gb);

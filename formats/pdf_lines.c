@@ -43,34 +43,34 @@
 
 #define BAND 0.15            /* top and bottom share of a page where furniture lives */
 
-void bg_pdf_lines_free(bg_pdf_lines *ls)
+void bgi_pdf_lines_free(bgi_pdf_lines *ls)
 {
     free(ls->v);
-    bg_buf_free(&ls->chars);
+    bgi_buf_free(&ls->chars);
     free(ls->page_h);
     free(ls->page_w);
     memset(ls, 0, sizeof *ls);
 }
 
-int bg_pdf_lines_push(bg_pdf_lines *ls, const char *text, size_t n, double x1, double y1, double x2,
+int bgi_pdf_lines_push(bgi_pdf_lines *ls, const char *text, size_t n, double x1, double y1, double x2,
                       double y2, double em, int page)
 {
     if (ls->n == ls->cap) {
         size_t cap = ls->cap ? ls->cap * 2 : 256;
-        bg_pdf_line *v = realloc(ls->v, cap * sizeof *v);
+        bgi_pdf_line *v = realloc(ls->v, cap * sizeof *v);
         if (!v)
             return BG_ENOMEM;
         ls->v = v;
         ls->cap = cap;
     }
     size_t off = ls->chars.len;
-    if (bg_buf_append(&ls->chars, text, n))
+    if (bgi_buf_append(&ls->chars, text, n))
         return BG_ENOMEM;
-    ls->v[ls->n++] = (bg_pdf_line){off, n, x1, y1, x2, y2, em, page, 0};
+    ls->v[ls->n++] = (bgi_pdf_line){off, n, x1, y1, x2, y2, em, page, 0};
     return 0;
 }
 
-static const char *line_text(const bg_pdf_lines *ls, const bg_pdf_line *l)
+static const char *line_text(const bgi_pdf_lines *ls, const bgi_pdf_line *l)
 {
     return ls->chars.data + l->off;
 }
@@ -93,7 +93,7 @@ static char *furniture_key(const char *s, size_t n)
     int in_digits = 0;
     while (i < n) {
         size_t at = i;
-        uint32_t c = bg_pdf_utf8_next(s, n, &i);
+        uint32_t c = bgi_pdf_utf8_next(s, n, &i);
         if (c == ' ')
             continue;
         if (is_digit_cp(c)) {
@@ -203,7 +203,7 @@ static int by_band_key(const void *a, const void *b)
 }
 
 /* Drops each group of equal keys in the same band found on enough pages. */
-static void drop_repeated(bg_pdf_lines *ls, band_line *b, size_t nb)
+static void drop_repeated(bgi_pdf_lines *ls, band_line *b, size_t nb)
 {
     size_t need = (ls->n_pages + 1) / 2;
     if (need < 2)
@@ -232,7 +232,7 @@ static int by_line(const void *a, const void *b)
 /* Drops what shares a line with a browser's print stamp: the page title
  * beside the date, the page number beside the URL. This is what removes
  * them from a one-page print, where nothing repeats. */
-static void drop_beside_stamps(bg_pdf_lines *ls, band_line *b, size_t nb)
+static void drop_beside_stamps(bgi_pdf_lines *ls, band_line *b, size_t nb)
 {
     qsort(b, nb, sizeof *b, by_line);   /* line order: a page's band lines side by side */
     for (size_t i = 0, first = 0; i < nb; i++) {
@@ -240,16 +240,16 @@ static void drop_beside_stamps(bg_pdf_lines *ls, band_line *b, size_t nb)
             first = i;
         if (!b[i].stamp)
             continue;
-        const bg_pdf_line *s = &ls->v[b[i].line];
+        const bgi_pdf_line *s = &ls->v[b[i].line];
         for (size_t j = first; j < nb && ls->v[b[j].line].page == s->page; j++) {
-            bg_pdf_line *o = &ls->v[b[j].line];
+            bgi_pdf_line *o = &ls->v[b[j].line];
             if (o->y1 < s->y2 && s->y1 < o->y2)
                 o->dropped = 1;
         }
     }
 }
 
-int bg_pdf_drop_furniture(bg_pdf_lines *ls)
+int bgi_pdf_drop_furniture(bgi_pdf_lines *ls)
 {
     band_line *b = malloc((ls->n ? ls->n : 1) * sizeof *b);
     if (!b)
@@ -257,7 +257,7 @@ int bg_pdf_drop_furniture(bg_pdf_lines *ls)
     size_t nb = 0;
     int rc = 0;
     for (size_t i = 0; i < ls->n; i++) {
-        bg_pdf_line *l = &ls->v[i];
+        bgi_pdf_line *l = &ls->v[i];
         double h = ls->page_h[l->page - 1], cy = (l->y1 + l->y2) / 2;
         if (h <= 0 || (cy > h * BAND && cy < h * (1 - BAND)))
             continue;
@@ -335,7 +335,7 @@ static int by_em(const void *a, const void *b)
 }
 
 /* The font size (to half a point) holding the most text: the body text's. */
-static double body_em(const bg_pdf_lines *ls)
+static double body_em(const bgi_pdf_lines *ls)
 {
     sized *v = malloc((ls->n ? ls->n : 1) * sizeof *v);
     size_t n = 0;
@@ -363,7 +363,7 @@ static double body_em(const bg_pdf_lines *ls)
 
 /* Left and right edges and line pitch of body-size lines in lines [from, to)
  * (one page, or the whole document when from..to spans it). */
-static measures measure(const bg_pdf_lines *ls, size_t from, size_t to, double em, const measures *fallback)
+static measures measure(const bgi_pdf_lines *ls, size_t from, size_t to, double em, const measures *fallback)
 {
     size_t n = to - from;
     double *l = malloc((n ? n : 1) * sizeof *l), *r = malloc((n ? n : 1) * sizeof *r),
@@ -372,9 +372,9 @@ static measures measure(const bg_pdf_lines *ls, size_t from, size_t to, double e
     if (!l || !r || !p)
         goto done;
     size_t k = 0, kp = 0;
-    const bg_pdf_line *prev = NULL;
+    const bgi_pdf_line *prev = NULL;
     for (size_t i = from; i < to; i++) {
-        const bg_pdf_line *x = &ls->v[i];
+        const bgi_pdf_line *x = &ls->v[i];
         if (x->dropped || !same_size(x->em, em, 0.12))
             continue;
         l[k] = x->x1;
@@ -462,7 +462,7 @@ static uint32_t last_cp(const char *s, size_t n)
         i--;
     if (i > 0)
         i--;
-    return bg_pdf_utf8_next(s, n, &i);
+    return bgi_pdf_utf8_next(s, n, &i);
 }
 
 static int is_ascii_digit(uint32_t c)
@@ -474,7 +474,7 @@ static int is_ascii_digit(uint32_t c)
  * space: Latin letters or digits on both sides, not digit against digit. */
 static int join_needs_space(const char *s, size_t n, uint32_t c)
 {
-    if (n == 0 || !bg_pdf_is_latin_alnum(c))
+    if (n == 0 || !bgi_pdf_is_latin_alnum(c))
         return 0;
     size_t end = n;
     uint32_t a = 0;
@@ -482,7 +482,7 @@ static int join_needs_space(const char *s, size_t n, uint32_t c)
      * a line of dots must not make every join rescan the paragraph) */
     for (int look = 0; end > 0 && look < 8; look++) {
         a = last_cp(s, end);
-        if (a < 0x80 && !bg_pdf_is_latin_alnum(a) && a != '-') {
+        if (a < 0x80 && !bgi_pdf_is_latin_alnum(a) && a != '-') {
             while (end > 0 && ((unsigned char)s[end - 1] & 0xC0) == 0x80)
                 end--;
             end--;
@@ -490,7 +490,7 @@ static int join_needs_space(const char *s, size_t n, uint32_t c)
         }
         break;
     }
-    if (end == 0 || !bg_pdf_is_latin_alnum(a))
+    if (end == 0 || !bgi_pdf_is_latin_alnum(a))
         return 0;
     if (end < n && last_cp(s, n) == '-')
         return 0;
@@ -512,13 +512,13 @@ static int ends_sentence(const char *s, size_t n)
 }
 
 typedef struct para_ctx {
-    const bg_pdf_lines *ls;
+    const bgi_pdf_lines *ls;
     double em;               /* body font size */
     measures doc;            /* measures of the whole document */
     measures *page;          /* per page */
 } para_ctx;
 
-static int is_large(const para_ctx *c, const bg_pdf_line *l)
+static int is_large(const para_ctx *c, const bgi_pdf_line *l)
 {
     return l->em > c->em * 1.12;
 }
@@ -527,7 +527,7 @@ static int is_large(const para_ctx *c, const bg_pdf_line *l)
  * (a number such as "16.6%" or a word), at half an em a character: a line
  * breaker moves such a run whole to the next line, which leaves the line
  * before it short without ending its paragraph. */
-static double leading_run_width(const para_ctx *c, const bg_pdf_line *l, double em)
+static double leading_run_width(const para_ctx *c, const bgi_pdf_line *l, double em)
 {
     const char *t = line_text(c->ls, l);
     size_t n = 0;
@@ -536,7 +536,7 @@ static double leading_run_width(const para_ctx *c, const bg_pdf_line *l, double 
     return n * em / 2;
 }
 
-static int starts_paragraph(const para_ctx *c, const bg_pdf_line *prev, const bg_pdf_line *l)
+static int starts_paragraph(const para_ctx *c, const bgi_pdf_line *prev, const bgi_pdf_line *l)
 {
     if (!prev)
         return 1;
@@ -560,50 +560,50 @@ static int starts_paragraph(const para_ctx *c, const bg_pdf_line *prev, const bg
     return 0;
 }
 
-static int push_para(bg_document *out, size_t *cap, int page)
+static int push_para(bgi_document *out, size_t *cap, int page)
 {
     if (out->n_paras == *cap) {
         size_t ncap = *cap ? *cap * 2 : 64;
-        bg_para_info *v = realloc(out->paras, ncap * sizeof *v);
+        bgi_para_info *v = realloc(out->paras, ncap * sizeof *v);
         if (!v)
             return BG_ENOMEM;
         out->paras = v;
         *cap = ncap;
     }
-    out->paras[out->n_paras++] = (bg_para_info){page, 0};
+    out->paras[out->n_paras++] = (bgi_para_info){page, 0};
     return 0;
 }
 
-static int build(const para_ctx *c, bg_document *out)
+static int build(const para_ctx *c, bgi_document *out)
 {
-    const bg_pdf_lines *ls = c->ls;
-    bg_buf text = {0};
+    const bgi_pdf_lines *ls = c->ls;
+    bgi_buf text = {0};
     size_t cap = 0, para_start = 0;
-    const bg_pdf_line *prev = NULL;
+    const bgi_pdf_line *prev = NULL;
     int rc = 0;
     for (size_t i = 0; i < ls->n && !rc; i++) {
-        const bg_pdf_line *l = &ls->v[i];
+        const bgi_pdf_line *l = &ls->v[i];
         if (l->dropped || l->len == 0)
             continue;
         const char *s = line_text(ls, l);
         if (starts_paragraph(c, prev, l)) {
             if (prev)
-                rc = bg_buf_append(&text, "\n", 1);
+                rc = bgi_buf_append(&text, "\n", 1);
             para_start = text.len;
             if (!rc)
                 rc = push_para(out, &cap, l->page);
         } else {
             size_t k = 0;
-            uint32_t first = bg_pdf_utf8_next(s, l->len, &k);
+            uint32_t first = bgi_pdf_utf8_next(s, l->len, &k);
             if (join_needs_space(text.data + para_start, text.len - para_start, first))
-                rc = bg_buf_append(&text, " ", 1);
+                rc = bgi_buf_append(&text, " ", 1);
         }
         if (!rc)
-            rc = bg_buf_append(&text, s, l->len);
+            rc = bgi_buf_append(&text, s, l->len);
         prev = l;
     }
     if (rc) {
-        bg_buf_free(&text);
+        bgi_buf_free(&text);
         return rc;
     }
     out->text = text.data;
@@ -611,16 +611,16 @@ static int build(const para_ctx *c, bg_document *out)
     return 0;
 }
 
-int bg_pdf_paragraphs(const bg_pdf_lines *ls, bg_document *out, bg_err *err)
+int bgi_pdf_paragraphs(const bgi_pdf_lines *ls, bgi_document *out, bgi_err *err)
 {
     size_t kept = 0;
     for (size_t i = 0; i < ls->n; i++)
         kept += !ls->v[i].dropped && ls->v[i].len > 0;
     if (kept == 0)
-        return bg_err_set(err, BG_ESKIPPED, "scanned PDF without a text layer (OCR is not supported)");
+        return bgi_err_set(err, BG_ESKIPPED, "scanned PDF without a text layer (OCR is not supported)");
     para_ctx c = {ls, body_em(ls), {0, 0, 0}, calloc(ls->n_pages ? ls->n_pages : 1, sizeof *c.page)};
     if (!c.page)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     c.doc = measure(ls, 0, ls->n, c.em, NULL);
     for (size_t i = 0; i < ls->n;) {
         size_t j = i;
@@ -638,7 +638,7 @@ int bg_pdf_paragraphs(const bg_pdf_lines *ls, bg_document *out, bg_err *err)
         free(out->paras);
         out->paras = NULL;
         out->n_paras = 0;
-        return bg_err_set(err, rc, "out of memory");
+        return bgi_err_set(err, rc, "out of memory");
     }
     return 0;
 }

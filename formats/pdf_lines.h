@@ -8,47 +8,47 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "document.h"
 #include "util.h"
 
 /* One line (or one part of a line set apart by a wide gap) of one page.
  * Coordinates are PDF points with y growing downwards from the page top. */
-typedef struct bg_pdf_line {
+typedef struct bgi_pdf_line {
     size_t off, len;          /* its cleaned UTF-8 text: chars.data[off..off+len) */
     double x1, y1, x2, y2;    /* bounding box of its characters */
     double em;                /* font size estimate: width of its full-width characters */
     int page;                 /* 1-based */
     int dropped;              /* header, footer or page number */
-} bg_pdf_line;
+} bgi_pdf_line;
 
-typedef struct bg_pdf_lines {
-    bg_pdf_line *v;
+typedef struct bgi_pdf_lines {
+    bgi_pdf_line *v;
     size_t n, cap;
-    bg_buf chars;             /* every line's text, back to back */
+    bgi_buf chars;             /* every line's text, back to back */
     double *page_h;           /* page heights, n_pages entries */
     double *page_w;
     size_t n_pages;
-} bg_pdf_lines;
+} bgi_pdf_lines;
 
-void bg_pdf_lines_free(bg_pdf_lines *ls);
+void bgi_pdf_lines_free(bgi_pdf_lines *ls);
 
 /* Appends a line whose text is text[0..n); 0 or BG_ENOMEM. */
-int bg_pdf_lines_push(bg_pdf_lines *ls, const char *text, size_t n, double x1, double y1,
+int bgi_pdf_lines_push(bgi_pdf_lines *ls, const char *text, size_t n, double x1, double y1,
                       double x2, double y2, double em, int page);
 
 /* Marks running headers and footers and page numbers as dropped. 0 or BG_ENOMEM. */
-int bg_pdf_drop_furniture(bg_pdf_lines *ls);
+int bgi_pdf_drop_furniture(bgi_pdf_lines *ls);
 
 /* Builds out->text and out->paras from the lines not dropped. 0, BG_ENOMEM,
  * or BG_ESKIPPED when no text is left (a scan). */
-int bg_pdf_paragraphs(const bg_pdf_lines *ls, bg_document *out, bg_err *err);
+int bgi_pdf_paragraphs(const bgi_pdf_lines *ls, bgi_document *out, bgi_err *err);
 
 /* Character classes the two halves share. */
-int bg_pdf_is_wide(uint32_t c);      /* CJK ideographs, kana, hangul, full-width forms and CJK punctuation */
-int bg_pdf_is_latin_alnum(uint32_t c);
+int bgi_pdf_is_wide(uint32_t c);      /* CJK ideographs, kana, hangul, full-width forms and CJK punctuation */
+int bgi_pdf_is_latin_alnum(uint32_t c);
 
 /* Decodes the UTF-8 character at s[*i] (well-formed input) and advances *i. */
-uint32_t bg_pdf_utf8_next(const char *s, size_t n, size_t *i);
+uint32_t bgi_pdf_utf8_next(const char *s, size_t n, size_t *i);
 
 #endif

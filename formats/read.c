@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int read_text(bg_document *out, const char *bytes, size_t n, bg_err *err)
+static int read_text(bgi_document *out, const char *bytes, size_t n, bgi_err *err)
 {
-    bg_decoded dec = {0};
-    int rc = bg_decode(&dec, bytes, n, err);
+    bgi_decoded dec = {0};
+    int rc = bgi_decode(&dec, bytes, n, err);
     if (rc)
         return rc;
     out->format = BG_FORMAT_TXT;
@@ -22,21 +22,21 @@ static int read_text(bg_document *out, const char *bytes, size_t n, bg_err *err)
     return 0;
 }
 
-int bg_read_document(bg_document *out, bg_format f, const char *bytes, size_t n, bg_err *err)
+int bgi_read_document(bgi_document *out, bgi_format f, const char *bytes, size_t n, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     int rc;
     switch (f) {
     case BG_FORMAT_TXT: rc = read_text(out, bytes, n, err); break;
-    case BG_FORMAT_HTML: rc = bg_read_html(out, bytes, n, err); break;
-    case BG_FORMAT_PDF: rc = bg_read_pdf(out, bytes, n, err); break;
-    case BG_FORMAT_DOCX: rc = bg_read_docx(out, bytes, n, err); break;
+    case BG_FORMAT_HTML: rc = bgi_read_html(out, bytes, n, err); break;
+    case BG_FORMAT_PDF: rc = bgi_read_pdf(out, bytes, n, err); break;
+    case BG_FORMAT_DOCX: rc = bgi_read_docx(out, bytes, n, err); break;
     case BG_FORMAT_DOC:
-    case BG_FORMAT_WPS: rc = bg_read_legacy(out, f, bytes, n, err); break;
-    default: return bg_err_set(err, BG_ESKIPPED, "unsupported file type");
+    case BG_FORMAT_WPS: rc = bgi_read_legacy(out, f, bytes, n, err); break;
+    default: return bgi_err_set(err, BG_ESKIPPED, "unsupported file type");
     }
     if (rc) {
-        bg_document_clear(out);
+        bgi_document_clear(out);
         return rc;
     }
     out->format = f;

@@ -51,7 +51,7 @@ static int looks_like_html(const char *b, size_t n)
     return 0;
 }
 
-bg_format bg_format_detect(const char *bytes, size_t n, const char *name)
+bgi_format bgi_format_detect(const char *bytes, size_t n, const char *name)
 {
     static const unsigned char ole2[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
     size_t head = n < 1024 ? n : 1024;
@@ -71,13 +71,13 @@ bg_format bg_format_detect(const char *bytes, size_t n, const char *name)
     }
     if (looks_like_html(bytes, n))
         return BG_FORMAT_HTML;
-    bg_format by_name = bg_format_from_name(name);
+    bgi_format by_name = bgi_format_from_name(name);
     /* A .doc or .wps without the OLE2 signature is damaged, or text renamed. */
     return by_name == BG_FORMAT_UNKNOWN || by_name == BG_FORMAT_DOC || by_name == BG_FORMAT_WPS ? BG_FORMAT_TXT
                                                                                               : by_name;
 }
 
-bg_format bg_format_from_name(const char *name)
+bgi_format bgi_format_from_name(const char *name)
 {
     static const char *const txt[] = {".txt", NULL}, *const pdf[] = {".pdf", NULL},
                              *const docx[] = {".docx", NULL}, *const doc[] = {".doc", NULL},
@@ -97,12 +97,12 @@ bg_format bg_format_from_name(const char *name)
     return BG_FORMAT_UNKNOWN;
 }
 
-int bg_format_supported_name(const char *name)
+int bgi_format_supported_name(const char *name)
 {
-    return bg_format_from_name(name) != BG_FORMAT_UNKNOWN;
+    return bgi_format_from_name(name) != BG_FORMAT_UNKNOWN;
 }
 
-const char *bg_format_name(bg_format f)
+const char *bgi_format_name(bgi_format f)
 {
     switch (f) {
     case BG_FORMAT_TXT: return "txt";

@@ -13,7 +13,7 @@ static void init_libxml(void)
     xmlInitParser();
 }
 
-void bg_xml_init(void)
+void bgi_xml_init(void)
 {
     pthread_once(&xml_once, init_libxml);
 }

@@ -5,6 +5,6 @@
 
 /* Calls xmlInitParser() once per process; safe to call from any thread, and
  * every time before parsing (libxml2 wants it done before threads parse). */
-void bg_xml_init(void);
+void bgi_xml_init(void);
 
 #endif

@@ -15,25 +15,25 @@
 #define ZIP_EOCD_MIN 22   /* the smallest ZIP: an end-of-central-directory record;
                              libzip would open an empty input as an empty archive */
 
-static int too_big(const char *name, bg_err *err)
+static int too_big(const char *name, bgi_err *err)
 {
-    return bg_err_set(err, BG_ETOOBIG, "DOCX part %s inflates past 256 MB (zip bomb?)", name);
+    return bgi_err_set(err, BG_ETOOBIG, "DOCX part %s inflates past 256 MB (zip bomb?)", name);
 }
 
-static int zip_failed(zip_error_t *ze, const char *name, bg_err *err)
+static int zip_failed(zip_error_t *ze, const char *name, bgi_err *err)
 {
     int code = zip_error_code_zip(ze);
     if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
-        return bg_err_set(err, BG_EDECODE, "encrypted DOCX (password required)");
+        return bgi_err_set(err, BG_EDECODE, "encrypted DOCX (password required)");
     if (code == ZIP_ER_MEMORY)
-        return bg_err_set(err, BG_ENOMEM, "out of memory reading DOCX part %s", name);
-    return bg_err_set(err, BG_EDECODE, "damaged DOCX: part %s: %s", name, zip_error_strerror(ze));
+        return bgi_err_set(err, BG_ENOMEM, "out of memory reading DOCX part %s", name);
+    return bgi_err_set(err, BG_EDECODE, "damaged DOCX: part %s: %s", name, zip_error_strerror(ze));
 }
 
 /* Inflates entry idx into *data (malloc'ed, NUL-terminated), at most cap
  * bytes whatever the archive declares. */
 static int inflate_entry(zip_t *za, zip_int64_t idx, const char *name, zip_uint64_t cap,
-                         char **data, size_t *len, bg_err *err)
+                         char **data, size_t *len, bgi_err *err)
 {
     zip_stat_t st;
     zip_stat_init(&st);
@@ -59,7 +59,7 @@ static int inflate_entry(zip_t *za, zip_int64_t idx, const char *name, zip_uint6
                 want = cap + READ_CHUNK + 1;
             char *p = realloc(buf, want);
             if (!p) {
-                rc = bg_err_set(err, BG_ENOMEM, "out of memory reading DOCX part %s", name);
+                rc = bgi_err_set(err, BG_ENOMEM, "out of memory reading DOCX part %s", name);
                 break;
             }
             buf = p;
@@ -79,12 +79,12 @@ static int inflate_entry(zip_t *za, zip_int64_t idx, const char *name, zip_uint6
         }
         if (n > declared) {
             /* libzip inflates until the stream ends, whatever the headers say */
-            rc = bg_err_set(err, BG_ETOOBIG,
+            rc = bgi_err_set(err, BG_ETOOBIG,
                             "DOCX part %s inflates past its declared size (zip bomb?)", name);
             break;
         }
         if (n > RATIO_FROM && comp && n / comp > RATIO_MAX) {
-            rc = bg_err_set(err, BG_ETOOBIG,
+            rc = bgi_err_set(err, BG_ETOOBIG,
                             "DOCX part %s inflates more than %d times its size (zip bomb?)", name,
                             RATIO_MAX);
             break;
@@ -103,8 +103,8 @@ static int inflate_entry(zip_t *za, zip_int64_t idx, const char *name, zip_uint6
 
 /* Reads part name (OPC part names are case-insensitive); *data stays NULL
  * when the archive has no such part. */
-int bg_zip_read_part(zip_t *za, const char *name, zip_uint64_t cap, char **data, size_t *len,
-                     bg_err *err)
+int bgi_zip_read_part(zip_t *za, const char *name, zip_uint64_t cap, char **data, size_t *len,
+                     bgi_err *err)
 {
     *data = NULL;
     *len = 0;
@@ -114,10 +114,10 @@ int bg_zip_read_part(zip_t *za, const char *name, zip_uint64_t cap, char **data,
     return inflate_entry(za, idx, name, cap, data, len, err);
 }
 
-zip_t *bg_zip_open(const char *bytes, size_t n, bg_err *err, int *rc)
+zip_t *bgi_zip_open(const char *bytes, size_t n, bgi_err *err, int *rc)
 {
     if (n < ZIP_EOCD_MIN) {
-        *rc = bg_err_set(err, BG_EDECODE, "not a DOCX (not a ZIP archive)");
+        *rc = bgi_err_set(err, BG_EDECODE, "not a DOCX (not a ZIP archive)");
         return NULL;
     }
     zip_error_t ze;
@@ -128,10 +128,10 @@ zip_t *bg_zip_open(const char *bytes, size_t n, bg_err *err, int *rc)
         if (src)
             zip_source_free(src);
         int code = zip_error_code_zip(&ze);
-        *rc = code == ZIP_ER_MEMORY ? bg_err_set(err, BG_ENOMEM, "out of memory opening DOCX")
+        *rc = code == ZIP_ER_MEMORY ? bgi_err_set(err, BG_ENOMEM, "out of memory opening DOCX")
               : code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS
-                  ? bg_err_set(err, BG_EDECODE, "not a DOCX (not a ZIP archive)")
-                  : bg_err_set(err, BG_EDECODE, "damaged DOCX: %s", zip_error_strerror(&ze));
+                  ? bgi_err_set(err, BG_EDECODE, "not a DOCX (not a ZIP archive)")
+                  : bgi_err_set(err, BG_EDECODE, "damaged DOCX: %s", zip_error_strerror(&ze));
     }
     zip_error_fini(&ze);
     return za;

@@ -1,5 +1,5 @@
-/* fuzz_analyze.c — libFuzzer target for the analyser (bg_analyze and
- * bg_normalize, analysis/): for any bytes, tokens point into the input
+/* fuzz_analyze.c — libFuzzer target for the analyser (bgi_analyze and
+ * bgi_normalize, analysis/): for any bytes, tokens point into the input
  * ([start, end) inside it, in order), their text is non-empty well-formed
  * UTF-8, words are at most BG_WORD_MAX_BYTES, positions count up from 0 in
  * each stream, and the normalised text's map points back into the input.
@@ -14,14 +14,14 @@
 #include "analysis.h"
 #include "fuzz_util.h"
 
-static bg_analyzer *fz_an_get(void)
+static bgi_analyzer *fz_an_get(void)
 {
-    static bg_analyzer *an;
+    static bgi_analyzer *an;
     if (!an) {
         static const char lex[] = "# fuzz lexicon\n电子证照\n法治政府\n法治政府建设\n放管服\n营商环境\nCO2\n";
-        bg_analyzer_options o = {.lexicon_text = lex, .lexicon_text_len = sizeof lex - 1};
-        bg_err err = {0};
-        if (bg_analyzer_new(&an, &o, &err) != 0)
+        bgi_analyzer_options o = {.lexicon_text = lex, .lexicon_text_len = sizeof lex - 1};
+        bgi_err err = {0};
+        if (bgi_analyzer_new(&an, &o, &err) != 0)
             abort();
     }
     return an;
@@ -34,7 +34,7 @@ typedef struct fz_an_state {
     int seen[3];
 } fz_an_state;
 
-static int fz_an_on_token(void *ctx, const bg_token *t)
+static int fz_an_on_token(void *ctx, const bgi_token *t)
 {
     fz_an_state *s = ctx;
     if (t->type != BG_TOKEN_WORD && t->type != BG_TOKEN_CHAR)
@@ -56,24 +56,24 @@ static int fz_an_on_token(void *ctx, const bg_token *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    bg_analyzer *an = fz_an_get();
+    bgi_analyzer *an = fz_an_get();
     char *text = malloc(size ? size : 1);
     if (!text)
         return 0;
     memcpy(text, data, size);
     fz_an_state s = {.len = size};
-    bg_err err = {0};
-    if (bg_analyze(an, text, size, fz_an_on_token, &s, &err) != 0)
+    bgi_err err = {0};
+    if (bgi_analyze(an, text, size, fz_an_on_token, &s, &err) != 0)
         abort();
-    bg_normtext nt = {0};
-    if (bg_normalize(an, text, size, &nt, &err) != 0)
+    bgi_normtext nt = {0};
+    if (bgi_normalize(an, text, size, &nt, &err) != 0)
         abort();
     if (!fz_utf8_ok((const unsigned char *)nt.text, nt.len, 1))
         abort();
     for (size_t i = 0; i < nt.len; i++)
         if (nt.orig_start[i] > nt.orig_end[i] || nt.orig_end[i] > size)
             abort();
-    bg_normtext_clear(&nt);
+    bgi_normtext_clear(&nt);
     free(text);
     return 0;
 }

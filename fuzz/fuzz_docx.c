@@ -1,4 +1,4 @@
-/* fuzz_docx.c — libFuzzer target for bg_read_docx (formats/docx.c): any
+/* fuzz_docx.c — libFuzzer target for bgi_read_docx (formats/docx.c): any
  * bytes must either read to a document whose text is well-formed UTF-8
  * without NUL, with one paragraph info per line (no empty line, no page,
  * a level 0..3), or be refused with a negative code, a one-line message and
@@ -84,9 +84,9 @@ static char *docx_fuzz_wrap(const uint8_t *data, size_t size, size_t *len)
 
 static void docx_fuzz_check(const char *bytes, size_t n)
 {
-    bg_document doc;
-    bg_err err = {0};
-    int rc = bg_read_docx(&doc, bytes, n, &err);
+    bgi_document doc;
+    bgi_err err = {0};
+    int rc = bgi_read_docx(&doc, bytes, n, &err);
     if (rc == 0) {
         if (doc.format != BG_FORMAT_DOCX || !doc.text || doc.text[doc.len] != '\0'
             || !fz_utf8_ok((const unsigned char *)doc.text, doc.len, 0) || !doc.paras
@@ -101,7 +101,7 @@ static void docx_fuzz_check(const char *bytes, size_t n)
         for (size_t i = 0; i < doc.n_paras; i++)
             if (doc.paras[i].page != 0 || doc.paras[i].level < 0 || doc.paras[i].level > 3)
                 abort();
-        bg_document_clear(&doc);
+        bgi_document_clear(&doc);
     } else if (rc >= 0 || !err.msg[0] || strchr(err.msg, '\n') || doc.text || doc.paras
                || doc.meta.title) {
         abort();

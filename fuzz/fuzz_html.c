@@ -1,6 +1,6 @@
-/* fuzz_html.c — libFuzzer target for bg_read_html (formats/html.c): any
+/* fuzz_html.c — libFuzzer target for bgi_read_html (formats/html.c): any
  * bytes must either read as a document whose text is well-formed UTF-8
- * without NUL, of the stated length, with one bg_para_info per line and no
+ * without NUL, of the stated length, with one bgi_para_info per line and no
  * empty line, or be refused with a negative code and a one-line message.
  * Built by fuzz/run.sh; tests/test_fuzz_regressions.c replays the seeds and
  * past crashes through the same function. */
@@ -12,7 +12,7 @@
 #include "document.h"
 #include "fuzz_util.h"
 
-static void html_fuzz_check(const bg_document *d)
+static void html_fuzz_check(const bgi_document *d)
 {
     if (!d->text || d->text[d->len] != '\0' || strlen(d->text) != d->len
         || !fz_utf8_ok((const unsigned char *)d->text, d->len, 0) || !d->paras)
@@ -39,12 +39,12 @@ static void html_fuzz_check(const bg_document *d)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    bg_document doc;
-    bg_err err = {0};
-    int rc = bg_read_html(&doc, (const char *)data, size, &err);
+    bgi_document doc;
+    bgi_err err = {0};
+    int rc = bgi_read_html(&doc, (const char *)data, size, &err);
     if (rc == 0) {
         html_fuzz_check(&doc);
-        bg_document_clear(&doc);
+        bgi_document_clear(&doc);
     } else if (rc >= 0 || !err.msg[0] || strchr(err.msg, '\n') || doc.text) {
         abort();
     }

@@ -1,4 +1,4 @@
-/* fuzz_pdf.c — libFuzzer target for the PDF reader (bg_read_pdf,
+/* fuzz_pdf.c — libFuzzer target for the PDF reader (bgi_read_pdf,
  * formats/pdf.c and formats/pdf_lines.c): any bytes either read to
  * well-formed UTF-8 without NUL of the stated length, one paragraph entry per
  * line, pages from 1 to n_pages never going back — or are refused with a
@@ -15,9 +15,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    bg_document doc;
-    bg_err err = {0};
-    int rc = bg_read_pdf(&doc, (const char *)data, size, &err);
+    bgi_document doc;
+    bgi_err err = {0};
+    int rc = bgi_read_pdf(&doc, (const char *)data, size, &err);
     if (rc == 0) {
         if (!doc.text || doc.text[doc.len] != '\0' || strlen(doc.text) != doc.len
             || !fz_utf8_ok((const unsigned char *)doc.text, doc.len, 0) || !doc.paras)
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (page < 1 || (size_t)page > doc.n_pages || (i && page < doc.paras[i - 1].page))
                 abort();
         }
-        bg_document_clear(&doc);
+        bgi_document_clear(&doc);
     } else if (rc >= 0 || !err.msg[0] || strchr(err.msg, '\n') || doc.text || doc.paras) {
         abort();
     }

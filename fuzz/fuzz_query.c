@@ -1,5 +1,5 @@
 /* fuzz_query.c — libFuzzer target for query parsing and building
- * (bg_query_parse, query/qparse.c; bg_qplan_build, query/qbuild.c): any
+ * (bgi_query_parse, query/qparse.c; bgi_qplan_build, query/qbuild.c): any
  * bytes as a query give either an error with a one-line message or a plan
  * with a Xapian query, within the limits of qparse.h. No index is needed:
  * the plan is built, described and freed. Built by fuzz/run.sh;
@@ -14,15 +14,15 @@
 #include "qbuild.h"
 #include "qparse.h"
 
-static bg_analyzer *fz_q_analyzer(void)
+static bgi_analyzer *fz_q_analyzer(void)
 {
-    static bg_analyzer *an;
+    static bgi_analyzer *an;
     if (!an) {
         /* Lexicon words make the superword expansion (qbuild.c) run. */
         static const char lex[] = "电子证照\n法治政府\n法治政府建设\n政府工作报告\n营商环境\n";
-        bg_analyzer_options o = {.lexicon_text = lex, .lexicon_text_len = sizeof lex - 1};
-        bg_err err = {0};
-        if (bg_analyzer_new(&an, &o, &err) != 0)
+        bgi_analyzer_options o = {.lexicon_text = lex, .lexicon_text_len = sizeof lex - 1};
+        bgi_err err = {0};
+        if (bgi_analyzer_new(&an, &o, &err) != 0)
             abort();
     }
     return an;
@@ -35,22 +35,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(q, data, size);
     q[size] = '\0';
-    bg_err err = {0};
-    bg_qparsed parsed;
-    int rc = bg_query_parse(&parsed, q, &err);
+    bgi_err err = {0};
+    bgi_qparsed parsed;
+    int rc = bgi_query_parse(&parsed, q, &err);
     if (rc == 0) {
         if (parsed.n == 0 || parsed.n > BG_QUERY_MAX_ITEMS)
             abort();
-        bg_qplan plan;
-        rc = bg_qplan_build(&plan, fz_q_analyzer(), NULL, &parsed, &err);
+        bgi_qplan plan;
+        rc = bgi_qplan_build(&plan, fz_q_analyzer(), NULL, &parsed, &err);
         if (rc == 0) {
             if (!plan.query)
                 abort();
             char *d = bgx_query_describe(plan.query);
             free(d);
-            bg_qplan_clear(&plan);
+            bgi_qplan_clear(&plan);
         }
-        bg_qparsed_clear(&parsed);
+        bgi_qparsed_clear(&parsed);
     }
     if (rc && (rc != BG_EQUERY && rc != BG_ETOOBIG && rc != BG_ENOMEM))
         abort();

@@ -1,5 +1,5 @@
 /* fuzz_structure.c — libFuzzer target for the report outline
- * (bg_outline_feed_text, indexer/structure.c): for any bytes, every unit
+ * (bgi_outline_feed_text, indexer/structure.c): for any bytes, every unit
  * lies inside its line, is non-empty and at most 16 KB (BG_UNIT_MAX_BYTES),
  * starts and ends on
  * no whitespace, units of a line come in order without overlapping, line
@@ -25,7 +25,7 @@ typedef struct fz_st_state {
     const char *last_end;     /* end of the previous unit of the same line */
 } fz_st_state;
 
-static int fz_st_on_unit(void *ctx, const bg_unit *u)
+static int fz_st_on_unit(void *ctx, const bgi_unit *u)
 {
     fz_st_state *s = ctx;
     if (u->line < s->line || u->len == 0 || u->len > BG_UNIT_MAX_BYTES || u->text < s->text || u->text + u->len > s->end)
@@ -54,12 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!text)
         return 0;
     memcpy(text, data, size);
-    bg_outline *ol = bg_outline_new();
+    bgi_outline *ol = bgi_outline_new();
     fz_st_state s = {.text = text, .end = text + size, .line = 1, .last_end = text};
-    bg_err err = {0};
-    if (ol && bg_outline_feed_text(ol, text, size, fz_st_on_unit, &s, &err) != 0)
+    bgi_err err = {0};
+    if (ol && bgi_outline_feed_text(ol, text, size, fz_st_on_unit, &s, &err) != 0)
         abort();
-    bg_outline_free(ol);
+    bgi_outline_free(ol);
     free(text);
     return 0;
 }

@@ -49,7 +49,7 @@ compile() { # compile OUT SRC FLAGS...
     "$@" -c "$src" -o "$out" || { echo "FAIL: cannot compile $src"; exit 1; }
 }
 LIB_OBJS=()
-for f in common/bg_err.c common/util.c common/cn_numeral.c common/json_get.c analysis/*.c formats/*.c store/scheme.c query/qparse.c query/qbuild.c; do
+for f in common/bgi_err.c common/util.c common/cn_numeral.c common/json_get.c analysis/*.c formats/*.c store/scheme.c query/qparse.c query/qbuild.c; do
     [ -f "$f" ] || continue
     o=$OUT/obj/$(echo "$f" | tr / _).o
     compile "$o" "$f" "$CC" $CFLAGS

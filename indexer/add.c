@@ -51,10 +51,10 @@ static int starts_like_pdf(const char *path)
 /* A file ready to be written. */
 typedef struct prepared {
     char *path;                 /* as given */
-    bg_file_rec fresh;          /* id, real, hash, fp; year/title/body once resolved */
-    bg_meta meta;
-    bg_document doc;            /* the file as paragraphs, one per line */
-    bg_docframe frame;          /* its official-document frame (GB/T 9704), if any */
+    bgi_file_rec fresh;          /* id, real, hash, fp; year/title/body once resolved */
+    bgi_meta meta;
+    bgi_document doc;            /* the file as paragraphs, one per line */
+    bgi_docframe frame;          /* its official-document frame (GB/T 9704), if any */
     int has_old;
     int old_year;
     int status;                 /* BG_ADD_* */
@@ -63,10 +63,10 @@ typedef struct prepared {
 static void prepared_clear(prepared *p)
 {
     free(p->path);
-    bg_ix_file_rec_clear(&p->fresh);
-    bg_meta_clear(&p->meta);
-    bg_document_clear(&p->doc);
-    bg_docframe_clear(&p->frame);
+    bgi_ix_file_rec_clear(&p->fresh);
+    bgi_meta_clear(&p->meta);
+    bgi_document_clear(&p->doc);
+    bgi_docframe_clear(&p->frame);
     memset(p, 0, sizeof *p);
 }
 
@@ -74,7 +74,7 @@ static void prepared_clear(prepared *p)
  * handle as ingestion's attachment. */
 typedef struct manifest_cache {
     char *dir;
-    bg_manifest *mf;    /* NULL when the directory has none */
+    bgi_manifest *mf;    /* NULL when the directory has none */
 } manifest_cache;
 
 typedef struct manifest_list {
@@ -89,16 +89,16 @@ static void manifest_list_free(void *data)
         return;
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].dir);
-        bg_manifest_free(l->v[i].mf);
+        bgi_manifest_free(l->v[i].mf);
     }
     free(l->v);
     free(l);
 }
 
-static const bg_manifest *manifest_for_dir(bg_index *ix, const char *dir)
+static const bgi_manifest *manifest_for_dir(bg_index *ix, const char *dir)
 {
     if (!ix->ingest.data) {
-        ix->ingest = (bg_ix_attachment){calloc(1, sizeof(manifest_list)), manifest_list_free};
+        ix->ingest = (bgi_ix_attachment){calloc(1, sizeof(manifest_list)), manifest_list_free};
         if (!ix->ingest.data)
             return NULL;
     }
@@ -111,16 +111,16 @@ static const bg_manifest *manifest_for_dir(bg_index *ix, const char *dir)
         return NULL;
     l->v = p;
     manifest_cache *c = &p[l->n];
-    c->dir = bg_strdup(dir);
+    c->dir = bgi_strdup(dir);
     c->mf = NULL;
     if (!c->dir)
         return NULL;
     l->n++;
-    char *mpath = bg_path_join(dir, "MANIFEST.tsv");
-    if (bg_ix_file_exists(mpath)) {
-        bg_err ignored = {0};
+    char *mpath = bgi_path_join(dir, "MANIFEST.tsv");
+    if (bgi_ix_file_exists(mpath)) {
+        bgi_err ignored = {0};
         /* A broken manifest must not stop indexing: detection still works. */
-        if (bg_manifest_load(&c->mf, mpath, &ignored) != 0)
+        if (bgi_manifest_load(&c->mf, mpath, &ignored) != 0)
             fprintf(stderr, "baogao: warning: %s\n", ignored.msg);
     }
     free(mpath);
@@ -131,7 +131,7 @@ static int replace_str(char **dst, const char *src)
 {
     if (!src || !src[0])
         return 0;
-    char *s = bg_strdup(src);
+    char *s = bgi_strdup(src);
     if (!s)
         return BG_ENOMEM;
     free(*dst);
@@ -140,35 +140,35 @@ static int replace_str(char **dst, const char *src)
 }
 
 /* Detected metadata, then the directory's MANIFEST.tsv, then the caller's. */
-static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, bg_err *err)
+static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, bgi_err *err)
 {
     const char *real = p->fresh.real;
     const char *slash = strrchr(real, '/');
     const char *base = slash ? slash + 1 : real;
     /* What the source states outside its text (a portal's 标题, 发文机关,
      * 成文日期, 发文字号) beats what is read from the text. */
-    if (bg_meta_detect_doc(&p->meta, p->doc.text, p->doc.len, base, &p->doc.meta, err))
+    if (bgi_meta_detect_doc(&p->meta, p->doc.text, p->doc.len, base, &p->doc.meta, err))
         return err->code ? err->code : BG_ENOMEM;
     char *dir = strndup(real, slash && slash != real ? (size_t)(slash - real) : 1);
     if (!dir)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     pthread_mutex_lock(&ix->mu);
-    const bg_manifest *mf = manifest_for_dir(ix, dir);
-    int rc = mf ? bg_manifest_apply(mf, base, &p->meta) : 0;
+    const bgi_manifest *mf = manifest_for_dir(ix, dir);
+    int rc = mf ? bgi_manifest_apply(mf, base, &p->meta) : 0;
     pthread_mutex_unlock(&ix->mu);
     free(dir);
     if (rc >= 0 && info)
         rc = replace_str(&p->meta.title, info->title) ? BG_ENOMEM : replace_str(&p->meta.body, info->body);
     if (rc >= 0 && info && info->title && info->title[0])
-        rc = replace_str(&p->meta.kind, bg_doc_kind(info->title));
+        rc = replace_str(&p->meta.kind, bgi_doc_kind(info->title));
     if (rc >= 0 && info && info->year > 0)
         p->meta.year = info->year;
     if (rc < 0 || !p->meta.title || !p->meta.body || !p->meta.kind)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     return 0;
 }
 
-static int same_as_indexed(const bg_file_rec *old, const prepared *p, const bg_report_info *info)
+static int same_as_indexed(const bgi_file_rec *old, const prepared *p, const bg_report_info *info)
 {
     return old->hash == p->fresh.hash && old->fp == p->fresh.fp && strcmp(old->path, p->path) == 0
         && (!info || (!info->title && !info->body && !info->year));
@@ -197,49 +197,49 @@ static int is_utf8(const char *s)
     return 1;
 }
 
-static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_info *info, bg_err *err)
+static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_info *info, bgi_err *err)
 {
     memset(p, 0, sizeof *p);
     char real[PATH_MAX];
     if (!realpath(path, real))
-        return bg_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return bgi_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
     /* Checked before reading, so that no file costs more memory than a
      * report ever needs, and a FIFO or device cannot block or feed forever. */
     struct stat st;
     if (stat(real, &st) != 0)
-        return bg_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return bgi_err_set(err, BG_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return bg_err_set(err, BG_EIO, "%s: not a regular file", path);
+        return bgi_err_set(err, BG_EIO, "%s: not a regular file", path);
     uint64_t limit = (uint64_t)st.st_size > BG_MAX_FILE_BYTES && starts_like_pdf(real) ? BG_MAX_PDF_BYTES
                                                                                       : BG_MAX_FILE_BYTES;
     if ((uint64_t)st.st_size > limit)
-        return bg_err_set(err, BG_EIO, "%s: too large to index (%lld bytes; the limit is %d MB%s)", path,
+        return bgi_err_set(err, BG_EIO, "%s: too large to index (%lld bytes; the limit is %d MB%s)", path,
                           (long long)st.st_size, (int)(limit >> 20), limit == BG_MAX_PDF_BYTES ? " for a PDF" : "");
     /* Results show the path in JSON, which must be UTF-8. */
     if (!is_utf8(path) || !is_utf8(real))
-        return bg_err_set(err, BG_EDECODE, "%s: file name is not valid UTF-8 (rename the file)", path);
+        return bgi_err_set(err, BG_EDECODE, "%s: file name is not valid UTF-8 (rename the file)", path);
     char *bytes = NULL;
     size_t n = 0;
-    int rc = bg_read_file(&bytes, &n, path, err);
+    int rc = bgi_read_file(&bytes, &n, path, err);
     if (rc)
         return rc;
-    p->path = bg_strdup(path);
-    p->fresh.real = bg_strdup(real);
-    bg_ix_file_id(p->fresh.id, real);
-    p->fresh.hash = bg_fnv1a64(bg_fnv1a64(BG_FNV_INIT, bytes, n), &n, sizeof n);
-    p->fresh.fp = bg_ix_fingerprint(ix);
-    bg_file_rec old;
-    int found = p->path && p->fresh.real ? bg_ix_lookup_file(&old, ix, p->fresh.id) : BG_ENOMEM;
+    p->path = bgi_strdup(path);
+    p->fresh.real = bgi_strdup(real);
+    bgi_ix_file_id(p->fresh.id, real);
+    p->fresh.hash = bgi_fnv1a64(bgi_fnv1a64(BG_FNV_INIT, bytes, n), &n, sizeof n);
+    p->fresh.fp = bgi_ix_fingerprint(ix);
+    bgi_file_rec old;
+    int found = p->path && p->fresh.real ? bgi_ix_lookup_file(&old, ix, p->fresh.id) : BG_ENOMEM;
     if (found < 0) {
         free(bytes);
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     }
     if (found) {
         p->has_old = 1;
         p->old_year = old.year;
         int unchanged = same_as_indexed(&old, p, info);
         p->fresh.passages = old.passages;
-        bg_ix_file_rec_clear(&old);
+        bgi_ix_file_rec_clear(&old);
         if (unchanged) {
             free(bytes);
             p->status = BG_ADD_UNCHANGED;
@@ -247,12 +247,12 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
         }
     }
     p->status = found ? BG_ADD_UPDATED : BG_ADD_NEW;
-    rc = bg_read_document(&p->doc, bg_format_detect(bytes, n, path), bytes, n, err);
+    rc = bgi_read_document(&p->doc, bgi_format_detect(bytes, n, path), bytes, n, err);
     free(bytes);
     if (rc == 0)
-        rc = bg_docframe_find(&p->frame, p->doc.text, p->doc.len, err);
+        rc = bgi_docframe_find(&p->frame, p->doc.text, p->doc.len, err);
     if (rc)
-        return bg_err_set(err, rc, "%s: %s", path, err->msg);
+        return bgi_err_set(err, rc, "%s: %s", path, err->msg);
     if (p->doc.n_replaced)
         fprintf(stderr, "baogao: warning: %s:%zu: invalid %s replaced (%zu sequence%s)\n", path,
                 p->doc.first_bad_line, p->doc.encoding, p->doc.n_replaced, p->doc.n_replaced == 1 ? "" : "s");
@@ -270,8 +270,8 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
 /* What one writing thread owns. */
 typedef struct writer_ctx {
     bg_index *ix;
-    bg_analyzer *an;
-    bg_err *err;
+    bgi_analyzer *an;
+    bgi_err *err;
     int owner;
     size_t pending;       /* documents since this owner's last commit */
     size_t pending_bytes; /* their text */
@@ -280,7 +280,7 @@ typedef struct writer_ctx {
 typedef struct unit_sink {
     writer_ctx *w;
     bgx_writer *shard;
-    bg_passage_ctx pctx;
+    bgi_passage_ctx pctx;
     const char *path;
     prepared *p;
     size_t part_docs, part_bytes;   /* of this report since its start or last part */
@@ -299,25 +299,25 @@ static int commit_part(unit_sink *s)
 {
     writer_ctx *w = s->w;
     const prepared *p = s->p;
-    bg_file_rec part = {.fp = p->fresh.fp, .year = p->meta.year, .passages = s->pctx.ordinal};
+    bgi_file_rec part = {.fp = p->fresh.fp, .year = p->meta.year, .passages = s->pctx.ordinal};
     memcpy(part.id, p->fresh.id, sizeof part.id);
-    part.path = bg_strdup(p->path);
-    part.real = bg_strdup(p->fresh.real);
-    part.title = bg_strdup(p->meta.title);
-    part.body = bg_strdup(p->meta.body);
+    part.path = bgi_strdup(p->path);
+    part.real = bgi_strdup(p->fresh.real);
+    part.title = bgi_strdup(p->meta.title);
+    part.body = bgi_strdup(p->meta.body);
     int rc = part.path && part.real && part.title && part.body
-                 ? bg_ix_store_file(w->ix, s->shard, &part, w->err)
-                 : bg_err_set(w->err, BG_ENOMEM, "out of memory");
-    bg_ix_file_rec_clear(&part);   /* whatever store_file did not take */
+                 ? bgi_ix_store_file(w->ix, s->shard, &part, w->err)
+                 : bgi_err_set(w->err, BG_ENOMEM, "out of memory");
+    bgi_ix_file_rec_clear(&part);   /* whatever store_file did not take */
     if (rc == 0)
-        rc = bg_ix_commit_shards(w->ix, w->owner, w->err);
+        rc = bgi_ix_commit_shards(w->ix, w->owner, w->err);
     w->pending = w->pending_bytes = 0;
     s->part_docs = s->part_bytes = 0;
     return rc;
 }
 
 /* Counts which file an earlier copy of a text (term hash) belongs to. */
-static int note_copied_file(unit_sink *s, const char *hash, bg_err *err)
+static int note_copied_file(unit_sink *s, const char *hash, bgi_err *err)
 {
     char *fterm = NULL;
     int rc = bgx_writer_first_term_of(s->shard, hash, BG_PREFIX_FILE, &fterm, err);
@@ -337,7 +337,7 @@ static int note_copied_file(unit_sink *s, const char *hash, bg_err *err)
 /* A passage whose text (after normalisation, punctuation and spaces left
  * out) the shard already holds is a copy: marked, so that searches show the
  * text once (docs/format.md, "Copies"). */
-static int mark_if_copy(unit_sink *s, bgx_doc *doc, const char *hash, bg_err *err)
+static int mark_if_copy(unit_sink *s, bgx_doc *doc, const char *hash, bgi_err *err)
 {
     uint32_t freq = 0;
     int rc = hash[0] ? bgx_writer_termfreq(s->shard, hash, strlen(hash), &freq, err) : 0;
@@ -348,20 +348,20 @@ static int mark_if_copy(unit_sink *s, bgx_doc *doc, const char *hash, bg_err *er
     return rc ? rc : note_copied_file(s, hash, err);
 }
 
-static int on_unit(void *ctx, const bg_unit *u)
+static int on_unit(void *ctx, const bgi_unit *u)
 {
     unit_sink *s = ctx;
-    bg_err *err = s->w->err;
+    bgi_err *err = s->w->err;
     bgx_doc *doc = NULL;
     char hash[BG_TERM_MAX];
-    int rc = bg_passage_build(&doc, hash, &s->pctx, u, err);
+    int rc = bgi_passage_build(&doc, hash, &s->pctx, u, err);
     if (rc == 0)
         rc = mark_if_copy(s, doc, hash, err);
     if (rc == 0)
         rc = bgx_writer_add(s->shard, doc, err);
     bgx_doc_free(doc);
     if (rc)
-        return bg_err_set(err, rc, "%s:%zu: %s", s->path, u->line, err->msg);
+        return bgi_err_set(err, rc, "%s:%zu: %s", s->path, u->line, err->msg);
     s->pctx.ordinal++;
     s->w->pending++;
     s->w->pending_bytes += u->len;
@@ -377,27 +377,27 @@ static int on_unit(void *ctx, const bg_unit *u)
  * everything in the attachment, and the rest of the frame (document number,
  * addressees, signature, date, 抄送/印发, page numbers) is no passage. 1 when
  * the line is frame, 0 when it is content, or a negative code. */
-static int feed_frame_line(bg_outline *ol, const bg_docframe *fr, size_t lineno, unit_sink *sink, bg_err *err)
+static int feed_frame_line(bgi_outline *ol, const bgi_docframe *fr, size_t lineno, unit_sink *sink, bgi_err *err)
 {
-    bg_frame_role role = bg_docframe_role(fr, lineno);
+    bgi_frame_role role = bgi_docframe_role(fr, lineno);
     if (role == 0)
         return 0;
     int rc = 0;
     if (role == BG_FRAME_TITLE && lineno == fr->title_first && fr->title)
-        rc = bg_outline_feed(ol, fr->title, strlen(fr->title), lineno, on_unit, sink, err);
+        rc = bgi_outline_feed(ol, fr->title, strlen(fr->title), lineno, on_unit, sink, err);
     for (size_t i = 0; rc == 0 && i < fr->n_attachments; i++)
         if (fr->attachments[i].start == lineno) {
             const char *t = fr->attachments[i].title ? fr->attachments[i].title : "";
-            rc = bg_outline_set_root(ol, t, strlen(t), lineno, on_unit, sink, err);
+            rc = bgi_outline_set_root(ol, t, strlen(t), lineno, on_unit, sink, err);
         }
     return rc ? rc : 1;
 }
 
 /* Feeds the document's lines to the outline, with the heading level its
  * source marks on each paragraph, leaving out its official frame. */
-static int feed_lines(bg_outline *ol, const prepared *pr, unit_sink *sink, bg_err *err)
+static int feed_lines(bgi_outline *ol, const prepared *pr, unit_sink *sink, bgi_err *err)
 {
-    const bg_document *doc = &pr->doc;
+    const bgi_document *doc = &pr->doc;
     const char *p = doc->text, *end = doc->text + doc->len;
     for (size_t lineno = 1; p < end; lineno++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -407,7 +407,7 @@ static int feed_lines(bg_outline *ol, const prepared *pr, unit_sink *sink, bg_er
         int level = doc->paras && lineno <= doc->n_paras ? doc->paras[lineno - 1].level : 0;
         int rc = feed_frame_line(ol, &pr->frame, lineno, sink, err);
         if (rc == 0)
-            rc = bg_outline_feed_marked(ol, p, (size_t)(line_end - p), lineno, level, on_unit, sink, err);
+            rc = bgi_outline_feed_marked(ol, p, (size_t)(line_end - p), lineno, level, on_unit, sink, err);
         if ((rc != 0 && rc != 1) || !nl)
             return rc == 1 ? 0 : rc;
         p = nl + 1;
@@ -428,15 +428,15 @@ static int note_duplicate_report(bg_index *ix, prepared *p, const unit_sink *s)
     if (!passages || !id[0] || strcmp(id, p->fresh.id) == 0
         || (double)s->copied[best].n < BG_DUPLICATE_REPORT_SHARE * (double)passages)
         return 0;
-    bg_file_rec other;
-    int found = bg_ix_lookup_file(&other, ix, id);
+    bgi_file_rec other;
+    int found = bgi_ix_lookup_file(&other, ix, id);
     if (found < 0)
-        return bg_err_set(s->w->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(s->w->err, BG_ENOMEM, "out of memory");
     if (found) {
         free(p->fresh.duplicate_of);
         p->fresh.duplicate_of = other.path;
         other.path = NULL;
-        bg_ix_file_rec_clear(&other);
+        bgi_ix_file_rec_clear(&other);
     }
     return 0;
 }
@@ -448,23 +448,23 @@ static int write_prepared(writer_ctx *w, prepared *p)
     bg_index *ix = w->ix;
     int rc = 0;
     if (p->has_old)
-        rc = bg_ix_delete_file(ix, p->fresh.id, p->old_year, w->owner, w->err);
+        rc = bgi_ix_delete_file(ix, p->fresh.id, p->old_year, w->owner, w->err);
     bgx_writer *shard = NULL;
     if (rc == 0)
-        rc = bg_ix_shard_writer(&shard, ix, p->meta.year, w->owner, w->err);
-    bg_outline *ol = rc == 0 ? bg_outline_new() : NULL;
+        rc = bgi_ix_shard_writer(&shard, ix, p->meta.year, w->owner, w->err);
+    bgi_outline *ol = rc == 0 ? bgi_outline_new() : NULL;
     if (rc == 0 && !ol)
-        rc = bg_err_set(w->err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(w->err, BG_ENOMEM, "out of memory");
     unit_sink sink = {.w = w, .shard = shard, .path = p->path, .p = p,
                       .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .file_id = p->fresh.id,
-                               .format = bg_format_name(p->doc.format), .paras = p->doc.paras,
+                               .format = bgi_format_name(p->doc.format), .paras = p->doc.paras,
                                .n_paras = p->doc.n_paras}};
     if (rc == 0) {
         rc = feed_lines(ol, p, &sink, w->err);
         if (rc > 0)
             rc = w->err->code ? w->err->code : BG_EXAPIAN;
     }
-    bg_outline_free(ol);
+    bgi_outline_free(ol);
     if (rc == 0)
         rc = note_duplicate_report(ix, p, &sink);
     if (rc)
@@ -476,17 +476,17 @@ static int write_prepared(writer_ctx *w, prepared *p)
     p->fresh.title = p->meta.title;
     p->fresh.body = p->meta.body;
     p->meta.title = p->meta.body = NULL;
-    p->fresh.date = bg_strdup(p->meta.date);
-    p->fresh.docno = bg_strdup(p->meta.docno);
-    p->fresh.kind = p->meta.kind && p->meta.kind[0] ? bg_strdup(p->meta.kind) : NULL;
+    p->fresh.date = bgi_strdup(p->meta.date);
+    p->fresh.docno = bgi_strdup(p->meta.docno);
+    p->fresh.kind = p->meta.kind && p->meta.kind[0] ? bgi_strdup(p->meta.kind) : NULL;
     size_t passages = p->fresh.passages;
-    char *shown = bg_strdup(p->fresh.path);
-    rc = bg_ix_store_file(ix, shard, &p->fresh, w->err);
+    char *shown = bgi_strdup(p->fresh.path);
+    rc = bgi_ix_store_file(ix, shard, &p->fresh, w->err);
     /* store_file took the record; keep what the caller reports. */
     p->fresh.passages = passages;
     p->path = shown;
     if (rc == 0 && (w->pending >= BG_AUTOCOMMIT_DOCS || w->pending_bytes >= BG_AUTOCOMMIT_BYTES)) {
-        rc = bg_ix_commit_shards(ix, w->owner, w->err);
+        rc = bgi_ix_commit_shards(ix, w->owner, w->err);
         w->pending = w->pending_bytes = 0;
     }
     return rc;
@@ -494,8 +494,8 @@ static int write_prepared(writer_ctx *w, prepared *p)
 
 const char *bg_file_format(const char *path)
 {
-    bg_format f = path ? bg_format_from_name(path) : BG_FORMAT_UNKNOWN;
-    return f == BG_FORMAT_UNKNOWN ? NULL : bg_format_name(f);
+    bgi_format f = path ? bgi_format_from_name(path) : BG_FORMAT_UNKNOWN;
+    return f == BG_FORMAT_UNKNOWN ? NULL : bgi_format_name(f);
 }
 
 /* ---- one file at a time ------------------------------------------------- */
@@ -503,15 +503,15 @@ const char *bg_file_format(const char *path)
 int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix, const char *path,
                       const bg_report_info *info)
 {
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     if (status)
         *status = 0;
     if (n_passages)
         *n_passages = 0;
     if (!(ix->flags & BG_OPEN_WRITE))
-        return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "index is open for reading only"});
     if (info && info->version != BG_REPORT_INFO_VERSION)
-        return bg_err_publish(&(bg_err){BG_EINVAL, "bg_report_info version is not 1 (initialise it with "
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "bg_report_info version is not 1 (initialise it with "
                                                    "BG_REPORT_INFO_INIT)"});
     prepared p;
     int rc = prepare(&p, ix, path, info, &ix->err);
@@ -532,10 +532,10 @@ int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix, const char 
     if (rc && wrote) {
         /* Half a report may sit in the open transactions: drop every
          * uncommitted change rather than ever commit it. */
-        bg_ix_discard_uncommitted(ix);
-        bg_err_set(&ix->err, ix->err.code, "%s (uncommitted changes discarded)", ix->err.msg);
+        bgi_ix_discard_uncommitted(ix);
+        bgi_err_set(&ix->err, ix->err.code, "%s (uncommitted changes discarded)", ix->err.msg);
     }
-    return rc ? bg_err_publish(&ix->err) : 0;
+    return rc ? bgi_err_publish(&ix->err) : 0;
 }
 
 /* ---- several files in parallel ------------------------------------------ */
@@ -549,7 +549,7 @@ typedef struct pool {
     pthread_mutex_t mu;        /* queues, fatal, callback */
     pthread_cond_t changed;
     int fatal;                 /* a write failed: stop everything */
-    bg_err fatal_err;
+    bgi_err fatal_err;
     worker *workers;
     unsigned n_workers;
 } pool;
@@ -557,7 +557,7 @@ typedef struct pool {
 struct worker {
     pool *pl;
     writer_ctx w;
-    bg_err err;
+    bgi_err err;
     pthread_t thread;
     prepared *queue[QUEUE_SLOTS];
     size_t head, count;
@@ -589,7 +589,7 @@ static void *worker_main(void *arg)
         pthread_cond_broadcast(&pl->changed);
         pthread_mutex_unlock(&pl->mu);
 
-        bg_err_clear(&wk->err);
+        bgi_err_clear(&wk->err);
         int rc = write_prepared(&wk->w, p);
         pthread_mutex_lock(&pl->mu);
         if (rc && !pl->fatal) {
@@ -651,14 +651,14 @@ static int enqueue(pool *pl, worker *w, prepared *p)
     return ok ? 0 : -1;
 }
 
-static int start_workers(pool *pl, unsigned jobs, bg_err *err)
+static int start_workers(pool *pl, unsigned jobs, bgi_err *err)
 {
     bg_index *ix = pl->ix;
     pl->workers = calloc(jobs, sizeof *pl->workers);
     if (!pl->workers)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     size_t lex_len = 0;
-    const char *lex = bg_analyzer_lexicon_text(ix->an, &lex_len);
+    const char *lex = bgi_analyzer_lexicon_text(ix->an, &lex_len);
     for (unsigned i = 0; i < jobs; i++) {
         worker *wk = &pl->workers[i];
         wk->pl = pl;
@@ -666,12 +666,12 @@ static int start_workers(pool *pl, unsigned jobs, bg_err *err)
         /* Analysers are not thread safe: each extra worker gets its own, built
          * from the same lexicon (so the same fingerprint). */
         if (i > 0) {
-            bg_analyzer_options o = {.lexicon_text = lex_len ? lex : NULL, .lexicon_text_len = lex_len};
-            if (bg_analyzer_new(&wk->w.an, &o, err))
+            bgi_analyzer_options o = {.lexicon_text = lex_len ? lex : NULL, .lexicon_text_len = lex_len};
+            if (bgi_analyzer_new(&wk->w.an, &o, err))
                 return err->code;
         }
         if (pthread_create(&wk->thread, NULL, worker_main, wk) != 0)
-            return bg_err_set(err, BG_ENOMEM, "cannot start an indexing thread");
+            return bgi_err_set(err, BG_ENOMEM, "cannot start an indexing thread");
         pl->n_workers++;
     }
     return 0;
@@ -695,7 +695,7 @@ static void stop_workers(pool *pl)
             wk->count--;
         }
         if (i > 0)
-            bg_analyzer_free(wk->w.an);
+            bgi_analyzer_free(wk->w.an);
     }
     free(pl->workers);
 }
@@ -710,8 +710,8 @@ static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later,
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         prepared *p = calloc(1, sizeof *p);
-        bg_err err = {0};
-        int prc = p ? prepare(p, ix, paths[i], NULL, &err) : bg_err_set(&err, BG_ENOMEM, "out of memory");
+        bgi_err err = {0};
+        int prc = p ? prepare(p, ix, paths[i], NULL, &err) : bgi_err_set(&err, BG_ENOMEM, "out of memory");
         if (prc || p->status == BG_ADD_UNCHANGED) {
             pthread_mutex_lock(&pl->mu);
             report(pl, paths[i], prc, prc ? 0 : p->status, prc ? 0 : p->fresh.passages, prc ? err.msg : NULL);
@@ -720,7 +720,7 @@ static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later,
                 prepared_clear(p);
             free(p);
             if (prc == BG_ENOMEM)
-                rc = bg_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
+                rc = bgi_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
             continue;
         }
         if (p->has_old && p->old_year != p->meta.year) {
@@ -728,7 +728,7 @@ static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later,
             if (!l) {
                 prepared_clear(p);
                 free(p);
-                rc = bg_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
+                rc = bgi_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
                 break;
             }
             *later = l;
@@ -739,7 +739,7 @@ static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later,
         if (!w || enqueue(pl, w, p) != 0) {
             prepared_clear(p);
             free(p);
-            rc = w ? -1 : bg_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
+            rc = w ? -1 : bgi_err_set(&pl->fatal_err, BG_ENOMEM, "out of memory");
         }
     }
     free(routes);
@@ -749,11 +749,11 @@ static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later,
 int bg_index_add_files(bg_index *ix, const char *const *paths, size_t n, unsigned jobs, bg_add_cb cb,
                        void *ctx)
 {
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     if (!(ix->flags & BG_OPEN_WRITE))
-        return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "index is open for reading only"});
     if (jobs == 0 || jobs > BG_MAX_JOBS)
-        return bg_err_publish(&(bg_err){BG_EINVAL, "jobs must be from 1 to 16"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "jobs must be from 1 to 16"});
     /* The shards opened so far belong to the calling thread; commit them so
      * that workers can own them. */
     if (ix->n_shards && bg_index_commit(ix))
@@ -772,7 +772,7 @@ int bg_index_add_files(bg_index *ix, const char *const *paths, size_t n, unsigne
         rc = feed(&pl, paths, n, &later, &n_later);
     stop_workers(&pl);
     if (pl.fatal || rc == BG_ENOMEM)
-        rc = bg_err_set(&ix->err, pl.fatal_err.code ? pl.fatal_err.code : BG_EXAPIAN, "%s", pl.fatal_err.msg);
+        rc = bgi_err_set(&ix->err, pl.fatal_err.code ? pl.fatal_err.code : BG_EXAPIAN, "%s", pl.fatal_err.msg);
     else if (rc < 0 && !ix->err.code)
         rc = 0;
     /* Workers are gone: the calling thread now owns every shard. */
@@ -792,9 +792,9 @@ int bg_index_add_files(bg_index *ix, const char *const *paths, size_t n, unsigne
     pthread_cond_destroy(&pl.changed);
     pthread_mutex_destroy(&pl.mu);
     if (rc) {
-        bg_ix_discard_uncommitted(ix);
-        bg_err_set(&ix->err, ix->err.code ? ix->err.code : rc, "%s (uncommitted changes discarded)", ix->err.msg);
-        return bg_err_publish(&ix->err);
+        bgi_ix_discard_uncommitted(ix);
+        bgi_err_set(&ix->err, ix->err.code ? ix->err.code : rc, "%s (uncommitted changes discarded)", ix->err.msg);
+        return bgi_err_publish(&ix->err);
     }
     return 0;
 }

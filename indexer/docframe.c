@@ -239,7 +239,7 @@ static int small_number_at(const char **p, const char *end)
     if (n >= 0)
         return n;
     const char *q;
-    n = bg_cn_numeral_parse(*p, end, &q);
+    n = bgi_cn_numeral_parse(*p, end, &q);
     if (!n)
         return -1;
     *p = q;
@@ -342,7 +342,7 @@ static bool parse_date(span s, char out[11])
     return true;
 }
 
-int bg_date_normalize(char *out, size_t cap, const char *in, size_t n)
+int bgi_date_normalize(char *out, size_t cap, const char *in, size_t n)
 {
     char date[11];
     if (cap)
@@ -463,7 +463,7 @@ static const char *kind_of(span title)
     return "";
 }
 
-const char *bg_doc_kind(const char *title)
+const char *bgi_doc_kind(const char *title)
 {
     return title ? kind_of((span){title, strlen(title)}) : "";
 }
@@ -492,12 +492,12 @@ static bool has_clause_punct(span s)
 static bool starts_like_heading(span s)
 {
     const char *end = s.p + s.n, *q;
-    if (bg_cn_numeral_parse(s.p, end, &q) && starts_with(span_from(q, end), "、"))
+    if (bgi_cn_numeral_parse(s.p, end, &q) && starts_with(span_from(q, end), "、"))
         return true;
     q = s.p;
     if (number_at(&q, end, 3) >= 0)
         return true;
-    if (starts_with(s, "第") && bg_cn_numeral_parse(s.p + strlen("第"), end, &q))
+    if (starts_with(s, "第") && bgi_cn_numeral_parse(s.p + strlen("第"), end, &q))
         return starts_with(span_from(q, end), "章") || starts_with(span_from(q, end), "条") ||
                starts_with(span_from(q, end), "节") || starts_with(span_from(q, end), "部分");
     return false;
@@ -697,7 +697,7 @@ static bool is_attachment_start(span s)
     if (!take_lit(&p, end, "附件"))
         return false;
     skip_spaces(&p, end);
-    if (number_at(&p, end, 2) < 0 && bg_cn_numeral_parse(p, end, &q))
+    if (number_at(&p, end, 2) < 0 && bgi_cn_numeral_parse(p, end, &q))
         p = q;
     skip_spaces(&p, end);
     if (!take_lit(&p, end, "："))
@@ -766,7 +766,7 @@ static bool signature_and_date_line(span s, span *bodies, char date[11])
 typedef struct lines {
     span *line; /* line[i] is 1-based line i + 1, trimmed */
     size_t n;
-    unsigned char *role; /* bg_frame_role per line, 0 = content */
+    unsigned char *role; /* bgi_frame_role per line, 0 = content */
 } lines;
 
 static int split_lines(lines *ls, const char *text, size_t len)
@@ -1016,7 +1016,7 @@ static void scan_attachment_note(scan *sc, const lines *ls, size_t from, size_t 
 
 /* ---- output ---------------------------------------------------------- */
 
-static void mark(lines *ls, size_t first, size_t last, bg_frame_role role)
+static void mark(lines *ls, size_t first, size_t last, bgi_frame_role role)
 {
     if (first == NONE || last == NONE)
         return;
@@ -1057,23 +1057,23 @@ static bool starts_with_body(span s)
 /* Appends a title line, collapsing whitespace runs to one space. A line of
  * bodies alone before another body ("中共中央办公厅" / "国务院办公厅关于…")
  * keeps them apart by a space. */
-static int append_title_line(bg_buf *b, span prev, span s)
+static int append_title_line(bgi_buf *b, span prev, span s)
 {
     bool gap = prev.n && names_bodies(prev) && starts_with_body(s);
-    if (gap && bg_buf_append(b, " ", 1))
+    if (gap && bgi_buf_append(b, " ", 1))
         return BG_ENOMEM;
     const char *p = s.p, *end = s.p + s.n;
     while (p < end) {
         size_t k = space_at(p, end);
         if (k) {
             skip_spaces(&p, end);
-            if (bg_buf_append(b, " ", 1))
+            if (bgi_buf_append(b, " ", 1))
                 return BG_ENOMEM;
             continue;
         }
         const char *q = p;
         next_cp(&q, end);
-        if (bg_buf_append(b, p, (size_t)(q - p)))
+        if (bgi_buf_append(b, p, (size_t)(q - p)))
             return BG_ENOMEM;
         p = q;
     }
@@ -1082,11 +1082,11 @@ static int append_title_line(bg_buf *b, span prev, span s)
 
 static char *join_lines(const lines *ls, const size_t *idx, size_t n)
 {
-    bg_buf b = {0};
+    bgi_buf b = {0};
     span prev = {"", 0};
     for (size_t i = 0; i < n; i++) {
         if (append_title_line(&b, prev, ls->line[idx[i]])) {
-            bg_buf_free(&b);
+            bgi_buf_free(&b);
             return NULL;
         }
         prev = ls->line[idx[i]];
@@ -1098,14 +1098,14 @@ static char *join_lines(const lines *ls, const size_t *idx, size_t n)
 
 static bool add_part(span part, void *ctx)
 {
-    bg_buf *b = ctx;
-    return !((b->len && bg_buf_append(b, " ", 1)) || bg_buf_append(b, part.p, part.n));
+    bgi_buf *b = ctx;
+    return !((b->len && bgi_buf_append(b, " ", 1)) || bgi_buf_append(b, part.p, part.n));
 }
 
 /* The bodies of the signature lines, one space between them. */
 static char *join_bodies(const lines *ls, size_t first, size_t last, span extra)
 {
-    bg_buf b = {0};
+    bgi_buf b = {0};
     bool ok = true;
     for (size_t i = first; ok && first != NONE && i <= last; i++)
         if (is_text_line(ls, i))
@@ -1113,20 +1113,20 @@ static char *join_bodies(const lines *ls, size_t first, size_t last, span extra)
     if (ok && extra.n)
         ok = each_part(extra, add_part, &b) > 0;
     if (!ok) {
-        bg_buf_free(&b);
+        bgi_buf_free(&b);
         return NULL;
     }
     return b.data ? b.data : calloc(1, 1);
 }
 
 /* Runs of lines with one role become one range. */
-static int make_ranges(bg_docframe *fr, const lines *ls)
+static int make_ranges(bgi_docframe *fr, const lines *ls)
 {
     size_t cap = 0;
     for (size_t i = 0; i < ls->n; i++) {
         if (!ls->role[i])
             continue;
-        bg_frame_range *last = fr->n_ranges ? &fr->ranges[fr->n_ranges - 1] : NULL;
+        bgi_frame_range *last = fr->n_ranges ? &fr->ranges[fr->n_ranges - 1] : NULL;
         /* last->last is 1-based: line i (0-based) follows it when equal. */
         if (last && last->last == i && last->role == ls->role[i]) {
             last->last = i + 1;
@@ -1134,12 +1134,12 @@ static int make_ranges(bg_docframe *fr, const lines *ls)
         }
         if (fr->n_ranges == cap) {
             cap = cap ? cap * 2 : 16;
-            bg_frame_range *bigger = realloc(fr->ranges, cap * sizeof *bigger);
+            bgi_frame_range *bigger = realloc(fr->ranges, cap * sizeof *bigger);
             if (!bigger)
                 return BG_ENOMEM;
             fr->ranges = bigger;
         }
-        fr->ranges[fr->n_ranges++] = (bg_frame_range){i + 1, i + 1, (bg_frame_role)ls->role[i]};
+        fr->ranges[fr->n_ranges++] = (bgi_frame_range){i + 1, i + 1, (bgi_frame_role)ls->role[i]};
     }
     return 0;
 }
@@ -1149,7 +1149,7 @@ static int make_ranges(bg_docframe *fr, const lines *ls)
 /* The attachment titles: the line after "附件N" (or the start itself for an
  * attachment printed without one), and the next one when the first ends
  * open ("…的") or the next is a note ("（试行）"). */
-static int make_attachments(bg_docframe *fr, lines *ls, const size_t *starts, size_t n,
+static int make_attachments(bgi_docframe *fr, lines *ls, const size_t *starts, size_t n,
                             size_t end)
 {
     if (!n)
@@ -1167,7 +1167,7 @@ static int make_attachments(bg_docframe *fr, lines *ls, const size_t *starts, si
             (ends_open(ls->line[idx[0]]) || starts_with(ls->line[next], "的") ||
              title_note_line(ls->line[next])))
             idx[k++] = next;
-        bg_frame_attachment *at = &fr->attachments[fr->n_attachments++];
+        bgi_frame_attachment *at = &fr->attachments[fr->n_attachments++];
         at->start = starts[a] + 1;
         at->title_first = idx[0] + 1;
         at->title_last = idx[k - 1] + 1;
@@ -1191,7 +1191,7 @@ static bool top_is_official(const scan *sc, span title, bool signed_date)
     return span_has(title, "关于") || sc->addressee != NONE || signed_date;
 }
 
-static int find_frame(bg_docframe *fr, lines *ls)
+static int find_frame(bgi_docframe *fr, lines *ls)
 {
     scan sc = {0};
     for (size_t i = 0; i < ls->n; i++)
@@ -1239,7 +1239,7 @@ static int find_frame(bg_docframe *fr, lines *ls)
             mark(ls, sc.marks[i], sc.marks[i], BG_FRAME_MARK);
         mark(ls, sc.docno_line, sc.docno_line, BG_FRAME_DOCNO);
         mark(ls, sc.addressee, sc.addressee, BG_FRAME_ADDRESSEE);
-        if (sc.docno_line != NONE && !(fr->docno = bg_strndup(sc.docno.p, sc.docno.n)))
+        if (sc.docno_line != NONE && !(fr->docno = bgi_strndup(sc.docno.p, sc.docno.n)))
             return BG_ENOMEM;
         if (n_starts && make_attachments(fr, ls, first_start, n_starts, sc.cc_first))
             return BG_ENOMEM;
@@ -1269,7 +1269,7 @@ static int find_frame(bg_docframe *fr, lines *ls)
     return make_ranges(fr, ls);
 }
 
-int bg_docframe_find(bg_docframe *out, const char *text, size_t len, bg_err *err)
+int bgi_docframe_find(bgi_docframe *out, const char *text, size_t len, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     lines ls = {0};
@@ -1279,13 +1279,13 @@ int bg_docframe_find(bg_docframe *out, const char *text, size_t len, bg_err *err
     free(ls.line);
     free(ls.role);
     if (rc) {
-        bg_docframe_clear(out);
-        return bg_err_set(err, rc, "out of memory finding the frame of an official document");
+        bgi_docframe_clear(out);
+        return bgi_err_set(err, rc, "out of memory finding the frame of an official document");
     }
     return 0;
 }
 
-bg_frame_role bg_docframe_role(const bg_docframe *fr, size_t line)
+bgi_frame_role bgi_docframe_role(const bgi_docframe *fr, size_t line)
 {
     size_t lo = 0, hi = fr ? fr->n_ranges : 0;
     while (lo < hi) {
@@ -1297,10 +1297,10 @@ bg_frame_role bg_docframe_role(const bg_docframe *fr, size_t line)
         else
             return fr->ranges[mid].role;
     }
-    return (bg_frame_role)0;
+    return (bgi_frame_role)0;
 }
 
-const char *bg_frame_role_name(bg_frame_role role)
+const char *bgi_frame_role_name(bgi_frame_role role)
 {
     static const char *const NAMES[] = {"",         "mark",      "title",    "docno",
                                         "addressee", "attachment-note", "signature", "date",
@@ -1309,7 +1309,7 @@ const char *bg_frame_role_name(bg_frame_role role)
     return (size_t)role < sizeof NAMES / sizeof NAMES[0] ? NAMES[role] : "";
 }
 
-void bg_docframe_clear(bg_docframe *fr)
+void bgi_docframe_clear(bgi_docframe *fr)
 {
     if (!fr)
         return;

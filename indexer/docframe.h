@@ -40,15 +40,15 @@
  * marked (tests/test_docframe.c checks the real corpus).
  *
  * Line numbers are 1-based and count every line, blank ones included (line
- * i is paragraph i - 1 of a bg_document). */
+ * i is paragraph i - 1 of a bgi_document). */
 #ifndef BG_DOCFRAME_H
 #define BG_DOCFRAME_H
 
 #include <stddef.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
-typedef enum bg_frame_role {
+typedef enum bgi_frame_role {
     BG_FRAME_MARK = 1,
     BG_FRAME_TITLE,
     BG_FRAME_DOCNO,
@@ -61,28 +61,28 @@ typedef enum bg_frame_role {
     BG_FRAME_ATTACHMENT_TITLE,
     BG_FRAME_CC,
     BG_FRAME_PAGENO,
-} bg_frame_role;
+} bgi_frame_role;
 
 /* Lines first..last (1-based, inclusive) play one role. */
-typedef struct bg_frame_range {
+typedef struct bgi_frame_range {
     size_t first, last;
-    bg_frame_role role;
-} bg_frame_range;
+    bgi_frame_role role;
+} bgi_frame_range;
 
 /* An attachment (附件) after the main text: its "附件N" line and its title,
  * which the indexer puts first in the section path of the lines after it. */
-typedef struct bg_frame_attachment {
+typedef struct bgi_frame_attachment {
     size_t start;                   /* the "附件N" line; the title's first line
                                        for one printed without a label (an 印发
                                        notice's plan right after the date) */
     size_t title_first, title_last; /* its title lines */
     char *title;                    /* the title lines joined; owned */
-} bg_frame_attachment;
+} bgi_frame_attachment;
 
-typedef struct bg_docframe {
-    bg_frame_range *ranges;         /* sorted by first line, disjoint; owned */
+typedef struct bgi_docframe {
+    bgi_frame_range *ranges;         /* sorted by first line, disjoint; owned */
     size_t n_ranges;
-    bg_frame_attachment *attachments; /* in text order; owned */
+    bgi_frame_attachment *attachments; /* in text order; owned */
     size_t n_attachments;
     int official;                   /* the top carries an official frame */
     size_t title_first, title_last; /* 0 when no title was found */
@@ -94,20 +94,20 @@ typedef struct bg_docframe {
                                        ("中共中央 国务院"); only lines that name a
                                        body (…国务院, …办公厅, …人民政府, …委员会) */
     char date[11];                  /* 成文日期 "YYYY-MM-DD", "" when none */
-} bg_docframe;
+} bgi_docframe;
 
 /* Finds the frame of text[0..len) (UTF-8, one paragraph per line). *out is
- * overwritten; free it with bg_docframe_clear. Returns 0 or BG_ENOMEM. */
-int bg_docframe_find(bg_docframe *out, const char *text, size_t len, bg_err *err);
+ * overwritten; free it with bgi_docframe_clear. Returns 0 or BG_ENOMEM. */
+int bgi_docframe_find(bgi_docframe *out, const char *text, size_t len, bgi_err *err);
 
 /* The role of 1-based line, 0 when the line is no frame line. */
-bg_frame_role bg_docframe_role(const bg_docframe *fr, size_t line);
+bgi_frame_role bgi_docframe_role(const bgi_docframe *fr, size_t line);
 
 /* "title", "docno", … (static), for logs and tests. */
-const char *bg_frame_role_name(bg_frame_role role);
+const char *bgi_frame_role_name(bgi_frame_role role);
 
 /* Frees what fr owns and zeroes it; NULL allowed. */
-void bg_docframe_clear(bg_docframe *fr);
+void bgi_docframe_clear(bgi_docframe *fr);
 
 /* The date written in[0..n) as a whole (surrounding whitespace allowed) as
  * "YYYY-MM-DD" into out (cap >= 11): "2023年3月5日", "2023年03月05日",
@@ -115,13 +115,13 @@ void bg_docframe_clear(bg_docframe *fr);
  * "2023/3/5", "2023.3.5", full-width digits, and an ISO date followed by a
  * time ("2023-03-05 10:30"). Returns 0, or BG_EINVAL when it is no valid
  * date (out is then ""). */
-int bg_date_normalize(char *out, size_t cap, const char *in, size_t n);
+int bgi_date_normalize(char *out, size_t cap, const char *in, size_t n);
 
 /* The kind of document a title names by its last word, static: "通知",
  * "意见", "报告", "函", "令", … (a trailing note such as "（试行）" or
  * "（2021—2035年）" is skipped); "" when it names none. */
-const char *bg_doc_kind(const char *title);
+const char *bgi_doc_kind(const char *title);
 
-/* bg_docno_normalize, the form filters compare, is in store/scheme.h. */
+/* bgi_docno_normalize, the form filters compare, is in store/scheme.h. */
 
 #endif

@@ -242,7 +242,7 @@ static void read_opening(opening *op, const char *text, size_t len)
 static bool starts_like_heading(span s)
 {
     const char *end = s.p + s.n, *q;
-    if (bg_cn_numeral_parse(s.p, end, &q) && span_starts_with(span_from(q, end), "、"))
+    if (bgi_cn_numeral_parse(s.p, end, &q) && span_starts_with(span_from(q, end), "、"))
         return true;
     return span_starts_with(s, "（") || span_starts_with(s, "(");
 }
@@ -279,7 +279,7 @@ static int congress_note(span s, const char **note_start)
         if (!olen)
             continue;
         const char *q;
-        int n = bg_cn_numeral_parse(open + olen, close, &q);
+        int n = bgi_cn_numeral_parse(open + olen, close, &q);
         if (n && span_starts_with(span_from(q, close), "大") && q + strlen("大") == close) {
             *note_start = open;
             return n;
@@ -366,7 +366,7 @@ static int ordinal_before(span s, const char *suffix)
     const char *end = s.p + s.n, *p = s.p, *hit;
     while ((hit = find_bytes(p, (size_t)(end - p), "第")) != NULL) {
         const char *q;
-        int n = bg_cn_numeral_parse(hit + strlen("第"), end, &q);
+        int n = bgi_cn_numeral_parse(hit + strlen("第"), end, &q);
         if (n && span_starts_with(span_from(q, end), suffix))
             return n;
         p = hit + strlen("第");
@@ -618,7 +618,7 @@ static char *bodies_from_title(const char *title)
     if (head.n < 6 || utf8_chars(head) > 40 || span_has(head, "《") || span_has(head, "，") ||
         span_has(head, "的"))
         return NULL;
-    bg_buf b = {0};
+    bgi_buf b = {0};
     const char *p = head.p, *end = head.p + head.n;
     bool gap = false;
     while (p < end) {
@@ -631,8 +631,8 @@ static char *bodies_from_title(const char *title)
             p += k;
             continue;
         }
-        if ((gap && b.len && bg_buf_append(&b, " ", 1)) || bg_buf_append(&b, p, 1)) {
-            bg_buf_free(&b);
+        if ((gap && b.len && bgi_buf_append(&b, " ", 1)) || bgi_buf_append(&b, p, 1)) {
+            bgi_buf_free(&b);
             return NULL;
         }
         gap = false;
@@ -645,7 +645,7 @@ static char *bodies_from_title(const char *title)
     for (size_t i = 0; b.data && i < sizeof ENDINGS / sizeof ENDINGS[0]; i++)
         body_like |= span_ends_with((span){b.data, b.len}, ENDINGS[i]);
     if (!body_like) {
-        bg_buf_free(&b);
+        bgi_buf_free(&b);
         return NULL;
     }
     return b.data;
@@ -673,14 +673,14 @@ static int take_owned(char **dst, char *s)
 }
 
 /* Title, body, date, docno from the frame and what the source states. */
-static int merge_official(bg_meta *out, const bg_docframe *fr, const bg_doc_meta *stated)
+static int merge_official(bgi_meta *out, const bgi_docframe *fr, const bgi_doc_meta *stated)
 {
     span st_title = trimmed(stated ? stated->title : NULL);
     span st_body = trimmed(stated ? stated->body : NULL);
     span st_docno = trimmed(stated ? stated->docno : NULL);
     char date[11] = "";
     if (stated && stated->date)
-        bg_date_normalize(date, sizeof date, stated->date, strlen(stated->date));
+        bgi_date_normalize(date, sizeof date, stated->date, strlen(stated->date));
     if (!date[0])
         memcpy(date, fr->date, sizeof date);
 
@@ -716,8 +716,8 @@ static int merge_official(bg_meta *out, const bg_docframe *fr, const bg_doc_meta
 /* Whether the old rules took a frame line for the title: an official
  * document without title lines whose first line is its 发文字号 or 版头
  * ("国发〔2023〕1号"); the file name is a better title then. */
-static bool frame_line_taken_for_title(const found *f, const opening *op, const bg_docframe *fr,
-                                       const char *text, const bg_doc_meta *stated)
+static bool frame_line_taken_for_title(const found *f, const opening *op, const bgi_docframe *fr,
+                                       const char *text, const bgi_doc_meta *stated)
 {
     if (!fr->official || (fr->title && fr->title[0]) || trimmed(stated ? stated->title : NULL).n ||
         !f->title_from_text || f->title_from_sentence || !op->n)
@@ -725,10 +725,10 @@ static bool frame_line_taken_for_title(const found *f, const opening *op, const 
     size_t line = 1;
     for (const char *p = text; p < op->line[0].p; p++)
         line += *p == '\n';
-    return bg_docframe_role(fr, line) != 0;
+    return bgi_docframe_role(fr, line) != 0;
 }
 
-static int detect_year_official(const bg_meta *m)
+static int detect_year_official(const bgi_meta *m)
 {
     int y = year_of_date(m->date);
     if (!y)
@@ -738,8 +738,8 @@ static int detect_year_official(const bg_meta *m)
     return y;
 }
 
-int bg_meta_detect_doc(bg_meta *out, const char *text, size_t len, const char *filename,
-                       const bg_doc_meta *stated, bg_err *err)
+int bgi_meta_detect_doc(bgi_meta *out, const char *text, size_t len, const char *filename,
+                       const bgi_doc_meta *stated, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     opening op;
@@ -753,21 +753,21 @@ int bg_meta_detect_doc(bg_meta *out, const char *text, size_t len, const char *f
     out->title = make_title(&f, filename);
     out->body = make_body(&f);
     if (!out->title || !out->body) {
-        bg_meta_clear(out);
-        return bg_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
+        bgi_meta_clear(out);
+        return bgi_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
     }
 
-    bg_docframe fr;
-    int rc = bg_docframe_find(&fr, text, text ? len : 0, err);
+    bgi_docframe fr;
+    int rc = bgi_docframe_find(&fr, text, text ? len : 0, err);
     if (rc) {
-        bg_meta_clear(out);
+        bgi_meta_clear(out);
         return rc;
     }
     rc = merge_official(out, &fr, stated);
     if (!rc && frame_line_taken_for_title(&f, &op, &fr, text, stated))
         rc = take_owned(&out->title, filename ? base_name_without_extension(filename) : strdup(""));
     if (!rc)
-        rc = take_owned(&out->kind, strdup(bg_doc_kind(out->title)));
+        rc = take_owned(&out->kind, strdup(bgi_doc_kind(out->title)));
     if (!rc) {
         /* A 发文字号 stated by the source makes an official document too. */
         bool official = fr.official || out->docno;
@@ -781,20 +781,20 @@ int bg_meta_detect_doc(bg_meta *out, const char *text, size_t len, const char *f
         else if (out->date)
             out->year = year_of_date(out->date);
     }
-    bg_docframe_clear(&fr);
+    bgi_docframe_clear(&fr);
     if (rc) {
-        bg_meta_clear(out);
-        return bg_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
+        bgi_meta_clear(out);
+        return bgi_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
     }
     return 0;
 }
 
-int bg_meta_detect(bg_meta *out, const char *text, size_t len, const char *filename, bg_err *err)
+int bgi_meta_detect(bgi_meta *out, const char *text, size_t len, const char *filename, bgi_err *err)
 {
-    return bg_meta_detect_doc(out, text, len, filename, NULL, err);
+    return bgi_meta_detect_doc(out, text, len, filename, NULL, err);
 }
 
-void bg_meta_clear(bg_meta *m)
+void bgi_meta_clear(bgi_meta *m)
 {
     if (!m)
         return;
@@ -818,7 +818,7 @@ typedef struct manifest_entry {
     size_t line;  /* where the entry was, for duplicate errors */
 } manifest_entry;
 
-struct bg_manifest {
+struct bgi_manifest {
     manifest_entry *entries; /* sorted by file once loaded */
     size_t n, cap;
 };
@@ -895,28 +895,28 @@ static span base_of(span s)
     return s;
 }
 
-static int parse_year(int *year, span s, const char *path, size_t lineno, bg_err *err)
+static int parse_year(int *year, span s, const char *path, size_t lineno, bgi_err *err)
 {
     *year = 0;
     if (!s.n)
         return 0;
     for (size_t i = 0; i < s.n; i++)
         if (!is_digit(s.p[i]))
-            return bg_err_set(err, BG_EPARSE, "%s:%zu: year '%.*s' is not a number", path, lineno,
+            return bgi_err_set(err, BG_EPARSE, "%s:%zu: year '%.*s' is not a number", path, lineno,
                               (int)(s.n > 40 ? 40 : s.n), s.p);
     if (s.n != 4 || s.p[0] == '0')
-        return bg_err_set(err, BG_EPARSE, "%s:%zu: year '%.*s' is not a four-digit year", path,
+        return bgi_err_set(err, BG_EPARSE, "%s:%zu: year '%.*s' is not a four-digit year", path,
                           lineno, (int)(s.n > 40 ? 40 : s.n), s.p);
     *year = (s.p[0] - '0') * 1000 + (s.p[1] - '0') * 100 + (s.p[2] - '0') * 10 + (s.p[3] - '0');
     return 0;
 }
 
-static int parse_date_field(char date[11], span s, const char *path, size_t lineno, bg_err *err)
+static int parse_date_field(char date[11], span s, const char *path, size_t lineno, bgi_err *err)
 {
     date[0] = '\0';
-    if (s.n && bg_date_normalize(date, 11, s.p, s.n))
-        return bg_err_set(err, BG_EPARSE, "%s:%zu: date '%.*s' is not a date", path, lineno,
-                          (int)bg_utf8_clip(s.p, s.n, 40), s.p);
+    if (s.n && bgi_date_normalize(date, 11, s.p, s.n))
+        return bgi_err_set(err, BG_EPARSE, "%s:%zu: date '%.*s' is not a date", path, lineno,
+                          (int)bgi_utf8_clip(s.p, s.n, 40), s.p);
     return 0;
 }
 
@@ -935,7 +935,7 @@ typedef struct row_fields {
     char date[11];
 } row_fields;
 
-static int add_entry(bg_manifest *mf, const row_fields *r, size_t lineno)
+static int add_entry(bgi_manifest *mf, const row_fields *r, size_t lineno)
 {
     if (mf->n == mf->cap) {
         size_t cap = mf->cap ? mf->cap * 2 : 16;
@@ -957,26 +957,26 @@ static int add_entry(bg_manifest *mf, const row_fields *r, size_t lineno)
 }
 
 /* Parses one data row into an entry. */
-static int parse_row(bg_manifest *mf, const columns *cols, const span *fields, size_t n,
-                     const char *path, size_t lineno, bg_err *err)
+static int parse_row(bgi_manifest *mf, const columns *cols, const span *fields, size_t n,
+                     const char *path, size_t lineno, bgi_err *err)
 {
     row_fields r = {.file = base_of(column(cols, COL_FILE, fields, n)),
                     .title = column(cols, COL_TITLE, fields, n),
                     .body = column(cols, COL_BODY, fields, n),
                     .docno = column(cols, COL_DOCNO, fields, n)};
     if (!r.file.n)
-        return bg_err_set(err, BG_EPARSE, "%s:%zu: no file name in the first column", path, lineno);
+        return bgi_err_set(err, BG_EPARSE, "%s:%zu: no file name in the first column", path, lineno);
     int rc = parse_year(&r.year, column(cols, COL_YEAR, fields, n), path, lineno, err);
     if (!rc)
         rc = parse_date_field(r.date, column(cols, COL_DATE, fields, n), path, lineno, err);
     if (rc)
         return rc;
     rc = add_entry(mf, &r, lineno);
-    return rc ? bg_err_set(err, rc, "out of memory loading %s", path) : 0;
+    return rc ? bgi_err_set(err, rc, "out of memory loading %s", path) : 0;
 }
 
-static int parse_manifest(bg_manifest *mf, const char *text, size_t len, const char *path,
-                          bg_err *err)
+static int parse_manifest(bgi_manifest *mf, const char *text, size_t len, const char *path,
+                          bgi_err *err)
 {
     /* Without a header: file, title, body, year; date and docno only by name. */
     columns cols = {{COL_FILE, COL_TITLE, COL_BODY, COL_YEAR, -1, -1}};
@@ -1019,27 +1019,27 @@ static int compare_entries(const void *a, const void *b)
 }
 
 /* After sorting, equal names are neighbours: name the later line. */
-static int check_duplicates(const bg_manifest *mf, const char *path, bg_err *err)
+static int check_duplicates(const bgi_manifest *mf, const char *path, bgi_err *err)
 {
     for (size_t i = 1; i < mf->n; i++)
         if (strcmp(mf->entries[i - 1].file, mf->entries[i].file) == 0)
-            return bg_err_set(err, BG_EPARSE, "%s:%zu: '%s' is already listed on line %zu", path,
+            return bgi_err_set(err, BG_EPARSE, "%s:%zu: '%s' is already listed on line %zu", path,
                               mf->entries[i].line, mf->entries[i].file, mf->entries[i - 1].line);
     return 0;
 }
 
-int bg_manifest_load(bg_manifest **out, const char *path, bg_err *err)
+int bgi_manifest_load(bgi_manifest **out, const char *path, bgi_err *err)
 {
     *out = NULL;
     char *text = NULL;
     size_t len = 0;
-    int rc = bg_read_file(&text, &len, path, err);
+    int rc = bgi_read_file(&text, &len, path, err);
     if (rc)
         return rc;
-    bg_manifest *mf = calloc(1, sizeof *mf);
+    bgi_manifest *mf = calloc(1, sizeof *mf);
     if (!mf) {
         free(text);
-        return bg_err_set(err, BG_ENOMEM, "out of memory loading %s", path);
+        return bgi_err_set(err, BG_ENOMEM, "out of memory loading %s", path);
     }
     rc = parse_manifest(mf, text, len, path, err);
     free(text);
@@ -1048,14 +1048,14 @@ int bg_manifest_load(bg_manifest **out, const char *path, bg_err *err)
         rc = check_duplicates(mf, path, err);
     }
     if (rc) {
-        bg_manifest_free(mf);
+        bgi_manifest_free(mf);
         return rc;
     }
     *out = mf;
     return 0;
 }
 
-void bg_manifest_free(bg_manifest *mf)
+void bgi_manifest_free(bgi_manifest *mf)
 {
     if (!mf)
         return;
@@ -1080,7 +1080,7 @@ static void replace_field(char **field, char **copy)
     }
 }
 
-int bg_manifest_apply(const bg_manifest *mf, const char *basename, bg_meta *m)
+int bgi_manifest_apply(const bgi_manifest *mf, const char *basename, bgi_meta *m)
 {
     if (!mf || !basename || !m || !mf->n)
         return 0;
@@ -1095,7 +1095,7 @@ int bg_manifest_apply(const bg_manifest *mf, const char *basename, bg_meta *m)
     char *body = e->body[0] ? strdup(e->body) : NULL;
     char *date = e->date[0] ? strdup(e->date) : NULL;
     char *docno = e->docno[0] ? strdup(e->docno) : NULL;
-    char *kind = e->title[0] ? strdup(bg_doc_kind(e->title)) : NULL;
+    char *kind = e->title[0] ? strdup(bgi_doc_kind(e->title)) : NULL;
     if ((e->title[0] && (!title || !kind)) || (e->body[0] && !body) || (e->date[0] && !date) ||
         (e->docno[0] && !docno)) {
         free(title);

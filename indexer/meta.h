@@ -51,8 +51,8 @@
  *          official document takes the year of a date it states (its
  *          signature, or the source's 成文日期), else the rules above.
  *   kind   the title's last word (通知, 意见, 报告, 函, 令, …, see
- *          bg_doc_kind), "" when it names none.
- * What the source states outside its text (bg_doc_meta: a portal's 标题,
+ *          bgi_doc_kind), "" when it names none.
+ * What the source states outside its text (bgi_doc_meta: a portal's 标题,
  * 发文机关, 成文日期, 发文字号) beats all of this, field by field.
  *
  * Override: a MANIFEST.tsv in the report's directory, tab-separated with the
@@ -60,7 +60,7 @@
  * any order; extra columns are ignored; a first row with no column named
  * "file" is data, read as file, title, body, year), gives the metadata for
  * the files it names (by base name; a directory in the file column is
- * ignored). Optional columns "date" (a date in any form bg_date_normalize
+ * ignored). Optional columns "date" (a date in any form bgi_date_normalize
  * reads) and "docno" are found by name only. Empty fields keep the detected
  * value; a title given recomputes the kind; a date given does not change the
  * year (give the year too). Blank lines and lines
@@ -72,48 +72,48 @@
 
 #include <stddef.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
-struct bg_doc_meta; /* document.h */
+struct bgi_doc_meta; /* document.h */
 
-typedef struct bg_meta {
+typedef struct bgi_meta {
     char *title;   /* owned, never NULL after detection ("" if unknown) */
     char *body;    /* owned, never NULL after detection ("" if unknown) */
     int year;      /* 0 if unknown */
     char *date;    /* 成文日期 "YYYY-MM-DD", owned; NULL if the document states none */
     char *docno;   /* 发文字号 as written, owned; NULL if none */
     char *kind;    /* owned, never NULL after detection: "通知", … or "" */
-} bg_meta;
+} bgi_meta;
 
 /* Detects metadata from the decoded UTF-8 text of a report and its file name
- * (used only as a last resort; may be NULL). Same as bg_meta_detect_doc with
+ * (used only as a last resort; may be NULL). Same as bgi_meta_detect_doc with
  * nothing stated. Returns 0 or BG_ENOMEM. */
-int bg_meta_detect(bg_meta *out, const char *text, size_t len, const char *filename, bg_err *err);
+int bgi_meta_detect(bgi_meta *out, const char *text, size_t len, const char *filename, bgi_err *err);
 
-/* Detects metadata as bg_meta_detect, then lets what the source states
+/* Detects metadata as bgi_meta_detect, then lets what the source states
  * (stated, may be NULL; each field may be NULL) win: a non-empty title, body
- * and docno as given (trimmed), a date that bg_date_normalize reads (one it
+ * and docno as given (trimmed), a date that bgi_date_normalize reads (one it
  * cannot read is ignored). The year follows a stated date as it follows a
  * detected one. Returns 0 or BG_ENOMEM. */
-int bg_meta_detect_doc(bg_meta *out, const char *text, size_t len, const char *filename,
-                       const struct bg_doc_meta *stated, bg_err *err);
+int bgi_meta_detect_doc(bgi_meta *out, const char *text, size_t len, const char *filename,
+                       const struct bgi_doc_meta *stated, bgi_err *err);
 
 /* Frees the strings of m and zeroes it; NULL allowed. */
-void bg_meta_clear(bg_meta *m);
+void bgi_meta_clear(bgi_meta *m);
 
-typedef struct bg_manifest bg_manifest;
+typedef struct bgi_manifest bgi_manifest;
 
 /* Loads a MANIFEST.tsv. Returns 0, BG_EIO (cannot read), BG_ENOMEM or
  * BG_EPARSE; parse errors start with the path as given and the line number
  * ("corpus/MANIFEST.tsv:7: year 'x' is not a number"). */
-int bg_manifest_load(bg_manifest **out, const char *path, bg_err *err);
+int bgi_manifest_load(bgi_manifest **out, const char *path, bgi_err *err);
 
 /* Frees a manifest; NULL allowed. */
-void bg_manifest_free(bg_manifest *mf);
+void bgi_manifest_free(bgi_manifest *mf);
 
 /* Applies the manifest's entry for basename (if any) over m: non-empty
  * fields replace the detected ones. Returns 1 if an entry was found, 0 if
  * not, BG_ENOMEM on failure. */
-int bg_manifest_apply(const bg_manifest *mf, const char *basename, bg_meta *m);
+int bgi_manifest_apply(const bgi_manifest *mf, const char *basename, bgi_meta *m);
 
 #endif

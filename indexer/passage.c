@@ -14,7 +14,7 @@
 
 typedef struct term_sink {
     bgx_doc *doc;
-    bg_err *err;
+    bgi_err *err;
     size_t lead_end;          /* words ending before this byte get a wdf boost */
     char prev_char[8];        /* previous CHAR token, for bigrams */
     size_t prev_len;
@@ -28,10 +28,10 @@ typedef struct term_sink {
 static size_t make_term(term_sink *s, const char *prefix, const char *a, size_t alen,
                         const char *b, size_t blen)
 {
-    return bg_term(s->term, prefix, a, alen, b, blen);
+    return bgi_term(s->term, prefix, a, alen, b, blen);
 }
 
-static int add_word(term_sink *s, const bg_token *t)
+static int add_word(term_sink *s, const bgi_token *t)
 {
     size_t n = make_term(s, "", t->text, t->len, NULL, 0);
     if (!n)
@@ -52,9 +52,9 @@ static int end_run(term_sink *s)
     return n ? bgx_doc_add_term(s->doc, s->term, n, 1, s->err) : 0;
 }
 
-static int add_char(term_sink *s, const bg_token *t)
+static int add_char(term_sink *s, const bgi_token *t)
 {
-    s->text_hash = bg_fnv1a64(s->text_hash, t->text, t->len);
+    s->text_hash = bgi_fnv1a64(s->text_hash, t->text, t->len);
     s->n_chars++;
     int rc = 0;
     if (t->flags & BG_TOKEN_RUN_START)
@@ -77,13 +77,13 @@ static int add_char(term_sink *s, const bg_token *t)
     return rc;
 }
 
-static int on_text_token(void *ctx, const bg_token *t)
+static int on_text_token(void *ctx, const bgi_token *t)
 {
     term_sink *s = ctx;
     return t->type == BG_TOKEN_WORD ? add_word(s, t) : add_char(s, t);
 }
 
-static int on_heading_token(void *ctx, const bg_token *t)
+static int on_heading_token(void *ctx, const bgi_token *t)
 {
     term_sink *s = ctx;
     if (t->type != BG_TOKEN_WORD)
@@ -107,85 +107,85 @@ static size_t lead_sentence_end(const char *text, size_t len)
     return best + 4 >= len ? 0 : best;
 }
 
-static char *passage_data(const bg_passage_ctx *ctx, const bg_unit *u, const char *texthash)
+static char *passage_data(const bgi_passage_ctx *ctx, const bgi_unit *u, const char *texthash)
 {
     char id[BG_PASSAGE_ID_MAX];
-    bg_passage_id(id, ctx->file_id, ctx->ordinal);
+    bgi_passage_id(id, ctx->file_id, ctx->ordinal);
     int page = ctx->paras && u->line >= 1 && u->line <= ctx->n_paras ? ctx->paras[u->line - 1].page : 0;
-    bg_passage_rec r = {.text = u->text, .len = u->len, .kind = u->kind, .line = u->line,
+    bgi_passage_rec r = {.text = u->text, .len = u->len, .kind = u->kind, .line = u->line,
                         .format = ctx->format, .page = page, .date = ctx->meta->date,
                         .docno = ctx->meta->docno, .doc_kind = ctx->meta->kind, .texthash = texthash,
                         .report = ctx->report, .title = ctx->meta->title, .body = ctx->meta->body,
                         .id = id, .year = ctx->meta->year, .section = u->section, .n_section = u->n_section};
-    return bg_passage_rec_json(&r);
+    return bgi_passage_rec_json(&r);
 }
 
-static int add_term(bgx_doc *doc, const char *term, size_t len, int rc, bg_err *err)
+static int add_term(bgx_doc *doc, const char *term, size_t len, int rc, bgi_err *err)
 {
     return rc ? rc : bgx_doc_add_term(doc, term, len, 0, err);
 }
 
-static int add_filters(bgx_doc *doc, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err)
+static int add_filters(bgx_doc *doc, const bgi_passage_ctx *ctx, const bgi_unit *u, bgi_err *err)
 {
     char term[BG_TERM_MAX], id[BG_PASSAGE_ID_MAX];
-    bg_passage_id(id, ctx->file_id, ctx->ordinal);
-    int rc = add_term(doc, term, bg_term_year(term, ctx->meta->year), 0, err);
-    rc = add_term(doc, term, bg_term_kind(term, u->kind), rc, err);
-    rc = add_term(doc, term, bg_term_file(term, ctx->file_id), rc, err);
-    rc = add_term(doc, term, bg_term_passage(term, id), rc, err);
+    bgi_passage_id(id, ctx->file_id, ctx->ordinal);
+    int rc = add_term(doc, term, bgi_term_year(term, ctx->meta->year), 0, err);
+    rc = add_term(doc, term, bgi_term_kind(term, u->kind), rc, err);
+    rc = add_term(doc, term, bgi_term_file(term, ctx->file_id), rc, err);
+    rc = add_term(doc, term, bgi_term_passage(term, id), rc, err);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_ID, id, strlen(id), err);
     const char *body = ctx->meta->body;
     if (body[0])
-        rc = add_term(doc, term, bg_term_body(term, body), rc, err);
+        rc = add_term(doc, term, bgi_term_body(term, body), rc, err);
     char year[16];
-    bg_year_value(year, ctx->meta->year);
+    bgi_year_value(year, ctx->meta->year);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_YEAR, year, strlen(year), err);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_BODY, body, strlen(body), err);
-    const char *kind = bg_kind_name(u->kind);
+    const char *kind = bgi_kind_name(u->kind);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_KIND, kind, strlen(kind), err);
     const char *dockind = ctx->meta->kind ? ctx->meta->kind : "";
     if (dockind[0])
-        rc = add_term(doc, term, bg_term_dockind(term, dockind), rc, err);
+        rc = add_term(doc, term, bgi_term_dockind(term, dockind), rc, err);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_DOCKIND, dockind, strlen(dockind), err);
     /* Weighted, so that a query for the number ranks its document first. */
-    size_t n = ctx->meta->docno ? bg_term_docno(term, ctx->meta->docno) : 0;
+    size_t n = ctx->meta->docno ? bgi_term_docno(term, ctx->meta->docno) : 0;
     rc = rc || n == 0 ? rc : bgx_doc_add_term(doc, term, n, 1, err);
     char key[BG_FACET_KEY_LEN + 1];
-    bg_facet_key(key, year, body, dockind);
+    bgi_facet_key(key, year, body, dockind);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_FACETS, key, BG_FACET_KEY_LEN, err);
     return rc;
 }
 
-int bg_passage_build(bgx_doc **out, char *texthash_term, const bg_passage_ctx *ctx, const bg_unit *u, bg_err *err)
+int bgi_passage_build(bgx_doc **out, char *texthash_term, const bgi_passage_ctx *ctx, const bgi_unit *u, bgi_err *err)
 {
     *out = NULL;
     texthash_term[0] = '\0';
     bgx_doc *doc = bgx_doc_new();
     if (!doc)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     term_sink sink = {.doc = doc, .err = err, .text_hash = BG_FNV_INIT};
     sink.lead_end = u->kind == BG_UNIT_HEADING ? 0 : lead_sentence_end(u->text, u->len);
-    int rc = bg_analyze(ctx->an, u->text, u->len, on_text_token, &sink, err);
+    int rc = bgi_analyze(ctx->an, u->text, u->len, on_text_token, &sink, err);
     if (rc == 0)
         rc = end_run(&sink);
     for (size_t i = 0; rc == 0 && i < u->n_section; i++)
-        rc = bg_analyze(ctx->an, u->section[i], strlen(u->section[i]), on_heading_token, &sink, err);
+        rc = bgi_analyze(ctx->an, u->section[i], strlen(u->section[i]), on_heading_token, &sink, err);
     if (rc == 0 && u->kind == BG_UNIT_HEADING)
-        rc = bg_analyze(ctx->an, u->text, u->len, on_heading_token, &sink, err);
+        rc = bgi_analyze(ctx->an, u->text, u->len, on_heading_token, &sink, err);
     if (rc == 0)
         rc = add_filters(doc, ctx, u, err);
-    size_t hn = sink.n_chars ? bg_term_texthash(texthash_term, sink.text_hash) : 0;
+    size_t hn = sink.n_chars ? bgi_term_texthash(texthash_term, sink.text_hash) : 0;
     if (rc == 0 && hn)
         rc = bgx_doc_add_term(doc, texthash_term, hn, 0, err);
     if (rc == 0) {
         char *data = passage_data(ctx, u, hn ? texthash_term + strlen(BG_PREFIX_TEXTHASH) : NULL);
         rc = data ? bgx_doc_set_data(doc, data, strlen(data), err)
-                  : bg_err_set(err, BG_ENOMEM, "out of memory");
+                  : bgi_err_set(err, BG_ENOMEM, "out of memory");
         free(data);
     }
     if (rc) {
         bgx_doc_free(doc);
-        return rc < 0 ? rc : bg_err_set(err, BG_EXAPIAN, "indexing stopped");
+        return rc < 0 ? rc : bgi_err_set(err, BG_EXAPIAN, "indexing stopped");
     }
     *out = doc;
     return 0;

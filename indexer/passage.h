@@ -7,26 +7,26 @@
 #include <stddef.h>
 
 #include "analysis.h"
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "bgx.h"
 #include "document.h"
 #include "meta.h"
 #include "structure.h"
 
-typedef struct bg_passage_ctx {
-    bg_analyzer *an;
-    const bg_meta *meta;
+typedef struct bgi_passage_ctx {
+    bgi_analyzer *an;
+    const bgi_meta *meta;
     const char *report;     /* path as indexed */
     const char *file_id;
     size_t ordinal;         /* passage number within the file, from 0 */
-    const char *format;     /* "txt", "html", "pdf", … (bg_format_name) */
-    const bg_para_info *paras;  /* per line of the document; NULL for plain text */
+    const char *format;     /* "txt", "html", "pdf", … (bgi_format_name) */
+    const bgi_para_info *paras;  /* per line of the document; NULL for plain text */
     size_t n_paras;
-} bg_passage_ctx;
+} bgi_passage_ctx;
 
 /* *out gets the document; texthash_term (BG_TERM_MAX bytes) its XH term,
  * "" for a passage without characters (punctuation only). */
-int bg_passage_build(bgx_doc **out, char *texthash_term, const bg_passage_ctx *ctx, const bg_unit *u,
-                     bg_err *err);
+int bgi_passage_build(bgx_doc **out, char *texthash_term, const bgi_passage_ctx *ctx, const bgi_unit *u,
+                     bgi_err *err);
 
 #endif

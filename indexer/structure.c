@@ -28,21 +28,21 @@
 /* Items 一是 … 九十九是; beyond that nobody enumerates in prose. */
 #define BG_MAX_ITEM 99
 
-struct bg_outline {
+struct bgi_outline {
     /* The item (二是, 三是…) a measure list on the previous line would
      * continue with, 0 if none. */
     int continue_item;
     bool open[BG_OUTLINE_MAX_DEPTH];
     char heading[BG_OUTLINE_MAX_DEPTH][BG_SECTION_MAX_BYTES + 1];
     /* An attachment's title, first in the section path of everything in the
-     * attachment (bg_outline_set_root); "" for none. */
+     * attachment (bgi_outline_set_root); "" for none. */
     char root[BG_SECTION_MAX_BYTES + 1];
 };
 
 /* What one call emits: the line number, callback and current section path. */
 typedef struct emitter {
     size_t line;
-    bg_unit_cb cb;
+    bgi_unit_cb cb;
     void *ctx;
     const char *section[BG_OUTLINE_MAX_DEPTH + 1];
     size_t n_section;
@@ -191,7 +191,7 @@ static const char *skip_close_bracket(const char *p, const char *end)
 static const char *level1_marker(const char *p, const char *end)
 {
     const char *q;
-    if (!bg_cn_numeral_parse(p, end, &q))
+    if (!bgi_cn_numeral_parse(p, end, &q))
         return NULL;
     return starts_with(q, end, "、") ? q + strlen("、") : NULL;
 }
@@ -200,7 +200,7 @@ static const char *level1_marker(const char *p, const char *end)
 static const char *level2_marker(const char *p, const char *end)
 {
     const char *q = skip_open_bracket(p, end);
-    if (!q || !bg_cn_numeral_parse(q, end, &q))
+    if (!q || !bgi_cn_numeral_parse(q, end, &q))
         return NULL;
     return skip_close_bracket(q, end);
 }
@@ -324,7 +324,7 @@ static const char *find_item(int k, const char *start, const char *from, const c
     if (k > BG_MAX_ITEM)
         return NULL;
     char needle[16];
-    bg_cn_numeral_format(k, needle, sizeof needle);
+    bgi_cn_numeral_format(k, needle, sizeof needle);
     strcat(needle, "是");
     size_t n = strlen(needle);
     while (from < end) {
@@ -345,7 +345,7 @@ static const char *find_item(int k, const char *start, const char *from, const c
 static int leading_item(const char *start, const char *end, size_t *marker_len)
 {
     const char *q;
-    int k = bg_cn_numeral_parse(start, end, &q);
+    int k = bgi_cn_numeral_parse(start, end, &q);
     if (!k || !starts_with(q, end, "是"))
         return 0;
     *marker_len = (size_t)(q - start) + strlen("是");
@@ -422,7 +422,7 @@ static const char *piece_end(const char *start, const char *end)
 
 static int emit_one(const emitter *em, int kind, int level, const char *start, const char *end)
 {
-    bg_unit u = {
+    bgi_unit u = {
         .kind = kind,
         .level = level,
         .line = em->line,
@@ -517,7 +517,7 @@ static int emit_prose(const emitter *em, const char *start, const char *end, int
     return rc;
 }
 
-static void collect_section(const bg_outline *ol, emitter *em)
+static void collect_section(const bgi_outline *ol, emitter *em)
 {
     em->n_section = 0;
     if (ol->root[0])
@@ -529,7 +529,7 @@ static void collect_section(const bg_outline *ol, emitter *em)
 
 /* Copies a heading title into its slot, cut at a character boundary when it
  * exceeds BG_SECTION_MAX_BYTES. */
-static void store_heading(bg_outline *ol, int level, const char *text, size_t len)
+static void store_heading(bgi_outline *ol, int level, const char *text, size_t len)
 {
     if (len > BG_SECTION_MAX_BYTES) {
         len = BG_SECTION_MAX_BYTES;
@@ -542,7 +542,7 @@ static void store_heading(bg_outline *ol, int level, const char *text, size_t le
     ol->open[level - 1] = true;
 }
 
-static void close_levels_from(bg_outline *ol, int level)
+static void close_levels_from(bgi_outline *ol, int level)
 {
     for (int i = level - 1; i < BG_OUTLINE_MAX_DEPTH; i++)
         ol->open[i] = false;
@@ -550,7 +550,7 @@ static void close_levels_from(bg_outline *ol, int level)
 
 /* Opens a heading [start, title_end) of the given level and emits it, then
  * the body text that follows it on the same line. */
-static int emit_heading_line(bg_outline *ol, emitter *em, int level, const char *start,
+static int emit_heading_line(bgi_outline *ol, emitter *em, int level, const char *start,
                              const char *title_end, const char *body, const char *end)
 {
     close_levels_from(ol, level);
@@ -567,21 +567,21 @@ static int emit_heading_line(bg_outline *ol, emitter *em, int level, const char 
 
 /* ---- public API ------------------------------------------------------ */
 
-bg_outline *bg_outline_new(void)
+bgi_outline *bgi_outline_new(void)
 {
-    return calloc(1, sizeof(bg_outline));
+    return calloc(1, sizeof(bgi_outline));
 }
 
-void bg_outline_free(bg_outline *ol)
+void bgi_outline_free(bgi_outline *ol)
 {
     free(ol);
 }
 
-int bg_outline_feed(bg_outline *ol, const char *line, size_t len, size_t lineno,
-                    bg_unit_cb cb, void *ctx, bg_err *err)
+int bgi_outline_feed(bgi_outline *ol, const char *line, size_t len, size_t lineno,
+                    bgi_unit_cb cb, void *ctx, bgi_err *err)
 {
     if (!ol || !cb || (!line && len > 0))
-        return bg_err_set(err, BG_EINVAL, "bg_outline_feed: invalid argument");
+        return bgi_err_set(err, BG_EINVAL, "bgi_outline_feed: invalid argument");
     if (len == 0)
         return 0;
     const char *start = line, *end = line + len;
@@ -601,27 +601,27 @@ int bg_outline_feed(bg_outline *ol, const char *line, size_t len, size_t lineno,
     return emit_prose(&em, start, end, &ol->continue_item);
 }
 
-int bg_outline_feed_marked(bg_outline *ol, const char *line, size_t len, size_t lineno, int level,
-                           bg_unit_cb cb, void *ctx, bg_err *err)
+int bgi_outline_feed_marked(bgi_outline *ol, const char *line, size_t len, size_t lineno, int level,
+                           bgi_unit_cb cb, void *ctx, bgi_err *err)
 {
     if (level < 1 || level > BG_OUTLINE_MAX_DEPTH || !ol || !cb || !line)
-        return bg_outline_feed(ol, line, len, lineno, cb, ctx, err);
+        return bgi_outline_feed(ol, line, len, lineno, cb, ctx, err);
     const char *start = line, *end = line + len, *marker_end;
     trim(&start, &end);
     /* A numbered heading keeps the level its number gives; a long line is
      * prose whatever its style says (a bold paragraph is not a heading). */
     if (start == end || heading_marker(start, end, &marker_end) || (size_t)(end - start) > BG_MARKED_HEADING_MAX)
-        return bg_outline_feed(ol, line, len, lineno, cb, ctx, err);
+        return bgi_outline_feed(ol, line, len, lineno, cb, ctx, err);
     emitter em = {.line = lineno, .cb = cb, .ctx = ctx};
     ol->continue_item = 0;
     return emit_heading_line(ol, &em, level, start, end, end, end);
 }
 
-int bg_outline_set_root(bg_outline *ol, const char *title, size_t len, size_t lineno, bg_unit_cb cb, void *ctx,
-                        bg_err *err)
+int bgi_outline_set_root(bgi_outline *ol, const char *title, size_t len, size_t lineno, bgi_unit_cb cb, void *ctx,
+                        bgi_err *err)
 {
     if (!ol || !cb || (!title && len > 0))
-        return bg_err_set(err, BG_EINVAL, "bg_outline_set_root: invalid argument");
+        return bgi_err_set(err, BG_EINVAL, "bgi_outline_set_root: invalid argument");
     const char *start = title, *end = title + len;
     trim(&start, &end);
     close_levels_from(ol, 1);
@@ -642,11 +642,11 @@ int bg_outline_set_root(bg_outline *ol, const char *title, size_t len, size_t li
     return rc;
 }
 
-int bg_outline_feed_text(bg_outline *ol, const char *text, size_t len,
-                         bg_unit_cb cb, void *ctx, bg_err *err)
+int bgi_outline_feed_text(bgi_outline *ol, const char *text, size_t len,
+                         bgi_unit_cb cb, void *ctx, bgi_err *err)
 {
     if (!text && len > 0)
-        return bg_err_set(err, BG_EINVAL, "bg_outline_feed_text: invalid argument");
+        return bgi_err_set(err, BG_EINVAL, "bgi_outline_feed_text: invalid argument");
     const char *p = text, *end = text + len;
     size_t lineno = 1;
     while (p < end) {
@@ -654,7 +654,7 @@ int bg_outline_feed_text(bg_outline *ol, const char *text, size_t len,
         const char *line_end = nl ? nl : end;
         if (line_end > p && line_end[-1] == '\r')
             line_end--;
-        int rc = bg_outline_feed(ol, p, (size_t)(line_end - p), lineno, cb, ctx, err);
+        int rc = bgi_outline_feed(ol, p, (size_t)(line_end - p), lineno, cb, ctx, err);
         if (rc != 0)
             return rc;
         if (!nl)

@@ -40,13 +40,13 @@
 
 #include <stddef.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
 enum { BG_UNIT_HEADING = 0, BG_UNIT_PARAGRAPH = 1, BG_UNIT_MEASURE = 2 };
 
 #define BG_OUTLINE_MAX_DEPTH 3
 
-typedef struct bg_unit {
+typedef struct bgi_unit {
     int kind;                 /* BG_UNIT_* */
     int level;                /* heading level 1..3 for headings, 0 otherwise */
     size_t line;              /* 1-based line number in the source */
@@ -57,45 +57,45 @@ typedef struct bg_unit {
      * only). NUL-terminated strings owned by the outline, valid during the callback. */
     const char *const *section;
     size_t n_section;
-} bg_unit;
+} bgi_unit;
 
-/* Return 0 to continue; non-zero stops and is returned by bg_outline_feed(). */
-typedef int (*bg_unit_cb)(void *ctx, const bg_unit *unit);
+/* Return 0 to continue; non-zero stops and is returned by bgi_outline_feed(). */
+typedef int (*bgi_unit_cb)(void *ctx, const bgi_unit *unit);
 
-typedef struct bg_outline bg_outline;
+typedef struct bgi_outline bgi_outline;
 
 /* Creates an empty outline (no open headings). Returns NULL when out of memory. */
-bg_outline *bg_outline_new(void);
+bgi_outline *bgi_outline_new(void);
 
 /* Frees an outline; NULL is allowed. */
-void bg_outline_free(bg_outline *ol);
+void bgi_outline_free(bgi_outline *ol);
 
 /* Feeds one line (without its line terminator; a trailing '\r' is ignored)
  * numbered lineno, and emits its units through cb. Blank lines emit nothing.
  * Returns 0, the callback's non-zero value, or a negative BG_E* code. */
-int bg_outline_feed(bg_outline *ol, const char *line, size_t len, size_t lineno,
-                    bg_unit_cb cb, void *ctx, bg_err *err);
+int bgi_outline_feed(bgi_outline *ol, const char *line, size_t len, size_t lineno,
+                    bgi_unit_cb cb, void *ctx, bgi_err *err);
 
-/* Like bg_outline_feed() for a line the source marks as a heading of level
+/* Like bgi_outline_feed() for a line the source marks as a heading of level
  * 1..3 by style (a DOCX heading style or outline level, 黑体/楷体 direct
  * formatting, an HTML h2..h4): a line without a heading number that is at
  * most BG_MARKED_HEADING_MAX bytes is a heading of that level; a numbered
  * line keeps the level its number gives, and a longer line is prose. Level 0
- * is bg_outline_feed(). */
+ * is bgi_outline_feed(). */
 #define BG_MARKED_HEADING_MAX 180
-int bg_outline_feed_marked(bg_outline *ol, const char *line, size_t len, size_t lineno, int level,
-                           bg_unit_cb cb, void *ctx, bg_err *err);
+int bgi_outline_feed_marked(bgi_outline *ol, const char *line, size_t len, size_t lineno, int level,
+                           bgi_unit_cb cb, void *ctx, bgi_err *err);
 
 /* Starts an attachment (附件) of an official document: closes every open
  * heading, emits title as a level-1 heading unit on line lineno, and puts it
  * first in the section path of every unit after it (so a path may hold
  * BG_OUTLINE_MAX_DEPTH + 1 titles). An empty title ends the attachment's root. */
-int bg_outline_set_root(bg_outline *ol, const char *title, size_t len, size_t lineno, bg_unit_cb cb, void *ctx,
-                        bg_err *err);
+int bgi_outline_set_root(bgi_outline *ol, const char *title, size_t len, size_t lineno, bgi_unit_cb cb, void *ctx,
+                        bgi_err *err);
 
 /* Splits a whole text into lines and feeds each (convenience for tests and the
  * indexer). */
-int bg_outline_feed_text(bg_outline *ol, const char *text, size_t len,
-                         bg_unit_cb cb, void *ctx, bg_err *err);
+int bgi_outline_feed_text(bgi_outline *ol, const char *text, size_t len,
+                         bgi_unit_cb cb, void *ctx, bgi_err *err);
 
 #endif

@@ -51,7 +51,7 @@ static int group(bg_byyear *by)
     for (size_t i = 0; i < res->n_hits; i++) {
         bg_hit *h = &res->hits[i];
         if (by->n_groups == 0 || by->groups[by->n_groups - 1].year != h->year)
-            by->groups[by->n_groups++] = (bg_year_group){.year = h->year, .first = i,
+            by->groups[by->n_groups++] = (bgi_year_group){.year = h->year, .first = i,
                                                          .total = year_total(res, h->year)};
         h->rank = ++by->groups[by->n_groups - 1].n;
     }
@@ -60,8 +60,8 @@ static int group(bg_byyear *by)
 
 static int run(bg_byyear *by, bg_index *ix, const char *query, const bg_search_options *o, size_t per_year)
 {
-    bg_qplan plan;
-    int rc = bg_search_plan(&plan, ix, query, o);
+    bgi_qplan plan;
+    int rc = bgi_search_plan(&plan, ix, query, o);
     if (rc || !plan.query)
         return rc;
     /* In an index directory a year lives in one shard, so the shards bound
@@ -72,40 +72,40 @@ static int run(bg_byyear *by, bg_index *ix, const char *query, const bg_search_o
     size_t limit = per_year * (n_shards ? n_shards : 1), docs = bgx_reader_doccount(ix->reader);
     limit = limit < docs ? limit : (docs ? docs : 1);   /* Xapian reserves room for limit hits */
     bgx_match m = {0};
-    rc = bg_search_match(&m, ix, plan.query, 0, limit, per_year);
+    rc = bgi_search_match(&m, ix, plan.query, 0, limit, per_year);
     size_t need = rc ? 0 : hits_needed(&m, per_year);
     if (rc == 0 && m.n_hits < need) {
         bgx_match_clear(&m);
-        rc = bg_search_match(&m, ix, plan.query, 0, need, per_year);
+        rc = bgi_search_match(&m, ix, plan.query, 0, need, per_year);
     }
     if (rc == 0)
-        rc = bg_results_fill(by->res, ix, &m, &plan, 0);
+        rc = bgi_results_fill(by->res, ix, &m, &plan, 0);
     bgx_match_clear(&m);
-    bg_qplan_clear(&plan);
+    bgi_qplan_clear(&plan);
     if (rc == 0 && group(by))
-        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     return rc;
 }
 
 int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query, const bg_search_options *opts)
 {
     *out = NULL;
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     const bg_search_options *o;
-    if (bg_search_options_resolve(&o, opts, &ix->err))
-        return bg_err_publish(&ix->err);
+    if (bgi_search_options_resolve(&o, opts, &ix->err))
+        return bgi_err_publish(&ix->err);
     size_t per_year = o->per_year;
     if (per_year > MAX_PER_YEAR)
-        return bg_err_publish(&(bg_err){BG_ETOOBIG, "passages per year are at most 1000"});
+        return bgi_err_publish(&(bgi_err){BG_ETOOBIG, "passages per year are at most 1000"});
     bg_byyear *by = calloc(1, sizeof *by);
-    if (!by || !(by->res = bg_results_new(query))) {
+    if (!by || !(by->res = bgi_results_new(query))) {
         free(by);
-        return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
+        return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     }
     int rc = run(by, ix, query, o, per_year ? per_year : DEFAULT_PER_YEAR);
     if (rc) {
         bg_byyear_free(by);
-        return bg_err_publish(&ix->err);
+        return bgi_err_publish(&ix->err);
     }
     *out = by;
     return 0;

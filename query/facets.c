@@ -50,15 +50,15 @@ static void merge_equal(bgx_facet *f, size_t *n)
 /* A facet key is the year (4), the body's hash (10) and the kind (1). */
 #define BODY_HASH_LEN 10
 
-struct bg_body_names {
+struct bgi_body_names {
     size_t n, cap;
-    char (*key)[BODY_HASH_LEN + 1];  /* bg_facet_key() of the body: its hash part */
+    char (*key)[BODY_HASH_LEN + 1];  /* bgi_facet_key() of the body: its hash part */
     char **name;
 };
 
 static void body_names_free(void *data)
 {
-    struct bg_body_names *b = data;
+    struct bgi_body_names *b = data;
     if (!b)
         return;
     for (size_t i = 0; i < b->n; i++)
@@ -70,7 +70,7 @@ static void body_names_free(void *data)
 
 static int add_body(void *ctx, const char *term, size_t len)
 {
-    struct bg_body_names *b = ctx;
+    struct bgi_body_names *b = ctx;
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 16;
         void *k = realloc(b->key, cap * sizeof *b->key), *nm = k ? realloc(b->name, cap * sizeof *b->name) : NULL;
@@ -82,11 +82,11 @@ static int add_body(void *ctx, const char *term, size_t len)
         b->cap = cap;
     }
     size_t pl = strlen(BG_PREFIX_BODY);
-    char *name = bg_strndup(term + pl, len - pl);
+    char *name = bgi_strndup(term + pl, len - pl);
     if (!name)
         return BG_ENOMEM;
     char key[BG_FACET_KEY_LEN + 1];
-    bg_facet_key(key, "0000", name, "");
+    bgi_facet_key(key, "0000", name, "");
     memcpy(b->key[b->n], key + 4, sizeof b->key[b->n]);
     b->name[b->n++] = name;
     return 0;
@@ -99,16 +99,16 @@ static int load_body_names(bg_index *ix)
     if (ix->body_names.data && ix->body_names_serial == ix->reader_serial && ix->body_names_generation == gen)
         return 0;
     body_names_free(ix->body_names.data);
-    struct bg_body_names *names = calloc(1, sizeof *names);
-    ix->body_names = (bg_ix_attachment){names, body_names_free};
+    struct bgi_body_names *names = calloc(1, sizeof *names);
+    ix->body_names = (bgi_ix_attachment){names, body_names_free};
     if (!names)
-        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     /* A passage with no body has no XB term: the empty name is always known. */
     int rc = add_body(names, BG_PREFIX_BODY, strlen(BG_PREFIX_BODY));
     if (rc == 0)
         rc = bgx_reader_foreach_term(ix->reader, BG_PREFIX_BODY, add_body, names, &ix->err);
     if (rc == BG_ENOMEM)
-        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc) {
         body_names_free(names);
         ix->body_names.data = NULL;
@@ -119,7 +119,7 @@ static int load_body_names(bg_index *ix)
     return 0;
 }
 
-static const char *body_name(const struct bg_body_names *b, const char *key)
+static const char *body_name(const struct bgi_body_names *b, const char *key)
 {
     for (size_t i = 0; i < b->n; i++)
         if (memcmp(b->key[i], key, BODY_HASH_LEN) == 0)
@@ -142,13 +142,13 @@ static void free_facets(bgx_facet *f, size_t n)
  * kind the key cannot name (see the top of the file): the spy skips a
  * missing value, so then the keys count fewer passages than matched, and the
  * caller counts the slots instead. 0 done, BG_ENOMEM. */
-static int split_keys(bgx_match *m, const struct bg_body_names *names)
+static int split_keys(bgx_match *m, const struct bgi_body_names *names)
 {
     size_t n = m->n_facets[0], counted = 0;
     bgx_facet *keys = m->facets[0];
     for (size_t i = 0; i < n; i++) {
         const char *k = keys[i].value;
-        if (strlen(k) != BG_FACET_KEY_LEN || !body_name(names, k + 4) || !bg_dockind_name(k[4 + BODY_HASH_LEN]))
+        if (strlen(k) != BG_FACET_KEY_LEN || !body_name(names, k + 4) || !bgi_dockind_name(k[4 + BODY_HASH_LEN]))
             return 1;
         counted += keys[i].count;
     }
@@ -162,8 +162,8 @@ static int split_keys(bgx_match *m, const struct bg_body_names *names)
             rc = BG_ENOMEM;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const char *k = keys[i].value;
-        char *v[3] = {bg_strndup(k, 4), bg_strdup(body_name(names, k + 4)),
-                      bg_strdup(bg_dockind_name(k[4 + BODY_HASH_LEN]))};
+        char *v[3] = {bgi_strndup(k, 4), bgi_strdup(body_name(names, k + 4)),
+                      bgi_strdup(bgi_dockind_name(k[4 + BODY_HASH_LEN]))};
         for (int f = 0; f < 3; f++) {
             if (v[f])
                 out[f][nf[f]++] = (bgx_facet){v[f], keys[i].count};
@@ -205,7 +205,7 @@ static int count_unkinded(bgx_match *m)
         return 0;
     }
     bgx_facet *f = realloc(m->facets[2], (m->n_facets[2] + 1) * sizeof *f);
-    char *empty = f ? bg_strdup("") : NULL;
+    char *empty = f ? bgi_strdup("") : NULL;
     if (f)
         m->facets[2] = f;
     if (!empty)
@@ -217,7 +217,7 @@ static int count_unkinded(bgx_match *m)
     return 0;
 }
 
-int bg_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year)
+int bgi_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year)
 {
     int rc = per_year ? bgx_search_collapsed(m, ix->reader, q, limit, BG_SLOT_YEAR, per_year, combined_slot, 1,
                                              &ix->err)
@@ -228,13 +228,13 @@ int bg_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offse
         return rc;
     rc = split_keys(m, ix->body_names.data);
     if (rc == BG_ENOMEM)
-        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc == 0)
         return 0;
     bgx_match_clear(m);
     rc = per_year ? bgx_search_collapsed(m, ix->reader, q, limit, BG_SLOT_YEAR, per_year, separate_slots, 3, &ix->err)
                   : bgx_search(m, ix->reader, q, offset, limit, separate_slots, 3, &ix->err);
     if (rc == 0 && count_unkinded(m))
-        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     return rc;
 }

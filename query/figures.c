@@ -15,7 +15,7 @@
 
 /* The stored spans of a passage; NULL with *n = 0 when the data has none
  * (or they do not fit the text: damaged data is rescanned, not trusted). */
-static int stored_spans(bg_figure_span **out, size_t *n, const bgx_hit *m, size_t text_len, int *found)
+static int stored_spans(bgi_figure_span **out, size_t *n, const bgx_hit *m, size_t text_len, int *found)
 {
     *out = NULL;
     *n = 0;
@@ -42,7 +42,7 @@ static int stored_spans(bg_figure_span **out, size_t *n, const bgx_hit *m, size_
                 *found = 0;
                 break;
             }
-            (*out)[(*n)++] = (bg_figure_span){(size_t)v[0], (size_t)v[1], {(size_t)v[2], (size_t)v[3]}};
+            (*out)[(*n)++] = (bgi_figure_span){(size_t)v[0], (size_t)v[1], {(size_t)v[2], (size_t)v[3]}};
         }
         if (!*found || rc) {
             free(*out);
@@ -54,7 +54,7 @@ static int stored_spans(bg_figure_span **out, size_t *n, const bgx_hit *m, size_
     return rc;
 }
 
-static int same_clause(bg_clause a, bg_clause b)
+static int same_clause(bgi_clause a, bgi_clause b)
 {
     return a.start == b.start && a.end == b.end;
 }
@@ -63,9 +63,9 @@ static int same_clause(bg_clause a, bg_clause b)
  * the match or the nearest after it (城镇新增就业1100万人以上), else the
  * nearest before it; when the clause has none, the first of the next clause.
  * -1 when there is none. */
-static long pick(const bg_figure_span *f, size_t n, const char *text, size_t len, size_t ms)
+static long pick(const bgi_figure_span *f, size_t n, const char *text, size_t len, size_t ms)
 {
-    bg_clause c = bg_clause_at(text, len, ms);
+    bgi_clause c = bgi_clause_at(text, len, ms);
     long before = -1;
     for (size_t i = 0; i < n; i++) {
         if (!same_clause(f[i].clause, c))
@@ -76,7 +76,7 @@ static long pick(const bg_figure_span *f, size_t n, const char *text, size_t len
     }
     if (before >= 0)
         return before;
-    bg_clause next = bg_clause_after(text, len, c);
+    bgi_clause next = bgi_clause_after(text, len, c);
     for (size_t i = 0; i < n; i++)
         if (same_clause(f[i].clause, next))
             return (long)i;
@@ -157,7 +157,7 @@ static struct bg_figure *push_item(bg_figures *f, size_t *cap)
     return g;
 }
 
-static int add_item(bg_figures *f, size_t *cap, const bg_hit *h, const bg_figure_span *s)
+static int add_item(bg_figures *f, size_t *cap, const bg_hit *h, const bgi_figure_span *s)
 {
     struct bg_figure *g = push_item(f, cap);
     if (!g)
@@ -167,8 +167,8 @@ static int add_item(bg_figures *f, size_t *cap, const bg_hit *h, const bg_figure
     g->offset = s->value_start;
     g->value = strndup(h->text + s->value_start, s->value_end - s->value_start);
     g->clause = strndup(h->text + s->clause.start, s->clause.end - s->clause.start);
-    g->report = bg_strdup(h->report);
-    g->id = bg_strdup(h->id);
+    g->report = bgi_strdup(h->report);
+    g->id = bgi_strdup(h->id);
     if (!g->value || !g->clause || !g->report || !g->id)
         return BG_ENOMEM;
     g->role = role_of(h, g->value, g->offset);
@@ -179,11 +179,11 @@ static int add_item(bg_figures *f, size_t *cap, const bg_hit *h, const bg_figure
 static int collect(bg_figures *f, size_t *cap, const bg_hit *h, const bgx_hit *m)
 {
     size_t len = strlen(h->text), n = 0;
-    bg_figure_span *spans = NULL;
+    bgi_figure_span *spans = NULL;
     int found;
     int rc = stored_spans(&spans, &n, m, len, &found);
     if (rc == 0 && !found)
-        rc = bg_find_figures(&spans, &n, h->text, len);
+        rc = bgi_find_figures(&spans, &n, h->text, len);
     unsigned char *taken = rc == 0 ? calloc(n ? n : 1, 1) : NULL;
     if (rc == 0 && !taken)
         rc = BG_ENOMEM;
@@ -222,7 +222,7 @@ static int group(bg_figures *f)
         return BG_ENOMEM;
     for (size_t i = 0; i < f->n_items; i++) {
         if (f->n_years == 0 || f->years[f->n_years - 1].year != f->items[i].year)
-            f->years[f->n_years++] = (bg_figure_group){.year = f->items[i].year, .first = i};
+            f->years[f->n_years++] = (bgi_figure_group){.year = f->items[i].year, .first = i};
         f->years[f->n_years - 1].n++;
     }
     return 0;
@@ -230,44 +230,44 @@ static int group(bg_figures *f)
 
 static int run(bg_figures *f, bg_index *ix, const char *query, const bg_search_options *o)
 {
-    bg_qplan plan;
-    int rc = bg_search_plan(&plan, ix, query, o);
+    bgi_qplan plan;
+    int rc = bgi_search_plan(&plan, ix, query, o);
     if (rc || !plan.query)
         return rc;
     bgx_match m = {0};
-    bg_results *res = bg_results_new(query);
+    bg_results *res = bgi_results_new(query);
     rc = res ? bgx_search(&m, ix->reader, plan.query, 0, BG_MAX_LIMIT, NULL, 0, &ix->err)
-             : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+             : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = bg_results_fill(res, ix, &m, &plan, 0);
+        rc = bgi_results_fill(res, ix, &m, &plan, 0);
     size_t cap = 0;
     for (size_t i = 0; rc == 0 && i < res->n_hits; i++)
         if (collect(f, &cap, &res->hits[i], &m.hits[i]))
-            rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    if (rc == 0 && (group(f) || bg_missing_copy(&f->missing, ix)))
-        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    if (rc == 0 && (group(f) || bgi_missing_copy(&f->missing, ix)))
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bg_results_free(res);
     bgx_match_clear(&m);
-    bg_qplan_clear(&plan);
+    bgi_qplan_clear(&plan);
     return rc;
 }
 
 int bg_search_figures(bg_figures **out, bg_index *ix, const char *query, const bg_search_options *opts)
 {
     *out = NULL;
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     const bg_search_options *o;
-    if (bg_search_options_resolve(&o, opts, &ix->err))
-        return bg_err_publish(&ix->err);
+    if (bgi_search_options_resolve(&o, opts, &ix->err))
+        return bgi_err_publish(&ix->err);
     bg_figures *f = calloc(1, sizeof *f);
-    if (!f || !(f->query = bg_strdup(query ? query : ""))) {
+    if (!f || !(f->query = bgi_strdup(query ? query : ""))) {
         free(f);
-        return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
+        return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     }
     int rc = run(f, ix, query, o);
     if (rc) {
         bg_figures_free(f);
-        return bg_err_publish(&ix->err);
+        return bgi_err_publish(&ix->err);
     }
     *out = f;
     return 0;
@@ -285,7 +285,7 @@ void bg_figures_free(bg_figures *f)
     }
     free(f->items);
     free(f->years);
-    bg_names_clear(&f->missing);
+    bgi_names_clear(&f->missing);
     free(f->query);
     free(f);
 }

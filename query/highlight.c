@@ -15,7 +15,7 @@ typedef struct tok {
 typedef struct collected {
     tok *words;
     size_t n_words, cap_words;
-    bg_buf norm;
+    bgi_buf norm;
 } collected;
 
 static int push_tok(tok **arr, size_t *n, size_t *cap, tok t)
@@ -32,18 +32,18 @@ static int push_tok(tok **arr, size_t *n, size_t *cap, tok t)
     return 0;
 }
 
-static int on_token(void *ctx, const bg_token *t)
+static int on_token(void *ctx, const bgi_token *t)
 {
     collected *c = ctx;
     if (t->type != BG_TOKEN_WORD)
         return 0;
     tok k = {.start = t->start, .end = t->end, .norm_off = c->norm.len, .norm_len = t->len};
-    if (bg_buf_append(&c->norm, t->text, t->len))
+    if (bgi_buf_append(&c->norm, t->text, t->len))
         return BG_ENOMEM;
     return push_tok(&c->words, &c->n_words, &c->cap_words, k);
 }
 
-static int add_range(bg_ranges *r, size_t *cap, size_t s, size_t e)
+static int add_range(bgi_ranges *r, size_t *cap, size_t s, size_t e)
 {
     if (r->n == *cap) {
         size_t c = *cap ? *cap * 2 : 16;
@@ -69,7 +69,7 @@ static const char *norm_of(const collected *c, const tok *t)
 }
 
 /* Every WORD token equal to the word needle nd. */
-static int find_word(bg_ranges *r, size_t *cap, const collected *c, const bg_needle *nd)
+static int find_word(bgi_ranges *r, size_t *cap, const collected *c, const bgi_needle *nd)
 {
     for (size_t i = 0; i < c->n_words; i++) {
         const tok *w = &c->words[i];
@@ -91,7 +91,7 @@ static int find_word(bg_ranges *r, size_t *cap, const collected *c, const bg_nee
  * a break is a substring of the normalised text and the other way round
  * (both are whole UTF-8 sequences, so a byte match is a character match) —
  * without running the word breaker over the passage. */
-static int find_all(bg_ranges *r, size_t *cap, const bg_normtext *nt, const bg_needle *nd, int overlapping,
+static int find_all(bgi_ranges *r, size_t *cap, const bgi_normtext *nt, const bgi_needle *nd, int overlapping,
                     int *found)
 {
     for (size_t pos = 0; nd->len && pos + nd->len <= nt->len;) {
@@ -117,7 +117,7 @@ static int cmp_range(const void *a, const void *b)
 }
 
 /* Sorts and merges overlapping or touching ranges. */
-static int normalise_ranges(bg_ranges *r)
+static int normalise_ranges(bgi_ranges *r)
 {
     if (r->n < 2)
         return 0;
@@ -149,18 +149,18 @@ static int normalise_ranges(bg_ranges *r)
 /* Segments the passage into WORD tokens once, the first time a word needle
  * is looked for: most passages hold their items as written, so ICU's
  * dictionary word break (the costly part of analysis) usually never runs. */
-static int find_needle(bg_ranges *r, size_t *cap, collected *c, int *segmented, bg_analyzer *an,
-                       const char *text, size_t len, const bg_normtext *nt, const bg_needle *nd, bg_err *err)
+static int find_needle(bgi_ranges *r, size_t *cap, collected *c, int *segmented, bgi_analyzer *an,
+                       const char *text, size_t len, const bgi_normtext *nt, const bgi_needle *nd, bgi_err *err)
 {
     if (!nd->is_word)
-        return find_all(r, cap, nt, nd, 1, NULL) ? bg_err_set(err, BG_ENOMEM, "out of memory") : 0;
+        return find_all(r, cap, nt, nd, 1, NULL) ? bgi_err_set(err, BG_ENOMEM, "out of memory") : 0;
     if (!*segmented) {
-        int rc = bg_analyze(an, text, len, on_token, c, err);
+        int rc = bgi_analyze(an, text, len, on_token, c, err);
         if (rc)
-            return rc > 0 ? bg_err_set(err, BG_ENOMEM, "out of memory") : rc;
+            return rc > 0 ? bgi_err_set(err, BG_ENOMEM, "out of memory") : rc;
         *segmented = 1;
     }
-    return find_word(r, cap, c, nd) ? bg_err_set(err, BG_ENOMEM, "out of memory") : 0;
+    return find_word(r, cap, c, nd) ? bgi_err_set(err, BG_ENOMEM, "out of memory") : 0;
 }
 
 /* qbuild.c gives each query item's needles as a group: the whole item text,
@@ -170,15 +170,15 @@ static int find_needle(bg_ranges *r, size_t *cap, collected *c, int *segmented, 
  * written with other punctuation), so "6.5%" marks 6.5% and not every 5 or 6,
  * and 推进政务服务标准化 does not also light up each 推进 elsewhere.
  * Everything but whole words is matched in the normalised text. */
-int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
-                 const bg_needle *needles, size_t n_needles, bg_err *err)
+int bgi_highlight(bgi_ranges *out, bgi_analyzer *an, const char *text, size_t len,
+                 const bgi_needle *needles, size_t n_needles, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     collected c = {0};
-    bg_normtext nt = {0};
+    bgi_normtext nt = {0};
     size_t cap = 0;
     int segmented = 0;
-    int rc = bg_normalize(an, text, len, &nt, err);
+    int rc = bgi_normalize(an, text, len, &nt, err);
     for (size_t i = 0; rc == 0 && i < n_needles;) {
         size_t end = i + 1;
         int found = 0;
@@ -186,7 +186,7 @@ int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
             while (end < n_needles && needles[end].is_word != 2)
                 end++;
             if (find_all(out, &cap, &nt, &needles[i], 0, &found))
-                rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+                rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
             i++;
         }
         for (; rc == 0 && !found && i < end; i++)
@@ -194,16 +194,16 @@ int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
         i = end;
     }
     if (rc == 0 && normalise_ranges(out))
-        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
     free(c.words);
-    bg_buf_free(&c.norm);
-    bg_normtext_clear(&nt);
+    bgi_buf_free(&c.norm);
+    bgi_normtext_clear(&nt);
     if (rc)
-        bg_ranges_clear(out);
+        bgi_ranges_clear(out);
     return rc;
 }
 
-void bg_ranges_clear(bg_ranges *r)
+void bgi_ranges_clear(bgi_ranges *r)
 {
     free(r->start);
     free(r->end);
@@ -220,7 +220,7 @@ static size_t utf8_next(const char *s, size_t len, size_t i)
 
 /* Picks the window of max_chars code points holding the most matched code
  * points; returns its byte bounds. */
-static void densest_window(const char *text, size_t len, const bg_ranges *r, size_t max_chars,
+static void densest_window(const char *text, size_t len, const bgi_ranges *r, size_t max_chars,
                            size_t *wstart, size_t *wend)
 {
     size_t n_cp = 0;
@@ -235,7 +235,7 @@ static void densest_window(const char *text, size_t len, const bg_ranges *r, siz
     if (!cp || !hit) {
         free(cp);
         free(hit);
-        *wend = bg_utf8_clip(text, len, max_chars * 3);
+        *wend = bgi_utf8_clip(text, len, max_chars * 3);
         return;
     }
     size_t k = 0, ri = 0;
@@ -283,33 +283,33 @@ static void densest_window(const char *text, size_t len, const bg_ranges *r, siz
     free(hit);
 }
 
-char *bg_snippet(const char *text, size_t len, const bg_ranges *r, size_t max_chars, const char *open,
+char *bgi_snippet(const char *text, size_t len, const bgi_ranges *r, size_t max_chars, const char *open,
                  const char *close)
 {
     size_t ws, we;
     densest_window(text, len, r, max_chars ? max_chars : 120, &ws, &we);
-    bg_buf b = {0};
-    int bad = bg_buf_append(&b, "", 0);
+    bgi_buf b = {0};
+    int bad = bgi_buf_append(&b, "", 0);
     if (ws > 0)
-        bad |= bg_buf_puts(&b, "…");
+        bad |= bgi_buf_puts(&b, "…");
     size_t pos = ws;
     for (size_t i = 0; i < r->n && !bad; i++) {
         size_t s = r->start[i] < ws ? ws : r->start[i];
         size_t e = r->end[i] > we ? we : r->end[i];
         if (s >= e)
             continue;
-        bad |= bg_buf_append(&b, text + pos, s - pos);
-        bad |= bg_buf_puts(&b, open);
-        bad |= bg_buf_append(&b, text + s, e - s);
-        bad |= bg_buf_puts(&b, close);
+        bad |= bgi_buf_append(&b, text + pos, s - pos);
+        bad |= bgi_buf_puts(&b, open);
+        bad |= bgi_buf_append(&b, text + s, e - s);
+        bad |= bgi_buf_puts(&b, close);
         pos = e;
     }
     if (!bad && pos < we)
-        bad |= bg_buf_append(&b, text + pos, we - pos);
+        bad |= bgi_buf_append(&b, text + pos, we - pos);
     if (!bad && we < len)
-        bad |= bg_buf_puts(&b, "…");
+        bad |= bgi_buf_puts(&b, "…");
     if (bad) {
-        bg_buf_free(&b);
+        bgi_buf_free(&b);
         return NULL;
     }
     return b.data;

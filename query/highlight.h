@@ -12,19 +12,19 @@
 #include "analysis.h"
 #include "qbuild.h"
 
-typedef struct bg_ranges {
+typedef struct bgi_ranges {
     size_t *start, *end;   /* sorted, non-overlapping byte ranges; owned */
     size_t n;
-} bg_ranges;
+} bgi_ranges;
 
 /* Finds the needles in text[0..len). Returns 0 or a negative code. */
-int bg_highlight(bg_ranges *out, bg_analyzer *an, const char *text, size_t len,
-                 const bg_needle *needles, size_t n_needles, bg_err *err);
-void bg_ranges_clear(bg_ranges *r);
+int bgi_highlight(bgi_ranges *out, bgi_analyzer *an, const char *text, size_t len,
+                 const bgi_needle *needles, size_t n_needles, bgi_err *err);
+void bgi_ranges_clear(bgi_ranges *r);
 
 /* A snippet of about max_chars code points around the densest ranges, with
  * open/close around matched text and "…" where cut. malloc'ed; NULL on OOM. */
-char *bg_snippet(const char *text, size_t len, const bg_ranges *r, size_t max_chars,
+char *bgi_snippet(const char *text, size_t len, const bgi_ranges *r, size_t max_chars,
                  const char *open, const char *close);
 
 #endif

@@ -70,7 +70,7 @@ static cJSON *copies_array(const bg_hit *h)
     return done(arr, ok);
 }
 
-static cJSON *facet_object(const bg_facet_count *f, size_t n)
+static cJSON *facet_object(const bgi_facet_count *f, size_t n)
 {
     cJSON *o = cJSON_CreateObject();
     for (size_t i = 0; o && i < n; i++)
@@ -173,7 +173,7 @@ char *bg_results_json(const bg_results *res)
     return print_root(root, ok);
 }
 
-static cJSON *year_group_object(const bg_byyear *by, const bg_year_group *g)
+static cJSON *year_group_object(const bg_byyear *by, const bgi_year_group *g)
 {
     cJSON *o = cJSON_CreateObject();
     int ok = o && cJSON_AddNumberToObject(o, "year", g->year)
@@ -204,7 +204,7 @@ static cJSON *figure_object(const struct bg_figure *g)
     return done(o, ok);
 }
 
-static cJSON *figure_year_object(const bg_figures *f, const bg_figure_group *y)
+static cJSON *figure_year_object(const bg_figures *f, const bgi_figure_group *y)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *items = NULL;

@@ -38,12 +38,12 @@ static int first_data(cJSON **out, bg_index *ix, const char *term)
     *out = NULL;
     bgx_query *q = bgx_query_term(term, strlen(term), 1, 0);
     if (!q)
-        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bgx_match m = {0};
     int rc = bgx_search(&m, ix->reader, q, 0, 1, NULL, 0, &ix->err);
     bgx_query_free(q);
     if (rc == 0 && m.n_hits && !(*out = cJSON_ParseWithLength(m.hits[0].data, m.hits[0].data_len)))
-        rc = bg_err_set(&ix->err, BG_EXAPIAN, "%s: damaged document data", term);
+        rc = bgi_err_set(&ix->err, BG_EXAPIAN, "%s: damaged document data", term);
     bgx_match_clear(&m);
     return rc;
 }
@@ -62,7 +62,7 @@ static int on_file_term(void *ctx, const char *t, size_t len)
         return 0;
     cJSON *d = NULL;
     int rc = first_data(&d, fs->ix, t);
-    if (rc == 0 && d && strcmp(bg_json_str(d, BG_REC_REPORT), fs->report) == 0) {
+    if (rc == 0 && d && strcmp(bgi_json_str(d, BG_REC_REPORT), fs->report) == 0) {
         memcpy(fs->term, t, len + 1);
         rc = 1;
     }
@@ -78,8 +78,8 @@ static int file_term(char term[BG_TERM_MAX], bg_index *ix, const char *report)
     char real[PATH_MAX], id[17];
     uint32_t freq = 0;
     if (realpath(report, real)) {
-        bg_ix_file_id(id, real);
-        bg_term_file(term, id);
+        bgi_ix_file_id(id, real);
+        bgi_term_file(term, id);
         int rc = bgx_reader_termfreq(ix->reader, term, &freq, &ix->err);
         if (rc || freq)
             return rc;
@@ -89,7 +89,7 @@ static int file_term(char term[BG_TERM_MAX], bg_index *ix, const char *report)
     if (rc < 0)
         return rc;
     if (!fs.term[0])
-        return bg_err_set(&ix->err, BG_ENOTFOUND, "%s: not in the index", report);
+        return bgi_err_set(&ix->err, BG_ENOTFOUND, "%s: not in the index", report);
     memcpy(term, fs.term, sizeof fs.term);
     return 0;
 }
@@ -104,22 +104,22 @@ static int line_term(char term[BG_TERM_MAX], bg_index *ix, const char *report, s
     bgx_query *q = bgx_query_term(fterm, strlen(fterm), 1, 0);
     bgx_match m = {0};
     rc = q ? bgx_search(&m, ix->reader, q, 0, BG_MAX_LIMIT, NULL, 0, &ix->err)
-           : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+           : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bgx_query_free(q);
     unsigned long best = ULONG_MAX;
     for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
         cJSON *d = cJSON_ParseWithLength(m.hits[i].data, m.hits[i].data_len);
-        const char *id = d ? bg_json_str(d, BG_REC_ID) : "";
+        const char *id = d ? bgi_json_str(d, BG_REC_ID) : "";
         const char *colon = strrchr(id, ':');
-        if (d && bg_json_num(d, BG_REC_LINE, -1) == (double)line && colon && strtoul(colon + 1, NULL, 10) < best) {
+        if (d && bgi_json_num(d, BG_REC_LINE, -1) == (double)line && colon && strtoul(colon + 1, NULL, 10) < best) {
             best = strtoul(colon + 1, NULL, 10);
-            bg_term_passage(term, id);
+            bgi_term_passage(term, id);
         }
         cJSON_Delete(d);
     }
     bgx_match_clear(&m);
     if (rc == 0 && best == ULONG_MAX)
-        rc = bg_err_set(&ix->err, BG_ENOTFOUND, "%s:%zu: no passage on that line", report, line);
+        rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "%s:%zu: no passage on that line", report, line);
     return rc;
 }
 
@@ -127,17 +127,17 @@ static int line_term(char term[BG_TERM_MAX], bg_index *ix, const char *report, s
 static int passage_term(char term[BG_TERM_MAX], bg_index *ix, const char *ref)
 {
     if (is_passage_id(ref)) {
-        bg_term_passage(term, ref);
+        bgi_term_passage(term, ref);
         return 0;
     }
     const char *colon = strrchr(ref, ':');
     size_t digits = colon ? strspn(colon + 1, "0123456789") : 0;
     if (!colon || colon == ref || digits == 0 || digits > 9 || colon[1 + digits])
-        return bg_err_set(&ix->err, BG_EINVAL,
+        return bgi_err_set(&ix->err, BG_EINVAL,
                           "'%.200s' is neither a passage id (3fa9c0d2e1b4a5c6:17) nor REPORT:LINE", ref);
     char *report = strndup(ref, (size_t)(colon - ref));
     if (!report)
-        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     int rc = line_term(term, ix, report, (size_t)strtoul(colon + 1, NULL, 10));
     free(report);
     return rc;
@@ -162,14 +162,14 @@ static int keep_word(void *ctx, const char *t, size_t len)
     memcpy(term, t, len);
     term[len] = '\0';
     uint32_t freq = 0;
-    bg_err err;
+    bgi_err err;
     return bgx_reader_termfreq(ctx, term, &freq, &err) == 0 && freq > 1;
 }
 
 /* OR of the terms weighted relative to the best, outside year; the terms are
  * also what the hits highlight. */
-static int like_plan(bg_qplan *plan, const bgx_eterm *t, size_t n, int year, const bg_search_options *o,
-                     bg_err *err)
+static int like_plan(bgi_qplan *plan, const bgx_eterm *t, size_t n, int year, const bg_search_options *o,
+                     bgi_err *err)
 {
     memset(plan, 0, sizeof *plan);
     bgx_query **subs = calloc(n, sizeof *subs);
@@ -179,7 +179,7 @@ static int like_plan(bg_qplan *plan, const bgx_eterm *t, size_t n, int year, con
         bgx_query *term = bgx_query_term(t[i].term, t[i].len, 1, 0);
         subs[i] = bgx_query_scale(term, t[i].weight / t[0].weight);
         bgx_query_free(term);
-        plan->needles[i] = (bg_needle){.text = strndup(t[i].term, t[i].len), .len = t[i].len, .is_word = 1};
+        plan->needles[i] = (bgi_needle){.text = strndup(t[i].term, t[i].len), .len = t[i].len, .is_word = 1};
         plan->n_needles++;
         ok = subs[i] && plan->needles[i].text;
     }
@@ -188,48 +188,48 @@ static int like_plan(bg_qplan *plan, const bgx_eterm *t, size_t n, int year, con
         bgx_query_free(subs[i]);
     free(subs);
     char yterm[BG_TERM_MAX];
-    bgx_query *pair[2] = {any, bgx_query_term(yterm, bg_term_year(yterm, year), 1, 0)};
+    bgx_query *pair[2] = {any, bgx_query_term(yterm, bgi_term_year(yterm, year), 1, 0)};
     plan->query = any && pair[1] ? bgx_query_combine(BGX_OP_AND_NOT, pair, 2, 0) : NULL;
     bgx_query_free(pair[0]);
     bgx_query_free(pair[1]);
     if (!plan->query)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
-    return bg_search_filter(&plan->query, o, err);
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
+    return bgi_search_filter(&plan->query, o, err);
 }
 
 static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_options *o)
 {
     size_t limit;
-    int rc = bg_search_page(&limit, o, &ix->err);
+    int rc = bgi_search_page(&limit, o, &ix->err);
     if (rc == 0)
-        rc = bg_ix_refresh_reader(ix);
+        rc = bgi_ix_refresh_reader(ix);
     if (rc == 0 && !ix->reader)
-        rc = bg_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s: the index is empty", ref);
+        rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s: the index is empty", ref);
     char term[BG_TERM_MAX];
     if (rc == 0)
         rc = passage_term(term, ix, ref);
     cJSON *source = NULL;
     if (rc == 0 && (rc = first_data(&source, ix, term)) == 0 && !source)
-        rc = bg_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
-    int year = source ? (int)bg_json_num(source, BG_REC_YEAR, -1) : 0;
+        rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
+    int year = source ? (int)bgi_json_num(source, BG_REC_YEAR, -1) : 0;
     cJSON_Delete(source);
     bgx_eterm *terms = NULL;
     size_t n = 0;
     if (rc == 0)
         rc = bgx_expand(&terms, &n, ix->reader, term, LIKE_TERMS, keep_word, ix->reader, &ix->err);
     if (rc == 0 && n == 0)
-        rc = bg_err_set(&ix->err, BG_EQUERY, "passage %.200s has no words to search for", ref);
-    bg_qplan plan = {0};
+        rc = bgi_err_set(&ix->err, BG_EQUERY, "passage %.200s has no words to search for", ref);
+    bgi_qplan plan = {0};
     if (rc == 0)
         rc = like_plan(&plan, terms, n, year, o, &ix->err);
     bgx_eterms_free(terms, n);
     bgx_match m = {0};
     if (rc == 0)
-        rc = bg_search_match(&m, ix, plan.query, o->offset, limit, 0);
+        rc = bgi_search_match(&m, ix, plan.query, o->offset, limit, 0);
     if (rc == 0)
-        rc = bg_results_fill(res, ix, &m, &plan, o->offset);
+        rc = bgi_results_fill(res, ix, &m, &plan, o->offset);
     bgx_match_clear(&m);
-    bg_qplan_clear(&plan);
+    bgi_qplan_clear(&plan);
     return rc;
 }
 
@@ -237,7 +237,7 @@ int bg_search_like(bg_results **out, bg_index *ix, const char *ref, const bg_sea
 {
     if (!ref) {
         *out = NULL;
-        return bg_err_publish(&(bg_err){BG_EINVAL, "no passage given"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "no passage given"});
     }
-    return bg_search_with(out, ix, ref, opts, run);
+    return bgi_search_with(out, ix, ref, opts, run);
 }

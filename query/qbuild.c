@@ -37,11 +37,11 @@ typedef struct item_tokens {
     /* Where one-character prefixes are expanded (NULL: by Xapian, per
      * shard), and the first failure doing so. */
     bgx_reader *terms;
-    bg_err *err;
+    bgi_err *err;
     int failed;
 } item_tokens;
 
-static int collect(void *ctx, const bg_token *t)
+static int collect(void *ctx, const bgi_token *t)
 {
     item_tokens *it = ctx;
     if (t->type == BG_TOKEN_CHAR) {
@@ -94,7 +94,7 @@ static bgx_query *term_query(const char *prefix, const char *a, size_t alen, con
                              unsigned pos)
 {
     char term[BG_TERM_MAX];
-    size_t n = bg_term(term, prefix, a, alen, b, blen);
+    size_t n = bgi_term(term, prefix, a, alen, b, blen);
     return n ? bgx_query_term(term, n, 1, pos) : bgx_query_match_nothing();
 }
 
@@ -104,7 +104,7 @@ static bgx_query *term_query(const char *prefix, const char *a, size_t alen, con
 static bgx_query *char_query(item_tokens *it, const qchar *c)
 {
     char prefix[BG_TERM_MAX];
-    size_t pl = bg_term(prefix, BG_PREFIX_BIGRAM, c->text, c->len, NULL, 0);
+    size_t pl = bgi_term(prefix, BG_PREFIX_BIGRAM, c->text, c->len, NULL, 0);
     bgx_query *bigrams = NULL;
     if (!it->terms)
         bigrams = bgx_query_wildcard(prefix, pl);
@@ -173,11 +173,11 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-static bgx_query *word_or_superwords(bg_analyzer *an, const char *prefix, const char *word, unsigned pos)
+static bgx_query *word_or_superwords(bgi_analyzer *an, const char *prefix, const char *word, unsigned pos)
 {
     bgx_query *subs[MAX_SUPERWORDS + 1] = {term_query(prefix, word, strlen(word), "", 0, pos)};
     size_t n = 1, wl = strlen(word), len = 0;
-    const char *lex = utf8_chars(word) >= 2 ? bg_analyzer_lexicon_text(an, &len) : "";
+    const char *lex = utf8_chars(word) >= 2 ? bgi_analyzer_lexicon_text(an, &len) : "";
     for (const char *p = lex, *end = lex + len; p < end && n <= MAX_SUPERWORDS;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -188,7 +188,7 @@ static bgx_query *word_or_superwords(bg_analyzer *an, const char *prefix, const 
     return n == 1 ? subs[0] : combine_free(BGX_OP_SYNONYM, subs, n, 0);
 }
 
-static bgx_query *words_query(bg_analyzer *an, const item_tokens *it)
+static bgx_query *words_query(bgi_analyzer *an, const item_tokens *it)
 {
     bgx_query *subs[MAX_ITEM_WORDS] = {0};
     if (it->n_words == 0)
@@ -200,16 +200,16 @@ static bgx_query *words_query(bg_analyzer *an, const item_tokens *it)
     return combine_free(BGX_OP_AND, subs, it->n_words, 0);
 }
 
-static int add_needle(bg_qplan *plan, const char *text, size_t len, int is_word)
+static int add_needle(bgi_qplan *plan, const char *text, size_t len, int is_word)
 {
-    bg_needle *p = realloc(plan->needles, (plan->n_needles + 1) * sizeof *p);
+    bgi_needle *p = realloc(plan->needles, (plan->n_needles + 1) * sizeof *p);
     if (!p)
         return BG_ENOMEM;
     plan->needles = p;
     char *t = strndup(text, len);
     if (!t)
         return BG_ENOMEM;
-    p[plan->n_needles++] = (bg_needle){.text = t, .len = len, .is_word = is_word};
+    p[plan->n_needles++] = (bgi_needle){.text = t, .len = len, .is_word = is_word};
     return 0;
 }
 
@@ -217,14 +217,14 @@ static int add_needle(bg_qplan *plan, const char *text, size_t len, int is_word)
  * normalised (is_word 2), then its runs (0) and its words (1). The highlighter
  * marks the whole text where a passage holds it, and the runs and words only
  * where it does not. */
-static int add_item_needles(bg_qplan *plan, bg_analyzer *an, const char *item_text, const item_tokens *it,
-                            bg_err *err)
+static int add_item_needles(bgi_qplan *plan, bgi_analyzer *an, const char *item_text, const item_tokens *it,
+                            bgi_err *err)
 {
-    bg_normtext nt = {0};
-    int rc = bg_normalize(an, item_text, strlen(item_text), &nt, err);
+    bgi_normtext nt = {0};
+    int rc = bgi_normalize(an, item_text, strlen(item_text), &nt, err);
     if (rc == 0 && nt.len && add_needle(plan, nt.text, nt.len, 2))
         rc = BG_ENOMEM;
-    bg_normtext_clear(&nt);
+    bgi_normtext_clear(&nt);
     if (rc)
         return rc;
     for (size_t from = 0; from < it->n_chars;) {
@@ -248,7 +248,7 @@ static int add_item_needles(bg_qplan *plan, bg_analyzer *an, const char *item_te
 /* The query for one item: passages holding it as written (the substring
  * layer), boosted when its words are whole words there; unquoted items of
  * several words also match their words found apart, ranked lower. */
-static bgx_query *item_query(bg_analyzer *an, item_tokens *it, int quoted)
+static bgx_query *item_query(bgi_analyzer *an, item_tokens *it, int quoted)
 {
     bgx_query *exact[2] = {scale_free(grams_query(it), W_GRAM), scale_free(words_query(an, it), W_WORDS)};
     bgx_query *as_written = combine_free(BGX_OP_AND_MAYBE, exact, 2, 0);
@@ -258,7 +258,7 @@ static bgx_query *item_query(bg_analyzer *an, item_tokens *it, int quoted)
     return combine_free(BGX_OP_OR, either, 2, 0);
 }
 
-static bgx_query *heading_boost(bg_analyzer *an, const item_tokens *its, size_t n_items)
+static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t n_items)
 {
     size_t total = 0;
     for (size_t i = 0; i < n_items; i++)
@@ -279,7 +279,7 @@ static bgx_query *heading_boost(bg_analyzer *an, const item_tokens *its, size_t 
 
 /* Assembles AND over groups (OR within a group), minus the excluded items,
  * plus the heading boost. */
-static bgx_query *assemble(bg_analyzer *an, const bg_qparsed *parsed, item_tokens *its, bgx_query **items)
+static bgx_query *assemble(bgi_analyzer *an, const bgi_qparsed *parsed, item_tokens *its, bgx_query **items)
 {
     bgx_query **groups = calloc(parsed->n, sizeof *groups);
     bgx_query **negs = calloc(parsed->n, sizeof *negs);
@@ -325,38 +325,38 @@ out:
     return q;
 }
 
-int bg_qplan_build(bg_qplan *out, bg_analyzer *an, bgx_reader *terms, const bg_qparsed *parsed, bg_err *err)
+int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const bgi_qparsed *parsed, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     item_tokens *its = calloc(parsed->n, sizeof *its);
     bgx_query **items = calloc(parsed->n, sizeof *items);
-    int rc = its && items ? 0 : bg_err_set(err, BG_ENOMEM, "out of memory");
+    int rc = its && items ? 0 : bgi_err_set(err, BG_ENOMEM, "out of memory");
     for (size_t i = 0; rc == 0 && i < parsed->n; i++) {
         const char *text = parsed->items[i].text;
         its[i].terms = terms;
         its[i].err = err;
-        rc = bg_analyze(an, text, strlen(text), collect, &its[i], err);
+        rc = bgi_analyze(an, text, strlen(text), collect, &its[i], err);
         if (rc > 0)
-            rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+            rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
         if (rc == 0 && its[i].overflow)
-            rc = bg_err_set(err, BG_ETOOBIG, "query word '%.60s' is longer than %d characters", text,
+            rc = bgi_err_set(err, BG_ETOOBIG, "query word '%.60s' is longer than %d characters", text,
                             MAX_ITEM_CHARS);
         if (rc == 0 && its[i].n_chars) {
             items[i] = item_query(an, &its[i], parsed->items[i].quoted);
             if (its[i].failed)
                 rc = its[i].failed;
             else if (!items[i])
-                rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+                rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
             else if (!parsed->items[i].negated)
                 rc = add_item_needles(out, an, text, &its[i], err);
             if (rc == BG_ENOMEM)
-                rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+                rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
         }
     }
     if (rc == 0) {
         out->query = assemble(an, parsed, its, items);
         if (!out->query)
-            rc = bg_err_set(err, BG_EQUERY, "nothing to search for in the query (only punctuation or exclusions)");
+            rc = bgi_err_set(err, BG_EQUERY, "nothing to search for in the query (only punctuation or exclusions)");
     }
     for (size_t i = 0; its && items && i < parsed->n; i++) {
         bgx_query_free(items[i]);
@@ -365,11 +365,11 @@ int bg_qplan_build(bg_qplan *out, bg_analyzer *an, bgx_reader *terms, const bg_q
     free(its);
     free(items);
     if (rc)
-        bg_qplan_clear(out);
+        bgi_qplan_clear(out);
     return rc;
 }
 
-void bg_qplan_clear(bg_qplan *plan)
+void bgi_qplan_clear(bgi_qplan *plan)
 {
     bgx_query_free(plan->query);
     for (size_t i = 0; i < plan->n_needles; i++)

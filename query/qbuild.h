@@ -16,7 +16,7 @@
 #include "qparse.h"
 
 /* One normalised string the highlighter looks for in a passage. */
-typedef struct bg_needle {
+typedef struct bgi_needle {
     char *text;      /* normalised chars concatenated (a run) or a word; owned */
     size_t len;
     /* 0: a run of chars, matched anywhere (not across a run break);
@@ -24,19 +24,19 @@ typedef struct bg_needle {
      * 2: the item's whole normalised text, the first needle of each item:
      *    where a passage holds it, only it is marked (not its runs and words). */
     int is_word;
-} bg_needle;
+} bgi_needle;
 
-typedef struct bg_qplan {
+typedef struct bgi_qplan {
     bgx_query *query;     /* owned */
-    bg_needle *needles;   /* owned */
+    bgi_needle *needles;   /* owned */
     size_t n_needles;
-} bg_qplan;
+} bgi_qplan;
 
 /* Builds the plan. A one-character item matches every bigram it starts,
  * listed from terms (may be NULL: Xapian then lists them shard by shard, which
  * gives other weights where shards are remote). BG_EQUERY when nothing in the
  * query is searchable (only punctuation, or only exclusions). */
-int bg_qplan_build(bg_qplan *out, bg_analyzer *an, bgx_reader *terms, const bg_qparsed *parsed, bg_err *err);
-void bg_qplan_clear(bg_qplan *plan);
+int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const bgi_qparsed *parsed, bgi_err *err);
+void bgi_qplan_clear(bgi_qplan *plan);
 
 #endif

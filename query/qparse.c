@@ -26,24 +26,24 @@ static size_t prefix_len(const char *p, const char *s)
     return strncmp(p, s, n) == 0 ? n : 0;
 }
 
-static int push_item(bg_qparsed *q, const char *s, size_t n, int quoted, int negated, int group,
-                     bg_err *err)
+static int push_item(bgi_qparsed *q, const char *s, size_t n, int quoted, int negated, int group,
+                     bgi_err *err)
 {
     if (q->n >= BG_QUERY_MAX_ITEMS)
-        return bg_err_set(err, BG_ETOOBIG, "query has more than %d words", BG_QUERY_MAX_ITEMS);
-    bg_qitem *items = realloc(q->items, (q->n + 1) * sizeof *items);
+        return bgi_err_set(err, BG_ETOOBIG, "query has more than %d words", BG_QUERY_MAX_ITEMS);
+    bgi_qitem *items = realloc(q->items, (q->n + 1) * sizeof *items);
     if (!items)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     q->items = items;
     char *t = strndup(s, n);
     if (!t)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
-    q->items[q->n++] = (bg_qitem){.text = t, .quoted = quoted, .negated = negated, .group = group};
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
+    q->items[q->n++] = (bgi_qitem){.text = t, .quoted = quoted, .negated = negated, .group = group};
     return 0;
 }
 
 /* Reads one item at *pp; sets *is_or when the item is the OR operator. */
-static int read_item(bg_qparsed *q, const char **pp, int *group, int *pending_or, bg_err *err)
+static int read_item(bgi_qparsed *q, const char **pp, int *group, int *pending_or, bgi_err *err)
 {
     const char *p = *pp;
     int negated = 0;
@@ -112,18 +112,18 @@ static long invalid_utf8_at(const char *s)
     return -1;
 }
 
-int bg_query_parse(bg_qparsed *out, const char *query, bg_err *err)
+int bgi_query_parse(bgi_qparsed *out, const char *query, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     if (!query)
-        return bg_err_set(err, BG_EQUERY, "empty query");
+        return bgi_err_set(err, BG_EQUERY, "empty query");
     if (strlen(query) > BG_QUERY_MAX_BYTES)
-        return bg_err_set(err, BG_ETOOBIG, "query is longer than %d bytes", BG_QUERY_MAX_BYTES);
+        return bgi_err_set(err, BG_ETOOBIG, "query is longer than %d bytes", BG_QUERY_MAX_BYTES);
     /* Results echo the query in JSON, which must be UTF-8; a query with
      * broken bytes is refused rather than searched half-understood. */
     long bad = invalid_utf8_at(query);
     if (bad >= 0)
-        return bg_err_set(err, BG_EQUERY, "query is not valid UTF-8 (byte 0x%02X at offset %ld)",
+        return bgi_err_set(err, BG_EQUERY, "query is not valid UTF-8 (byte 0x%02X at offset %ld)",
                           (unsigned char)query[bad], bad);
     const char *p = query;
     int group = 0, pending_or = 0;
@@ -135,17 +135,17 @@ int bg_query_parse(bg_qparsed *out, const char *query, bg_err *err)
         }
         int rc = read_item(out, &p, &group, &pending_or, err);
         if (rc) {
-            bg_qparsed_clear(out);
+            bgi_qparsed_clear(out);
             return rc;
         }
     }
     out->n_groups = group;
     if (out->n == 0)
-        return bg_err_set(err, BG_EQUERY, "empty query");
+        return bgi_err_set(err, BG_EQUERY, "empty query");
     return 0;
 }
 
-void bg_qparsed_clear(bg_qparsed *q)
+void bgi_qparsed_clear(bgi_qparsed *q)
 {
     for (size_t i = 0; i < q->n; i++)
         free(q->items[i].text);

@@ -13,27 +13,27 @@
 
 #include <stddef.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
 #define BG_QUERY_MAX_BYTES 1024
 #define BG_QUERY_MAX_ITEMS 32
 
-typedef struct bg_qitem {
+typedef struct bgi_qitem {
     char *text;      /* the item's text without quotes or '-', owned, NUL-terminated */
     int quoted;      /* was in quotes: phrase only, no scattered-word matching */
     int negated;     /* excluded */
     int group;       /* items with the same group number are OR-ed */
-} bg_qitem;
+} bgi_qitem;
 
-typedef struct bg_qparsed {
-    bg_qitem *items;
+typedef struct bgi_qparsed {
+    bgi_qitem *items;
     size_t n;
     int n_groups;
-} bg_qparsed;
+} bgi_qparsed;
 
 /* Splits query into items. Errors: BG_EQUERY (empty), BG_ETOOBIG (over the
  * limits). */
-int bg_query_parse(bg_qparsed *out, const char *query, bg_err *err);
-void bg_qparsed_clear(bg_qparsed *q);
+int bgi_query_parse(bgi_qparsed *out, const char *query, bgi_err *err);
+void bgi_qparsed_clear(bgi_qparsed *q);
 
 #endif

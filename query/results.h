@@ -9,7 +9,7 @@
 #include "store.h"
 
 /* Another copy of a hit's text. */
-struct bg_copy {
+struct bgi_copy {
     char *report;
     size_t line;
     char format[8];
@@ -25,7 +25,7 @@ struct bg_hit {
     char format[8];          /* "txt", "html", "pdf", "docx", … */
     char *date, *docno;      /* NULL when the document states none */
     char *doc_kind;          /* "" when none */
-    struct bg_copy *copies;  /* the other copies of the text */
+    struct bgi_copy *copies;  /* the other copies of the text */
     size_t n_copies;
     int page;                /* PDF: the page the passage starts on; 0 otherwise */
     char **section;
@@ -34,17 +34,17 @@ struct bg_hit {
     size_t n_matches;
 };
 
-typedef struct bg_facet_count {
+typedef struct bgi_facet_count {
     char *value;
     size_t count;
-} bg_facet_count;
+} bgi_facet_count;
 
 struct bg_results {
     char *query;
     size_t total;
     bg_hit *hits;
     size_t n_hits;
-    bg_facet_count *years, *bodies, *kinds;
+    bgi_facet_count *years, *bodies, *kinds;
     size_t n_years, n_bodies, n_kinds;
     bg_names missing;
 };

@@ -25,7 +25,7 @@ static bgx_query *year_terms(int from, int to)
         return NULL;
     for (int y = from; y <= to; y++) {
         char term[BG_TERM_MAX];
-        subs[y - from] = bgx_query_term(term, bg_term_year(term, y), 1, 0);
+        subs[y - from] = bgx_query_term(term, bgi_term_year(term, y), 1, 0);
     }
     bgx_query *q = bgx_query_combine(BGX_OP_OR, subs, n, 0);
     for (size_t i = 0; i < n; i++)
@@ -43,27 +43,27 @@ static bgx_query *with_filter(bgx_query *q, bgx_query *filter)
     return r;
 }
 
-int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err)
+int bgi_search_filter(bgx_query **q, const bg_search_options *o, bgi_err *err)
 {
     if (o->year_from || o->year_to) {
         int from = o->year_from ? o->year_from : 1;
         int to = o->year_to ? o->year_to : 9999;
         if (from > to)
-            return bg_err_set(err, BG_EINVAL, "year range %d..%d is empty", from, to);
+            return bgi_err_set(err, BG_EINVAL, "year range %d..%d is empty", from, to);
         if (!o->year_from)
             from = to - BG_MAX_YEAR_SPAN + 1 > 1 ? to - BG_MAX_YEAR_SPAN + 1 : 1;
         if (!o->year_to)
             to = from + BG_MAX_YEAR_SPAN - 1;
         if (to - from >= BG_MAX_YEAR_SPAN)
-            return bg_err_set(err, BG_EINVAL, "year range %d..%d spans more than %d years", from, to,
+            return bgi_err_set(err, BG_EINVAL, "year range %d..%d spans more than %d years", from, to,
                               BG_MAX_YEAR_SPAN);
         *q = with_filter(*q, year_terms(from, to));
     }
     char term[BG_TERM_MAX];
     if (*q && o->body && o->body[0])
-        *q = with_filter(*q, bgx_query_term(term, bg_term_body(term, o->body), 1, 0));
+        *q = with_filter(*q, bgx_query_term(term, bgi_term_body(term, o->body), 1, 0));
     if (*q && o->kind && o->kind[0])
-        *q = with_filter(*q, bgx_query_term(term, bg_term_dockind(term, o->kind), 1, 0));
+        *q = with_filter(*q, bgx_query_term(term, bgi_term_dockind(term, o->kind), 1, 0));
     if (*q && !o->all_copies) {
         bgx_query *pair[2] = {*q, bgx_query_term(BG_TERM_DUPLICATE, strlen(BG_TERM_DUPLICATE), 1, 0)};
         bgx_query *r = pair[1] ? bgx_query_combine(BGX_OP_AND_NOT, pair, 2, 0) : NULL;
@@ -72,16 +72,16 @@ int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err)
         *q = r;
     }
     if (*q && o->docno && o->docno[0]) {
-        size_t n = bg_term_docno(term, o->docno);
+        size_t n = bgi_term_docno(term, o->docno);
         *q = with_filter(*q, n ? bgx_query_term(term, n, 1, 0) : bgx_query_match_nothing());
     }
-    return *q ? 0 : bg_err_set(err, BG_ENOMEM, "out of memory");
+    return *q ? 0 : bgi_err_set(err, BG_ENOMEM, "out of memory");
 }
 
 static char *dup_field(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return bg_strdup(cJSON_IsString(v) ? v->valuestring : "");
+    return bgi_strdup(cJSON_IsString(v) ? v->valuestring : "");
 }
 
 /* The passages sharing the hit's text hash, but for the hit itself. */
@@ -89,42 +89,42 @@ static char *dup_field(const cJSON *o, const char *k)
 static int find_copies(bg_hit *h, bg_index *ix, const char *texthash)
 {
     char term[BG_TERM_MAX];
-    size_t n = bg_term(term, BG_PREFIX_TEXTHASH, texthash, strlen(texthash), NULL, 0);
+    size_t n = bgi_term(term, BG_PREFIX_TEXTHASH, texthash, strlen(texthash), NULL, 0);
     bgx_query *q = n ? bgx_query_term(term, n, 1, 0) : NULL;
     if (!q)
-        return n ? bg_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
+        return n ? bgi_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
     bgx_match m = {0};
     int rc = bgx_search(&m, ix->reader, q, 0, BG_MAX_COPIES + 1, NULL, 0, &ix->err);
     bgx_query_free(q);
     h->copies = rc == 0 && m.n_hits > 1 ? calloc(m.n_hits, sizeof *h->copies) : NULL;
     for (size_t i = 0; h->copies && i < m.n_hits && h->n_copies < BG_MAX_COPIES; i++) {
-        cJSON *o = bg_passage_rec_parse(m.hits[i].data, m.hits[i].data_len);
+        cJSON *o = bgi_passage_rec_parse(m.hits[i].data, m.hits[i].data_len);
         if (!o)
             continue;
-        const char *id = bg_json_str(o, BG_REC_ID), *format = bg_json_str(o, BG_REC_FORMAT);
+        const char *id = bgi_json_str(o, BG_REC_ID), *format = bgi_json_str(o, BG_REC_FORMAT);
         if (strcmp(id, h->id) != 0) {
-            struct bg_copy *c = &h->copies[h->n_copies];
-            c->report = bg_strdup(bg_json_str(o, BG_REC_REPORT));
-            c->line = (size_t)bg_json_num(o, BG_REC_LINE, 0);
+            struct bgi_copy *c = &h->copies[h->n_copies];
+            c->report = bgi_strdup(bgi_json_str(o, BG_REC_REPORT));
+            c->line = (size_t)bgi_json_num(o, BG_REC_LINE, 0);
             snprintf(c->format, sizeof c->format, "%s", format[0] ? format : "txt");
             if (c->report)
                 h->n_copies++;
             else
-                rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+                rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
         }
         cJSON_Delete(o);
     }
     if (rc == 0 && m.n_hits > 1 && !h->copies)
-        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bgx_match_clear(&m);
     return rc;
 }
 
-static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *plan)
+static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *plan)
 {
-    cJSON *o = bg_passage_rec_parse(m->data, m->data_len);
+    cJSON *o = bgi_passage_rec_parse(m->data, m->data_len);
     if (!o)
-        return bg_err_set(&ix->err, BG_EXAPIAN, "passage %u: damaged document data", m->docid);
+        return bgi_err_set(&ix->err, BG_EXAPIAN, "passage %u: damaged document data", m->docid);
     h->score = m->weight;
     h->text = dup_field(o, BG_REC_TEXT);
     h->report = dup_field(o, BG_REC_REPORT);
@@ -132,7 +132,7 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *p
     h->body = dup_field(o, BG_REC_BODY);
     h->id = dup_field(o, BG_REC_ID);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_KIND);
-    h->kind = bg_kind_from_name(cJSON_IsString(v) ? v->valuestring : "");
+    h->kind = bgi_kind_from_name(cJSON_IsString(v) ? v->valuestring : "");
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_LINE);
     h->line = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_YEAR);
@@ -142,9 +142,9 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *p
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_PAGE);
     h->page = cJSON_IsNumber(v) ? v->valueint : 0;
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_DATE);
-    h->date = cJSON_IsString(v) ? bg_strdup(v->valuestring) : NULL;
+    h->date = cJSON_IsString(v) ? bgi_strdup(v->valuestring) : NULL;
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_DOCNO);
-    h->docno = cJSON_IsString(v) ? bg_strdup(v->valuestring) : NULL;
+    h->docno = cJSON_IsString(v) ? bgi_strdup(v->valuestring) : NULL;
     h->doc_kind = dup_field(o, BG_REC_DOCKIND);
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_TEXTHASH);
     char texthash[24] = "";
@@ -158,17 +158,17 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *p
           && (h->docno || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, BG_REC_DOCNO)));
     for (int i = 0; ok && i < n; i++) {
         const cJSON *s = cJSON_GetArrayItem(sec, i);
-        ok = (h->section[i] = bg_strdup(cJSON_IsString(s) ? s->valuestring : "")) != NULL;
+        ok = (h->section[i] = bgi_strdup(cJSON_IsString(s) ? s->valuestring : "")) != NULL;
         h->n_section += ok;
     }
     cJSON_Delete(o);
     if (!ok)
-        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     int rc = texthash[0] ? find_copies(h, ix, texthash) : 0;
     if (rc)
         return rc;
-    bg_ranges r;
-    rc = bg_highlight(&r, ix->query_an, h->text, strlen(h->text), plan->needles, plan->n_needles, &ix->err);
+    bgi_ranges r;
+    rc = bgi_highlight(&r, ix->query_an, h->text, strlen(h->text), plan->needles, plan->n_needles, &ix->err);
     if (rc)
         return rc;
     h->mstart = r.start;
@@ -177,13 +177,13 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bg_qplan *p
     return 0;
 }
 
-static int copy_facets(bg_facet_count **out, size_t *n, const bgx_facet *f, size_t nf)
+static int copy_facets(bgi_facet_count **out, size_t *n, const bgx_facet *f, size_t nf)
 {
     *out = calloc(nf ? nf : 1, sizeof **out);
     if (!*out)
         return BG_ENOMEM;
     for (size_t i = 0; i < nf; i++) {
-        if (!((*out)[i].value = bg_strdup(f[i].value)))
+        if (!((*out)[i].value = bgi_strdup(f[i].value)))
             return BG_ENOMEM;
         (*out)[i].count = f[i].count;
         (*n)++;
@@ -196,7 +196,7 @@ static int copy_facets(bg_facet_count **out, size_t *n, const bgx_facet *f, size
 static int looks_like_docno(const char *query)
 {
     char norm[BG_TERM_MAX];
-    if (bg_docno_normalize(norm, sizeof norm, query) != 0)
+    if (bgi_docno_normalize(norm, sizeof norm, query) != 0)
         return 0;
     const char *open = strstr(norm, "〔"), *close = open ? strstr(open, "〕") : NULL;
     size_t n = strlen(norm);
@@ -213,7 +213,7 @@ static int looks_like_docno(const char *query)
 static bgx_query *or_document(bgx_query *q, const char *query)
 {
     char term[BG_TERM_MAX];
-    size_t n = bg_term_docno(term, query);
+    size_t n = bgi_term_docno(term, query);
     bgx_query *t = n ? bgx_query_term(term, n, 1, 0) : NULL;
     bgx_query *scaled = t ? bgx_query_scale(t, 10.0) : NULL;
     bgx_query *pair[2] = {q, scaled};
@@ -224,32 +224,32 @@ static bgx_query *or_document(bgx_query *q, const char *query)
     return r;
 }
 
-int bg_search_plan(bg_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o)
+int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o)
 {
     memset(plan, 0, sizeof *plan);
-    bg_qparsed parsed;
-    int rc = bg_query_parse(&parsed, query, &ix->err);
+    bgi_qparsed parsed;
+    int rc = bgi_query_parse(&parsed, query, &ix->err);
     if (rc)
         return rc;
-    rc = bg_ix_refresh_reader(ix);
+    rc = bgi_ix_refresh_reader(ix);
     if (rc == 0 && ix->reader)   /* else an index with no reports yet */
-        rc = bg_qplan_build(plan, ix->query_an, ix->reader, &parsed, &ix->err);
-    bg_qparsed_clear(&parsed);
+        rc = bgi_qplan_build(plan, ix->query_an, ix->reader, &parsed, &ix->err);
+    bgi_qparsed_clear(&parsed);
     if (rc == 0 && plan->query && looks_like_docno(query))
         plan->query = or_document(plan->query, query);
     if (rc == 0 && !plan->query && ix->reader)
-        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc == 0 && plan->query)
-        rc = bg_search_filter(&plan->query, o, &ix->err);
+        rc = bgi_search_filter(&plan->query, o, &ix->err);
     if (rc)
-        bg_qplan_clear(plan);
+        bgi_qplan_clear(plan);
     return rc;
 }
 
-bg_results *bg_results_new(const char *query)
+bg_results *bgi_results_new(const char *query)
 {
     bg_results *res = calloc(1, sizeof *res);
-    if (res && !(res->query = bg_strdup(query ? query : ""))) {
+    if (res && !(res->query = bgi_strdup(query ? query : ""))) {
         free(res);
         return NULL;
     }
@@ -257,12 +257,12 @@ bg_results *bg_results_new(const char *query)
 }
 
 
-int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_qplan *plan, size_t first_rank)
+int bgi_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bgi_qplan *plan, size_t first_rank)
 {
     res->total = m->total;
     res->hits = calloc(m->n_hits ? m->n_hits : 1, sizeof *res->hits);
     if (!res->hits)
-        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < m->n_hits; i++) {
         res->hits[i].rank = first_rank + i + 1;
@@ -272,62 +272,62 @@ int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_
     if (rc == 0 && (copy_facets(&res->years, &res->n_years, m->facets[0], m->n_facets[0])
                     || copy_facets(&res->bodies, &res->n_bodies, m->facets[1], m->n_facets[1])
                     || copy_facets(&res->kinds, &res->n_kinds, m->facets[2], m->n_facets[2])
-                    || bg_missing_copy(&res->missing, ix)))
-        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+                    || bgi_missing_copy(&res->missing, ix)))
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     return rc;
 }
 
-int bg_search_page(size_t *limit, const bg_search_options *o, bg_err *err)
+int bgi_search_page(size_t *limit, const bg_search_options *o, bgi_err *err)
 {
     *limit = o->limit ? o->limit : 10;
     if (*limit > BG_MAX_LIMIT || o->offset > 1000000)
-        return bg_err_set(err, BG_ETOOBIG, "limit is at most %d and offset at most 1000000", BG_MAX_LIMIT);
+        return bgi_err_set(err, BG_ETOOBIG, "limit is at most %d and offset at most 1000000", BG_MAX_LIMIT);
     return 0;
 }
 
 static int run(bg_results *res, bg_index *ix, const char *query, const bg_search_options *o)
 {
-    bg_qplan plan;
-    int rc = bg_search_plan(&plan, ix, query, o);
+    bgi_qplan plan;
+    int rc = bgi_search_plan(&plan, ix, query, o);
     if (rc || !plan.query)
         return rc;
     size_t limit;
-    rc = bg_search_page(&limit, o, &ix->err);
+    rc = bgi_search_page(&limit, o, &ix->err);
     bgx_match m = {0};
     if (rc == 0)
-        rc = bg_search_match(&m, ix, plan.query, o->offset, limit, 0);
+        rc = bgi_search_match(&m, ix, plan.query, o->offset, limit, 0);
     if (rc == 0)
-        rc = bg_results_fill(res, ix, &m, &plan, o->offset);
+        rc = bgi_results_fill(res, ix, &m, &plan, o->offset);
     bgx_match_clear(&m);
-    bg_qplan_clear(&plan);
+    bgi_qplan_clear(&plan);
     return rc;
 }
 
-int bg_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bg_err *err)
+int bgi_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bgi_err *err)
 {
     static const bg_search_options defaults = BG_SEARCH_OPTIONS_INIT;
     *out = opts ? opts : &defaults;
     if (opts && opts->version != BG_SEARCH_OPTIONS_VERSION)
-        return bg_err_set(err, BG_EINVAL, "bg_search_options version %u is not supported (this library knows %d; "
+        return bgi_err_set(err, BG_EINVAL, "bg_search_options version %u is not supported (this library knows %d; "
                           "initialise with BG_SEARCH_OPTIONS_INIT)", opts->version, BG_SEARCH_OPTIONS_VERSION);
     return 0;
 }
 
-int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
-                   bg_search_fn fn)
+int bgi_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
+                   bgi_search_fn fn)
 {
     *out = NULL;
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     const bg_search_options *o;
-    if (bg_search_options_resolve(&o, opts, &ix->err))
-        return bg_err_publish(&ix->err);
-    bg_results *res = bg_results_new(query);
+    if (bgi_search_options_resolve(&o, opts, &ix->err))
+        return bgi_err_publish(&ix->err);
+    bg_results *res = bgi_results_new(query);
     if (!res)
-        return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
+        return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     int rc = fn(res, ix, query, o);
     if (rc) {
         bg_results_free(res);
-        return bg_err_publish(&ix->err);
+        return bgi_err_publish(&ix->err);
     }
     *out = res;
     return 0;
@@ -335,7 +335,7 @@ int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_s
 
 int bg_search_run(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts)
 {
-    return bg_search_with(out, ix, query, opts, run);
+    return bgi_search_with(out, ix, query, opts, run);
 }
 
 static void hit_clear(bg_hit *h)
@@ -374,7 +374,7 @@ void bg_results_free(bg_results *res)
     free(res->years);
     free(res->bodies);
     free(res->kinds);
-    bg_names_clear(&res->missing);
+    bgi_names_clear(&res->missing);
     free(res->query);
     free(res);
 }
@@ -389,7 +389,7 @@ size_t bg_results_total(const bg_results *res) { return res->total; }
 size_t bg_results_count(const bg_results *res) { return res->n_hits; }
 const bg_hit *bg_results_hit(const bg_results *res, size_t i) { return i < res->n_hits ? &res->hits[i] : NULL; }
 
-static const bg_facet_count *facet_array(const bg_results *res, bg_facet facet, size_t *n)
+static const bgi_facet_count *facet_array(const bg_results *res, bg_facet facet, size_t *n)
 {
     *n = 0;
     if (facet == BG_FACET_YEAR) {
@@ -417,7 +417,7 @@ size_t bg_results_facet_size(const bg_results *res, bg_facet facet)
 const char *bg_results_facet(const bg_results *res, bg_facet facet, size_t i, size_t *count)
 {
     size_t n;
-    const bg_facet_count *f = facet_array(res, facet, &n);
+    const bgi_facet_count *f = facet_array(res, facet, &n);
     if (i >= n)
         return NULL;
     if (count)
@@ -470,6 +470,6 @@ size_t bg_hit_matches(const bg_hit *h, const size_t **starts, const size_t **end
 
 char *bg_hit_snippet(const bg_hit *h, size_t max_chars, const char *open, const char *close)
 {
-    bg_ranges r = {.start = h->mstart, .end = h->mend, .n = h->n_matches};
-    return bg_snippet(h->text, strlen(h->text), &r, max_chars, open ? open : "", close ? close : "");
+    bgi_ranges r = {.start = h->mstart, .end = h->mend, .n = h->n_matches};
+    return bgi_snippet(h->text, strlen(h->text), &r, max_chars, open ? open : "", close ? close : "");
 }

@@ -17,51 +17,51 @@
 /* Refreshes ix, then parses query and builds its plan with o's year and body
  * filters applied. For an index with no reports, returns 0 with
  * plan->query == NULL. */
-int bg_search_plan(bg_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o);
+int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o);
 
 /* The page size o asks for (0 means 10), or BG_ETOOBIG past the limits. */
-int bg_search_page(size_t *limit, const bg_search_options *o, bg_err *err);
+int bgi_search_page(size_t *limit, const bg_search_options *o, bgi_err *err);
 
 /* Narrows *q (consumed) to o's year range and issuing body. */
-int bg_search_filter(bgx_query **q, const bg_search_options *o, bg_err *err);
+int bgi_search_filter(bgx_query **q, const bg_search_options *o, bgi_err *err);
 
 /* The options a search runs with: opts, or the defaults when NULL.
  * BG_EINVAL when opts has a version this library does not know. */
-int bg_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bg_err *err);
+int bgi_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bgi_err *err);
 
 /* A new empty result set for query, or NULL when out of memory. */
-bg_results *bg_results_new(const char *query);
+bg_results *bgi_results_new(const char *query);
 
 /* Turns the matches m into res's hits (ranked from first_rank + 1, match
  * ranges from plan's needles) and its facets (when m has year and body
  * facets, in that order). */
-int bg_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg_qplan *plan, size_t first_rank);
+int bgi_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bgi_qplan *plan, size_t first_rank);
 
 /* The shape of every public search that returns bg_results: clear the error,
  * make res for query, run fn (opts NULL means defaults), then hand res over
  * or free it and publish the error. */
-typedef int (*bg_search_fn)(bg_results *res, bg_index *ix, const char *query, const bg_search_options *o);
-int bg_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
-                   bg_search_fn fn);
+typedef int (*bgi_search_fn)(bg_results *res, bg_index *ix, const char *query, const bg_search_options *o);
+int bgi_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
+                   bgi_search_fn fn);
 
 
 /* Runs q on ix's reader with exact year and body facets in m->facets[0] and
  * [1] (facets.c): hits [offset, offset + limit), or, when per_year > 0, the
  * best per_year of each year from offset 0 (collapsed on the year, total
  * still counting every match). */
-int bg_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year);
+int bgi_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year);
 
 /* ---- the results of bg_search_by_year ----------------------------------- */
 
-typedef struct bg_year_group {
+typedef struct bgi_year_group {
     int year;
     size_t total;        /* matching passages of that year (exact) */
     size_t first, n;     /* its hits: res->hits[first .. first + n) */
-} bg_year_group;
+} bgi_year_group;
 
 struct bg_byyear {
     bg_results *res;     /* every hit, newest year first, best first within a year */
-    bg_year_group *groups;
+    bgi_year_group *groups;
     size_t n_groups;
 };
 
@@ -74,16 +74,16 @@ struct bg_figure {
     const char *role;        /* "target", "result" or "" (static) */
 };
 
-typedef struct bg_figure_group {
+typedef struct bgi_figure_group {
     int year;
     size_t first, n;         /* figures[first .. first + n) */
-} bg_figure_group;
+} bgi_figure_group;
 
 struct bg_figures {
     char *query;
     struct bg_figure *items;
     size_t n_items;
-    bg_figure_group *years;
+    bgi_figure_group *years;
     size_t n_years;
     bg_names missing;
 };

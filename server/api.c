@@ -12,13 +12,13 @@
 
 /* ---- replies ------------------------------------------------------------ */
 
-static void reply_json(bg_reply *r, unsigned status, char *json, void (*release)(void *))
+static void reply_json(bgi_reply *r, unsigned status, char *json, void (*release)(void *))
 {
-    *r = (bg_reply){.status = status, .content_type = "application/json; charset=utf-8",
+    *r = (bgi_reply){.status = status, .content_type = "application/json; charset=utf-8",
                     .body = json, .len = strlen(json), .release = release};
 }
 
-void bg_reply_error(bg_reply *r, unsigned status, const char *message)
+void bgi_reply_error(bgi_reply *r, unsigned status, const char *message)
 {
     static char oom[] = "{\"error\":\"out of memory\"}";
     cJSON *o = cJSON_CreateObject();
@@ -40,20 +40,20 @@ static int is_client_error(int code)
  * library's message; server-side failures are logged in full but answered
  * generically, since their messages name files on the server. Call before any
  * other bg_ call, which would replace the last error. */
-static void reply_library_error(bg_reply *r, const char *what)
+static void reply_library_error(bgi_reply *r, const char *what)
 {
     int code = bg_errcode();
     if (is_client_error(code)) {
-        bg_reply_error(r, 400, bg_errmsg());
+        bgi_reply_error(r, 400, bg_errmsg());
         return;
     }
     fprintf(stderr, "baogao-serve: %s: %s\n", what, bg_errmsg());
     if (code == BG_EUNAVAILABLE)   /* names the shard: the client can tell which part is down */
-        bg_reply_error(r, 503, bg_errmsg());
+        bgi_reply_error(r, 503, bg_errmsg());
     else if (code == BG_ENOTFOUND)
-        bg_reply_error(r, 503, "the index is not available");
+        bgi_reply_error(r, 503, "the index is not available");
     else
-        bg_reply_error(r, 500, "internal error (see the server log)");
+        bgi_reply_error(r, 500, "internal error (see the server log)");
 }
 
 /* ---- parameters --------------------------------------------------------- */
@@ -136,7 +136,7 @@ static int check_number(size_t *out, struct MHD_Connection *c, const char *key, 
     const char *s = get_param(c, key, &len, &bad);
     if (!s)
         return 0;
-    if (bad || bg_cli_parse_size(&v, s, max) != 0 || v < min)
+    if (bad || bgi_cli_parse_size(&v, s, max) != 0 || v < min)
         return complain(why, "%s must be a whole number from %zu to %zu", key, min, max);
     *out = v;
     return 0;
@@ -159,7 +159,7 @@ static int check_years(bg_search_options *o, struct MHD_Connection *c, complaint
     const char *v = get_param(c, "year", &len, &bad);
     if (!v || (len == 0 && !bad))
         return 0;  /* "year=" is how the page says "all years" */
-    if (bad || bg_cli_parse_years(&o->year_from, &o->year_to, v) != 0)
+    if (bad || bgi_cli_parse_years(&o->year_from, &o->year_to, v) != 0)
         return complain(why, "year must be a year (2022) or a range (2018..2022, ..2019, 2016..)");
     return 0;
 }
@@ -188,41 +188,41 @@ static int parse_search(const char **q, bg_search_options *o, struct MHD_Connect
 
 /* ---- endpoints ---------------------------------------------------------- */
 
-void bg_api_search(bg_reply *r, bg_server *s, struct MHD_Connection *c)
+void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
     const char *q = NULL;
     bg_search_options o;
     complaint why;
     if (parse_search(&q, &o, c, &why) != 0) {
-        bg_reply_error(r, 400, why.msg);
+        bgi_reply_error(r, 400, why.msg);
         return;
     }
     bg_index *ix = NULL;
     bg_results *res = NULL;
-    if (bg_ix_pool_take(&ix, s->pool) != BG_OK) {
+    if (bgi_ix_pool_take(&ix, s->pool) != BG_OK) {
         reply_library_error(r, "/api/search");
         return;
     }
     if (bg_search_run(&res, ix, q, &o) != BG_OK) {
         int healthy = is_client_error(bg_errcode());
         reply_library_error(r, "/api/search");
-        bg_ix_pool_give(s->pool, ix, healthy);
+        bgi_ix_pool_give(s->pool, ix, healthy);
         return;
     }
-    bg_ix_pool_give(s->pool, ix, 1);
+    bgi_ix_pool_give(s->pool, ix, 1);
     char *json = bg_results_json(res);
     bg_results_free(res);
     if (json)
         reply_json(r, 200, json, bg_free);
     else
-        bg_reply_error(r, 500, "out of memory");
+        bgi_reply_error(r, 500, "out of memory");
 }
 
-void bg_api_reports(bg_reply *r, bg_server *s, struct MHD_Connection *c)
+void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
     (void)c;
     bg_index *ix = NULL;
-    if (bg_ix_pool_take(&ix, s->pool) != BG_OK) {
+    if (bgi_ix_pool_take(&ix, s->pool) != BG_OK) {
         reply_library_error(r, "/api/reports");
         return;
     }
@@ -231,23 +231,23 @@ void bg_api_reports(bg_reply *r, bg_server *s, struct MHD_Connection *c)
         reply_json(r, 200, json, bg_free);
     else
         reply_library_error(r, "/api/reports");
-    bg_ix_pool_give(s->pool, ix, json != NULL);
+    bgi_ix_pool_give(s->pool, ix, json != NULL);
 }
 
-void bg_api_health(bg_reply *r, bg_server *s, struct MHD_Connection *c)
+void bgi_api_health(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
     (void)c;
     bg_index *ix = NULL;
     char *json = NULL;
-    if (bg_ix_pool_take(&ix, s->pool) != BG_OK || !(json = bg_index_status_json(ix))) {
+    if (bgi_ix_pool_take(&ix, s->pool) != BG_OK || !(json = bg_index_status_json(ix))) {
         /* A shard that is down is named: it is what the operator must fix. */
         char why[512];
         snprintf(why, sizeof why, "%s", bg_errcode() == BG_EUNAVAILABLE ? bg_errmsg() : "the index is not available");
         fprintf(stderr, "baogao-serve: /healthz: %s\n", bg_errmsg());
-        bg_ix_pool_give(s->pool, ix, 0);
-        bg_reply_error(r, 503, why);
+        bgi_ix_pool_give(s->pool, ix, 0);
+        bgi_reply_error(r, 503, why);
         return;
     }
-    bg_ix_pool_give(s->pool, ix, 1);
+    bgi_ix_pool_give(s->pool, ix, 1);
     reply_json(r, 200, json, bg_free);
 }

@@ -1,5 +1,5 @@
-# embed.cmake — turns page.html into page.c, defining bg_page_html (the bytes
-# plus a NUL) and bg_page_html_len, so the page ships inside the binary and the
+# embed.cmake — turns page.html into page.c, defining bgi_page_html (the bytes
+# plus a NUL) and bgi_page_html_len, so the page ships inside the binary and the
 # server needs no files at run time. Written as bytes, the page needs no C
 # escaping and can be edited as plain HTML.
 #   cmake -DINPUT=page.html -DOUTPUT=page.c -P embed.cmake
@@ -13,10 +13,10 @@ string(REGEX REPLACE "(${sixteen})" "\\1\n" bytes "${bytes}")
 file(WRITE "${OUTPUT}" "/* page.c — generated from server/page.html by server/embed.cmake; do not edit. */
 #include <stddef.h>
 
-extern const char bg_page_html[];
-extern const size_t bg_page_html_len;
+extern const char bgi_page_html[];
+extern const size_t bgi_page_html_len;
 
-const char bg_page_html[] = {
+const char bgi_page_html[] = {
 ${bytes}0x00};
-const size_t bg_page_html_len = ${n_bytes};
+const size_t bgi_page_html_len = ${n_bytes};
 ")

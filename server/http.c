@@ -10,14 +10,14 @@
 
 /* Per-request state, from the URI log callback (the earliest point MHD offers,
  * so the logged time includes reading the request) to the completion callback. */
-typedef struct bg_request {
+typedef struct bgi_request {
     struct timespec start;
     char method[16];
     char path[128];
     int seen;            /* the handler has been called for it */
     unsigned status;     /* 0 until a reply is queued */
     size_t bytes;        /* body bytes of the reply */
-} bg_request;
+} bgi_request;
 
 /* Copies s[0..n) for the log: control bytes become '?' so that a crafted URL
  * cannot forge log lines or send escape sequences to a terminal. */
@@ -31,11 +31,11 @@ static void copy_printable(char *dst, size_t cap, const char *s, size_t n)
     dst[i] = '\0';
 }
 
-void *bg_serve_begin(void *cls, const char *uri, struct MHD_Connection *c)
+void *bgi_serve_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
     (void)c;
-    bg_request *req = calloc(1, sizeof *req);
+    bgi_request *req = calloc(1, sizeof *req);
     if (!req)
         return NULL;  /* the request is still served, just not logged */
     clock_gettime(CLOCK_MONOTONIC, &req->start);
@@ -53,11 +53,11 @@ static double ms_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-void bg_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
+void bgi_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
     (void)c;
-    bg_request *req = *req_cls;
+    bgi_request *req = *req_cls;
     if (!req)
         return;
     char when[32];
@@ -74,12 +74,12 @@ void bg_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_
 
 /* ---- replies ------------------------------------------------------------ */
 
-static void serve_page(bg_reply *r, bg_server *s, struct MHD_Connection *c)
+static void serve_page(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
     (void)s;
     (void)c;
-    *r = (bg_reply){.status = 200, .content_type = "text/html; charset=utf-8",
-                    .body = (char *)bg_page_html, .len = bg_page_html_len};
+    *r = (bgi_reply){.status = 200, .content_type = "text/html; charset=utf-8",
+                    .body = (char *)bgi_page_html, .len = bgi_page_html_len};
 }
 
 /* The page loads nothing from anywhere: forbid everything else it could. */
@@ -87,13 +87,13 @@ static const char page_policy[] =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
     "img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-static int add_headers(struct MHD_Response *resp, const bg_server *s, const bg_reply *r, int method_not_allowed)
+static int add_headers(struct MHD_Response *resp, const bgi_server *s, const bgi_reply *r, int method_not_allowed)
 {
     int ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) == MHD_YES
           && MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES
           /* Answers change whenever the index is re-indexed. */
           && MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_YES;
-    if (ok && r->body == bg_page_html)
+    if (ok && r->body == bgi_page_html)
         ok = MHD_add_response_header(resp, "Content-Security-Policy", page_policy) == MHD_YES
           && MHD_add_response_header(resp, "Referrer-Policy", "no-referrer") == MHD_YES;
     if (ok && method_not_allowed)
@@ -106,7 +106,7 @@ static int add_headers(struct MHD_Response *resp, const bg_server *s, const bg_r
     return ok;
 }
 
-static struct MHD_Response *make_response(bg_reply *r)
+static struct MHD_Response *make_response(bgi_reply *r)
 {
     if (!r->release)
         return MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_PERSISTENT);
@@ -116,7 +116,7 @@ static struct MHD_Response *make_response(bg_reply *r)
     return resp;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *c, const bg_server *s, bg_request *req, bg_reply *r,
+static enum MHD_Result send_reply(struct MHD_Connection *c, const bgi_server *s, bgi_request *req, bgi_reply *r,
                                   int method_not_allowed, int is_head)
 {
     struct MHD_Response *resp = make_response(r);
@@ -133,7 +133,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, const bg_server *s, 
 
 /* ---- routing ------------------------------------------------------------ */
 
-typedef void (*endpoint)(bg_reply *r, bg_server *s, struct MHD_Connection *c);
+typedef void (*endpoint)(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 
 static endpoint route(const char *url)
 {
@@ -142,9 +142,9 @@ static endpoint route(const char *url)
         endpoint fn;
     } routes[] = {
         {"/", serve_page},
-        {"/api/search", bg_api_search},
-        {"/api/reports", bg_api_reports},
-        {"/healthz", bg_api_health},
+        {"/api/search", bgi_api_search},
+        {"/api/reports", bgi_api_reports},
+        {"/healthz", bgi_api_health},
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         if (strcmp(url, routes[i].path) == 0)
@@ -157,13 +157,13 @@ static endpoint route(const char *url)
  * Answering at the first call makes MHD close the connection afterwards, so
  * GET and HEAD are answered at the last call, which keeps connections alive;
  * other methods are refused at once, without reading their bodies. */
-enum MHD_Result bg_serve_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                 const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
     (void)version;
     (void)upload;
-    bg_server *s = cls;
-    bg_request *req = *req_cls;
+    bgi_server *s = cls;
+    bgi_request *req = *req_cls;
     int is_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
     int is_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
     if (req && !req->seen) {
@@ -176,11 +176,11 @@ enum MHD_Result bg_serve_handle(void *cls, struct MHD_Connection *c, const char 
         return MHD_YES;
     }
     endpoint fn = route(url);
-    bg_reply r;
+    bgi_reply r;
     if (!fn)
-        bg_reply_error(&r, 404, "not found: the API is /api/search, /api/reports and /healthz");
+        bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/reports and /healthz");
     else if (!is_get && !is_head)
-        bg_reply_error(&r, 405, "method not allowed: only GET and HEAD");
+        bgi_reply_error(&r, 405, "method not allowed: only GET and HEAD");
     else
         fn(&r, s, c);
     return send_reply(c, s, req, &r, fn && !is_get && !is_head, is_head);

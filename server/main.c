@@ -75,15 +75,15 @@ static int parse_options(options *o, int argc, char **argv)
         case 'd': o->db = optarg; break;
         case 'l': o->listen = optarg; break;
         case 't':
-            if (bg_cli_parse_size(&o->threads, optarg, MAX_THREADS) || o->threads == 0) {
-                bg_cli_error(prog, "--threads: '%s' is not a number from 1 to %d", optarg, MAX_THREADS);
+            if (bgi_cli_parse_size(&o->threads, optarg, MAX_THREADS) || o->threads == 0) {
+                bgi_cli_error(prog, "--threads: '%s' is not a number from 1 to %d", optarg, MAX_THREADS);
                 return 2;
             }
             break;
         case 'c': o->cors = optarg; break;
         case 'T':
-            if (bg_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
-                bg_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
+            if (bgi_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
+                bgi_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
                 return 2;
             }
             break;
@@ -94,7 +94,7 @@ static int parse_options(options *o, int argc, char **argv)
         }
     }
     if (optind < argc) {
-        bg_cli_error(prog, "unexpected argument '%s' (try --help)", argv[optind]);
+        bgi_cli_error(prog, "unexpected argument '%s' (try --help)", argv[optind]);
         return 2;
     }
     return 0;
@@ -107,7 +107,7 @@ static int parse_listen(struct sockaddr_storage *ss, int *is_v6, const char *spe
     char host[64];
     const char *colon = strrchr(spec, ':');
     size_t port;
-    if (!colon || bg_cli_parse_size(&port, colon + 1, 65535))
+    if (!colon || bgi_cli_parse_size(&port, colon + 1, 65535))
         return -1;
     size_t n = (size_t)(colon - spec);
     *is_v6 = n >= 2 && spec[0] == '[' && spec[n - 1] == ']';
@@ -130,33 +130,33 @@ static int parse_listen(struct sockaddr_storage *ss, int *is_v6, const char *spe
     return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
 }
 
-static struct MHD_Daemon *start_daemon(bg_server *s, const struct sockaddr_storage *addr, int is_v6,
+static struct MHD_Daemon *start_daemon(bgi_server *s, const struct sockaddr_storage *addr, int is_v6,
                                        size_t threads)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
     if (is_v6)
         flags |= MHD_USE_IPv6;
-    return MHD_start_daemon(flags, 0, NULL, NULL, bg_serve_handle, s,
+    return MHD_start_daemon(flags, 0, NULL, NULL, bgi_serve_handle, s,
                             MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_SECONDS,
-                            MHD_OPTION_URI_LOG_CALLBACK, bg_serve_begin, s,
-                            MHD_OPTION_NOTIFY_COMPLETED, bg_serve_end, s,
+                            MHD_OPTION_URI_LOG_CALLBACK, bgi_serve_begin, s,
+                            MHD_OPTION_NOTIFY_COMPLETED, bgi_serve_end, s,
                             MHD_OPTION_END);
 }
 
 /* Opens the index once before listening, so a wrong --db fails at start with
  * the library's message instead of as 503s later. */
-static int check_index(bg_ix_pool *pool, const char *db)
+static int check_index(bgi_ix_pool *pool, const char *db)
 {
     bg_index *ix = NULL;
-    if (bg_ix_pool_take(&ix, pool) != BG_OK) {
-        bg_cli_error(prog, "%s", bg_errmsg());
+    if (bgi_ix_pool_take(&ix, pool) != BG_OK) {
+        bgi_cli_error(prog, "%s", bg_errmsg());
         return -1;
     }
-    bg_ix_pool_give(pool, ix, 1);
+    bgi_ix_pool_give(pool, ix, 1);
     fprintf(stderr, "%s: serving index %s\n", prog, db);
     return 0;
 }
@@ -176,18 +176,18 @@ static int serve(const options *o, const char *db)
     struct sockaddr_storage addr;
     int is_v6 = 0;
     if (parse_listen(&addr, &is_v6, o->listen) != 0) {
-        bg_cli_error(prog, "--listen: '%s' is not HOST:PORT with a numeric host (127.0.0.1:8080, [::1]:8080)",
+        bgi_cli_error(prog, "--listen: '%s' is not HOST:PORT with a numeric host (127.0.0.1:8080, [::1]:8080)",
                      o->listen);
         return 2;
     }
-    bg_server s = {.pool = bg_ix_pool_new(db, o->threads, (unsigned)o->timeout_ms, o->partial),
+    bgi_server s = {.pool = bgi_ix_pool_new(db, o->threads, (unsigned)o->timeout_ms, o->partial),
                    .cors_origin = o->cors};
     if (!s.pool) {
-        bg_cli_error(prog, "out of memory");
+        bgi_cli_error(prog, "out of memory");
         return 2;
     }
     if (check_index(s.pool, db) != 0) {
-        bg_ix_pool_free(s.pool);
+        bgi_ix_pool_free(s.pool);
         return 2;
     }
     sigset_t stop;
@@ -198,8 +198,8 @@ static int serve(const options *o, const char *db)
     signal(SIGPIPE, SIG_IGN);  /* a client that hangs up must not kill the server */
     struct MHD_Daemon *d = start_daemon(&s, &addr, is_v6, o->threads);
     if (!d) {
-        bg_cli_error(prog, "cannot listen on %s (address in use, or not a local address?)", o->listen);
-        bg_ix_pool_free(s.pool);
+        bgi_cli_error(prog, "cannot listen on %s (address in use, or not a local address?)", o->listen);
+        bgi_ix_pool_free(s.pool);
         return 2;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -209,7 +209,7 @@ static int serve(const options *o, const char *db)
             o->threads);
     wait_for_stop(&stop);
     MHD_stop_daemon(d);
-    bg_ix_pool_free(s.pool);
+    bgi_ix_pool_free(s.pool);
     return 0;
 }
 
@@ -221,7 +221,7 @@ int main(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     char *db_default = o.db ? NULL : bg_default_index_path();
     if (!o.db && !db_default) {
-        bg_cli_error(prog, "out of memory");
+        bgi_cli_error(prog, "out of memory");
         return 2;
     }
     rc = serve(&o, o.db ? o.db : db_default);

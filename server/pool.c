@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct bg_ix_pool {
+struct bgi_ix_pool {
     pthread_mutex_t lock;
     char *db;
     bg_index **idle;
@@ -14,9 +14,9 @@ struct bg_ix_pool {
     int allow_partial;
 };
 
-bg_ix_pool *bg_ix_pool_new(const char *db, size_t max_idle, unsigned timeout_ms, int allow_partial)
+bgi_ix_pool *bgi_ix_pool_new(const char *db, size_t max_idle, unsigned timeout_ms, int allow_partial)
 {
-    bg_ix_pool *p = calloc(1, sizeof *p);
+    bgi_ix_pool *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
     p->timeout_ms = timeout_ms;
@@ -33,7 +33,7 @@ bg_ix_pool *bg_ix_pool_new(const char *db, size_t max_idle, unsigned timeout_ms,
     return p;
 }
 
-void bg_ix_pool_free(bg_ix_pool *p)
+void bgi_ix_pool_free(bgi_ix_pool *p)
 {
     if (!p)
         return;
@@ -45,7 +45,7 @@ void bg_ix_pool_free(bg_ix_pool *p)
     free(p);
 }
 
-static bg_index *pop_idle(bg_ix_pool *p)
+static bg_index *pop_idle(bgi_ix_pool *p)
 {
     bg_index *ix = NULL;
     pthread_mutex_lock(&p->lock);
@@ -55,7 +55,7 @@ static bg_index *pop_idle(bg_ix_pool *p)
     return ix;
 }
 
-int bg_ix_pool_take(bg_index **out, bg_ix_pool *p)
+int bgi_ix_pool_take(bg_index **out, bgi_ix_pool *p)
 {
     *out = pop_idle(p);
     if (*out)
@@ -70,7 +70,7 @@ int bg_ix_pool_take(bg_index **out, bg_ix_pool *p)
     return rc;
 }
 
-void bg_ix_pool_give(bg_ix_pool *p, bg_index *ix, int healthy)
+void bgi_ix_pool_give(bgi_ix_pool *p, bg_index *ix, int healthy)
 {
     if (!ix)
         return;

@@ -10,22 +10,22 @@
 
 #include <baogao.h>
 
-typedef struct bg_ix_pool bg_ix_pool;
+typedef struct bgi_ix_pool bgi_ix_pool;
 
 /* A pool over the index at db keeping at most max_idle handles between
  * requests, each treating remote shards as bg_index_set_remote(timeout_ms,
  * allow_partial) says. NULL when out of memory. */
-bg_ix_pool *bg_ix_pool_new(const char *db, size_t max_idle, unsigned timeout_ms, int allow_partial);
+bgi_ix_pool *bgi_ix_pool_new(const char *db, size_t max_idle, unsigned timeout_ms, int allow_partial);
 
 /* Frees the pool and every idle handle; all lent handles must be back. */
-void bg_ix_pool_free(bg_ix_pool *p);
+void bgi_ix_pool_free(bgi_ix_pool *p);
 
 /* Lends a handle (an idle one, else a newly opened one). 0, or the BG_E* code
  * of bg_index_open() with bg_errmsg() set. */
-int bg_ix_pool_take(bg_index **out, bg_ix_pool *p);
+int bgi_ix_pool_take(bg_index **out, bgi_ix_pool *p);
 
 /* Returns a handle; a handle that saw a server-side failure is closed instead
  * (healthy = 0), so a damaged reader never serves another request. */
-void bg_ix_pool_give(bg_ix_pool *p, bg_index *ix, int healthy);
+void bgi_ix_pool_give(bgi_ix_pool *p, bg_index *ix, int healthy);
 
 #endif

@@ -10,20 +10,20 @@
 #include "pool.h"
 
 /* Read-only configuration shared by every worker thread. */
-typedef struct bg_server {
-    bg_ix_pool *pool;
+typedef struct bgi_server {
+    bgi_ix_pool *pool;
     const char *cors_origin;   /* NULL: send no CORS headers */
-} bg_server;
+} bgi_server;
 
 /* What an endpoint answers. body is released with release() once sent
  * (NULL release: body is static). */
-typedef struct bg_reply {
+typedef struct bgi_reply {
     unsigned status;
     const char *content_type;
     char *body;
     size_t len;
     void (*release)(void *);
-} bg_reply;
+} bgi_reply;
 
 /* Limits on what a client may ask for (docs/http.md). */
 #define BG_SERVE_MAX_QUERY 1024      /* bytes of q: the library's own limit */
@@ -32,23 +32,23 @@ typedef struct bg_reply {
 #define BG_SERVE_MAX_OFFSET 10000    /* deepest page start */
 
 /* The endpoints; each fills r completely. */
-void bg_api_search(bg_reply *r, bg_server *s, struct MHD_Connection *c);
-void bg_api_reports(bg_reply *r, bg_server *s, struct MHD_Connection *c);
-void bg_api_health(bg_reply *r, bg_server *s, struct MHD_Connection *c);
+void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
+void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
+void bgi_api_health(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 
 /* An error reply {"error": message} with the given HTTP status. */
-void bg_reply_error(bg_reply *r, unsigned status, const char *message);
+void bgi_reply_error(bgi_reply *r, unsigned status, const char *message);
 
-/* libmicrohttpd callbacks (cls is the bg_server): a request begins (the URI
+/* libmicrohttpd callbacks (cls is the bgi_server): a request begins (the URI
  * log callback, which starts the access-log clock), is handled, and ends (the
  * completion callback, which writes its access-log line). */
-void *bg_serve_begin(void *cls, const char *uri, struct MHD_Connection *c);
-enum MHD_Result bg_serve_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+void *bgi_serve_begin(void *cls, const char *uri, struct MHD_Connection *c);
+enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                 const char *version, const char *upload, size_t *upload_size, void **req_cls);
-void bg_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe);
+void bgi_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe);
 
 /* The search page (page.html), NUL-terminated. */
-extern const char bg_page_html[];
-extern const size_t bg_page_html_len;
+extern const char bgi_page_html[];
+extern const size_t bgi_page_html_len;
 
 #endif

@@ -31,9 +31,9 @@ static uint64_t dir_bytes(const char *dir)
 
 /* The names a compaction swap uses beside the shard at path: the compacted
  * copy and the old shard. 0 or BG_ENOMEM (also for a NULL path). */
-static int swap_names(bg_buf *compacted, bg_buf *old, const char *path)
+static int swap_names(bgi_buf *compacted, bgi_buf *old, const char *path)
 {
-    return path && !bg_buf_printf(compacted, "%s.compact", path) && !bg_buf_printf(old, "%s.old", path)
+    return path && !bgi_buf_printf(compacted, "%s.compact", path) && !bgi_buf_printf(old, "%s.old", path)
                ? 0 : BG_ENOMEM;
 }
 
@@ -41,28 +41,28 @@ static int swap_names(bg_buf *compacted, bg_buf *old, const char *path)
  * A reader that opens the shard between them retries (search.c). */
 static int compact_shard(bg_index *ix, int year, uint64_t *before, uint64_t *after)
 {
-    char *path = bg_shard_path(ix->path, year);
-    bg_buf tmp = {0}, old = {0};
-    int rc = swap_names(&tmp, &old, path) ? bg_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
-    if (rc == 0 && (bg_remove_tree(tmp.data) != 0 || bg_remove_tree(old.data) != 0))
-        rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot remove a leftover compaction: %s", path, strerror(errno));
+    char *path = bgi_shard_path(ix->path, year);
+    bgi_buf tmp = {0}, old = {0};
+    int rc = swap_names(&tmp, &old, path) ? bgi_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
+    if (rc == 0 && (bgi_remove_tree(tmp.data) != 0 || bgi_remove_tree(old.data) != 0))
+        rc = bgi_err_set(&ix->err, BG_EIO, "%s: cannot remove a leftover compaction: %s", path, strerror(errno));
     if (rc == 0)
         rc = bgx_compact(path, tmp.data, &ix->err);
     if (rc == 0) {
         *before += dir_bytes(path);
         *after += dir_bytes(tmp.data);
         if (rename(path, old.data) != 0)
-            rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot swap in the compacted shard: %s", path, strerror(errno));
+            rc = bgi_err_set(&ix->err, BG_EIO, "%s: cannot swap in the compacted shard: %s", path, strerror(errno));
         else if (rename(tmp.data, path) != 0) {
             int e = errno;
             rename(old.data, path);   /* put the shard back; if this fails too, the next open does */
-            rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot swap in the compacted shard: %s", path, strerror(e));
-        } else if (bg_remove_tree(old.data) != 0)
+            rc = bgi_err_set(&ix->err, BG_EIO, "%s: cannot swap in the compacted shard: %s", path, strerror(e));
+        } else if (bgi_remove_tree(old.data) != 0)
             fprintf(stderr, "baogao: warning: %s: cannot remove: %s\n", old.data, strerror(errno));
     }
     free(path);
-    bg_buf_free(&tmp);
-    bg_buf_free(&old);
+    bgi_buf_free(&tmp);
+    bgi_buf_free(&old);
     return rc;
 }
 
@@ -78,38 +78,38 @@ static int path_exists(const char *path)
  * that year would create an empty shard there and the next compaction would
  * remove both copies. The writer, which holds the lock, finishes the swap when
  * it opens the index. */
-int bg_ix_finish_swaps(bg_index *ix)
+int bgi_ix_finish_swaps(bg_index *ix)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < ix->n_listed; i++) {
-        char *path = bg_shard_path(ix->path, ix->listed_years[i]);
-        bg_buf tmp = {0}, old = {0};
+        char *path = bgi_shard_path(ix->path, ix->listed_years[i]);
+        bgi_buf tmp = {0}, old = {0};
         if (swap_names(&tmp, &old, path))
-            rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
         else if (!path_exists(path)) {
             const char *from = path_exists(tmp.data) ? tmp.data : path_exists(old.data) ? old.data : NULL;
             if (from && rename(from, path) != 0)
-                rc = bg_err_set(&ix->err, BG_EIO, "%s: cannot finish an interrupted compaction: %s", path,
+                rc = bgi_err_set(&ix->err, BG_EIO, "%s: cannot finish an interrupted compaction: %s", path,
                                 strerror(errno));
             else if (from) {
                 fprintf(stderr, "baogao: %s: finished an interrupted compaction (from %s)\n", path, from);
-                if (from == tmp.data && bg_remove_tree(old.data) != 0)
+                if (from == tmp.data && bgi_remove_tree(old.data) != 0)
                     fprintf(stderr, "baogao: warning: %s: cannot remove: %s\n", old.data, strerror(errno));
             }
         }
         free(path);
-        bg_buf_free(&tmp);
-        bg_buf_free(&old);
+        bgi_buf_free(&tmp);
+        bgi_buf_free(&old);
     }
     return rc;
 }
 
 int bg_index_compact(bg_index *ix, uint64_t *bytes_before, uint64_t *bytes_after)
 {
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     uint64_t before = 0, after = 0;
     if (!(ix->flags & BG_OPEN_WRITE))
-        return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "index is open for reading only"});
     if (bg_index_commit(ix))
         return bg_errcode();
     /* The compactor reads each shard; our writers must let go of them. */
@@ -118,7 +118,7 @@ int bg_index_compact(bg_index *ix, uint64_t *bytes_before, uint64_t *bytes_after
     ix->n_shards = 0;
     for (size_t i = 0; i < ix->n_listed; i++)
         if (compact_shard(ix, ix->listed_years[i], &before, &after))
-            return bg_err_publish(&ix->err);
+            return bgi_err_publish(&ix->err);
     if (bytes_before)
         *bytes_before = before;
     if (bytes_after)

@@ -32,17 +32,17 @@ char *bg_default_index_path(void)
 {
     const char *env = getenv("BAOGAO_DB");
     if (env && *env)
-        return bg_strdup(env);
-    bg_buf b = {0};
+        return bgi_strdup(env);
+    bgi_buf b = {0};
     const char *xdg = getenv("XDG_DATA_HOME");
     const char *home = getenv("HOME");
     int rc;
     if (xdg && *xdg)
-        rc = bg_buf_printf(&b, "%s/baogao/index", xdg);
+        rc = bgi_buf_printf(&b, "%s/baogao/index", xdg);
     else
-        rc = bg_buf_printf(&b, "%s/.local/share/baogao/index", home && *home ? home : ".");
+        rc = bgi_buf_printf(&b, "%s/.local/share/baogao/index", home && *home ? home : ".");
     if (rc) {
-        bg_buf_free(&b);
+        bgi_buf_free(&b);
         return NULL;
     }
     return b.data;
@@ -50,7 +50,7 @@ char *bg_default_index_path(void)
 
 /* ---- lexicon ------------------------------------------------------------ */
 
-int bg_ix_file_exists(const char *p)
+int bgi_ix_file_exists(const char *p)
 {
     struct stat st;
     return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
@@ -58,46 +58,46 @@ int bg_ix_file_exists(const char *p)
 
 /* The lexicon a writer uses unless told otherwise: the starter list shipped
  * with baogao plus the user's own list, if present. */
-static int make_default_analyzer(bg_analyzer **an, bg_err *err)
+static int make_default_analyzer(bgi_analyzer **an, bgi_err *err)
 {
     const char *paths[2];
     size_t n = 0;
-    if (bg_ix_file_exists(BAOGAO_LEXICON_INSTALLED))
+    if (bgi_ix_file_exists(BAOGAO_LEXICON_INSTALLED))
         paths[n++] = BAOGAO_LEXICON_INSTALLED;
-    else if (bg_ix_file_exists(BAOGAO_LEXICON_SOURCE))
+    else if (bgi_ix_file_exists(BAOGAO_LEXICON_SOURCE))
         paths[n++] = BAOGAO_LEXICON_SOURCE;
     char *user = NULL;
     const char *cfg = getenv("XDG_CONFIG_HOME");
     const char *home = getenv("HOME");
-    bg_buf b = {0};
-    if ((cfg && *cfg && bg_buf_printf(&b, "%s/baogao/lexicon.txt", cfg) == 0)
-        || (home && *home && bg_buf_printf(&b, "%s/.config/baogao/lexicon.txt", home) == 0))
+    bgi_buf b = {0};
+    if ((cfg && *cfg && bgi_buf_printf(&b, "%s/baogao/lexicon.txt", cfg) == 0)
+        || (home && *home && bgi_buf_printf(&b, "%s/.config/baogao/lexicon.txt", home) == 0))
         user = b.data;
-    if (bg_ix_file_exists(user))
+    if (bgi_ix_file_exists(user))
         paths[n++] = user;
-    bg_analyzer_options opts = {.lexicon_paths = paths, .n_lexicon_paths = n};
-    int rc = bg_analyzer_new(an, &opts, err);
-    bg_buf_free(&b);
+    bgi_analyzer_options opts = {.lexicon_paths = paths, .n_lexicon_paths = n};
+    int rc = bgi_analyzer_new(an, &opts, err);
+    bgi_buf_free(&b);
     return rc;
 }
 
 int bg_index_set_lexicon(bg_index *ix, const char *const *paths, size_t n)
 {
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     if (!(ix->flags & BG_OPEN_WRITE))
-        return bg_err_publish(&(bg_err){BG_EINVAL, "the lexicon is set by the indexer; this index is open for reading"});
-    bg_analyzer *an = NULL;
-    bg_analyzer_options opts = {.lexicon_paths = paths, .n_lexicon_paths = n};
-    if (bg_analyzer_new(&an, &opts, &ix->err) < 0)
-        return bg_err_publish(&ix->err);
-    bg_analyzer_free(ix->an);
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "the lexicon is set by the indexer; this index is open for reading"});
+    bgi_analyzer *an = NULL;
+    bgi_analyzer_options opts = {.lexicon_paths = paths, .n_lexicon_paths = n};
+    if (bgi_analyzer_new(&an, &opts, &ix->err) < 0)
+        return bgi_err_publish(&ix->err);
+    bgi_analyzer_free(ix->an);
     ix->an = an;
     return 0;
 }
 
 /* ---- catalogue of report files ------------------------------------------ */
 
-void bg_ix_file_rec_clear(bg_file_rec *r)
+void bgi_ix_file_rec_clear(bgi_file_rec *r)
 {
     free(r->path);
     free(r->real);
@@ -110,7 +110,7 @@ void bg_ix_file_rec_clear(bg_file_rec *r)
     memset(r, 0, sizeof *r);
 }
 
-bg_file_rec *bg_ix_find_file(bg_index *ix, const char *id)
+bgi_file_rec *bgi_ix_find_file(bg_index *ix, const char *id)
 {
     for (size_t i = 0; i < ix->n_files; i++)
         if (strcmp(ix->files[i].id, id) == 0)
@@ -118,17 +118,17 @@ bg_file_rec *bg_ix_find_file(bg_index *ix, const char *id)
     return NULL;
 }
 
-bg_file_rec *bg_ix_push_file(bg_index *ix)
+bgi_file_rec *bgi_ix_push_file(bg_index *ix)
 {
     if (ix->n_files == ix->cap_files) {
         size_t cap = ix->cap_files ? ix->cap_files * 2 : 64;
-        bg_file_rec *p = realloc(ix->files, cap * sizeof *p);
+        bgi_file_rec *p = realloc(ix->files, cap * sizeof *p);
         if (!p)
             return NULL;
         ix->files = p;
         ix->cap_files = cap;
     }
-    bg_file_rec *r = &ix->files[ix->n_files++];
+    bgi_file_rec *r = &ix->files[ix->n_files++];
     memset(r, 0, sizeof *r);
     return r;
 }
@@ -157,7 +157,7 @@ static int on_file_meta(void *ctx, const char *key, const char *val, size_t len)
     load_ctx *lc = ctx;
     bg_index *ix = lc->ix;
     const char *id = key + strlen(BG_META_FILE);
-    if (bg_ix_find_file(ix, id)) {
+    if (bgi_ix_find_file(ix, id)) {
         stale_copy *p = realloc(lc->stale, (lc->n_stale + 1) * sizeof *p);
         if (!p)
             return BG_ENOMEM;
@@ -166,36 +166,36 @@ static int on_file_meta(void *ctx, const char *key, const char *val, size_t len)
         p[lc->n_stale++].year = lc->year;
         return 0;
     }
-    bg_file_rec *r = bg_ix_push_file(ix);
+    bgi_file_rec *r = bgi_ix_push_file(ix);
     if (!r)
         return BG_ENOMEM;
-    int rc = bg_file_rec_parse(r, id, val);
+    int rc = bgi_file_rec_parse(r, id, val);
     if (rc) {
-        bg_ix_file_rec_clear(r);
+        bgi_ix_file_rec_clear(r);
         ix->n_files--;
         return rc == BG_EPARSE ? 0 : rc;  /* a damaged record only costs a re-index */
     }
     return 0;
 }
 
-int bg_ix_load_catalogue(bg_index *ix)
+int bgi_ix_load_catalogue(bg_index *ix)
 {
     load_ctx lc = {.ix = ix};
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < ix->n_listed; i++) {
-        char *path = bg_shard_path(ix->path, ix->listed_years[i]);
+        char *path = bgi_shard_path(ix->path, ix->listed_years[i]);
         bgx_reader *r = NULL;
         lc.year = ix->listed_years[i];
-        rc = path ? bgx_reader_open(&r, path, &ix->err) : bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        rc = path ? bgx_reader_open(&r, path, &ix->err) : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
         if (rc == 0)
             rc = bgx_reader_foreach_metadata(r, BG_META_FILE, on_file_meta, &lc, &ix->err);
         if (rc > 0 || rc == BG_ENOMEM)
-            rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
         bgx_reader_free(r);
         free(path);
     }
     for (size_t i = 0; rc == 0 && i < lc.n_stale && (ix->flags & BG_OPEN_WRITE); i++)
-        rc = bg_ix_delete_file(ix, lc.stale[i].id, lc.stale[i].year, 0, &ix->err);
+        rc = bgi_ix_delete_file(ix, lc.stale[i].id, lc.stale[i].year, 0, &ix->err);
     free(lc.stale);
     return rc;
 }
@@ -215,9 +215,9 @@ static int has_any(void *ctx, const char *key, const char *val, size_t len)
 
 static int adopt_unlisted_shards(bg_index *ix)
 {
-    char *dir = bg_path_join(ix->path, "shards");
+    char *dir = bgi_path_join(ix->path, "shards");
     if (!dir)
-        return bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     DIR *d = opendir(dir);
     free(dir);
     if (!d)
@@ -233,9 +233,9 @@ static int adopt_unlisted_shards(bg_index *ix)
             listed |= ix->listed_years[i] == year;
         if (listed)
             continue;
-        char *path = bg_shard_path(ix->path, year);
+        char *path = bgi_shard_path(ix->path, year);
         bgx_reader *r = NULL;
-        bg_err ignored = {0};
+        bgi_err ignored = {0};
         int holds = path && bgx_reader_open(&r, path, &ignored) == 0
                     && (bgx_reader_doccount(r) > 0
                         || bgx_reader_foreach_metadata(r, BG_META_FILE, has_any, NULL, &ignored) == 1);
@@ -245,7 +245,7 @@ static int adopt_unlisted_shards(bg_index *ix)
             continue;
         int *years = realloc(ix->listed_years, (ix->n_listed + 1) * sizeof *years);
         if (!years) {
-            rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
             break;
         }
         ix->listed_years = years;
@@ -254,7 +254,7 @@ static int adopt_unlisted_shards(bg_index *ix)
     }
     closedir(d);
     if (rc == 0 && changed)
-        rc = bg_stub_write(ix->path, ix->listed_years, ix->n_listed, &ix->err);
+        rc = bgi_stub_write(ix->path, ix->listed_years, ix->n_listed, &ix->err);
     return rc;
 }
 
@@ -266,28 +266,28 @@ static int open_writer_state(bg_index *ix)
     struct stat st;
     int exists = stat(ix->path, &st) == 0;
     if (exists && !S_ISDIR(st.st_mode))
-        return bg_err_set(&ix->err, BG_EINVAL,
+        return bgi_err_set(&ix->err, BG_EINVAL,
                           "%s: a stub file can be searched but not written; index into an index directory",
                           ix->path);
     if (!exists) {
         if (!create)
-            return bg_err_set(&ix->err, BG_ENOTFOUND, "%s: no index here (run baogao-index first)", ix->path);
-        if (bg_mkdir_p(ix->path, &ix->err))
+            return bgi_err_set(&ix->err, BG_ENOTFOUND, "%s: no index here (run baogao-index first)", ix->path);
+        if (bgi_mkdir_p(ix->path, &ix->err))
             return ix->err.code;
     }
-    int rc = bg_lock_take(&ix->lock_fd, ix->path, (ix->flags & BG_OPEN_WAIT) != 0, &ix->err);
+    int rc = bgi_lock_take(&ix->lock_fd, ix->path, (ix->flags & BG_OPEN_WAIT) != 0, &ix->err);
     if (rc)
         return rc;
-    rc = bg_stub_read(&ix->listed_years, &ix->n_listed, ix->path, &ix->err);
+    rc = bgi_stub_read(&ix->listed_years, &ix->n_listed, ix->path, &ix->err);
     if (rc == BG_ENOTFOUND && create)
-        rc = bg_stub_write(ix->path, NULL, 0, &ix->err);
+        rc = bgi_stub_write(ix->path, NULL, 0, &ix->err);
     if (rc == 0)
-        rc = bg_ix_finish_swaps(ix);
+        rc = bgi_ix_finish_swaps(ix);
     if (rc == 0)
         rc = adopt_unlisted_shards(ix);
     if (rc)
         return rc;
-    rc = bg_ix_load_catalogue(ix);
+    rc = bgi_ix_load_catalogue(ix);
     if (rc)
         return rc;
     return make_default_analyzer(&ix->an, &ix->err);
@@ -296,13 +296,13 @@ static int open_writer_state(bg_index *ix)
 int bg_index_set_remote(bg_index *ix, unsigned timeout_ms, int allow_partial)
 {
     if (timeout_ms == 0)
-        return bg_err_publish(&(bg_err){BG_EINVAL, "a remote timeout must be at least 1 ms"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "a remote timeout must be at least 1 ms"});
     if (ix->remote.timeout_ms != timeout_ms || ix->remote.allow_partial != (allow_partial != 0)) {
         ix->remote = (bgx_remote_policy){.timeout_ms = timeout_ms, .allow_partial = allow_partial != 0};
         bgx_reader_free(ix->reader);   /* the next search connects with the new policy */
         ix->reader = NULL;
         ix->reader_serial++;
-        bg_shards_clear(&ix->reader_shards);
+        bgi_shards_clear(&ix->reader_shards);
     }
     return 0;
 }
@@ -311,9 +311,9 @@ int bg_index_open(bg_index **out, const char *path, unsigned flags)
 {
     *out = NULL;
     bg_index *ix = calloc(1, sizeof *ix);
-    if (!ix || !(ix->path = bg_strdup(path))) {
+    if (!ix || !(ix->path = bgi_strdup(path))) {
         free(ix);
-        return bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
+        return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     }
     ix->flags = flags;
     ix->lock_fd = -1;
@@ -325,12 +325,12 @@ int bg_index_open(bg_index **out, const char *path, unsigned flags)
     } else {
         /* Finds a malformed stub or a missing index now rather than at the
          * first search; remote shards are connected at the first search. */
-        bg_shard_list shards;
-        rc = bg_shards_resolve(&shards, path, &ix->err);
-        bg_shards_clear(&shards);
+        bgi_shard_list shards;
+        rc = bgi_shards_resolve(&shards, path, &ix->err);
+        bgi_shards_clear(&shards);
     }
     if (rc) {
-        bg_err_publish(&ix->err);
+        bgi_err_publish(&ix->err);
         bg_index_free(ix);
         return rc;
     }
@@ -346,18 +346,18 @@ void bg_index_free(bg_index *ix)
         bgx_writer_free(ix->shards[i].writer);
     free(ix->shards);
     for (size_t i = 0; i < ix->n_files; i++)
-        bg_ix_file_rec_clear(&ix->files[i]);
+        bgi_ix_file_rec_clear(&ix->files[i]);
     free(ix->files);
     if (ix->ingest.free)
         ix->ingest.free(ix->ingest.data);
     if (ix->body_names.free)
         ix->body_names.free(ix->body_names.data);
     free(ix->listed_years);
-    bg_analyzer_free(ix->an);
-    bg_analyzer_free(ix->query_an);
+    bgi_analyzer_free(ix->an);
+    bgi_analyzer_free(ix->query_an);
     bgx_reader_free(ix->reader);
-    bg_shards_clear(&ix->reader_shards);
-    bg_lock_release(ix->lock_fd);
+    bgi_shards_clear(&ix->reader_shards);
+    bgi_lock_release(ix->lock_fd);
     pthread_mutex_destroy(&ix->mu);
     free(ix->path);
     free(ix);
@@ -383,44 +383,44 @@ static int year_is_listed(const bg_index *ix, int year)
  * A directory without iamglass (left by a build before this one) holds
  * nothing committed — iamglass exists from the creation on — and is removed
  * first. */
-static int create_shard(const char *shard, const char *shards_dir, bg_err *err)
+static int create_shard(const char *shard, const char *shards_dir, bgi_err *err)
 {
     struct stat st;
     if (stat(shard, &st) == 0) {
-        char *version = bg_path_join(shard, "iamglass");
+        char *version = bgi_path_join(shard, "iamglass");
         if (!version)
-            return bg_err_set(err, BG_ENOMEM, "out of memory");
+            return bgi_err_set(err, BG_ENOMEM, "out of memory");
         int whole = !S_ISDIR(st.st_mode) || stat(version, &st) == 0 || errno != ENOENT;
         free(version);
         if (whole)
             return 0;   /* a database (or something Xapian will name in its error) */
-        if (bg_remove_tree(shard) != 0)
-            return bg_err_set(err, BG_EIO, "%s: cannot remove an interrupted shard creation: %s", shard,
+        if (bgi_remove_tree(shard) != 0)
+            return bgi_err_set(err, BG_EIO, "%s: cannot remove an interrupted shard creation: %s", shard,
                               strerror(errno));
     }
-    char *tmp = bg_concat(shard, ".new");
+    char *tmp = bgi_concat(shard, ".new");
     bgx_writer *w = NULL;
     int rc = 0;
     if (!tmp)
-        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
-    else if (bg_remove_tree(tmp) != 0)
-        rc = bg_err_set(err, BG_EIO, "%s: cannot remove: %s", tmp, strerror(errno));
+        rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
+    else if (bgi_remove_tree(tmp) != 0)
+        rc = bgi_err_set(err, BG_EIO, "%s: cannot remove: %s", tmp, strerror(errno));
     else
         rc = bgx_writer_open(&w, tmp, 1, err);
     bgx_writer_free(w);
-    if (rc == 0 && (rename(tmp, shard) != 0 || bg_fsync_dir(shards_dir) != 0))
-        rc = bg_err_set(err, BG_EIO, "%s: cannot create the shard: %s", shard, strerror(errno));
+    if (rc == 0 && (rename(tmp, shard) != 0 || bgi_fsync_dir(shards_dir) != 0))
+        rc = bgi_err_set(err, BG_EIO, "%s: cannot create the shard: %s", shard, strerror(errno));
     free(tmp);
     return rc;
 }
 
 /* Opens year's shard for writing, creating it (and shards/) first if need
  * be; after create_shard it exists whole, so Xapian is only asked to open. */
-static int open_shard(bgx_writer **out, bg_index *ix, int year, bg_err *err)
+static int open_shard(bgx_writer **out, bg_index *ix, int year, bgi_err *err)
 {
-    char *path = bg_shard_path(ix->path, year);
-    char *shards_dir = path ? bg_dirname(path) : NULL;
-    int rc = shards_dir ? bg_mkdir_p(shards_dir, err) : bg_err_set(err, BG_ENOMEM, "out of memory");
+    char *path = bgi_shard_path(ix->path, year);
+    char *shards_dir = path ? bgi_dirname(path) : NULL;
+    int rc = shards_dir ? bgi_mkdir_p(shards_dir, err) : bgi_err_set(err, BG_ENOMEM, "out of memory");
     if (rc == 0)
         rc = create_shard(path, shards_dir, err);
     if (rc == 0)
@@ -430,7 +430,7 @@ static int open_shard(bgx_writer **out, bg_index *ix, int year, bg_err *err)
     return rc;
 }
 
-int bg_ix_shard_writer(bgx_writer **out, bg_index *ix, int year, int owner, bg_err *err)
+int bgi_ix_shard_writer(bgx_writer **out, bg_index *ix, int year, int owner, bgi_err *err)
 {
     *out = NULL;
     pthread_mutex_lock(&ix->mu);
@@ -442,9 +442,9 @@ int bg_ix_shard_writer(bgx_writer **out, bg_index *ix, int year, int owner, bg_e
         }
     if (ix->n_shards == ix->cap_shards) {
         size_t cap = ix->cap_shards ? ix->cap_shards * 2 : 8;
-        bg_shard *p = realloc(ix->shards, cap * sizeof *p);
+        bgi_shard *p = realloc(ix->shards, cap * sizeof *p);
         if (!p) {
-            rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+            rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
             goto out;
         }
         ix->shards = p;
@@ -453,7 +453,7 @@ int bg_ix_shard_writer(bgx_writer **out, bg_index *ix, int year, int owner, bg_e
     bgx_writer *w = NULL;
     rc = open_shard(&w, ix, year, err);
     if (rc == 0) {
-        ix->shards[ix->n_shards++] = (bg_shard){.year = year, .writer = w, .owner = owner,
+        ix->shards[ix->n_shards++] = (bgi_shard){.year = year, .writer = w, .owner = owner,
                                                 .is_new = !year_is_listed(ix, year)};
         *out = w;
     }
@@ -462,9 +462,9 @@ out:
     return rc;
 }
 
-void bg_ix_file_id(char id[17], const char *real)
+void bgi_ix_file_id(char id[17], const char *real)
 {
-    bg_hex64(id, bg_fnv1a64(BG_FNV_INIT, real, strlen(real)));
+    bgi_hex64(id, bgi_fnv1a64(BG_FNV_INIT, real, strlen(real)));
 }
 
 /* The texts a file's passages stand for (those not marked as copies). */
@@ -480,23 +480,23 @@ static int collect_hash(void *ctx, const char *term, size_t len)
     if (!v)
         return BG_ENOMEM;
     l->v = v;
-    return (v[l->n] = bg_strndup(term, len)) ? (l->n++, 0) : BG_ENOMEM;
+    return (v[l->n] = bgi_strndup(term, len)) ? (l->n++, 0) : BG_ENOMEM;
 }
 
-int bg_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bg_err *err)
+int bgi_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bgi_err *err)
 {
     bgx_writer *w = NULL;
     char term[BG_TERM_MAX], key[BG_TERM_MAX];
-    bg_term_file(term, id);
-    bg_meta_file_key(key, id);
+    bgi_term_file(term, id);
+    bgi_meta_file_key(key, id);
     hash_list texts = {0};
-    int rc = bg_ix_shard_writer(&w, ix, year, owner, err);
+    int rc = bgi_ix_shard_writer(&w, ix, year, owner, err);
     /* Where this file held the first copy of a text, a later copy in the
      * shard now stands for it: its mark comes off. */
     if (rc == 0)
         rc = bgx_writer_foreach_term_of(w, term, BG_PREFIX_TEXTHASH, BG_TERM_DUPLICATE, collect_hash, &texts, err);
     if (rc == BG_ENOMEM)
-        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+        rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
     if (rc == 0)
         rc = bgx_writer_delete_term(w, term, err);
     if (rc == 0)
@@ -511,23 +511,23 @@ int bg_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bg_err 
     return rc;
 }
 
-int bg_ix_store_file(bg_index *ix, bgx_writer *w, bg_file_rec *fresh, bg_err *err)
+int bgi_ix_store_file(bg_index *ix, bgx_writer *w, bgi_file_rec *fresh, bgi_err *err)
 {
     char key[BG_TERM_MAX];
-    bg_meta_file_key(key, fresh->id);
-    char *json = bg_file_rec_json(fresh);
+    bgi_meta_file_key(key, fresh->id);
+    char *json = bgi_file_rec_json(fresh);
     if (!json)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     int rc = bgx_writer_set_metadata(w, key, json, strlen(json), err);
     free(json);
     if (rc)
         return rc;
     pthread_mutex_lock(&ix->mu);
-    bg_file_rec *slot = bg_ix_find_file(ix, fresh->id);
-    if (!slot && !(slot = bg_ix_push_file(ix)))
-        rc = bg_err_set(err, BG_ENOMEM, "out of memory");
+    bgi_file_rec *slot = bgi_ix_find_file(ix, fresh->id);
+    if (!slot && !(slot = bgi_ix_push_file(ix)))
+        rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
     if (rc == 0) {
-        bg_ix_file_rec_clear(slot);
+        bgi_ix_file_rec_clear(slot);
         *slot = *fresh;
         memset(fresh, 0, sizeof *fresh);
     }
@@ -535,11 +535,11 @@ int bg_ix_store_file(bg_index *ix, bgx_writer *w, bg_file_rec *fresh, bg_err *er
     return rc;
 }
 
-int bg_ix_lookup_file(bg_file_rec *copy, bg_index *ix, const char *id)
+int bgi_ix_lookup_file(bgi_file_rec *copy, bg_index *ix, const char *id)
 {
     memset(copy, 0, sizeof *copy);
     pthread_mutex_lock(&ix->mu);
-    const bg_file_rec *r = bg_ix_find_file(ix, id);
+    const bgi_file_rec *r = bgi_ix_find_file(ix, id);
     int found = r != NULL;
     if (found) {
         memcpy(copy->id, r->id, sizeof copy->id);
@@ -547,7 +547,7 @@ int bg_ix_lookup_file(bg_file_rec *copy, bg_index *ix, const char *id)
         copy->fp = r->fp;
         copy->year = r->year;
         copy->passages = r->passages;
-        copy->path = bg_strdup(r->path);
+        copy->path = bgi_strdup(r->path);
     }
     pthread_mutex_unlock(&ix->mu);
     if (found && !copy->path)
@@ -555,17 +555,17 @@ int bg_ix_lookup_file(bg_file_rec *copy, bg_index *ix, const char *id)
     return found;
 }
 
-void bg_ix_discard_uncommitted(bg_index *ix)
+void bgi_ix_discard_uncommitted(bg_index *ix)
 {
     for (size_t i = 0; i < ix->n_shards; i++)
         bgx_writer_free(ix->shards[i].writer);
     ix->n_shards = 0;
     for (size_t i = 0; i < ix->n_files; i++)
-        bg_ix_file_rec_clear(&ix->files[i]);
+        bgi_ix_file_rec_clear(&ix->files[i]);
     ix->n_files = 0;
     ix->pending_docs = 0;
-    bg_err saved = ix->err;
-    bg_ix_load_catalogue(ix);
+    bgi_err saved = ix->err;
+    bgi_ix_load_catalogue(ix);
     ix->err = saved;
 }
 
@@ -573,38 +573,38 @@ void bg_ix_discard_uncommitted(bg_index *ix)
 
 int bg_index_remove_file(bg_index *ix, const char *path)
 {
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     if (!(ix->flags & BG_OPEN_WRITE))
-        return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "index is open for reading only"});
     char real[PATH_MAX];
-    bg_file_rec *rec = NULL;
+    bgi_file_rec *rec = NULL;
     if (realpath(path, real)) {
         char id[17];
-        bg_ix_file_id(id, real);
-        rec = bg_ix_find_file(ix, id);
+        bgi_ix_file_id(id, real);
+        rec = bgi_ix_find_file(ix, id);
     }
     for (size_t i = 0; !rec && i < ix->n_files; i++)
         if (strcmp(ix->files[i].path, path) == 0 || strcmp(ix->files[i].real, path) == 0)
             rec = &ix->files[i];
     if (!rec) {
-        bg_err_set(&ix->err, BG_ENOTFOUND, "%s: not in the index", path);
-        return bg_err_publish(&ix->err);
+        bgi_err_set(&ix->err, BG_ENOTFOUND, "%s: not in the index", path);
+        return bgi_err_publish(&ix->err);
     }
-    if (bg_ix_delete_file(ix, rec->id, rec->year, 0, &ix->err))
-        return bg_err_publish(&ix->err);
-    bg_ix_file_rec_clear(rec);
+    if (bgi_ix_delete_file(ix, rec->id, rec->year, 0, &ix->err))
+        return bgi_err_publish(&ix->err);
+    bgi_ix_file_rec_clear(rec);
     *rec = ix->files[--ix->n_files];
     return 0;
 }
 
 int bg_index_foreach_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx)
 {
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     /* A writer holds the catalogue; a reader reads it from the shards its
      * path stands for (a stub, remote shards), as bg_index_reports_json. */
     if (!(ix->flags & BG_OPEN_WRITE)) {
-        int rc = bg_ix_foreach_listed_report(ix, cb, ctx);
-        return rc < 0 ? bg_err_publish(&ix->err) : rc;
+        int rc = bgi_ix_foreach_listed_report(ix, cb, ctx);
+        return rc < 0 ? bgi_err_publish(&ix->err) : rc;
     }
     for (size_t i = 0; i < ix->n_files; i++) {
         int rc = cb(ctx, ix->files[i].path);
@@ -616,17 +616,17 @@ int bg_index_foreach_report(bg_index *ix, int (*cb)(void *ctx, const char *path)
 
 /* ---- committing --------------------------------------------------------- */
 
-uint64_t bg_ix_fingerprint(const bg_index *ix)
+uint64_t bgi_ix_fingerprint(const bg_index *ix)
 {
-    return bg_fnv1a64(bg_analyzer_fingerprint(ix->an), BG_FORMAT_VERSION, strlen(BG_FORMAT_VERSION));
+    return bgi_fnv1a64(bgi_analyzer_fingerprint(ix->an), BG_FORMAT_VERSION, strlen(BG_FORMAT_VERSION));
 }
 
-static int stamp_shard(bg_index *ix, bgx_writer *w, bg_err *err)
+static int stamp_shard(bg_index *ix, bgx_writer *w, bgi_err *err)
 {
     size_t lex_len = 0;
-    const char *lex = bg_analyzer_lexicon_text(ix->an, &lex_len);
+    const char *lex = bgi_analyzer_lexicon_text(ix->an, &lex_len);
     char fp[17];
-    bg_hex64(fp, bg_ix_fingerprint(ix));
+    bgi_hex64(fp, bgi_ix_fingerprint(ix));
     int rc = bgx_writer_set_metadata(w, BG_META_LEXICON, lex_len ? lex : "-", lex_len ? lex_len : 1, err);
     if (rc == 0)
         rc = bgx_writer_set_metadata(w, BG_META_ANALYSIS, fp, 16, err);
@@ -636,7 +636,7 @@ static int stamp_shard(bg_index *ix, bgx_writer *w, bg_err *err)
 }
 
 /* Lists the committed new shards in the stub (called with ix->mu held). */
-static int list_new_shards(bg_index *ix, int owner, bg_err *err)
+static int list_new_shards(bg_index *ix, int owner, bgi_err *err)
 {
     size_t n_new = 0;
     for (size_t i = 0; i < ix->n_shards; i++)
@@ -645,17 +645,17 @@ static int list_new_shards(bg_index *ix, int owner, bg_err *err)
         return 0;
     int *years = realloc(ix->listed_years, (ix->n_listed + n_new) * sizeof *years);
     if (!years)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     ix->listed_years = years;
     for (size_t i = 0; i < ix->n_shards; i++)
         if (ix->shards[i].is_new && (owner < 0 || ix->shards[i].owner == owner)) {
             years[ix->n_listed++] = ix->shards[i].year;
             ix->shards[i].is_new = 0;
         }
-    return bg_stub_write(ix->path, ix->listed_years, ix->n_listed, err);
+    return bgi_stub_write(ix->path, ix->listed_years, ix->n_listed, err);
 }
 
-int bg_ix_commit_shards(bg_index *ix, int owner, bg_err *err)
+int bgi_ix_commit_shards(bg_index *ix, int owner, bgi_err *err)
 {
     /* Writers of other owners may be added meanwhile (realloc), so take the
      * list of ours under the lock and commit outside it. */
@@ -668,7 +668,7 @@ int bg_ix_commit_shards(bg_index *ix, int owner, bg_err *err)
             mine[k++] = ix->shards[i].writer;
     pthread_mutex_unlock(&ix->mu);
     if (!mine)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < k; i++) {
         rc = stamp_shard(ix, mine[i], err);
@@ -687,11 +687,11 @@ int bg_ix_commit_shards(bg_index *ix, int owner, bg_err *err)
 
 int bg_index_commit(bg_index *ix)
 {
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     if (!(ix->flags & BG_OPEN_WRITE))
-        return bg_err_publish(&(bg_err){BG_EINVAL, "index is open for reading only"});
-    if (bg_ix_commit_shards(ix, -1, &ix->err))
-        return bg_err_publish(&ix->err);
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "index is open for reading only"});
+    if (bgi_ix_commit_shards(ix, -1, &ix->err))
+        return bgi_err_publish(&ix->err);
     ix->pending_docs = 0;
     return 0;
 }

@@ -19,15 +19,15 @@ static long lock_holder_pid(int fd)
     return 0;
 }
 
-int bg_lock_take(int *out_fd, const char *index_path, int wait, bg_err *err)
+int bgi_lock_take(int *out_fd, const char *index_path, int wait, bgi_err *err)
 {
     *out_fd = -1;
-    char *path = bg_path_join(index_path, "LOCK");
+    char *path = bgi_path_join(index_path, "LOCK");
     if (!path)
-        return bg_err_set(err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        int rc = bg_err_set(err, BG_EIO, "%s: cannot open lock file: %s", path, strerror(errno));
+        int rc = bgi_err_set(err, BG_EIO, "%s: cannot open lock file: %s", path, strerror(errno));
         free(path);
         return rc;
     }
@@ -38,7 +38,7 @@ int bg_lock_take(int *out_fd, const char *index_path, int wait, bg_err *err)
             continue;
         long pid = lock_holder_pid(fd);
         close(fd);
-        return bg_err_set(err, BG_ELOCKED, "%s: index is locked by another indexer (pid %ld)",
+        return bgi_err_set(err, BG_ELOCKED, "%s: index is locked by another indexer (pid %ld)",
                           index_path, pid);
     }
     char pid[32];
@@ -50,7 +50,7 @@ int bg_lock_take(int *out_fd, const char *index_path, int wait, bg_err *err)
     return 0;
 }
 
-void bg_lock_release(int fd)
+void bgi_lock_release(int fd)
 {
     if (fd >= 0)
         close(fd);

@@ -14,22 +14,22 @@
  * index directory's stub gains a line for each new year). */
 static int refresh_reader(bg_index *ix)
 {
-    bg_shard_list now;
-    int rc = bg_shards_resolve(&now, ix->path, &ix->err);
+    bgi_shard_list now;
+    int rc = bgi_shards_resolve(&now, ix->path, &ix->err);
     if (rc)
         return rc;
-    if (ix->reader && bg_shards_equal(&now, &ix->reader_shards) && !(ix->flags & BG_OPEN_WRITE)) {
+    if (ix->reader && bgi_shards_equal(&now, &ix->reader_shards) && !(ix->flags & BG_OPEN_WRITE)) {
         rc = bgx_reader_reopen(ix->reader, &ix->err);
         /* Opening afresh would meet the same unreachable shard again. */
         if (rc == 0 || rc == BG_EUNAVAILABLE) {
-            bg_shards_clear(&now);
+            bgi_shards_clear(&now);
             return rc;
         }
     }
     bgx_reader_free(ix->reader);
     ix->reader = NULL;
     ix->reader_serial++;
-    bg_shards_clear(&ix->reader_shards);
+    bgi_shards_clear(&ix->reader_shards);
     ix->reader_shards = now;
     if (now.n == 0)
         return 0;
@@ -58,18 +58,18 @@ static int refresh_query_analyzer(bg_index *ix)
     int rc = bgx_reader_get_metadata(ix->reader, BG_META_LEXICON, &lex, &len, &ix->err);
     if (rc)
         return rc;
-    uint64_t want = bg_fnv1a64(BG_FNV_INIT, lex, len);
+    uint64_t want = bgi_fnv1a64(BG_FNV_INIT, lex, len);
     if (ix->query_an && ix->query_lexicon_hash == want) {
         free(lex);
         ix->query_an_serial = ix->reader_serial;
         ix->query_an_generation = gen;
         return 0;
     }
-    bg_analyzer_free(ix->query_an);
+    bgi_analyzer_free(ix->query_an);
     ix->query_an = NULL;
     int has = len > 0 && strcmp(lex, "-") != 0;
-    bg_analyzer_options opts = {.lexicon_text = has ? lex : NULL, .lexicon_text_len = has ? len : 0};
-    rc = bg_analyzer_new(&ix->query_an, &opts, &ix->err);
+    bgi_analyzer_options opts = {.lexicon_text = has ? lex : NULL, .lexicon_text_len = has ? len : 0};
+    rc = bgi_analyzer_new(&ix->query_an, &opts, &ix->err);
     free(lex);
     if (rc == 0) {
         ix->query_lexicon_hash = want;
@@ -79,7 +79,7 @@ static int refresh_query_analyzer(bg_index *ix)
     return rc;
 }
 
-int bg_ix_refresh_reader(bg_index *ix)
+int bgi_ix_refresh_reader(bg_index *ix)
 {
     int rc = refresh_reader(ix);
     return rc == 0 && ix->reader ? refresh_query_analyzer(ix) : rc;
@@ -88,7 +88,7 @@ int bg_ix_refresh_reader(bg_index *ix)
 
 /* ---- shards left out ---------------------------------------------------- */
 
-void bg_names_clear(bg_names *n)
+void bgi_names_clear(bg_names *n)
 {
     for (size_t i = 0; i < n->n; i++)
         free(n->v[i]);
@@ -97,9 +97,9 @@ void bg_names_clear(bg_names *n)
     n->n = 0;
 }
 
-int bg_names_push(bg_names *n, const char *name)
+int bgi_names_push(bg_names *n, const char *name)
 {
-    char *copy = bg_strdup(name);
+    char *copy = bgi_strdup(name);
     char **v = copy ? realloc(n->v, (n->n + 1) * sizeof *v) : NULL;
     if (!v) {
         free(copy);
@@ -110,12 +110,12 @@ int bg_names_push(bg_names *n, const char *name)
     return 0;
 }
 
-int bg_missing_copy(bg_names *out, const bg_index *ix)
+int bgi_missing_copy(bg_names *out, const bg_index *ix)
 {
-    bg_names_clear(out);
+    bgi_names_clear(out);
     size_t n = ix->reader ? bgx_reader_missing_count(ix->reader) : 0;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = bg_names_push(out, bgx_reader_missing_name(ix->reader, i));
+        rc = bgi_names_push(out, bgx_reader_missing_name(ix->reader, i));
     return rc;
 }

@@ -13,25 +13,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (*shard_fn)(void *ctx, bgx_reader *shard, bg_err *err);
+typedef int (*shard_fn)(void *ctx, bgx_reader *shard, bgi_err *err);
 
 /* Calls fn once per shard the index's path stands for, each opened read-only
  * on its own. A remote shard that is unavailable is named in *missing when the
  * handle allows partial answers, else it fails the walk. */
 static int for_each_shard(bg_index *ix, shard_fn fn, void *ctx, bg_names *missing)
 {
-    bg_shard_list l;
-    int rc = bg_shards_resolve(&l, ix->path, &ix->err);
+    bgi_shard_list l;
+    int rc = bgi_shards_resolve(&l, ix->path, &ix->err);
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         bgx_reader *r = NULL;
         rc = bgx_reader_open_shards(&r, &l.v[i], 1, &ix->remote, &ix->err);
         if (rc == BG_EUNAVAILABLE && ix->remote.allow_partial)
-            rc = bg_names_push(missing, l.v[i].name) ? bg_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
+            rc = bgi_names_push(missing, l.v[i].name) ? bgi_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
         else if (rc == 0)
             rc = fn(ctx, r, &ix->err);
         bgx_reader_free(r);
     }
-    bg_shards_clear(&l);
+    bgi_shards_clear(&l);
     return rc;
 }
 
@@ -58,7 +58,7 @@ static int push_report(report_list *l, cJSON *item)
 
 /* The public view of a stored file record: it leaves out the real path (where
  * the file lives on the indexing machine) and the hashes, which are internal. */
-static cJSON *public_report(const bg_file_rec *rec)
+static cJSON *public_report(const bgi_file_rec *rec)
 {
     cJSON *o = cJSON_CreateObject();
     if (o && cJSON_AddStringToObject(o, "report", rec->path)
@@ -79,10 +79,10 @@ static cJSON *public_report(const bg_file_rec *rec)
 static int on_file_record(void *ctx, const char *key, const char *val, size_t len)
 {
     (void)key, (void)len;
-    bg_file_rec rec = {0};
-    int rc = bg_file_rec_parse(&rec, "", val);
+    bgi_file_rec rec = {0};
+    int rc = bgi_file_rec_parse(&rec, "", val);
     cJSON *item = rc == 0 ? public_report(&rec) : NULL;
-    bg_ix_file_rec_clear(&rec);
+    bgi_ix_file_rec_clear(&rec);
     if (rc == BG_EPARSE)
         return 0;  /* a damaged record is the indexer's business (it re-indexes); skip it */
     if (!item || push_report(ctx, item)) {
@@ -100,7 +100,7 @@ static int on_file_record(void *ctx, const char *key, const char *val, size_t le
 typedef struct remote_walk {
     bgx_reader *shard;
     report_list *list;
-    bg_err *err;
+    bgi_err *err;
 } remote_walk;
 
 /* Copies field of rec into o as key, or null when rec lacks it; cJSON's
@@ -124,35 +124,35 @@ static int on_file_term(void *ctx, const char *term, size_t len)
         rc = bgx_reader_termfreq(w->shard, term, &passages, w->err);
     if (rc)
         return rc == BG_ENOTFOUND ? 0 : rc;   /* removed meanwhile */
-    cJSON *doc = bg_passage_rec_parse(data, n);
+    cJSON *doc = bgi_passage_rec_parse(data, n);
     free(data);
     if (!doc)
         return 0;  /* damaged passage data: skipped, as a damaged record is (on_file_record) */
     cJSON *item = cJSON_CreateObject();
-    int ok = item && cJSON_AddStringToObject(item, "report", bg_json_str(doc, BG_REC_REPORT))
-          && cJSON_AddStringToObject(item, "title", bg_json_str(doc, BG_REC_TITLE))
-          && cJSON_AddStringToObject(item, "body", bg_json_str(doc, BG_REC_BODY))
-          && cJSON_AddNumberToObject(item, "year", bg_json_num(doc, BG_REC_YEAR, 0))
+    int ok = item && cJSON_AddStringToObject(item, "report", bgi_json_str(doc, BG_REC_REPORT))
+          && cJSON_AddStringToObject(item, "title", bgi_json_str(doc, BG_REC_TITLE))
+          && cJSON_AddStringToObject(item, "body", bgi_json_str(doc, BG_REC_BODY))
+          && cJSON_AddNumberToObject(item, "year", bgi_json_num(doc, BG_REC_YEAR, 0))
           && cJSON_AddNumberToObject(item, "passages", passages)
           && add_str_or_null(item, "date", doc, BG_REC_DATE) && add_str_or_null(item, "docno", doc, BG_REC_DOCNO)
-          && cJSON_AddStringToObject(item, "kind", bg_json_str(doc, BG_REC_DOCKIND))
+          && cJSON_AddStringToObject(item, "kind", bgi_json_str(doc, BG_REC_DOCKIND))
           && cJSON_AddNullToObject(item, "duplicate_of");
     cJSON_Delete(doc);
     if (!ok || push_report(w->list, item)) {
         cJSON_Delete(item);
-        return bg_err_set(w->err, BG_ENOMEM, "out of memory");
+        return bgi_err_set(w->err, BG_ENOMEM, "out of memory");
     }
     return 0;
 }
 
-static int collect_shard_reports(void *ctx, bgx_reader *shard, bg_err *err)
+static int collect_shard_reports(void *ctx, bgx_reader *shard, bgi_err *err)
 {
     if (bgx_reader_is_remote(shard)) {
         remote_walk w = {shard, ctx, err};
         return bgx_reader_foreach_term(shard, BG_PREFIX_FILE, on_file_term, &w, err);
     }
     int rc = bgx_reader_foreach_metadata(shard, BG_META_FILE, on_file_record, ctx, err);
-    return rc == BG_ENOMEM ? bg_err_set(err, BG_ENOMEM, "out of memory") : rc;
+    return rc == BG_ENOMEM ? bgi_err_set(err, BG_ENOMEM, "out of memory") : rc;
 }
 
 /* Newest year first, then by path: the order a reader browses in, and stable
@@ -160,10 +160,10 @@ static int collect_shard_reports(void *ctx, bgx_reader *shard, bg_err *err)
 static int cmp_reports(const void *a, const void *b)
 {
     const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
-    double yx = bg_json_num(x, "year", 0), yy = bg_json_num(y, "year", 0);
+    double yx = bgi_json_num(x, "year", 0), yy = bgi_json_num(y, "year", 0);
     if (yx != yy)
         return yx < yy ? 1 : -1;
-    return strcmp(bg_json_str(x, "report"), bg_json_str(y, "report"));
+    return strcmp(bgi_json_str(x, "report"), bgi_json_str(y, "report"));
 }
 
 /* Moves the items into a {"reports": [...], "missing_shards": [...]}
@@ -191,25 +191,25 @@ static char *print_catalogue(report_list *l, const bg_names *missing)
 
 char *bg_index_reports_json(bg_index *ix)
 {
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     report_list l = {0};
     bg_names missing = {0};
     int rc = for_each_shard(ix, collect_shard_reports, &l, &missing);
     char *out = NULL;
     if (rc == 0 && !(out = print_catalogue(&l, &missing)))
-        rc = bg_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    bg_names_clear(&missing);
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bgi_names_clear(&missing);
     for (size_t i = 0; i < l.n; i++)
         cJSON_Delete(l.items[i]);
     free(l.items);
     if (rc)
-        bg_err_publish(&ix->err);
+        bgi_err_publish(&ix->err);
     return out;
 }
 
 /* A reader's walk over the catalogue (bg_index_foreach_report): the same
  * shards and records as bg_index_reports_json, in the same order. */
-int bg_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx)
+int bgi_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx)
 {
     report_list l = {0};
     bg_names missing = {0};
@@ -218,11 +218,11 @@ int bg_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *p
         qsort(l.items, l.n, sizeof *l.items, cmp_reports);
     for (size_t i = 0; i < l.n; i++) {
         if (rc == 0)
-            rc = cb(ctx, bg_json_str(l.items[i], "report"));
+            rc = cb(ctx, bgi_json_str(l.items[i], "report"));
         cJSON_Delete(l.items[i]);
     }
     free(l.items);
-    bg_names_clear(&missing);
+    bgi_names_clear(&missing);
     return rc;
 }
 
@@ -233,7 +233,7 @@ typedef struct shard_tally {
     size_t answered;
 } shard_tally;
 
-static int add_shard_revision(void *ctx, bgx_reader *shard, bg_err *err)
+static int add_shard_revision(void *ctx, bgx_reader *shard, bgi_err *err)
 {
     (void)err;
     shard_tally *t = ctx;
@@ -245,9 +245,9 @@ static int add_shard_revision(void *ctx, bgx_reader *shard, bg_err *err)
 static int tally_shards(shard_tally *t, bg_names *missing, bg_index *ix)
 {
     memset(t, 0, sizeof *t);
-    bg_err_clear(&ix->err);
+    bgi_err_clear(&ix->err);
     int rc = for_each_shard(ix, add_shard_revision, t, missing);
-    return rc ? bg_err_publish(&ix->err) : 0;
+    return rc ? bgi_err_publish(&ix->err) : 0;
 }
 
 int bg_index_revision(uint64_t *out, bg_index *ix)
@@ -255,7 +255,7 @@ int bg_index_revision(uint64_t *out, bg_index *ix)
     shard_tally t;
     bg_names missing = {0};
     int rc = tally_shards(&t, &missing, ix);
-    bg_names_clear(&missing);
+    bgi_names_clear(&missing);
     *out = rc ? 0 : t.revision;
     return rc;
 }
@@ -276,8 +276,8 @@ char *bg_index_status_json(bg_index *ix)
         ok = cJSON_AddItemToArray(names, cJSON_CreateString(missing.v[i]));
     char *out = ok ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
-    bg_names_clear(&missing);
+    bgi_names_clear(&missing);
     if (!out)
-        bg_err_publish(&(bg_err){BG_ENOMEM, "out of memory"});
+        bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     return out;
 }

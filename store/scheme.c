@@ -17,12 +17,12 @@
 
 static const char *const kind_names[] = {"heading", "paragraph", "measure"};
 
-const char *bg_kind_name(int kind)
+const char *bgi_kind_name(int kind)
 {
     return kind >= 0 && kind <= BG_KIND_MEASURE ? kind_names[kind] : kind_names[BG_KIND_PARAGRAPH];
 }
 
-int bg_kind_from_name(const char *name)
+int bgi_kind_from_name(const char *name)
 {
     if (strcmp(name, "heading") == 0)
         return BG_KIND_HEADING;
@@ -35,7 +35,7 @@ int bg_kind_from_name(const char *name)
 
 /* The analyser keeps tokens far below Xapian's 245-byte term limit; 240
  * leaves room for the longest prefix. */
-size_t bg_term(char *out, const char *prefix, const char *a, size_t alen, const char *b, size_t blen)
+size_t bgi_term(char *out, const char *prefix, const char *a, size_t alen, const char *b, size_t blen)
 {
     size_t pl = strlen(prefix);
     if (pl + alen + blen > 240) {
@@ -52,44 +52,44 @@ size_t bg_term(char *out, const char *prefix, const char *a, size_t alen, const 
 
 static size_t term_str(char *out, const char *prefix, const char *s)
 {
-    return bg_term(out, prefix, s, strlen(s), NULL, 0);
+    return bgi_term(out, prefix, s, strlen(s), NULL, 0);
 }
 
-size_t bg_term_year(char *out, int year)
+size_t bgi_term_year(char *out, int year)
 {
     char y[16];
-    bg_year_value(y, year);
+    bgi_year_value(y, year);
     return term_str(out, BG_PREFIX_YEAR, y);
 }
 
-size_t bg_term_kind(char *out, int kind)
+size_t bgi_term_kind(char *out, int kind)
 {
-    return term_str(out, BG_PREFIX_KIND, bg_kind_name(kind));
+    return term_str(out, BG_PREFIX_KIND, bgi_kind_name(kind));
 }
 
-size_t bg_term_file(char *out, const char *file_id)
+size_t bgi_term_file(char *out, const char *file_id)
 {
     return term_str(out, BG_PREFIX_FILE, file_id);
 }
 
-size_t bg_term_passage(char *out, const char *passage_id)
+size_t bgi_term_passage(char *out, const char *passage_id)
 {
     return term_str(out, BG_PREFIX_ID, passage_id);
 }
 
-size_t bg_term_body(char *out, const char *body)
+size_t bgi_term_body(char *out, const char *body)
 {
-    return bg_term(out, BG_PREFIX_BODY, body, bg_utf8_clip(body, strlen(body), BG_BODY_TERM_BYTES), NULL, 0);
+    return bgi_term(out, BG_PREFIX_BODY, body, bgi_utf8_clip(body, strlen(body), BG_BODY_TERM_BYTES), NULL, 0);
 }
 
-size_t bg_term_texthash(char *out, uint64_t hash)
+size_t bgi_term_texthash(char *out, uint64_t hash)
 {
     char hex[17];
-    bg_hex64(hex, hash);
+    bgi_hex64(hex, hash);
     return term_str(out, BG_PREFIX_TEXTHASH, hex);
 }
 
-size_t bg_term_dockind(char *out, const char *kind)
+size_t bgi_term_dockind(char *out, const char *kind)
 {
     return term_str(out, BG_PREFIX_DOCKIND, kind);
 }
@@ -109,7 +109,7 @@ static int is_space(UChar32 c)
     return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x3000 || c == 0xA0 || c == 0xFEFF;
 }
 
-int bg_docno_normalize(char *out, size_t cap, const char *in)
+int bgi_docno_normalize(char *out, size_t cap, const char *in)
 {
     if (!cap)
         return BG_ETOOBIG;
@@ -117,7 +117,7 @@ int bg_docno_normalize(char *out, size_t cap, const char *in)
     size_t n = strlen((const char *)s), o = 0;
     for (size_t i = 0; i < n;) {
         UChar32 c;
-        i += bg_utf8_decode(s, n, i, &c);
+        i += bgi_utf8_decode(s, n, i, &c);
         if (is_space(c))
             continue;
         if (is_open_bracket(c))
@@ -127,7 +127,7 @@ int bg_docno_normalize(char *out, size_t cap, const char *in)
         else if (c >= 0xFF10 && c <= 0xFF19)
             c = '0' + (c - 0xFF10);
         char piece[4];
-        size_t k = bg_utf8_encode(c, piece);
+        size_t k = bgi_utf8_encode(c, piece);
         if (o + k >= cap) {
             out[o] = '\0';
             return BG_ETOOBIG;
@@ -139,25 +139,25 @@ int bg_docno_normalize(char *out, size_t cap, const char *in)
     return 0;
 }
 
-size_t bg_term_docno(char *out, const char *docno)
+size_t bgi_term_docno(char *out, const char *docno)
 {
     char norm[BG_TERM_MAX];
-    if (bg_docno_normalize(norm, sizeof norm, docno) != 0)
+    if (bgi_docno_normalize(norm, sizeof norm, docno) != 0)
         return out[0] = '\0', 0;
-    return bg_term(out, BG_PREFIX_DOCNO, norm, bg_utf8_clip(norm, strlen(norm), BG_BODY_TERM_BYTES), NULL, 0);
+    return bgi_term(out, BG_PREFIX_DOCNO, norm, bgi_utf8_clip(norm, strlen(norm), BG_BODY_TERM_BYTES), NULL, 0);
 }
 
-void bg_passage_id(char *out, const char *file_id, size_t ordinal)
+void bgi_passage_id(char *out, const char *file_id, size_t ordinal)
 {
     snprintf(out, BG_PASSAGE_ID_MAX, "%s:%zu", file_id, ordinal);
 }
 
-void bg_meta_file_key(char *out, const char *file_id)
+void bgi_meta_file_key(char *out, const char *file_id)
 {
     snprintf(out, BG_TERM_MAX, BG_META_FILE "%s", file_id);
 }
 
-void bg_year_value(char *out, int year)
+void bgi_year_value(char *out, int year)
 {
     snprintf(out, 16, "%04d", year);
 }
@@ -171,7 +171,7 @@ static const char *const dockinds[] = {
 };
 static const char dockind_codes[] = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-char bg_dockind_code(const char *kind)
+char bgi_dockind_code(const char *kind)
 {
     if (!kind || !kind[0])
         return '0';
@@ -181,7 +181,7 @@ char bg_dockind_code(const char *kind)
     return '~';
 }
 
-const char *bg_dockind_name(char code)
+const char *bgi_dockind_name(char code)
 {
     if (code == '0')
         return "";
@@ -192,37 +192,37 @@ const char *bg_dockind_name(char code)
 
 /* 15 bytes: short enough for the string a match spy makes of it to need no
  * heap allocation (libstdc++ keeps up to 15 in place; query/facets.c). */
-void bg_facet_key(char *out, const char *year, const char *body, const char *kind)
+void bgi_facet_key(char *out, const char *year, const char *body, const char *kind)
 {
     static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
-    uint64_t h = bg_fnv1a64(BG_FNV_INIT, body, strlen(body));
+    uint64_t h = bgi_fnv1a64(BG_FNV_INIT, body, strlen(body));
     memcpy(out, year, 4);
     for (int i = 0; i < 10; i++, h >>= 6)
         out[4 + i] = digits[h & 63];
-    out[14] = bg_dockind_code(kind);
+    out[14] = bgi_dockind_code(kind);
     out[BG_FACET_KEY_LEN] = '\0';
 }
 
 /* ---- records -------------------------------------------------------------- */
 
-char *bg_passage_rec_json(const bg_passage_rec *r)
+char *bgi_passage_rec_json(const bgi_passage_rec *r)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    char *text = bg_strndup(r->text, r->len);
+    char *text = bgi_strndup(r->text, r->len);
     cJSON *section = cJSON_AddArrayToObject(o, BG_REC_SECTION);
     for (size_t i = 0; section && i < r->n_section; i++)
         cJSON_AddItemToArray(section, cJSON_CreateString(r->section[i]));
     int ok = text && section && cJSON_AddStringToObject(o, BG_REC_TEXT, text)
-          && cJSON_AddStringToObject(o, BG_REC_KIND, bg_kind_name(r->kind))
+          && cJSON_AddStringToObject(o, BG_REC_KIND, bgi_kind_name(r->kind))
           && cJSON_AddNumberToObject(o, BG_REC_LINE, (double)r->line)
           && cJSON_AddStringToObject(o, BG_REC_REPORT, r->report)
           && cJSON_AddStringToObject(o, BG_REC_TITLE, r->title)
           && cJSON_AddStringToObject(o, BG_REC_BODY, r->body)
           && cJSON_AddNumberToObject(o, BG_REC_YEAR, r->year)
           && cJSON_AddStringToObject(o, BG_REC_ID, r->id)
-          && bg_add_figures_json(o, r->text, r->len)
+          && bgi_add_figures_json(o, r->text, r->len)
           && (!r->format || strcmp(r->format, "txt") == 0 || cJSON_AddStringToObject(o, BG_REC_FORMAT, r->format))
           && (r->page <= 0 || cJSON_AddNumberToObject(o, BG_REC_PAGE, r->page))
           && (!r->date || !r->date[0] || cJSON_AddStringToObject(o, BG_REC_DATE, r->date))
@@ -235,16 +235,16 @@ char *bg_passage_rec_json(const bg_passage_rec *r)
     return json;
 }
 
-cJSON *bg_passage_rec_parse(const char *data, size_t len)
+cJSON *bgi_passage_rec_parse(const char *data, size_t len)
 {
     return cJSON_ParseWithLength(data, len);
 }
 
-char *bg_file_rec_json(const bg_file_rec *r)
+char *bgi_file_rec_json(const bgi_file_rec *r)
 {
     char hash[17], fp[17];
-    bg_hex64(hash, r->hash);
-    bg_hex64(fp, r->fp);
+    bgi_hex64(hash, r->hash);
+    bgi_hex64(fp, r->fp);
     cJSON *o = cJSON_CreateObject();
     int ok = o && cJSON_AddStringToObject(o, "path", r->path) && cJSON_AddStringToObject(o, "real", r->real)
           && cJSON_AddStringToObject(o, "hash", hash) && cJSON_AddStringToObject(o, "fp", fp)
@@ -260,27 +260,27 @@ char *bg_file_rec_json(const bg_file_rec *r)
     return s;
 }
 
-int bg_file_rec_parse(bg_file_rec *r, const char *id, const char *json)
+int bgi_file_rec_parse(bgi_file_rec *r, const char *id, const char *json)
 {
     cJSON *o = cJSON_Parse(json);
     if (!o)
         return BG_EPARSE;
     snprintf(r->id, sizeof r->id, "%s", id);
-    r->path = bg_strdup(bg_json_str(o, "path"));
-    r->real = bg_strdup(bg_json_str(o, "real"));
-    r->title = bg_strdup(bg_json_str(o, "title"));
-    r->body = bg_strdup(bg_json_str(o, "body"));
-    r->hash = strtoull(bg_json_str(o, "hash"), NULL, 16);
-    r->fp = strtoull(bg_json_str(o, "fp"), NULL, 16);
-    r->year = (int)bg_json_num(o, "year", 0);
-    r->passages = (size_t)bg_json_num(o, "passages", 0);
+    r->path = bgi_strdup(bgi_json_str(o, "path"));
+    r->real = bgi_strdup(bgi_json_str(o, "real"));
+    r->title = bgi_strdup(bgi_json_str(o, "title"));
+    r->body = bgi_strdup(bgi_json_str(o, "body"));
+    r->hash = strtoull(bgi_json_str(o, "hash"), NULL, 16);
+    r->fp = strtoull(bgi_json_str(o, "fp"), NULL, 16);
+    r->year = (int)bgi_json_num(o, "year", 0);
+    r->passages = (size_t)bgi_json_num(o, "passages", 0);
     const char *fields[4] = {"date", "docno", "kind", "duplicate_of"};
     char **dst[4] = {&r->date, &r->docno, &r->kind, &r->duplicate_of};
     int lost = 0;
     for (int i = 0; i < 4; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, fields[i]);
         if (cJSON_IsString(v))
-            lost |= !(*dst[i] = bg_strdup(v->valuestring));
+            lost |= !(*dst[i] = bgi_strdup(v->valuestring));
     }
     cJSON_Delete(o);
     if (lost)

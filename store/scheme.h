@@ -39,7 +39,7 @@
                                    shards are combined */
 #define BG_SLOT_FACETS 4        /* year, a hash of the issuing body and the kind of
                                    document in 15 bytes: every facet from one short
-                                   value per match (bg_facet_key, query/facets.c) */
+                                   value per match (bgi_facet_key, query/facets.c) */
 #define BG_SLOT_DOCKIND 5       /* kind of document ("通知", "" when none) */
 
 /* Metadata keys (per shard). */
@@ -75,51 +75,51 @@
 #define BG_BODY_TERM_BYTES 200
 
 /* Passage kinds (BG_KIND_* of baogao.h) as stored: K terms, slot 2, "kind". */
-const char *bg_kind_name(int kind);          /* "heading", "paragraph", "measure" */
-int bg_kind_from_name(const char *name);     /* unknown names are paragraphs */
+const char *bgi_kind_name(int kind);          /* "heading", "paragraph", "measure" */
+int bgi_kind_from_name(const char *name);     /* unknown names are paragraphs */
 
 /* Terms: each writes a NUL-terminated term into out[BG_TERM_MAX] and returns
  * its length (0 when it would not fit). */
-size_t bg_term(char *out, const char *prefix, const char *a, size_t alen, const char *b, size_t blen);
-size_t bg_term_year(char *out, int year);
-size_t bg_term_kind(char *out, int kind);
-size_t bg_term_file(char *out, const char *file_id);
-size_t bg_term_passage(char *out, const char *passage_id);
-size_t bg_term_body(char *out, const char *body);
-size_t bg_term_dockind(char *out, const char *kind);
-size_t bg_term_texthash(char *out, uint64_t hash);
-/* docno as written; the term holds it normalised (bg_docno_normalize). */
-size_t bg_term_docno(char *out, const char *docno);
+size_t bgi_term(char *out, const char *prefix, const char *a, size_t alen, const char *b, size_t blen);
+size_t bgi_term_year(char *out, int year);
+size_t bgi_term_kind(char *out, int kind);
+size_t bgi_term_file(char *out, const char *file_id);
+size_t bgi_term_passage(char *out, const char *passage_id);
+size_t bgi_term_body(char *out, const char *body);
+size_t bgi_term_dockind(char *out, const char *kind);
+size_t bgi_term_texthash(char *out, uint64_t hash);
+/* docno as written; the term holds it normalised (bgi_docno_normalize). */
+size_t bgi_term_docno(char *out, const char *docno);
 
 /* A 发文字号 in the form filters compare: every bracket of 〔〕[]［］（）()【】﹝﹞
  * becomes 〔〕, full-width digits ASCII, and whitespace is removed
  * ("国发 [2023] 1号" → "国发〔2023〕1号"). out is always NUL-terminated;
  * returns 0, or BG_ETOOBIG when cap was too small (out truncated on a
  * character boundary). */
-int bg_docno_normalize(char *out, size_t cap, const char *in);
+int bgi_docno_normalize(char *out, size_t cap, const char *in);
 
 
 /* "<file id>:<ordinal>" into out[BG_PASSAGE_ID_MAX]. */
-void bg_passage_id(char *out, const char *file_id, size_t ordinal);
+void bgi_passage_id(char *out, const char *file_id, size_t ordinal);
 /* The metadata key of a file's record, into out[BG_TERM_MAX]. */
-void bg_meta_file_key(char *out, const char *file_id);
+void bgi_meta_file_key(char *out, const char *file_id);
 /* The year as stored in slot 0: four digits, into out[16]. */
-void bg_year_value(char *out, int year);
+void bgi_year_value(char *out, int year);
 
 /* The value of slot BG_SLOT_FACETS: year (4 digits), a 60-bit hash of body
  * in 10 characters of [0-9A-Za-z_-], and the kind of document as one
- * character (bg_dockind_code); out gets BG_FACET_KEY_LEN + 1 bytes. Format 3
+ * character (bgi_dockind_code); out gets BG_FACET_KEY_LEN + 1 bytes. Format 3
  * keys lacked the kind: BG_FACET_KEY_LEN_V3. */
 #define BG_FACET_KEY_LEN 15
 #define BG_FACET_KEY_LEN_V3 14
-void bg_facet_key(char *out, const char *year, const char *body, const char *kind);
+void bgi_facet_key(char *out, const char *year, const char *body, const char *kind);
 /* The kinds of document a facet key can name: "" is '0', each known kind a
  * character of its own, any other kind '~' (counted from slot 5 instead). */
-char bg_dockind_code(const char *kind);
-const char *bg_dockind_name(char code);     /* NULL for '~' or an unknown code */
+char bgi_dockind_code(const char *kind);
+const char *bgi_dockind_name(char code);     /* NULL for '~' or an unknown code */
 
 /* A passage's stored record. text need not be NUL-terminated. */
-typedef struct bg_passage_rec {
+typedef struct bgi_passage_rec {
     const char *text;
     size_t len;
     int kind;
@@ -132,12 +132,12 @@ typedef struct bg_passage_rec {
     int page;                /* 0: not stored */
     const char *date, *docno, *doc_kind;   /* NULL or "": not stored */
     const char *texthash;    /* NULL: not stored */
-} bg_passage_rec;
+} bgi_passage_rec;
 /* The record as JSON (with its figures), malloc'ed; NULL when out of memory. */
-char *bg_passage_rec_json(const bg_passage_rec *r);
-/* Parses stored data; NULL when damaged. Read fields with bg_json_str /
- * bg_json_num and the BG_REC_* names; free with cJSON_Delete. */
-cJSON *bg_passage_rec_parse(const char *data, size_t len);
+char *bgi_passage_rec_json(const bgi_passage_rec *r);
+/* Parses stored data; NULL when damaged. Read fields with bgi_json_str /
+ * bgi_json_num and the BG_REC_* names; free with cJSON_Delete. */
+cJSON *bgi_passage_rec_parse(const char *data, size_t len);
 
 /* Extra within-document frequency for words of the lead sentence. A report's
  * paragraph opens with its topic ("加强食品安全监管。…"), so a word there counts

@@ -13,65 +13,65 @@
 
 #include "analysis.h"
 #include "baogao.h"
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "bgx.h"
 #include "scheme.h"
 
 /* What the index knows of one report file (metadata key "file:<id>"). */
-typedef struct bg_file_rec {
+typedef struct bgi_file_rec {
     char id[17];        /* hex FNV-1a of the real path */
     char *path;         /* path as indexed (shown in results) */
     char *real;         /* real path at indexing time */
     uint64_t hash;      /* content hash */
-    uint64_t fp;        /* bg_ix_fingerprint() used */
+    uint64_t fp;        /* bgi_ix_fingerprint() used */
     int year;           /* shard holding its passages */
     char *title, *body;
     char *date, *docno, *kind;   /* NULL when unknown (kind: none) */
     char *duplicate_of;          /* path of the report this one copies as a whole, or NULL */
     size_t passages;
-} bg_file_rec;
+} bgi_file_rec;
 
 /* One year shard opened for writing (lazily, when first changed). */
-typedef struct bg_shard {
+typedef struct bgi_shard {
     int year;
     bgx_writer *writer;
     int is_new;         /* not yet listed in the stub */
     int owner;          /* the indexing thread that writes it (0 when serial) */
-} bg_shard;
+} bgi_shard;
 
 /* The shards a --db path stands for (shardlist.c, docs/scaling.md): an index
  * directory, a glass shard, or a stub file mixing local and remote shards. */
-typedef struct bg_shard_list {
+typedef struct bgi_shard_list {
     bgx_shard *v;       /* every string malloc'ed */
     size_t n, cap;
-} bg_shard_list;
-int bg_shards_resolve(bg_shard_list *out, const char *db_path, bg_err *err);
-void bg_shards_clear(bg_shard_list *l);
-int bg_shards_equal(const bg_shard_list *a, const bg_shard_list *b);
+} bgi_shard_list;
+int bgi_shards_resolve(bgi_shard_list *out, const char *db_path, bgi_err *err);
+void bgi_shards_clear(bgi_shard_list *l);
+int bgi_shards_equal(const bgi_shard_list *a, const bgi_shard_list *b);
 
 /* State that a layer above the store keeps in the handle (ingestion's
  * manifests, the searcher's body-name table): freed with the handle through
  * its own function, so the store need not know what it is. */
-typedef struct bg_ix_attachment {
+typedef struct bgi_ix_attachment {
     void *data;
     void (*free)(void *data);
-} bg_ix_attachment;
+} bgi_ix_attachment;
 
 struct bg_index {
     char *path;
     unsigned flags;
-    bg_err err;
+    bgi_err err;
 
     /* writer state */
     int lock_fd;
-    bg_analyzer *an;
-    bg_file_rec *files;
+    bgi_analyzer *an;
+    bgi_file_rec *files;
     size_t n_files, cap_files;
-    bg_shard *shards;
+    bgi_shard *shards;
     size_t n_shards, cap_shards;
     int *listed_years;   /* years in the stub */
     size_t n_listed;
-    bg_ix_attachment ingest;      /* indexer/add.c */
+    bgi_ix_attachment ingest;      /* indexer/add.c */
     size_t pending_docs;
     /* Guards files, shards, listed_years and manifests while several indexing
      * threads run (bg_index_add_files with jobs > 1). */
@@ -79,15 +79,15 @@ struct bg_index {
 
     /* reader state */
     bgx_reader *reader;
-    bg_shard_list reader_shards;  /* what reader was opened on */
+    bgi_shard_list reader_shards;  /* what reader was opened on */
     bgx_remote_policy remote;     /* bg_index_set_remote() */
-    bg_analyzer *query_an;
+    bgi_analyzer *query_an;
     uint64_t query_lexicon_hash;  /* of the lexicon query_an was built with */
     /* What was read from the reader stays valid while the reader is the same
      * (reader_serial moves when it is replaced) at the same generation. */
     uint64_t reader_serial;
     uint64_t query_an_serial, query_an_generation;    /* query_an checked then */
-    bg_ix_attachment body_names;                      /* query/facets.c */
+    bgi_ix_attachment body_names;                      /* query/facets.c */
     uint64_t body_names_serial, body_names_generation;
 };
 
@@ -101,54 +101,54 @@ struct bg_index {
 /* The catalogue, shards and commits (index.c). Functions taking an owner act
  * for that indexing thread; owner -1 means every shard. Those that lock
  * ix->mu say so. */
-int bg_ix_file_exists(const char *path);
+int bgi_ix_file_exists(const char *path);
 /* What a file's passages depend on besides its bytes: the analyser (its
  * version, ICU's, the lexicon) and the document format. A change re-indexes. */
-uint64_t bg_ix_fingerprint(const bg_index *ix);
+uint64_t bgi_ix_fingerprint(const bg_index *ix);
 /* A file's id: FNV-1a 64 of its real path, as 16 hex digits. */
-void bg_ix_file_id(char id[17], const char *real);
-void bg_ix_file_rec_clear(bg_file_rec *r);
-bg_file_rec *bg_ix_find_file(bg_index *ix, const char *id);     /* caller holds mu */
-bg_file_rec *bg_ix_push_file(bg_index *ix);                     /* caller holds mu */
-int bg_ix_load_catalogue(bg_index *ix);
+void bgi_ix_file_id(char id[17], const char *real);
+void bgi_ix_file_rec_clear(bgi_file_rec *r);
+bgi_file_rec *bgi_ix_find_file(bg_index *ix, const char *id);     /* caller holds mu */
+bgi_file_rec *bgi_ix_push_file(bg_index *ix);                     /* caller holds mu */
+int bgi_ix_load_catalogue(bg_index *ix);
 /* Calls cb for every report in the shards a reader's path stands for, newest
  * year first then by path; cb's non-zero return stops and is returned
  * (reports.c). */
-int bg_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx);
+int bgi_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx);
 /* Puts back a shard whose compaction swap was interrupted (compact.c); the
  * writer calls it on open, holding the lock. */
-int bg_ix_finish_swaps(bg_index *ix);
+int bgi_ix_finish_swaps(bg_index *ix);
 /* Copies the record of file id (with path only) into *copy: 1 found, 0 not,
  * BG_ENOMEM. Locks. */
-int bg_ix_lookup_file(bg_file_rec *copy, bg_index *ix, const char *id);
+int bgi_ix_lookup_file(bgi_file_rec *copy, bg_index *ix, const char *id);
 /* The writer of a year's shard, opened on first use for owner. Locks. */
-int bg_ix_shard_writer(bgx_writer **out, bg_index *ix, int year, int owner, bg_err *err);
+int bgi_ix_shard_writer(bgx_writer **out, bg_index *ix, int year, int owner, bgi_err *err);
 /* Deletes a file's passages and record from its shard. */
-int bg_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bg_err *err);
+int bgi_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bgi_err *err);
 /* Writes fresh's record to w and the catalogue, taking its strings. Locks. */
-int bg_ix_store_file(bg_index *ix, bgx_writer *w, bg_file_rec *fresh, bg_err *err);
+int bgi_ix_store_file(bg_index *ix, bgx_writer *w, bgi_file_rec *fresh, bgi_err *err);
 /* Commits owner's shards, then lists new ones in the stub. */
-int bg_ix_commit_shards(bg_index *ix, int owner, bg_err *err);
+int bgi_ix_commit_shards(bg_index *ix, int owner, bgi_err *err);
 /* Cancels every open transaction and reloads the catalogue. */
-void bg_ix_discard_uncommitted(bg_index *ix);
+void bgi_ix_discard_uncommitted(bg_index *ix);
 
 /* A file's record as stored (metadata "file:<id>", JSON): malloc'ed, NULL
  * when out of memory; parsing returns 0, BG_EPARSE or BG_ENOMEM (scheme.c). */
-char *bg_file_rec_json(const bg_file_rec *r);
-int bg_file_rec_parse(bg_file_rec *r, const char *id, const char *json);
+char *bgi_file_rec_json(const bgi_file_rec *r);
+int bgi_file_rec_parse(bgi_file_rec *r, const char *id, const char *json);
 
 /* Years listed in the index's stub (malloc'ed array). */
-int bg_stub_read(int **years, size_t *n, const char *index_path, bg_err *err);
+int bgi_stub_read(int **years, size_t *n, const char *index_path, bgi_err *err);
 /* Rewrites the stub atomically (write + rename) to list years. */
-int bg_stub_write(const char *index_path, const int *years, size_t n, bg_err *err);
+int bgi_stub_write(const char *index_path, const int *years, size_t n, bgi_err *err);
 /* Path of a year's shard directory (malloc'ed). */
-char *bg_shard_path(const char *index_path, int year);
+char *bgi_shard_path(const char *index_path, int year);
 
 /* Brings ix's reader (and the query analyser, built with the lexicon the
  * index was built with) to the latest commit, including shards added since,
  * and retries briefly around compaction's swap (reader.c). ix->reader stays
  * NULL when the index holds no reports yet. Errors go to ix->err. */
-int bg_ix_refresh_reader(bg_index *ix);
+int bgi_ix_refresh_reader(bg_index *ix);
 
 /* Names of the shards an answer was given without (partial answers). */
 typedef struct bg_names {
@@ -156,14 +156,14 @@ typedef struct bg_names {
     size_t n;
 } bg_names;
 /* Appends a copy of name. 0 or BG_ENOMEM. */
-int bg_names_push(bg_names *n, const char *name);
-void bg_names_clear(bg_names *n);
+int bgi_names_push(bg_names *n, const char *name);
+void bgi_names_clear(bg_names *n);
 /* Copies the names of the shards ix's reader left out into *out (emptied
  * first). 0 or BG_ENOMEM. */
-int bg_missing_copy(bg_names *out, const bg_index *ix);
+int bgi_missing_copy(bg_names *out, const bg_index *ix);
 
 /* The writer lock (LOCK file, fcntl). */
-int bg_lock_take(int *fd, const char *index_path, int wait, bg_err *err);
-void bg_lock_release(int fd);
+int bgi_lock_take(int *fd, const char *index_path, int wait, bgi_err *err);
+void bgi_lock_release(int fd);
 
 #endif

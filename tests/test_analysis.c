@@ -30,7 +30,7 @@ typedef struct toks {
     int stop_after;   /* > 0: return 7 from the callback after this many tokens */
 } toks;
 
-static int collect(void *ctx, const bg_token *t)
+static int collect(void *ctx, const bgi_token *t)
 {
     toks *ts = ctx;
     if (ts->n == ts->cap) {
@@ -56,31 +56,31 @@ static void toks_free(toks *ts)
     memset(ts, 0, sizeof *ts);
 }
 
-static bg_analyzer *new_analyzer(const char *lexicon_text)
+static bgi_analyzer *new_analyzer(const char *lexicon_text)
 {
-    bg_err err = {0};
-    bg_analyzer *an = NULL;
-    bg_analyzer_options o = {.lexicon_text = lexicon_text,
+    bgi_err err = {0};
+    bgi_analyzer *an = NULL;
+    bgi_analyzer_options o = {.lexicon_text = lexicon_text,
                              .lexicon_text_len = lexicon_text ? strlen(lexicon_text) : 0};
-    int rc = bg_analyzer_new(&an, &o, &err);
+    int rc = bgi_analyzer_new(&an, &o, &err);
     if (rc)
-        fprintf(stderr, "bg_analyzer_new: %s\n", err.msg);
+        fprintf(stderr, "bgi_analyzer_new: %s\n", err.msg);
     assert_int_equal(rc, 0);
     assert_non_null(an);
     return an;
 }
 
-static void analyze(bg_analyzer *an, const char *text, size_t len, toks *out)
+static void analyze(bgi_analyzer *an, const char *text, size_t len, toks *out)
 {
-    bg_err err = {0};
-    int rc = bg_analyze(an, text, len, collect, out, &err);
+    bgi_err err = {0};
+    int rc = bgi_analyze(an, text, len, collect, out, &err);
     if (rc)
-        fprintf(stderr, "bg_analyze: %s\n", err.msg);
+        fprintf(stderr, "bgi_analyze: %s\n", err.msg);
     assert_int_equal(rc, 0);
 }
 
 /* The WORD tokens joined with '|', e.g. "专|项|债" (caller frees). */
-static char *words_of(bg_analyzer *an, const char *text)
+static char *words_of(bgi_analyzer *an, const char *text)
 {
     toks ts = {0};
     analyze(an, text, strlen(text), &ts);
@@ -100,7 +100,7 @@ static char *words_of(bg_analyzer *an, const char *text)
     return s;
 }
 
-static void assert_words(bg_analyzer *an, const char *text, const char *expected)
+static void assert_words(bgi_analyzer *an, const char *text, const char *expected)
 {
     char *w = words_of(an, text);
     if (strcmp(w, expected) != 0)
@@ -109,18 +109,18 @@ static void assert_words(bg_analyzer *an, const char *text, const char *expected
     free(w);
 }
 
-static char *normalized(bg_analyzer *an, const char *text, size_t len)
+static char *normalized(bgi_analyzer *an, const char *text, size_t len)
 {
-    bg_normtext nt = {0};
-    bg_err err = {0};
-    assert_int_equal(bg_normalize(an, text, len, &nt, &err), 0);
+    bgi_normtext nt = {0};
+    bgi_err err = {0};
+    assert_int_equal(bgi_normalize(an, text, len, &nt, &err), 0);
     char *s = nt.text;
     free(nt.orig_start);
     free(nt.orig_end);
     return s;
 }
 
-static void assert_normalizes(bg_analyzer *an, const char *text, const char *expected)
+static void assert_normalizes(bgi_analyzer *an, const char *text, const char *expected)
 {
     char *s = normalized(an, text, strlen(text));
     if (strcmp(s, expected) != 0)
@@ -131,7 +131,7 @@ static void assert_normalizes(bg_analyzer *an, const char *text, const char *exp
 
 /* Every token's original bytes normalise to the token's text, both streams
  * are in order with consecutive positions, and CHAR tokens are one code point. */
-static void assert_tokens_consistent(bg_analyzer *an, const char *text, size_t len, const toks *ts)
+static void assert_tokens_consistent(bgi_analyzer *an, const char *text, size_t len, const toks *ts)
 {
     uint32_t next_pos[3] = {0, 0, 0};
     size_t last_start[3] = {0, 0, 0};
@@ -158,7 +158,7 @@ static void assert_tokens_consistent(bg_analyzer *an, const char *text, size_t l
 static void test_nfkc(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     assert_normalizes(an, "ＣＯ２", "co2");
     assert_normalizes(an, "２０２２年", "2022年");
     assert_normalizes(an, "㈠", "(一)");
@@ -169,24 +169,24 @@ static void test_nfkc(void **state)
     assert_normalizes(an, "Cafe\xCC\x81", "caf\xC3\xA9");
     /* Default-ignorables (zero-width space, BOM) vanish instead of splitting. */
     assert_normalizes(an, "\xEF\xBB\xBF依法\xE2\x80\x8B行政", "依法行政");
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_case_folding(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     assert_normalizes(an, "ABC", "abc");
     assert_normalizes(an, "ＡＢＣ", "abc");
     assert_normalizes(an, "Straße", "strasse");
     assert_words(an, "GDP增长", "gdp|增长");
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_traditional(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     assert_normalizes(an, "脫貧攻堅", "脱贫攻坚");
     assert_normalizes(an, "國務院政府工作報告", "国务院政府工作报告");
     /* Phrase-level conversion, including characters unchanged on their own. */
@@ -204,13 +204,13 @@ static void test_traditional(void **state)
     assert_string_equal(trad, simp);
     free(trad);
     free(simp);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_punctuation(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     assert_normalizes(an, "，,、﹑､", ",,,,,");
     assert_normalizes(an, "“”「」『』\"＂", "\"\"\"\"\"\"\"\"");
     assert_normalizes(an, "‘’", "''");
@@ -235,18 +235,18 @@ static void test_punctuation(void **state)
      * 〇 (U+3007): both must search alike. */
     assert_normalizes(an, "二○二○年", "二〇二〇年");
     assert_normalizes(an, "二◯三五年", "二〇三五年");
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_normalize_map(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     const char *text = "ＣＯ２，脫貧…a";
     size_t len = strlen(text);
-    bg_normtext nt = {0};
-    bg_err err = {0};
-    assert_int_equal(bg_normalize(an, text, len, &nt, &err), 0);
+    bgi_normtext nt = {0};
+    bgi_err err = {0};
+    assert_int_equal(bgi_normalize(an, text, len, &nt, &err), 0);
     assert_string_equal(nt.text, "co2,脱贫...a");
     assert_int_equal(nt.len, strlen(nt.text));
     /* c ← Ｃ [0,3); "," ← ， [9,12); 脱 (3 bytes) ← 脫 [12,15); each '.' ← … [18,21). */
@@ -265,18 +265,18 @@ static void test_normalize_map(void **state)
     assert_int_equal(nt.orig_start[13], 21);
     assert_int_equal(nt.orig_end[13], 22);
     /* The buffers are reused for a shorter and then a longer text. */
-    assert_int_equal(bg_normalize(an, "AB", 2, &nt, &err), 0);
+    assert_int_equal(bgi_normalize(an, "AB", 2, &nt, &err), 0);
     assert_string_equal(nt.text, "ab");
     assert_int_equal(nt.orig_end[1], 2);
-    assert_int_equal(bg_normalize(an, text, len, &nt, &err), 0);
+    assert_int_equal(bgi_normalize(an, text, len, &nt, &err), 0);
     assert_string_equal(nt.text, "co2,脱贫...a");
-    assert_int_equal(bg_normalize(an, "", 0, &nt, &err), 0);
+    assert_int_equal(bgi_normalize(an, "", 0, &nt, &err), 0);
     assert_int_equal(nt.len, 0);
     assert_string_equal(nt.text, "");
-    bg_normtext_clear(&nt);
+    bgi_normtext_clear(&nt);
     assert_null(nt.text);
-    bg_normtext_clear(&nt);
-    bg_analyzer_free(an);
+    bgi_normtext_clear(&nt);
+    bgi_analyzer_free(an);
 }
 
 /* ---- tokens ---------------------------------------------------------------- */
@@ -284,7 +284,7 @@ static void test_normalize_map(void **state)
 static void test_offsets(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer("乡村振兴\n");
+    bgi_analyzer *an = new_analyzer("乡村振兴\n");
     const char *text = "ＣＯ２排放，２０２２年脫貧攻堅「鄉村振興」ＡＢＣ";
     toks ts = {0};
     analyze(an, text, strlen(text), &ts);
@@ -309,13 +309,13 @@ static void test_offsets(void **state)
     }
     assert_true(seen_trad_word && seen_lex);
     toks_free(&ts);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_char_tokens(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     const char *text = "Ab 中文，x〇2";
     toks ts = {0};
     analyze(an, text, strlen(text), &ts);
@@ -354,20 +354,20 @@ static void test_char_tokens(void **state)
         if (ts.v[i].type == BG_TOKEN_WORD && strcmp(ts.v[i].text, "中文") == 0)
             assert_true(ts.v[i].flags & BG_TOKEN_CJK);
     toks_free(&ts);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_callback_stops(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     toks ts = {.stop_after = 3};
-    bg_err err = {0};
+    bgi_err err = {0};
     const char *text = "一二三四五六七八九十";
-    assert_int_equal(bg_analyze(an, text, strlen(text), collect, &ts, &err), 7);
+    assert_int_equal(bgi_analyze(an, text, strlen(text), collect, &ts, &err), 7);
     assert_int_equal(ts.n, 3);
     toks_free(&ts);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 /* ---- lexicon ---------------------------------------------------------------- */
@@ -375,8 +375,8 @@ static void test_callback_stops(void **state)
 static void test_lexicon_memory(void **state)
 {
     (void)state;
-    bg_analyzer *plain = new_analyzer(NULL);
-    bg_analyzer *lex = new_analyzer("# comment\n\n  专项债  \r\n退役军人\n");
+    bgi_analyzer *plain = new_analyzer(NULL);
+    bgi_analyzer *lex = new_analyzer("# comment\n\n  专项债  \r\n退役军人\n");
     /* ICU alone splits these; with the lexicon each is one word. */
     char *w = words_of(plain, "专项债");
     assert_null(strstr(w, "专项债"));
@@ -395,13 +395,13 @@ static void test_lexicon_memory(void **state)
     assert_int_equal(ts.v[0].end, strlen("专项债"));
     toks_free(&ts);
     size_t len;
-    const char *list = bg_analyzer_lexicon_text(lex, &len);
+    const char *list = bgi_analyzer_lexicon_text(lex, &len);
     assert_string_equal(list, "专项债\n退役军人\n");
     assert_int_equal(len, strlen(list));
-    assert_string_equal(bg_analyzer_lexicon_text(plain, &len), "");
+    assert_string_equal(bgi_analyzer_lexicon_text(plain, &len), "");
     assert_int_equal(len, 0);
-    bg_analyzer_free(plain);
-    bg_analyzer_free(lex);
+    bgi_analyzer_free(plain);
+    bgi_analyzer_free(lex);
 }
 
 /* The lexicon's table is sized for the text's code points; normalisation can
@@ -416,16 +416,16 @@ static void test_lexicon_grows_past_its_text(void **state)
     for (int i = 0; i < BG_WORD_MAX_BYTES / 2; i++)
         strcat(text, "ß");
     strcat(text, "\n专项债\n");
-    bg_analyzer *lex = new_analyzer(text);
+    bgi_analyzer *lex = new_analyzer(text);
     char want[256] = "";
     for (int i = 0; i < BG_WORD_MAX_BYTES; i++)
         strcat(want, "s");
     strcat(want, "\n专项债\n");
     size_t len;
-    assert_string_equal(bg_analyzer_lexicon_text(lex, &len), want);
+    assert_string_equal(bgi_analyzer_lexicon_text(lex, &len), want);
     /* Merging needs the prefixes 专 and 专项 as well as the word. */
     assert_words(lex, "发行专项债", "发行|专项债");
-    bg_analyzer_free(lex);
+    bgi_analyzer_free(lex);
 }
 
 static void test_lexicon_file(void **state)
@@ -438,10 +438,10 @@ static void test_lexicon_file(void **state)
     assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
     close(fd);
     const char *paths[] = {BG_SOURCE_DIR "/data/lexicon.txt", path};
-    bg_analyzer_options o = {.lexicon_paths = paths, .n_lexicon_paths = 2};
-    bg_analyzer *an = NULL;
-    bg_err err = {0};
-    int rc = bg_analyzer_new(&an, &o, &err);
+    bgi_analyzer_options o = {.lexicon_paths = paths, .n_lexicon_paths = 2};
+    bgi_analyzer *an = NULL;
+    bgi_err err = {0};
+    int rc = bgi_analyzer_new(&an, &o, &err);
     if (rc)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(rc, 0);
@@ -454,7 +454,7 @@ static void test_lexicon_file(void **state)
     free(w);
     /* The starter lexicon is accepted whole and lists itself sorted and unique. */
     size_t len;
-    const char *list = bg_analyzer_lexicon_text(an, &len);
+    const char *list = bgi_analyzer_lexicon_text(an, &len);
     assert_non_null(strstr(list, "放管服\n"));
     assert_non_null(strstr(list, "5g\n"));  /* normalised: 5G → 5g */
     size_t lines = 0;
@@ -469,23 +469,23 @@ static void test_lexicon_file(void **state)
         lines++;
     }
     assert_true(lines > 300);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_lexicon_errors(void **state)
 {
     (void)state;
-    bg_analyzer *an = (bg_analyzer *)1;
-    bg_err err = {0};
+    bgi_analyzer *an = (bgi_analyzer *)1;
+    bgi_err err = {0};
     const char *missing[] = {"/nonexistent/lexicon.txt"};
-    bg_analyzer_options o = {.lexicon_paths = missing, .n_lexicon_paths = 1};
-    assert_int_equal(bg_analyzer_new(&an, &o, &err), BG_EIO);
+    bgi_analyzer_options o = {.lexicon_paths = missing, .n_lexicon_paths = 1};
+    assert_int_equal(bgi_analyzer_new(&an, &o, &err), BG_EIO);
     assert_null(an);
     assert_non_null(strstr(err.msg, "/nonexistent/lexicon.txt: cannot open"));
 
-    bg_analyzer_options bad = {.lexicon_text = "依法行政\n依法 行政\n", .lexicon_text_len = 0};
+    bgi_analyzer_options bad = {.lexicon_text = "依法行政\n依法 行政\n", .lexicon_text_len = 0};
     bad.lexicon_text_len = strlen(bad.lexicon_text);
-    assert_int_equal(bg_analyzer_new(&an, &bad, &err), BG_EPARSE);
+    assert_int_equal(bgi_analyzer_new(&an, &bad, &err), BG_EPARSE);
     assert_null(an);
     assert_non_null(strstr(err.msg, ":2:"));
     assert_non_null(strstr(err.msg, "依法 行政"));
@@ -493,57 +493,57 @@ static void test_lexicon_errors(void **state)
     char longword[BG_WORD_MAX_BYTES + 8];
     memset(longword, 'x', sizeof longword - 1);
     longword[sizeof longword - 1] = '\0';
-    bg_analyzer_options toolong = {.lexicon_text = longword, .lexicon_text_len = strlen(longword)};
-    assert_int_equal(bg_analyzer_new(&an, &toolong, &err), BG_EPARSE);
+    bgi_analyzer_options toolong = {.lexicon_text = longword, .lexicon_text_len = strlen(longword)};
+    assert_int_equal(bgi_analyzer_new(&an, &toolong, &err), BG_EPARSE);
     assert_null(an);
 }
 
 static void test_fingerprint(void **state)
 {
     (void)state;
-    bg_analyzer *none = new_analyzer(NULL);
-    bg_analyzer *a = new_analyzer("专项债\n退役军人\n");
-    bg_analyzer *a2 = new_analyzer("退役軍人\n专项债\n\n# same words, other order\n专项债\n");
-    bg_analyzer *b = new_analyzer("专项债\n");
-    uint64_t f0 = bg_analyzer_fingerprint(none);
-    uint64_t fa = bg_analyzer_fingerprint(a);
+    bgi_analyzer *none = new_analyzer(NULL);
+    bgi_analyzer *a = new_analyzer("专项债\n退役军人\n");
+    bgi_analyzer *a2 = new_analyzer("退役軍人\n专项债\n\n# same words, other order\n专项债\n");
+    bgi_analyzer *b = new_analyzer("专项债\n");
+    uint64_t f0 = bgi_analyzer_fingerprint(none);
+    uint64_t fa = bgi_analyzer_fingerprint(a);
     assert_true(f0 != fa);
-    assert_true(fa != bg_analyzer_fingerprint(b));
-    assert_true(f0 != bg_analyzer_fingerprint(b));
+    assert_true(fa != bgi_analyzer_fingerprint(b));
+    assert_true(f0 != bgi_analyzer_fingerprint(b));
     /* Order, duplicates, comments and script do not matter: the list is normalised. */
-    assert_true(fa == bg_analyzer_fingerprint(a2));
+    assert_true(fa == bgi_analyzer_fingerprint(a2));
     size_t la, la2;
-    assert_string_equal(bg_analyzer_lexicon_text(a, &la), bg_analyzer_lexicon_text(a2, &la2));
+    assert_string_equal(bgi_analyzer_lexicon_text(a, &la), bgi_analyzer_lexicon_text(a2, &la2));
     /* The stored list loads back to the same lexicon (what queries do). */
-    bg_analyzer *reloaded = new_analyzer(bg_analyzer_lexicon_text(a, &la));
-    assert_true(fa == bg_analyzer_fingerprint(reloaded));
+    bgi_analyzer *reloaded = new_analyzer(bgi_analyzer_lexicon_text(a, &la));
+    assert_true(fa == bgi_analyzer_fingerprint(reloaded));
     /* Same options, same fingerprint, in another instance. */
-    bg_analyzer *none2 = new_analyzer(NULL);
-    assert_true(f0 == bg_analyzer_fingerprint(none2));
-    bg_analyzer_free(none);
-    bg_analyzer_free(none2);
-    bg_analyzer_free(a);
-    bg_analyzer_free(a2);
-    bg_analyzer_free(b);
-    bg_analyzer_free(reloaded);
+    bgi_analyzer *none2 = new_analyzer(NULL);
+    assert_true(f0 == bgi_analyzer_fingerprint(none2));
+    bgi_analyzer_free(none);
+    bgi_analyzer_free(none2);
+    bgi_analyzer_free(a);
+    bgi_analyzer_free(a2);
+    bgi_analyzer_free(b);
+    bgi_analyzer_free(reloaded);
 }
 
 static void test_starter_lexicon_roundtrip(void **state)
 {
     (void)state;
     const char *paths[] = {BG_SOURCE_DIR "/data/lexicon.txt"};
-    bg_analyzer_options o = {.lexicon_paths = paths, .n_lexicon_paths = 1};
-    bg_analyzer *an = NULL;
-    bg_err err = {0};
-    assert_int_equal(bg_analyzer_new(&an, &o, &err), 0);
+    bgi_analyzer_options o = {.lexicon_paths = paths, .n_lexicon_paths = 1};
+    bgi_analyzer *an = NULL;
+    bgi_err err = {0};
+    assert_int_equal(bgi_analyzer_new(&an, &o, &err), 0);
     size_t len;
-    const char *list = bg_analyzer_lexicon_text(an, &len);
-    bg_analyzer *again = new_analyzer(list);
+    const char *list = bgi_analyzer_lexicon_text(an, &len);
+    bgi_analyzer *again = new_analyzer(list);
     size_t len2;
-    assert_string_equal(bg_analyzer_lexicon_text(again, &len2), list);
-    assert_true(bg_analyzer_fingerprint(an) == bg_analyzer_fingerprint(again));
-    bg_analyzer_free(an);
-    bg_analyzer_free(again);
+    assert_string_equal(bgi_analyzer_lexicon_text(again, &len2), list);
+    assert_true(bgi_analyzer_fingerprint(an) == bgi_analyzer_fingerprint(again));
+    bgi_analyzer_free(an);
+    bgi_analyzer_free(again);
 }
 
 /* ---- robustness -------------------------------------------------------------- */
@@ -551,7 +551,7 @@ static void test_starter_lexicon_roundtrip(void **state)
 static void test_empty(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     toks ts = {0};
     analyze(an, "", 0, &ts);
     assert_int_equal(ts.n, 0);
@@ -560,13 +560,13 @@ static void test_empty(void **state)
     analyze(an, " ，。\n\t", strlen(" ，。\n\t"), &ts);
     assert_int_equal(ts.n, 0);
     toks_free(&ts);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_invalid_utf8(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     /* Stray continuation, bad lead, overlong "/", surrogate, truncated 中, NULs. */
     static const char text[] = "\x80" "ab\xff" "\xc0\xaf" "\xed\xa0\x80" "中\0文\xe4\xb8";
     size_t len = sizeof text - 1;
@@ -589,13 +589,13 @@ static void test_invalid_utf8(void **state)
     analyze(an, (const char *)all, sizeof all, &ts);
     assert_tokens_consistent(an, (const char *)all, sizeof all, &ts);
     toks_free(&ts);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_long_run_split(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer(NULL);
+    bgi_analyzer *an = new_analyzer(NULL);
     size_t n = 1000;
     char *text = malloc(n + 1);
     assert_non_null(text);
@@ -622,7 +622,7 @@ static void test_long_run_split(void **state)
     assert_true(words >= n / BG_WORD_MAX_BYTES);
     toks_free(&ts);
     free(text);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 static void test_deterministic(void **state)
@@ -630,8 +630,8 @@ static void test_deterministic(void **state)
     (void)state;
     const char *text = "一、2022年工作回顾\n（一）坚持依法行政，推进“放管服”改革。二是在专项债券发行上……"
                        "Ｇｏｖｅｒｎｍｅｎｔ　Ｗｏｒｋ Report，脫貧攻堅戰取得全面勝利。";
-    bg_analyzer *a = new_analyzer("专项债券\n放管服\n");
-    bg_analyzer *b = new_analyzer("专项债券\n放管服\n");
+    bgi_analyzer *a = new_analyzer("专项债券\n放管服\n");
+    bgi_analyzer *b = new_analyzer("专项债券\n放管服\n");
     toks t1 = {0}, t2 = {0}, t3 = {0};
     analyze(a, text, strlen(text), &t1);
     analyze(a, text, strlen(text), &t2);
@@ -652,14 +652,14 @@ static void test_deterministic(void **state)
     toks_free(&t1);
     toks_free(&t2);
     toks_free(&t3);
-    bg_analyzer_free(a);
-    bg_analyzer_free(b);
+    bgi_analyzer_free(a);
+    bgi_analyzer_free(b);
 }
 
 /* A text far longer than one internal piece, made of one sentence repeated:
  * the pieces must not change the result (cuts fall after a line break, else
  * after 。) nor lose or repeat a token. */
-static void check_repeated(bg_analyzer *an, const char *sentence, size_t reps)
+static void check_repeated(bgi_analyzer *an, const char *sentence, size_t reps)
 {
     size_t sl = strlen(sentence);
     char *text = malloc(sl * reps + 1);
@@ -695,10 +695,10 @@ static void check_repeated(bg_analyzer *an, const char *sentence, size_t reps)
 static void test_long_text(void **state)
 {
     (void)state;
-    bg_analyzer *an = new_analyzer("简政放权\n");
+    bgi_analyzer *an = new_analyzer("简政放权\n");
     check_repeated(an, "坚持依法行政，深化简政放权，优化营商环境。", 20000);
     check_repeated(an, "（一）深化简政放权\n", 30000);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 /* The seed report, whole: every token maps back to its original text. */
@@ -715,10 +715,10 @@ static void test_seed_report(void **state)
     size_t len = fread(text, 1, 1 << 20, f);
     fclose(f);
     const char *paths[] = {BG_SOURCE_DIR "/data/lexicon.txt"};
-    bg_analyzer_options o = {.lexicon_paths = paths, .n_lexicon_paths = 1};
-    bg_analyzer *an = NULL;
-    bg_err err = {0};
-    assert_int_equal(bg_analyzer_new(&an, &o, &err), 0);
+    bgi_analyzer_options o = {.lexicon_paths = paths, .n_lexicon_paths = 1};
+    bgi_analyzer *an = NULL;
+    bgi_err err = {0};
+    assert_int_equal(bgi_analyzer_new(&an, &o, &err), 0);
     toks ts = {0};
     analyze(an, text, len, &ts);
     assert_true(ts.n > 1000);
@@ -729,7 +729,7 @@ static void test_seed_report(void **state)
     assert_true(lexicon_words > 10);
     toks_free(&ts);
     free(text);
-    bg_analyzer_free(an);
+    bgi_analyzer_free(an);
 }
 
 int main(void)

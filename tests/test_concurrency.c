@@ -101,7 +101,7 @@ static void test_stale_reader_retries(void **state)
     assert_int_equal(bg_index_open(&w, f->index, BG_OPEN_WRITE | BG_OPEN_CREATE), 0);
     commit_round(w, f, 1, 200);
 
-    bg_err err = {0};
+    bgi_err err = {0};
     bgx_reader *stale = NULL;
     assert_int_equal(bgx_reader_open(&stale, f->index, &err), 0);
     /* A bigram term (docs/format.md): every passage has 政务服务. */
@@ -161,7 +161,7 @@ static void test_stale_reader_other_reads(void **state)
     commit_round(w, f, 1, 200);
     char shard[160];
     snprintf(shard, sizeof shard, "%s/shards/2021", f->index);
-    bg_err err = {0};
+    bgi_err err = {0};
     bgx_reader *r[4] = {0};
     for (int i = 0; i < 4; i++) {
         assert_int_equal(bgx_reader_open(&r[i], shard, &err), 0);

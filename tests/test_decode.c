@@ -21,7 +21,7 @@
 #include <unicode/ustring.h>
 
 #include "baogao.h"
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "decode.h"
 
 static const char REPORT[] =
@@ -44,7 +44,7 @@ static const unsigned char GBK_NAMES[] = {0xd6, 0xec, 0xe9, 0x46, 0xbb, 0xf9, 0x
 
 /* The contract every successful decode must meet: NUL-terminated valid UTF-8
  * of the stated length, without NUL bytes or a leading BOM. */
-static void assert_clean_output(const bg_decoded *d)
+static void assert_clean_output(const bgi_decoded *d)
 {
     assert_non_null(d->text);
     assert_non_null(d->encoding);
@@ -58,20 +58,20 @@ static void assert_clean_output(const bg_decoded *d)
                 || U_SUCCESS(status));
 }
 
-static bg_decoded decode_ok(const void *bytes, size_t n)
+static bgi_decoded decode_ok(const void *bytes, size_t n)
 {
-    bg_decoded d;
-    bg_err err = {0};
-    int rc = bg_decode(&d, bytes, n, &err);
+    bgi_decoded d;
+    bgi_err err = {0};
+    int rc = bgi_decode(&d, bytes, n, &err);
     if (rc)
-        fail_msg("bg_decode failed: %d %s", rc, err.msg);
+        fail_msg("bgi_decode failed: %d %s", rc, err.msg);
     assert_clean_output(&d);
     return d;
 }
 
 static void assert_decodes_to(const void *bytes, size_t n, const char *encoding, const char *text)
 {
-    bg_decoded d = decode_ok(bytes, n);
+    bgi_decoded d = decode_ok(bytes, n);
     assert_string_equal(d.encoding, encoding);
     assert_string_equal(d.text, text);
     assert_int_equal(d.n_replaced, 0);
@@ -82,9 +82,9 @@ static void assert_decodes_to(const void *bytes, size_t n, const char *encoding,
 /* Asserts that decoding fails with BG_EDECODE and exactly message msg. */
 static void assert_rejected(const void *bytes, size_t n, const char *msg)
 {
-    bg_decoded d;
-    bg_err err = {0};
-    assert_int_equal(bg_decode(&d, bytes, n, &err), BG_EDECODE);
+    bgi_decoded d;
+    bgi_err err = {0};
+    assert_int_equal(bgi_decode(&d, bytes, n, &err), BG_EDECODE);
     assert_int_equal(err.code, BG_EDECODE);
     assert_string_equal(err.msg, msg);
     assert_null(d.text);
@@ -93,9 +93,9 @@ static void assert_rejected(const void *bytes, size_t n, const char *msg)
 /* Asserts that decoding fails with BG_EDECODE and a message starting with prefix. */
 static void assert_rejected_as(const void *bytes, size_t n, const char *prefix)
 {
-    bg_decoded d;
-    bg_err err = {0};
-    assert_int_equal(bg_decode(&d, bytes, n, &err), BG_EDECODE);
+    bgi_decoded d;
+    bgi_err err = {0};
+    assert_int_equal(bgi_decode(&d, bytes, n, &err), BG_EDECODE);
     if (strncmp(err.msg, prefix, strlen(prefix)) != 0)
         fail_msg("message \"%s\" does not start with \"%s\"", err.msg, prefix);
     assert_null(d.text);
@@ -213,7 +213,7 @@ static void test_invalid_utf8_is_replaced(void **state)
         "（一）稳增长稳就业稳物价\n"
         "一是加大宏观\xEF\xBF\xBD政策实施力度，二是稳定\xEF\xBF\xBDX市场预期。\n"
         "三是保障重点群体就业。\n";
-    bg_decoded d = decode_ok(damaged, strlen(damaged));
+    bgi_decoded d = decode_ok(damaged, strlen(damaged));
     assert_string_equal(d.encoding, "UTF-8");
     assert_string_equal(d.text, repaired);
     assert_int_equal(d.n_replaced, 2);
@@ -226,7 +226,7 @@ static void test_truncated_last_character_is_replaced(void **state)
     (void)state;
     char buf[512];
     int n = snprintf(buf, sizeof buf, "%s\xE6\x88", REPORT);
-    bg_decoded d = decode_ok(buf, (size_t)n);
+    bgi_decoded d = decode_ok(buf, (size_t)n);
     assert_int_equal(d.n_replaced, 1);
     assert_int_equal(d.first_bad_line, 4);
     assert_int_equal(d.len, strlen(REPORT) + 3);
@@ -252,7 +252,7 @@ static void test_damaged_utf8_is_not_taken_for_gb18030(void **state)
     ucnv_close(gb);
     assert_true(U_SUCCESS(status)); /* the premise of this test */
 
-    bg_decoded d = decode_ok(damaged, strlen(damaged));
+    bgi_decoded d = decode_ok(damaged, strlen(damaged));
     assert_string_equal(d.encoding, "UTF-8");
     assert_int_equal(d.n_replaced, 1);
     assert_int_equal(d.first_bad_line, 2);
@@ -390,7 +390,7 @@ static void test_gbk_report_file(void **state)
     size_t n_gbk, n_utf8;
     char *gbk = read_fixture(&n_gbk, "report-gbk.txt");
     char *utf8 = read_fixture(&n_utf8, "report-utf8.txt");
-    bg_decoded d = decode_ok(gbk, n_gbk);
+    bgi_decoded d = decode_ok(gbk, n_gbk);
     assert_string_equal(d.encoding, "GB18030");
     assert_int_equal(d.len, n_utf8);
     assert_memory_equal(d.text, utf8, n_utf8); /* CRLF kept */
@@ -455,10 +455,10 @@ static void test_latin1_is_rejected(void **state)
 static void test_null_output_is_invalid(void **state)
 {
     (void)state;
-    bg_err err = {0};
-    assert_int_equal(bg_decode(NULL, "x", 1, &err), BG_EINVAL);
-    bg_decoded d;
-    assert_int_equal(bg_decode(&d, NULL, 1, NULL), BG_EINVAL);
+    bgi_err err = {0};
+    assert_int_equal(bgi_decode(NULL, "x", 1, &err), BG_EINVAL);
+    bgi_decoded d;
+    assert_int_equal(bgi_decode(&d, NULL, 1, NULL), BG_EINVAL);
 }
 
 int main(void)

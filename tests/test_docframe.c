@@ -42,14 +42,14 @@ static char *read_whole(const char *path, size_t *len)
     return buf;
 }
 
-static void find_frame(bg_docframe *fr, const char *text)
+static void find_frame(bgi_docframe *fr, const char *text)
 {
-    bg_err err = {0};
-    assert_int_equal(bg_docframe_find(fr, text, strlen(text), &err), 0);
+    bgi_err err = {0};
+    assert_int_equal(bgi_docframe_find(fr, text, strlen(text), &err), 0);
 }
 
 /* The frame as "first-last:role ..." for exact comparisons. */
-static const char *frame_string(const bg_docframe *fr)
+static const char *frame_string(const bgi_docframe *fr)
 {
     static char out[2048];
     size_t o = 0;
@@ -57,14 +57,14 @@ static const char *frame_string(const bg_docframe *fr)
     for (size_t i = 0; i < fr->n_ranges && o < sizeof out - 64; i++)
         o += (size_t)snprintf(out + o, sizeof out - o, "%s%zu-%zu:%s", i ? " " : "",
                               fr->ranges[i].first, fr->ranges[i].last,
-                              bg_frame_role_name(fr->ranges[i].role));
+                              bgi_frame_role_name(fr->ranges[i].role));
     return out;
 }
 
-static void detect(bg_meta *m, const char *text, const bg_doc_meta *stated)
+static void detect(bgi_meta *m, const char *text, const bgi_doc_meta *stated)
 {
-    bg_err err = {0};
-    assert_int_equal(bg_meta_detect_doc(m, text, strlen(text), NULL, stated, &err), 0);
+    bgi_err err = {0};
+    assert_int_equal(bgi_meta_detect_doc(m, text, strlen(text), NULL, stated, &err), 0);
     assert_non_null(m->title);
     assert_non_null(m->body);
     assert_non_null(m->kind);
@@ -75,7 +75,7 @@ static void detect(bg_meta *m, const char *text, const bg_doc_meta *stated)
 static void expect_date(const char *in, const char *want)
 {
     char out[11];
-    int rc = bg_date_normalize(out, sizeof out, in, strlen(in));
+    int rc = bgi_date_normalize(out, sizeof out, in, strlen(in));
     if (!want) {
         if (rc != BG_EINVAL)
             fail_msg("'%s' taken for the date %s", in, out);
@@ -112,13 +112,13 @@ static void test_dates(void **state)
     expect_date("2023-03/05", NULL);
     expect_date("", NULL);
     char small[5];
-    assert_int_equal(bg_date_normalize(small, sizeof small, "2023-03-05", 10), BG_ETOOBIG);
+    assert_int_equal(bgi_date_normalize(small, sizeof small, "2023-03-05", 10), BG_ETOOBIG);
 }
 
 static void expect_docno(const char *in, const char *want)
 {
     char out[64];
-    assert_int_equal(bg_docno_normalize(out, sizeof out, in), 0);
+    assert_int_equal(bgi_docno_normalize(out, sizeof out, in), 0);
     assert_string_equal(out, want);
 }
 
@@ -134,24 +134,24 @@ static void test_docno_normalize(void **state)
     expect_docno(" 国发 ［２０２３］ 1 号　", "国发〔2023〕1号");
     expect_docno("", "");
     char small[8];
-    assert_int_equal(bg_docno_normalize(small, sizeof small, "国发〔2023〕1号"), BG_ETOOBIG);
+    assert_int_equal(bgi_docno_normalize(small, sizeof small, "国发〔2023〕1号"), BG_ETOOBIG);
     assert_string_equal(small, "国发"); /* cut on a character boundary */
 }
 
 static void test_kinds(void **state)
 {
     (void)state;
-    assert_string_equal(bg_doc_kind("国务院关于印发《XX方案》的通知"), "通知");
-    assert_string_equal(bg_doc_kind("国务院办公厅关于同意XX的函"), "函");
-    assert_string_equal(bg_doc_kind("国务院关于XX的批复"), "批复");
-    assert_string_equal(bg_doc_kind("XX管理办法（试行）"), "办法");
-    assert_string_equal(bg_doc_kind("全国国土规划纲要（2016—2030年）"), "纲要");
-    assert_string_equal(bg_doc_kind("中华人民共和国国务院令"), "令");
-    assert_string_equal(bg_doc_kind("国务院关于XX的命令"), "命令");
-    assert_string_equal(bg_doc_kind("2023年中华人民共和国国务院政府工作报告"), "报告");
-    assert_string_equal(bg_doc_kind("团结奋进 开创美好未来"), "");
-    assert_string_equal(bg_doc_kind(""), "");
-    assert_string_equal(bg_doc_kind(NULL), "");
+    assert_string_equal(bgi_doc_kind("国务院关于印发《XX方案》的通知"), "通知");
+    assert_string_equal(bgi_doc_kind("国务院办公厅关于同意XX的函"), "函");
+    assert_string_equal(bgi_doc_kind("国务院关于XX的批复"), "批复");
+    assert_string_equal(bgi_doc_kind("XX管理办法（试行）"), "办法");
+    assert_string_equal(bgi_doc_kind("全国国土规划纲要（2016—2030年）"), "纲要");
+    assert_string_equal(bgi_doc_kind("中华人民共和国国务院令"), "令");
+    assert_string_equal(bgi_doc_kind("国务院关于XX的命令"), "命令");
+    assert_string_equal(bgi_doc_kind("2023年中华人民共和国国务院政府工作报告"), "报告");
+    assert_string_equal(bgi_doc_kind("团结奋进 开创美好未来"), "");
+    assert_string_equal(bgi_doc_kind(""), "");
+    assert_string_equal(bgi_doc_kind(NULL), "");
 }
 
 /* ---- the frame ------------------------------------------------------- */
@@ -188,7 +188,7 @@ static const char FULL[] =
 static void test_full_frame(void **state)
 {
     (void)state;
-    bg_docframe fr;
+    bgi_docframe fr;
     find_frame(&fr, FULL);
     assert_true(fr.official);
     assert_string_equal(frame_string(&fr),
@@ -208,13 +208,13 @@ static void test_full_frame(void **state)
     assert_int_equal(fr.attachments[1].title_first, 21);
     assert_int_equal(fr.attachments[1].title_last, 22);
     assert_string_equal(fr.attachments[1].title, "政策清单（2023—2025年）");
-    assert_int_equal(bg_docframe_role(&fr, 6), BG_FRAME_ADDRESSEE);
-    assert_int_equal(bg_docframe_role(&fr, 7), 0);
-    assert_int_equal(bg_docframe_role(&fr, 26), BG_FRAME_CC);
-    assert_int_equal(bg_docframe_role(&fr, 99), 0);
-    bg_docframe_clear(&fr);
+    assert_int_equal(bgi_docframe_role(&fr, 6), BG_FRAME_ADDRESSEE);
+    assert_int_equal(bgi_docframe_role(&fr, 7), 0);
+    assert_int_equal(bgi_docframe_role(&fr, 26), BG_FRAME_CC);
+    assert_int_equal(bgi_docframe_role(&fr, 99), 0);
+    bgi_docframe_clear(&fr);
 
-    bg_meta m;
+    bgi_meta m;
     detect(&m, FULL, NULL);
     assert_string_equal(m.title, "国务院关于进一步优化营商环境降低市场主体制度性交易成本的意见");
     assert_string_equal(m.body, "国务院");
@@ -222,7 +222,7 @@ static void test_full_frame(void **state)
     assert_string_equal(m.docno, "国发〔2023〕5号");
     assert_string_equal(m.kind, "意见");
     assert_int_equal(m.year, 2023);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 static void test_joint_document_without_date(void **state)
@@ -239,30 +239,30 @@ static void test_joint_document_without_date(void **state)
                        "本意见自2024年1月1日起施行。\n"
                        "中共中央办公厅\n"
                        "国务院办公厅\n";
-    bg_docframe fr;
+    bgi_docframe fr;
     find_frame(&fr, text);
     assert_string_equal(frame_string(&fr), "1-2:title 3-3:docno 4-4:addressee 7-8:signature");
     assert_string_equal(fr.title, "中共中央办公厅 国务院办公厅关于推进XX工作的意见");
     assert_string_equal(fr.signer, "中共中央办公厅 国务院办公厅");
     assert_string_equal(fr.date, "");
-    bg_docframe_clear(&fr);
+    bgi_docframe_clear(&fr);
 
-    bg_meta m;
+    bgi_meta m;
     detect(&m, text, NULL);
     assert_string_equal(m.body, "中共中央办公厅 国务院办公厅");
     assert_null(m.date);
     assert_string_equal(m.docno, "厅字[2023]12号");
     assert_int_equal(m.year, 2023);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* A 发文字号 is no title: the file name is. */
-    bg_err err = {0};
+    bgi_err err = {0};
     const char *numbered = "国发〔2023〕1号\n各省、自治区、直辖市人民政府：\n现通知如下。\n";
-    assert_int_equal(bg_meta_detect(&m, numbered, strlen(numbered), "dir/gf-1.txt", &err), 0);
+    assert_int_equal(bgi_meta_detect(&m, numbered, strlen(numbered), "dir/gf-1.txt", &err), 0);
     assert_string_equal(m.title, "gf-1");
     assert_string_equal(m.docno, "国发〔2023〕1号");
     assert_int_equal(m.year, 2023);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* Neither date nor number: year from the title or 0, never the text's. */
     detect(&m, "中共中央 国务院关于XX的决定\n为了XX，作出如下决定。\n2019年3月5日以来，工作有进展。\n",
@@ -271,20 +271,20 @@ static void test_joint_document_without_date(void **state)
     assert_string_equal(m.kind, "决定");
     assert_int_equal(m.year, 0);
     assert_null(m.date);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 static void test_signature_on_date_line_and_joint_signature(void **state)
 {
     (void)state;
-    bg_meta m;
+    bgi_meta m;
     detect(&m, "国务院关于同意XX的批复\n国函〔2021〕7号\n广东省人民政府：\n你省请示收悉。\n"
                "中共中央 国务院　2021年2月3日\n",
            NULL);
     assert_string_equal(m.body, "中共中央 国务院");
     assert_string_equal(m.date, "2021-02-03");
     assert_string_equal(m.kind, "批复");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     detect(&m, "关于XX的决定\n为了XX，作出如下决定。\n一、XX。\n中共中央\n国务院\n二〇二〇年五月十一日\n",
            NULL);
@@ -292,34 +292,34 @@ static void test_signature_on_date_line_and_joint_signature(void **state)
     assert_string_equal(m.body, "中共中央 国务院");
     assert_string_equal(m.date, "2020-05-11");
     assert_int_equal(m.year, 2020);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 static void test_what_is_no_frame(void **state)
 {
     (void)state;
-    bg_docframe fr;
+    bgi_docframe fr;
     /* A speech: salutation, dated line, no number. */
     find_frame(&fr, "2017年中华人民共和国国务院政府工作报告\n政府工作报告\n"
                     "——2017年3月5日在第十二届全国人民代表大会第五次会议上\n国务院总理李克强\n"
                     "各位代表：\n现在，我代表国务院，向大会报告政府工作。\n各位代表！\n");
     assert_false(fr.official);
     assert_int_equal(fr.n_ranges, 0);
-    bg_docframe_clear(&fr);
+    bgi_docframe_clear(&fr);
     /* A title with a kind but nothing official around it. */
     find_frame(&fr, "某某市政府工作报告\n各位代表：\n今年工作很多。\n2023年3月5日\n");
     assert_false(fr.official);
     assert_int_equal(fr.n_ranges, 0);
-    bg_docframe_clear(&fr);
+    bgi_docframe_clear(&fr);
     /* A document number in a sentence is not a 发文字号 line. */
     find_frame(&fr, "根据国发〔2023〕1号文件，我们开展了工作。\n一、主要做法\n");
     assert_int_equal(fr.n_ranges, 0);
-    bg_docframe_clear(&fr);
+    bgi_docframe_clear(&fr);
     /* Empty text. */
     find_frame(&fr, "");
     assert_int_equal(fr.n_ranges, 0);
-    bg_docframe_clear(&fr);
-    bg_docframe_clear(NULL);
+    bgi_docframe_clear(&fr);
+    bgi_docframe_clear(NULL);
 }
 
 static void test_report_with_signature(void **state)
@@ -331,27 +331,27 @@ static void test_report_with_signature(void **state)
                        "一、主要做法\n"
                        "韶关市曲江区人民政府\n"
                        "2023年1月10日\n";
-    bg_docframe fr;
+    bgi_docframe fr;
     find_frame(&fr, text);
     assert_string_equal(frame_string(&fr), "3-3:signature 4-4:date");
-    bg_docframe_clear(&fr);
-    bg_meta m;
+    bgi_docframe_clear(&fr);
+    bgi_meta m;
     detect(&m, text, NULL);
     assert_string_equal(m.date, "2023-01-10");
     assert_int_equal(m.year, 2022);
     assert_string_equal(m.body, "韶关市曲江区人民政府");
     assert_string_equal(m.kind, "报告");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 static void test_stated_metadata_wins(void **state)
 {
     (void)state;
-    bg_doc_meta st = {0};
+    bgi_doc_meta st = {0};
     st.title = " 国务院办公厅关于XX的通知 ";
     st.date = "二〇二一年十一月八日";
     st.docno = "国办发〔2021〕44号";
-    bg_meta m;
+    bgi_meta m;
     /* The text has no frame: the stated title gives the body and kind, the
      * stated date the year. */
     detect(&m, "各地区、各部门要抓好落实。\n", &st);
@@ -361,7 +361,7 @@ static void test_stated_metadata_wins(void **state)
     assert_string_equal(m.docno, "国办发〔2021〕44号");
     assert_string_equal(m.kind, "通知");
     assert_int_equal(m.year, 2021);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* Stated fields beat the frame; an unreadable stated date is ignored. */
     st.title = NULL;
@@ -372,34 +372,34 @@ static void test_stated_metadata_wins(void **state)
     assert_string_equal(m.title, "国务院关于进一步优化营商环境降低市场主体制度性交易成本的意见");
     assert_string_equal(m.body, "国务院");
     assert_string_equal(m.date, "2023-03-05");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
     st.date = "2023/3/9";
     st.body = "国务院办公厅";
     detect(&m, FULL, &st);
     assert_string_equal(m.body, "国务院办公厅");
     assert_string_equal(m.date, "2023-03-09");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* A report whose title names a year keeps it: the portal of
      * tests/fixtures/formats/html-govcn.html states 2023 for a report about
      * 2022. */
-    st = (bg_doc_meta){0};
+    st = (bgi_doc_meta){0};
     st.title = "韶关市曲江区2022年度法治政府建设情况报告";
     st.date = "2023年01月16日";
     st.docno = "韶曲府〔2023〕3号";
     detect(&m, "2022年,在市委、市政府的领导下,我区坚持依法行政。\n", &st);
     assert_int_equal(m.year, 2022);
     assert_string_equal(m.date, "2023-01-16");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* A 政府工作报告 keeps the year it is about, whatever date is stated. */
-    st = (bg_doc_meta){0};
+    st = (bgi_doc_meta){0};
     st.date = "2024-03-12";
     detect(&m, "2023年中华人民共和国国务院政府工作报告\n各位代表：\n", &st);
     assert_int_equal(m.year, 2023);
     assert_string_equal(m.date, "2024-03-12");
     assert_string_equal(m.kind, "报告");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 /* ---- the real corpus: nothing of a report is frame ------------------- */
@@ -447,9 +447,9 @@ static void test_real_corpus_not_framed(void **state)
         size_t len;
         char *text = read_whole(path, &len);
         assert_non_null(text);
-        bg_docframe fr;
-        bg_err err = {0};
-        assert_int_equal(bg_docframe_find(&fr, text, len, &err), 0);
+        bgi_docframe fr;
+        bgi_err err = {0};
+        assert_int_equal(bgi_docframe_find(&fr, text, len, &err), 0);
         printf("%-36s official=%d marks: %s\n", e->d_name, fr.official,
                fr.n_ranges ? frame_string(&fr) : "none");
         for (size_t r = 0; r < fr.n_ranges; r++)
@@ -459,9 +459,9 @@ static void test_real_corpus_not_framed(void **state)
                 assert_non_null(p);
                 if (utf8_chars(p, n) > 60)
                     fail_msg("%s:%zu: a line of %zu characters marked %s", e->d_name, l,
-                             utf8_chars(p, n), bg_frame_role_name(fr.ranges[r].role));
+                             utf8_chars(p, n), bgi_frame_role_name(fr.ranges[r].role));
             }
-        bg_docframe_clear(&fr);
+        bgi_docframe_clear(&fr);
         free(text);
         files++;
     }
@@ -503,9 +503,9 @@ static void check_document(tally *t, const char *dir, char **f)
     size_t len;
     char *text = read_whole(path, &len);
     assert_non_null(text);
-    bg_meta m;
-    bg_err err = {0};
-    assert_int_equal(bg_meta_detect_doc(&m, text, len, path, NULL, &err), 0);
+    bgi_meta m;
+    bgi_err err = {0};
+    assert_int_equal(bgi_meta_detect_doc(&m, text, len, path, NULL, &err), 0);
     char year[16];
     snprintf(year, sizeof year, "%d", m.year);
     const char *got[N_F] = {f[F_FILE], m.title, m.body, m.date ? m.date : "", year,
@@ -520,13 +520,13 @@ static void check_document(tally *t, const char *dir, char **f)
             printf("  %s: field %d is '%s', truth '%s'\n", f[F_FILE], c, got[c], f[c]);
         }
     }
-    bg_docframe fr;
-    assert_int_equal(bg_docframe_find(&fr, text, len, &err), 0);
+    bgi_docframe fr;
+    assert_int_equal(bgi_docframe_find(&fr, text, len, &err), 0);
     size_t lines = 1, wrong = 0;
     for (const char *p = text; *p; p++)
         lines += *p == '\n' && p[1];
     for (size_t l = 1; l <= lines; l++) {
-        int marked = bg_docframe_role(&fr, l) != 0;
+        int marked = bgi_docframe_role(&fr, l) != 0;
         if (marked != in_spec(f[F_FRAME], l)) {
             size_t n = 0;
             const char *p = line_at(text, l, &n);
@@ -539,8 +539,8 @@ static void check_document(tally *t, const char *dir, char **f)
     t->lines_wrong += wrong;
     t->docs++;
     t->all_right += ok;
-    bg_docframe_clear(&fr);
-    bg_meta_clear(&m);
+    bgi_docframe_clear(&fr);
+    bgi_meta_clear(&m);
     free(text);
 }
 

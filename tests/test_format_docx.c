@@ -1,4 +1,4 @@
-/* test_format_docx.c — unit tests for formats/docx.c (bg_read_docx): the
+/* test_format_docx.c — unit tests for formats/docx.c (bgi_read_docx): the
  * paragraphs, heading levels, tables, notes and title of generated DOCX files,
  * and the refusal of zip bombs, garbage, truncated and encrypted files.
  *
@@ -20,7 +20,7 @@
 #include <zip.h>
 
 #include "baogao.h"
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "document.h"
 
 #ifndef BG_TEST_FIXTURES
@@ -58,7 +58,7 @@ static char *read_fixture(const char *name, size_t *len)
 
 /* The contract of a successful read: text of the stated length, one para
  * info per line, no empty line, no page. */
-static void assert_well_formed(const bg_document *d)
+static void assert_well_formed(const bgi_document *d)
 {
     assert_int_equal(d->format, BG_FORMAT_DOCX);
     assert_non_null(d->text);
@@ -75,16 +75,16 @@ static void assert_well_formed(const bg_document *d)
         assert_int_equal(d->paras[i].page, 0);
 }
 
-static void read_ok(bg_document *d, const char *bytes, size_t n)
+static void read_ok(bgi_document *d, const char *bytes, size_t n)
 {
-    bg_err err = {0};
-    int rc = bg_read_docx(d, bytes, n, &err);
+    bgi_err err = {0};
+    int rc = bgi_read_docx(d, bytes, n, &err);
     if (rc)
-        fail_msg("bg_read_docx failed: %d %s", rc, err.msg);
+        fail_msg("bgi_read_docx failed: %d %s", rc, err.msg);
     assert_well_formed(d);
 }
 
-static void read_fixture_ok(bg_document *d, const char *name)
+static void read_fixture_ok(bgi_document *d, const char *name)
 {
     size_t n;
     char *bytes = read_fixture(name, &n);
@@ -96,9 +96,9 @@ static void read_fixture_ok(bg_document *d, const char *name)
  * the document empty. */
 static void assert_refused(const char *bytes, size_t n, int code, const char *msg)
 {
-    bg_document d;
-    bg_err err = {0};
-    assert_int_equal(bg_read_docx(&d, bytes, n, &err), code);
+    bgi_document d;
+    bgi_err err = {0};
+    assert_int_equal(bgi_read_docx(&d, bytes, n, &err), code);
     assert_int_equal(err.code, code);
     assert_string_equal(err.msg, msg);
     assert_null(d.text);
@@ -115,7 +115,7 @@ static void assert_fixture_refused(const char *name, int code, const char *msg)
 }
 
 /* Line i (0-based) of text, malloc'ed. */
-static char *line_at(const bg_document *d, size_t i)
+static char *line_at(const bgi_document *d, size_t i)
 {
     const char *s = d->text;
     for (size_t k = 0; k < i; k++) {
@@ -132,7 +132,7 @@ static char *line_at(const bg_document *d, size_t i)
     return line;
 }
 
-static void assert_lines(const bg_document *d, const char *const *lines, const int *levels,
+static void assert_lines(const bgi_document *d, const char *const *lines, const int *levels,
                          size_t n)
 {
     for (size_t i = 0; i < n && i < d->n_paras; i++) {
@@ -201,7 +201,7 @@ static char *make_zip(const part *parts, size_t *len)
     "<w:document " W_NS "><w:body>" body "<w:sectPr/></w:body></w:document>"
 
 /* Reads a package whose only part is word/document.xml with the given body. */
-static void read_body_ok(bg_document *d, const char *xml)
+static void read_body_ok(bgi_document *d, const char *xml)
 {
     part parts[] = {{"word/document.xml", xml}, {NULL, NULL}};
     size_t n;
@@ -304,7 +304,7 @@ static void test_styles_fixture(void **state)
     (void)state;
     size_t n;
     char *expected = read_fixture("qujiang-styles.expected.txt", &n);
-    bg_document d;
+    bgi_document d;
     read_fixture_ok(&d, "qujiang-styles.docx");
     assert_int_equal(d.n_paras, 26);
     assert_int_equal(d.len + 1, n);
@@ -326,7 +326,7 @@ static void test_styles_fixture(void **state)
     assert_null(d.meta.date);
     assert_null(d.encoding);
     assert_int_equal(d.n_pages, 0);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
     free(expected);
 }
 
@@ -358,14 +358,14 @@ static void test_gbt9704_fixture(void **state)
         "数据来源于区统计局。",                       /* the footnote */
     };
     static const int levels[] = {1, 0, 1, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    bg_document d;
+    bgi_document d;
     read_fixture_ok(&d, "gbt9704.docx");
     assert_lines(&d, lines, levels, sizeof lines / sizeof *lines);
     assert_null(strstr(d.text, "目录中的"));    /* TOC field result */
     assert_null(strstr(d.text, "HYPERLINK"));
     assert_null(strstr(d.text, "65"));
     assert_null(d.meta.title);                 /* "Microsoft Word - 报告.docx" */
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* ---- one rule each, on packages built here ---------------------------- */
@@ -417,10 +417,10 @@ static void test_heading_rules(void **state)
     part parts[] = {{"word/document.xml", document}, {"word/styles.xml", styles}, {NULL, NULL}};
     size_t n;
     char *bytes = make_zip(parts, &n);
-    bg_document d;
+    bgi_document d;
     read_ok(&d, bytes, n);
     assert_lines(&d, lines, levels, sizeof lines / sizeof *lines);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
     free(bytes);
 }
 
@@ -429,7 +429,7 @@ static void test_heading_rules(void **state)
 static void test_text_rules(void **state)
 {
     (void)state;
-    bg_document d;
+    bgi_document d;
     read_body_ok(&d, DOC(
         "<w:p><w:r><w:t>韶关市</w:t><w:br/><w:t>曲江区</w:t><w:cr/><w:t>ABC</w:t>"
         "<w:br w:type=\"page\"/><w:t>DEF</w:t></w:r></w:p>"
@@ -450,7 +450,7 @@ static void test_text_rules(void **state)
     };
     static const int levels[] = {0, 0, 0, 0, 0, 0};
     assert_lines(&d, lines, levels, sizeof lines / sizeof *lines);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* Tables: nested tables stay in their cell, rows without text vanish,
@@ -458,7 +458,7 @@ static void test_text_rules(void **state)
 static void test_tables(void **state)
 {
     (void)state;
-    bg_document d;
+    bgi_document d;
     read_body_ok(&d, DOC(
         "<w:tbl><w:tblPr/><w:tblGrid/>"
         "<w:tr><w:tc><w:p><w:r><w:t>指标</w:t></w:r></w:p></w:tc>"
@@ -474,7 +474,7 @@ static void test_tables(void **state)
     static const char *const lines[] = {"指标\t2022", "外内1 内2\t控件 格", "表后"};
     static const int levels[] = {0, 0, 0};
     assert_lines(&d, lines, levels, sizeof lines / sizeof *lines);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* The main part found through _rels/.rels under another name, its notes
@@ -522,13 +522,13 @@ static void test_relationships(void **state)
     };
     size_t n;
     char *bytes = make_zip(parts, &n);
-    bg_document d;
+    bgi_document d;
     read_ok(&d, bytes, n);
     static const char *const lines[] = {"正文", "脚注一续", "脚注二", "尾注"};
     static const int levels[] = {0, 0, 0, 0};
     assert_lines(&d, lines, levels, sizeof lines / sizeof *lines);
     assert_string_equal(d.meta.title, "关于印发《工作要点》的通知");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
     free(bytes);
 }
 
@@ -544,10 +544,10 @@ static void test_strict_namespace_and_case(void **state)
     };
     size_t n;
     char *bytes = make_zip(parts, &n);
-    bg_document d;
+    bgi_document d;
     read_ok(&d, bytes, n);
     assert_string_equal(d.text, "严格模式");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
     free(bytes);
 }
 
@@ -556,7 +556,7 @@ static void test_strict_namespace_and_case(void **state)
 static void test_entities(void **state)
 {
     (void)state;
-    bg_document d;
+    bgi_document d;
     read_body_ok(&d,
                  "<?xml version=\"1.0\"?>"
                  "<!DOCTYPE w:document [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">"
@@ -566,7 +566,7 @@ static void test_entities(void **state)
                  "<w:p><w:r><w:t>[&a;]</w:t></w:r></w:p>"
                  "</w:body></w:document>");
     assert_string_equal(d.text, "[]\n[]");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 
     part laughs[] = {
         {"word/document.xml",

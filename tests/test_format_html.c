@@ -1,4 +1,4 @@
-/* test_format_html.c — unit tests for formats/html.c (bg_read_html): the
+/* test_format_html.c — unit tests for formats/html.c (bgi_read_html): the
  * article of a portal page and nothing else, its metadata table, charsets
  * (declared, lying, missing), tables, headings, whitespace, and the limits.
  *
@@ -20,7 +20,7 @@
 #include <unicode/ucnv.h>
 
 #include "baogao.h"
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "document.h"
 #include "util.h"
 
@@ -37,8 +37,8 @@ static char *slurp(const char *rel, size_t *len)
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", BG_TEST_FIXTURES, rel);
     char *data = NULL;
-    bg_err err = {0};
-    if (bg_read_file(&data, len, path, &err))
+    bgi_err err = {0};
+    if (bgi_read_file(&data, len, path, &err))
         fail_msg("%s", err.msg);
     return data;
 }
@@ -48,15 +48,15 @@ static char *report_lines(size_t first, size_t count)
 {
     size_t len;
     char *all = slurp("../../corpus/shaoguan-qujiang-fazhi-2022.txt", &len);
-    bg_buf out = {0};
+    bgi_buf out = {0};
     char *p = all;
     for (size_t i = 0; *p && i < first + count; i++) {
         char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         if (i >= first) {
             if (out.len)
-                bg_buf_append(&out, "\n", 1);
-            bg_buf_append(&out, p, n);
+                bgi_buf_append(&out, "\n", 1);
+            bgi_buf_append(&out, p, n);
         }
         p = nl ? nl + 1 : p + n;
     }
@@ -65,8 +65,8 @@ static char *report_lines(size_t first, size_t count)
 }
 
 /* The contract of every successful read: text of the stated length, one
- * bg_para_info per line, nothing empty, no control characters but tabs. */
-static void assert_well_formed(const bg_document *d)
+ * bgi_para_info per line, nothing empty, no control characters but tabs. */
+static void assert_well_formed(const bgi_document *d)
 {
     assert_int_equal(d->format, BG_FORMAT_HTML);
     assert_non_null(d->text);
@@ -85,34 +85,34 @@ static void assert_well_formed(const bg_document *d)
     assert_non_null(d->paras);
 }
 
-static bg_document read_ok(const char *bytes, size_t n)
+static bgi_document read_ok(const char *bytes, size_t n)
 {
-    bg_document d;
-    bg_err err = {0};
-    int rc = bg_read_html(&d, bytes, n, &err);
+    bgi_document d;
+    bgi_err err = {0};
+    int rc = bgi_read_html(&d, bytes, n, &err);
     if (rc)
-        fail_msg("bg_read_html failed: %d %s", rc, err.msg);
+        fail_msg("bgi_read_html failed: %d %s", rc, err.msg);
     assert_well_formed(&d);
     return d;
 }
 
-static bg_document read_str(const char *html)
+static bgi_document read_str(const char *html)
 {
     return read_ok(html, strlen(html));
 }
 
 static void assert_fails(const char *bytes, size_t n, int code, const char *msg)
 {
-    bg_document d;
-    bg_err err = {0};
-    assert_int_equal(bg_read_html(&d, bytes, n, &err), code);
+    bgi_document d;
+    bgi_err err = {0};
+    assert_int_equal(bgi_read_html(&d, bytes, n, &err), code);
     assert_string_equal(err.msg, msg);
     assert_null(d.text);
 }
 
 static char *joined(const char *first, const char *rest)
 {
-    return bg_concat(first, rest);
+    return bgi_concat(first, rest);
 }
 
 /* ---- portal pages ---------------------------------------------------------- */
@@ -122,7 +122,7 @@ static void test_govcn_portal(void **state)
     (void)state;
     size_t n;
     char *page = slurp("formats/html-govcn.html", &n);
-    bg_document d = read_ok(page, n);
+    bgi_document d = read_ok(page, n);
     char *body = report_lines(0, 26);
     char *want = joined(TITLE "\n", body);
     assert_string_equal(d.text, want);
@@ -141,7 +141,7 @@ static void test_govcn_portal(void **state)
     assert_string_equal(d.meta.index_no, "007220339/2023-00012");
     free(want);
     free(body);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
     free(page);
 }
 
@@ -150,7 +150,7 @@ static void test_province_gb18030(void **state)
     (void)state;
     size_t n;
     char *page = slurp("formats/html-province.html", &n);
-    bg_document d = read_ok(page, n);
+    bgi_document d = read_ok(page, n);
     char *body = report_lines(0, 10);
     char *with_title = joined(TITLE "\n", body);
     char *want = joined(with_title, "\n韶关市曲江区人民政府\n2023年1月16日");
@@ -166,7 +166,7 @@ static void test_province_gb18030(void **state)
     free(want);
     free(with_title);
     free(body);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
     free(page);
 }
 
@@ -176,7 +176,7 @@ static void test_density_and_lying_meta(void **state)
     (void)state;
     size_t n;
     char *page = slurp("formats/html-density.html", &n);
-    bg_document d = read_ok(page, n);
+    bgi_document d = read_ok(page, n);
     char *body = report_lines(0, 8);
     char *want = joined(TITLE "\n", body);
     assert_string_equal(d.text, want);
@@ -186,7 +186,7 @@ static void test_density_and_lying_meta(void **state)
     assert_null(d.meta.body);
     free(want);
     free(body);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
     free(page);
 }
 
@@ -201,11 +201,11 @@ static void test_gb18030_without_declaration(void **state)
     UErrorCode st = U_ZERO_ERROR;
     int32_t n = ucnv_convert("GB18030", "UTF-8", gb, sizeof gb, utf8, -1, &st);
     assert_true(U_SUCCESS(st));
-    bg_document d = read_ok(gb, (size_t)n);
+    bgi_document d = read_ok(gb, (size_t)n);
     assert_string_equal(d.encoding, "GB18030");
     assert_string_equal(d.text, "各镇（街道）、区直各单位：\n为确保春节期间安全稳定，现将有关事项通知如下。");
     assert_string_equal(d.meta.title, "关于做好春节假期安全工作的通知");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* ---- structure inside the article ---------------------------------------- */
@@ -213,7 +213,7 @@ static void test_gb18030_without_declaration(void **state)
 static void test_table_rows(void **state)
 {
     (void)state;
-    bg_document d = read_str(
+    bgi_document d = read_str(
         "<html><body><div class=\"menu\"><a href=\"/\">首页</a><a href=\"/b\">政务公开</a></div>"
         "<div id=\"zoom\"><p>全区主要经济指标完成情况如下，总体保持平稳。</p>"
         "<table border=\"1\"><tr><th>指标</th><th>完成值</th><th>增长</th></tr>"
@@ -225,13 +225,13 @@ static void test_table_rows(void **state)
                                 "地区生产总值\t256.3亿元\t4.1%\n"
                                 "固定资产投资\t\t-2.0%\n"
                                 "下一步，我们将继续努力，确保完成全年目标任务。");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 static void test_heading_levels(void **state)
 {
     (void)state;
-    bg_document d = read_str(
+    bgi_document d = read_str(
         "<html><head><title>2024年工作要点 - XX市人民政府门户网站</title></head><body>"
         "<h1>2024年工作要点</h1><div class=\"article-body\">"
         "<h2>一、总体要求</h2><p>坚持稳中求进工作总基调，完整、准确、全面贯彻新发展理念。</p>"
@@ -247,13 +247,13 @@ static void test_heading_levels(void **state)
     for (size_t i = 0; i < 7; i++)
         assert_int_equal(d.paras[i].level, levels[i]);
     assert_string_equal(d.meta.title, "2024年工作要点");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 static void test_whitespace(void **state)
 {
     (void)state;
-    bg_document d = read_str(
+    bgi_document d = read_str(
         "<html><body><div class=\"content\">"
         "<p>&nbsp;&nbsp;&nbsp;&nbsp;我区坚持以习近平新时代中国特色社会主义思想为指导，\n"
         "      扎实推进法治政府建设。</p>"
@@ -264,14 +264,14 @@ static void test_whitespace(void **state)
     assert_string_equal(d.text, "我区坚持以习近平新时代中国特色社会主义思想为指导，扎实推进法治政府建设。\n"
                                 "全面推行“互联网+政务服务”，上线Smart City Brain平台。\n"
                                 "第一行，有标点。\n第二行，有标点。\n第三行，有标点。");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* Furniture inside the content container itself. */
 static void test_furniture_inside_container(void **state)
 {
     (void)state;
-    bg_document d = read_str(
+    bgi_document d = read_str(
         "<html><head><meta name=\"PubDate\" content=\"2024-03-05 09:00\">"
         "<meta name=\"ContentSource\" content=\"新华社\"></head><body>"
         "<div class=\"content\"><h1 class=\"title\">国务院关于印发<br>2024年立法工作计划的通知</h1>"
@@ -292,14 +292,14 @@ static void test_furniture_inside_container(void **state)
     assert_string_equal(d.meta.title, "国务院关于印发2024年立法工作计划的通知");
     assert_string_equal(d.meta.published, "2024-03-05 09:00");
     assert_string_equal(d.meta.body, "新华社");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* Metadata in one cell per field ("发文字号：国发〔2023〕1号"). */
 static void test_meta_one_cell(void **state)
 {
     (void)state;
-    bg_document d = read_str(
+    bgi_document d = read_str(
         "<html><body><table><tr><td>索 引 号：11440200007/2023-0001</td><td>主题分类：综合政务</td></tr>"
         "<tr><td>发文机关：国务院</td><td>成文日期：2023年03月01日</td></tr>"
         "<tr><td colspan=2>标\xE3\x80\x80\xE3\x80\x80题：国务院关于调整工作的通知</td></tr>"
@@ -314,7 +314,7 @@ static void test_meta_one_cell(void **state)
     assert_string_equal(d.meta.published, "2023年03月05日");
     assert_string_equal(d.meta.subject, "综合政务");
     assert_string_equal(d.meta.index_no, "11440200007/2023-0001");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 static void assert_title(const char *title_tag, const char *want)
@@ -323,9 +323,9 @@ static void assert_title(const char *title_tag, const char *want)
     snprintf(page, sizeof page,
              "<html><head><title>%s</title></head><body><p>正文内容，用于测试标题。</p></body></html>",
              title_tag);
-    bg_document d = read_str(page);
+    bgi_document d = read_str(page);
     assert_string_equal(d.meta.title, want);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 static void test_title_site_suffix(void **state)
@@ -368,11 +368,11 @@ static void test_too_big(void **state)
 
 static char *repeat(const char *head, const char *unit, size_t times, const char *tail)
 {
-    bg_buf b = {0};
-    bg_buf_puts(&b, head);
+    bgi_buf b = {0};
+    bgi_buf_puts(&b, head);
     for (size_t i = 0; i < times; i++)
-        bg_buf_puts(&b, unit);
-    bg_buf_puts(&b, tail);
+        bgi_buf_puts(&b, unit);
+    bgi_buf_puts(&b, tail);
     return b.data;
 }
 
@@ -381,9 +381,9 @@ static void test_depth(void **state)
     (void)state;
     /* a depth bomb: refused, quickly, without crashing */
     char *bomb = repeat("<html><body>", "<div>", 100000, "<p>最深处的段落，有标点。</p></body></html>");
-    bg_document d;
-    bg_err err = {0};
-    assert_int_equal(bg_read_html(&d, bomb, strlen(bomb), &err), BG_ETOOBIG);
+    bgi_document d;
+    bgi_err err = {0};
+    assert_int_equal(bgi_read_html(&d, bomb, strlen(bomb), &err), BG_ETOOBIG);
     assert_string_equal(err.msg, "HTML page nested deeper than 256 elements before any text");
     free(bomb);
     /* 300 unclosed <font> tags (Word export) nest past libxml2's limit, yet
@@ -391,7 +391,7 @@ static void test_depth(void **state)
     char *fonts = repeat("<html><body>", "<font face=\"仿宋\"><p>一段正文，带有标点。", 300, "</body></html>");
     d = read_str(fonts);
     assert_int_equal(d.n_paras, 300);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
     free(fonts);
 }
 

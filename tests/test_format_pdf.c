@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "baogao.h"
-#include "bg_err.h"
+#include "bgi_err.h"
 #include "document.h"
 
 #ifndef BG_TEST_FIXTURES
@@ -76,7 +76,7 @@ static char *squeeze(const char *s, size_t n)
 /* The contract of every successful read: NUL-terminated text of the stated
  * length without NUL bytes, one para entry per line, pages from 1 and never
  * decreasing. */
-static void assert_well_formed(const bg_document *d)
+static void assert_well_formed(const bgi_document *d)
 {
     assert_int_equal(d->format, BG_FORMAT_PDF);
     assert_non_null(d->text);
@@ -94,22 +94,22 @@ static void assert_well_formed(const bg_document *d)
     }
 }
 
-static bg_document read_ok(const char *name)
+static bgi_document read_ok(const char *name)
 {
     size_t n;
     char *bytes = read_fixture(&n, name);
-    bg_document d;
-    bg_err err = {0};
-    int rc = bg_read_pdf(&d, bytes, n, &err);
+    bgi_document d;
+    bgi_err err = {0};
+    int rc = bgi_read_pdf(&d, bytes, n, &err);
     free(bytes);
     if (rc)
-        fail_msg("%s: bg_read_pdf failed: %d %s", name, rc, err.msg);
+        fail_msg("%s: bgi_read_pdf failed: %d %s", name, rc, err.msg);
     assert_well_formed(&d);
     return d;
 }
 
 /* Paragraph i of d, whitespace removed; malloc'ed. */
-static char *para(const bg_document *d, size_t i)
+static char *para(const bgi_document *d, size_t i)
 {
     const char *s = d->text;
     for (size_t k = 0; k < i; k++)
@@ -119,7 +119,7 @@ static char *para(const bg_document *d, size_t i)
 }
 
 /* The paragraphs of d equal the lines of expected (both without whitespace). */
-static void assert_paragraphs(const bg_document *d, const char *expected_name)
+static void assert_paragraphs(const bgi_document *d, const char *expected_name)
 {
     size_t n;
     char *want = read_fixture(&n, expected_name);
@@ -140,7 +140,7 @@ static void assert_paragraphs(const bg_document *d, const char *expected_name)
 }
 
 /* The index of the one paragraph holding phrase; fails when none or several. */
-static size_t para_with(const bg_document *d, const char *phrase)
+static size_t para_with(const bgi_document *d, const char *phrase)
 {
     size_t found = (size_t)-1;
     for (size_t i = 0; i < d->n_paras; i++) {
@@ -156,7 +156,7 @@ static size_t para_with(const bg_document *d, const char *phrase)
     return found;
 }
 
-static void assert_absent(const bg_document *d, const char *s)
+static void assert_absent(const bgi_document *d, const char *s)
 {
     if (strstr(d->text, s))
         fail_msg("text holds %s", s);
@@ -164,9 +164,9 @@ static void assert_absent(const bg_document *d, const char *s)
 
 static void assert_refused(const char *bytes, size_t n, int code, const char *msg_start)
 {
-    bg_document d;
-    bg_err err = {0};
-    int rc = bg_read_pdf(&d, bytes, n, &err);
+    bgi_document d;
+    bgi_err err = {0};
+    int rc = bgi_read_pdf(&d, bytes, n, &err);
     assert_int_equal(rc, code);
     assert_int_equal(err.code, code);
     assert_null(d.text);
@@ -183,7 +183,7 @@ static void assert_refused(const char *bytes, size_t n, int code, const char *ms
 static void test_official_layout(void **state)
 {
     (void)state;
-    bg_document d = read_ok("qujiang-official.pdf");
+    bgi_document d = read_ok("qujiang-official.pdf");
     assert_int_equal(d.n_pages, 2);
     assert_paragraphs(&d, "qujiang-official.expected.txt");
     static const int pages[] = {1, 1, 1, 1, 2};
@@ -197,7 +197,7 @@ static void test_official_layout(void **state)
     assert_absent(&d, "政府_");   /* the header: "<title>_韶关市曲江区人民政府网" */
     assert_absent(&d, "1/2");
     assert_absent(&d, "2/2");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* Portal layout: no indents (paragraphs set apart by gaps), a letter-spaced
@@ -206,7 +206,7 @@ static void test_official_layout(void **state)
 static void test_portal_layout(void **state)
 {
     (void)state;
-    bg_document d = read_ok("qujiang-portal.pdf");
+    bgi_document d = read_ok("qujiang-portal.pdf");
     assert_int_equal(d.n_pages, 2);
     assert_paragraphs(&d, "qujiang-portal.expected.txt");
     char *title = para(&d, 0);
@@ -218,14 +218,14 @@ static void test_portal_layout(void **state)
     assert_int_equal(para_with(&d, "广东省行政执法信息公示平台"), 7);
     assert_absent(&d, "file:");
     assert_absent(&d, "政府_");   /* the header: "<title>_韶关市曲江区人民政府网" */
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* Page numbers "— 1 —" at the bottom and no browser header. */
 static void test_page_numbers_dropped(void **state)
 {
     (void)state;
-    bg_document d = read_ok("qujiang-numbered.pdf");
+    bgi_document d = read_ok("qujiang-numbered.pdf");
     assert_int_equal(d.n_pages, 2);
     assert_paragraphs(&d, "qujiang-numbered.expected.txt");
     static const int pages[] = {1, 1, 1, 1, 1, 1, 1, 2, 2, 2};
@@ -236,7 +236,7 @@ static void test_page_numbers_dropped(void **state)
     assert_absent(&d, "—2—");
     /* "…让行政执法权力在" | "阳光下运行。" at the page-1 bottom, above the number */
     assert_int_equal(para_with(&d, "让行政执法权力在阳光下运行。"), 6);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* A one-page print: the browser's date, page title, URL and "1/1" go
@@ -244,13 +244,13 @@ static void test_page_numbers_dropped(void **state)
 static void test_one_page_print(void **state)
 {
     (void)state;
-    bg_document d = read_ok("qujiang-onepage.pdf");
+    bgi_document d = read_ok("qujiang-onepage.pdf");
     assert_int_equal(d.n_pages, 1);
     assert_paragraphs(&d, "qujiang-onepage.expected.txt");
     assert_absent(&d, "file:");
     assert_absent(&d, "政府_");
     assert_absent(&d, "1/1");
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* Kangxi radicals from a font's ToUnicode become ideographs; a letter-spaced
@@ -258,10 +258,10 @@ static void test_one_page_print(void **state)
 static void test_radicals_and_letter_spacing(void **state)
 {
     (void)state;
-    bg_document d = read_ok("odd-glyphs.pdf");
+    bgi_document d = read_ok("odd-glyphs.pdf");
     assert_string_equal(d.text, "中国政府网\n2024年1月");
     assert_int_equal(d.n_paras, 2);
-    bg_document_clear(&d);
+    bgi_document_clear(&d);
 }
 
 /* ---- refusals ----------------------------------------------------------- */

@@ -16,9 +16,9 @@
 
 static const char ole2[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t\0";
 
-static bg_format detect(const char *bytes, size_t n, const char *name)
+static bgi_format detect(const char *bytes, size_t n, const char *name)
 {
-    return bg_format_detect(bytes, n, name);
+    return bgi_format_detect(bytes, n, name);
 }
 
 static void test_content_beats_name(void **state)
@@ -59,9 +59,9 @@ static void test_names_a_walk_takes(void **state)
                          "h.doc", "i.wps", "dir.v2/j.pdf"};
     const char *no[] = {"a.xls", "b.zip", "c.tsv", "MANIFEST", "d.txt.bak", "e.", "dir.pdf/f"};
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-        assert_true(bg_format_supported_name(yes[i]));
+        assert_true(bgi_format_supported_name(yes[i]));
     for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-        assert_false(bg_format_supported_name(no[i]));
+        assert_false(bgi_format_supported_name(no[i]));
     assert_string_equal(bg_file_format("x/Report.HTM"), "html");
     assert_string_equal(bg_file_format("report.wps"), "wps");
     assert_null(bg_file_format("report.xlsx"));
@@ -70,15 +70,15 @@ static void test_names_a_walk_takes(void **state)
 static void test_dispatch_and_plain_text(void **state)
 {
     (void)state;
-    bg_document doc;
-    bg_err err = {0};
+    bgi_document doc;
+    bgi_err err = {0};
     const char text[] = "\xEF\xBB\xBF第一段\n第二段\n";
-    assert_int_equal(bg_read_document(&doc, BG_FORMAT_TXT, text, sizeof text - 1, &err), 0);
+    assert_int_equal(bgi_read_document(&doc, BG_FORMAT_TXT, text, sizeof text - 1, &err), 0);
     assert_int_equal(doc.format, BG_FORMAT_TXT);
     assert_string_equal(doc.text, "第一段\n第二段\n");
     assert_null(doc.paras);
-    bg_document_clear(&doc);
-    assert_int_equal(bg_read_document(&doc, BG_FORMAT_UNKNOWN, text, sizeof text - 1, &err), BG_ESKIPPED);
+    bgi_document_clear(&doc);
+    assert_int_equal(bgi_read_document(&doc, BG_FORMAT_UNKNOWN, text, sizeof text - 1, &err), BG_ESKIPPED);
     assert_string_equal(err.msg, "unsupported file type");
     assert_null(doc.text);
 }
@@ -88,12 +88,12 @@ static void test_legacy_without_converter(void **state)
     (void)state;
     char *saved = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
     setenv("PATH", "/nonexistent-baogao-test", 1);
-    bg_document doc;
-    bg_err err = {0};
-    assert_int_equal(bg_read_document(&doc, BG_FORMAT_DOC, ole2, sizeof ole2 - 1, &err), BG_ESKIPPED);
+    bgi_document doc;
+    bgi_err err = {0};
+    assert_int_equal(bgi_read_document(&doc, BG_FORMAT_DOC, ole2, sizeof ole2 - 1, &err), BG_ESKIPPED);
     assert_non_null(strstr(err.msg, "Word 97-2003 .doc"));
     assert_non_null(strstr(err.msg, "antiword"));
-    assert_int_equal(bg_read_document(&doc, BG_FORMAT_WPS, ole2, sizeof ole2 - 1, &err), BG_ESKIPPED);
+    assert_int_equal(bgi_read_document(&doc, BG_FORMAT_WPS, ole2, sizeof ole2 - 1, &err), BG_ESKIPPED);
     assert_non_null(strstr(err.msg, "libreoffice"));
     assert_null(strchr(err.msg, '\n'));
     if (saved)

@@ -38,36 +38,36 @@ static char *read_whole(const char *path, size_t *len)
     return buf;
 }
 
-static void detect_text(bg_meta *m, const char *text, const char *filename)
+static void detect_text(bgi_meta *m, const char *text, const char *filename)
 {
-    bg_err err = {0};
-    assert_int_equal(bg_meta_detect(m, text, strlen(text), filename, &err), 0);
+    bgi_err err = {0};
+    assert_int_equal(bgi_meta_detect(m, text, strlen(text), filename, &err), 0);
     assert_non_null(m->title);
     assert_non_null(m->body);
 }
 
 /* Detects a fixture under tests/fixtures/meta/, passing its path as the
  * file name. */
-static void detect_fixture(bg_meta *m, const char *name)
+static void detect_fixture(bgi_meta *m, const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/meta/%s", BG_TEST_FIXTURES, name);
     size_t len;
     char *text = read_whole(path, &len);
     assert_non_null(text);
-    bg_err err = {0};
-    assert_int_equal(bg_meta_detect(m, text, len, path, &err), 0);
+    bgi_err err = {0};
+    assert_int_equal(bgi_meta_detect(m, text, len, path, &err), 0);
     free(text);
 }
 
 static void expect_meta(const char *fixture, const char *title, const char *body, int year)
 {
-    bg_meta m;
+    bgi_meta m;
     detect_fixture(&m, fixture);
     assert_string_equal(m.title, title);
     assert_string_equal(m.body, body);
     assert_int_equal(m.year, year);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 /* ---- detection ------------------------------------------------------- */
@@ -98,31 +98,31 @@ static void test_congress_report_without_date(void **state)
 static void test_congress_number_sources(void **state)
 {
     (void)state;
-    bg_meta m;
+    bgi_meta m;
     /* The dated line wins over the congress number. */
     detect_text(&m, "某某报告 (十八大)\n（2013年1月1日）\n同志们：\n", NULL);
     assert_int_equal(m.year, 2013);
     assert_string_equal(m.title, "某某报告");
     assert_string_equal(m.body, "中国共产党中央委员会");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* The title note alone. */
     detect_text(&m, "某某报告（十九大）\n同志们：\n到2050年建成强国。\n", NULL);
     assert_int_equal(m.year, 2017);
     assert_string_equal(m.title, "某某报告");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* "…第二十次全国代表大会上的报告" alone. */
     detect_text(&m, "某某报告\n——在中国共产党第二十次全国代表大会上的报告\n同志们：\n", NULL);
     assert_int_equal(m.year, 2022);
     assert_string_equal(m.body, "中国共产党中央委员会");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* A note that is no congress stays in the title. */
     detect_text(&m, "关于预算执行情况的报告（草案）\n各位代表：\n", NULL);
     assert_string_equal(m.title, "关于预算执行情况的报告（草案）");
     assert_string_equal(m.body, "");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 static void test_local_report_from_opening_sentence(void **state)
@@ -148,44 +148,44 @@ static void test_fallbacks(void **state)
     /* Nothing at all. */
     expect_meta("nothing.txt", "nothing", "", 0);
 
-    bg_meta m;
+    bgi_meta m;
     /* The last year of the file name, as a last resort. */
     detect_text(&m, "各位代表：\n今年我们做了很多工作。\n", "some/dir/report-18th-1999.tar.txt");
     assert_string_equal(m.title, "report-18th-1999.tar");
     assert_int_equal(m.year, 1999);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* Neither text nor name. */
     detect_text(&m, "", NULL);
     assert_string_equal(m.title, "");
     assert_string_equal(m.body, "");
     assert_int_equal(m.year, 0);
-    bg_meta_clear(&m);
-    bg_err err = {0};
-    assert_int_equal(bg_meta_detect(&m, NULL, 0, NULL, &err), 0);
+    bgi_meta_clear(&m);
+    bgi_err err = {0};
+    assert_int_equal(bgi_meta_detect(&m, NULL, 0, NULL, &err), 0);
     assert_string_equal(m.title, "");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 static void test_what_is_no_title(void **state)
 {
     (void)state;
-    bg_meta m;
+    bgi_meta m;
     /* A heading, a salutation, a sentence. */
     detect_text(&m, "一、总体情况\n2025年全市经济平稳。\n", "x.txt");
     assert_string_equal(m.title, "x");
     assert_int_equal(m.year, 2025);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
     detect_text(&m, "各位代表：\n", "x.txt");
     assert_string_equal(m.title, "x");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
     detect_text(&m, "今年是关键之年。我们要努力。\n", "x.txt");
     assert_string_equal(m.title, "x");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
     /* Blank lines and indentation before the title do not matter. */
     detect_text(&m, "\n\n　　2019年某市人民政府工作报告　\n", "x.txt");
     assert_string_equal(m.title, "2019年某市人民政府工作报告");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 static void test_bom_and_crlf(void **state)
@@ -197,26 +197,26 @@ static void test_bom_and_crlf(void **state)
 static void test_years_must_be_whole_numbers(void **state)
 {
     (void)state;
-    bg_meta m;
+    bgi_meta m;
     /* 12030年 and 2030亿 are no years; the first real 年 year is. */
     detect_text(&m, "各位代表：\n投资12030年度资金2030亿元，2021年完成。\n", NULL);
     assert_int_equal(m.year, 2021);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
     /* A long line with a date is prose, not a dated line. */
     detect_text(&m, "政府工作报告\n"
                     "各位代表：回顾2009年3月5日以来一年多的工作，"
                     "我们在经济、社会、文化等很多方面都取得了新的进展，值得认真总结。\n"
                     "（2010年3月5日）\n", NULL);
     assert_int_equal(m.year, 2010);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 }
 
 static void test_clear_allows_null(void **state)
 {
     (void)state;
-    bg_meta_clear(NULL);
-    bg_meta m = {0};
-    bg_meta_clear(&m);
+    bgi_meta_clear(NULL);
+    bgi_meta m = {0};
+    bgi_meta_clear(&m);
     assert_null(m.title);
 }
 
@@ -262,7 +262,7 @@ static const char *write_tmp(const char *name, const char *content)
     return path;
 }
 
-static void set_meta(bg_meta *m, const char *title, const char *body, int year)
+static void set_meta(bgi_meta *m, const char *title, const char *body, int year)
 {
     m->title = strdup(title);
     m->body = strdup(body);
@@ -276,42 +276,42 @@ static void test_manifest_fixture(void **state)
     (void)state;
     /* CRLF, an extra column, a blank line, a comment, a directory in a file
      * name and no newline at the end. */
-    bg_manifest *mf;
-    bg_err err = {0};
-    assert_int_equal(bg_manifest_load(&mf, BG_TEST_FIXTURES "/meta/MANIFEST.tsv", &err), 0);
+    bgi_manifest *mf;
+    bgi_err err = {0};
+    assert_int_equal(bgi_manifest_load(&mf, BG_TEST_FIXTURES "/meta/MANIFEST.tsv", &err), 0);
 
-    bg_meta m;
+    bgi_meta m;
     detect_fixture(&m, "state-council.txt");
-    assert_int_equal(bg_manifest_apply(mf, "state-council.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "state-council.txt", &m), 1);
     assert_string_equal(m.title, "覆盖的标题");
     assert_string_equal(m.body, "国务院"); /* empty field: detected value kept */
     assert_int_equal(m.year, 2031);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     detect_fixture(&m, "local-sentence.txt");
     /* A path is looked up by its base name. */
-    assert_int_equal(bg_manifest_apply(mf, "/some/where/local-sentence.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "/some/where/local-sentence.txt", &m), 1);
     assert_string_equal(m.title, "河源市东源区2031年度法治政府建设情况报告");
     assert_string_equal(m.body, "河源市人民政府");
     assert_int_equal(m.year, 2031);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     set_meta(&m, "t", "b", 1);
-    assert_int_equal(bg_manifest_apply(mf, "untitled.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "untitled.txt", &m), 1);
     assert_string_equal(m.title, "无题");
     assert_string_equal(m.body, "某县人民政府");
     assert_int_equal(m.year, 2024);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     set_meta(&m, "t", "b", 1);
-    assert_int_equal(bg_manifest_apply(mf, "not-listed.txt", &m), 0);
+    assert_int_equal(bgi_manifest_apply(mf, "not-listed.txt", &m), 0);
     assert_string_equal(m.title, "t");
     assert_int_equal(m.year, 1);
     /* The comment is no entry. */
-    assert_int_equal(bg_manifest_apply(mf, "# comment line", &m), 0);
-    bg_meta_clear(&m);
-    bg_manifest_free(mf);
-    bg_manifest_free(NULL);
+    assert_int_equal(bgi_manifest_apply(mf, "# comment line", &m), 0);
+    bgi_meta_clear(&m);
+    bgi_manifest_free(mf);
+    bgi_manifest_free(NULL);
 }
 
 static void test_manifest_columns_by_name(void **state)
@@ -320,17 +320,17 @@ static void test_manifest_columns_by_name(void **state)
     const char *path = write_tmp("MANIFEST.tsv", "\xEF\xBB\xBF"
                                                  "year\tsource\tfile\ttitle\n"
                                                  "2020\tx\ta.txt\t甲\n");
-    bg_manifest *mf;
-    bg_err err = {0};
-    assert_int_equal(bg_manifest_load(&mf, path, &err), 0);
-    bg_meta m;
+    bgi_manifest *mf;
+    bgi_err err = {0};
+    assert_int_equal(bgi_manifest_load(&mf, path, &err), 0);
+    bgi_meta m;
     set_meta(&m, "t", "b", 1);
-    assert_int_equal(bg_manifest_apply(mf, "a.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "a.txt", &m), 1);
     assert_string_equal(m.title, "甲");
     assert_string_equal(m.body, "b");
     assert_int_equal(m.year, 2020);
-    bg_meta_clear(&m);
-    bg_manifest_free(mf);
+    bgi_meta_clear(&m);
+    bgi_manifest_free(mf);
 }
 
 static void test_manifest_without_header(void **state)
@@ -339,22 +339,22 @@ static void test_manifest_without_header(void **state)
     const char *path = write_tmp("MANIFEST.tsv", "a.txt\t甲\t乙\t2021\n"
                                                  "b.txt\n"
                                                  "c.txt\t\t\t\t\n");
-    bg_manifest *mf;
-    bg_err err = {0};
-    assert_int_equal(bg_manifest_load(&mf, path, &err), 0);
-    bg_meta m;
+    bgi_manifest *mf;
+    bgi_err err = {0};
+    assert_int_equal(bgi_manifest_load(&mf, path, &err), 0);
+    bgi_meta m;
     set_meta(&m, "t", "b", 1);
-    assert_int_equal(bg_manifest_apply(mf, "a.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "a.txt", &m), 1);
     assert_string_equal(m.title, "甲");
     assert_string_equal(m.body, "乙");
     assert_int_equal(m.year, 2021);
     /* A name alone overrides nothing but is found. */
-    assert_int_equal(bg_manifest_apply(mf, "b.txt", &m), 1);
-    assert_int_equal(bg_manifest_apply(mf, "c.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "b.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "c.txt", &m), 1);
     assert_string_equal(m.title, "甲");
     assert_int_equal(m.year, 2021);
-    bg_meta_clear(&m);
-    bg_manifest_free(mf);
+    bgi_meta_clear(&m);
+    bgi_manifest_free(mf);
 }
 
 static void test_manifest_empty(void **state)
@@ -363,14 +363,14 @@ static void test_manifest_empty(void **state)
     const char *const CONTENTS[] = {"", "file\ttitle\tbody\tyear\n", "\n\n", "# nothing\r\n"};
     for (size_t i = 0; i < sizeof CONTENTS / sizeof CONTENTS[0]; i++) {
         const char *path = write_tmp("MANIFEST.tsv", CONTENTS[i]);
-        bg_manifest *mf;
-        bg_err err = {0};
-        assert_int_equal(bg_manifest_load(&mf, path, &err), 0);
-        bg_meta m;
+        bgi_manifest *mf;
+        bgi_err err = {0};
+        assert_int_equal(bgi_manifest_load(&mf, path, &err), 0);
+        bgi_meta m;
         set_meta(&m, "t", "b", 1);
-        assert_int_equal(bg_manifest_apply(mf, "a.txt", &m), 0);
-        bg_meta_clear(&m);
-        bg_manifest_free(mf);
+        assert_int_equal(bgi_manifest_apply(mf, "a.txt", &m), 0);
+        bgi_meta_clear(&m);
+        bgi_manifest_free(mf);
     }
 }
 
@@ -379,9 +379,9 @@ static void expect_manifest_error(const char *content, int code, const char *exp
 {
     const char *path = write_tmp("MANIFEST.tsv", content);
     static char sentinel;
-    bg_manifest *mf = (bg_manifest *)&sentinel; /* must be reset to NULL */
-    bg_err err = {0};
-    assert_int_equal(bg_manifest_load(&mf, path, &err), code);
+    bgi_manifest *mf = (bgi_manifest *)&sentinel; /* must be reset to NULL */
+    bgi_err err = {0};
+    assert_int_equal(bgi_manifest_load(&mf, path, &err), code);
     assert_null(mf);
     assert_int_equal(err.code, code);
     if (!strstr(err.msg, expected))
@@ -407,11 +407,11 @@ static void test_manifest_errors(void **state)
     expect_manifest_error(content, BG_EPARSE,
                           "MANIFEST.tsv:5: 'a.txt' is already listed on line 2");
 
-    bg_manifest *mf;
-    bg_err err = {0};
+    bgi_manifest *mf;
+    bgi_err err = {0};
     char missing[600];
     snprintf(missing, sizeof missing, "%s/no-such-dir/MANIFEST.tsv", tmpdir);
-    assert_int_equal(bg_manifest_load(&mf, missing, &err), BG_EIO);
+    assert_int_equal(bgi_manifest_load(&mf, missing, &err), BG_EIO);
     assert_null(mf);
     assert_non_null(strstr(err.msg, "no-such-dir/MANIFEST.tsv"));
 }
@@ -420,16 +420,16 @@ static void test_manifest_apply_edge_cases(void **state)
 {
     (void)state;
     const char *path = write_tmp("MANIFEST.tsv", "file\ttitle\tbody\tyear\na.txt\t甲\t乙\t2020\n");
-    bg_manifest *mf;
-    assert_int_equal(bg_manifest_load(&mf, path, NULL), 0);
+    bgi_manifest *mf;
+    assert_int_equal(bgi_manifest_load(&mf, path, NULL), 0);
     /* A meta that was never detected gets the manifest's strings. */
-    bg_meta m = {0};
-    assert_int_equal(bg_manifest_apply(mf, "a.txt", &m), 1);
+    bgi_meta m = {0};
+    assert_int_equal(bgi_manifest_apply(mf, "a.txt", &m), 1);
     assert_string_equal(m.title, "甲");
-    bg_meta_clear(&m);
-    assert_int_equal(bg_manifest_apply(NULL, "a.txt", &m), 0);
-    assert_int_equal(bg_manifest_apply(mf, "A.TXT", &m), 0);
-    bg_manifest_free(mf);
+    bgi_meta_clear(&m);
+    assert_int_equal(bgi_manifest_apply(NULL, "a.txt", &m), 0);
+    assert_int_equal(bgi_manifest_apply(mf, "A.TXT", &m), 0);
+    bgi_manifest_free(mf);
 }
 
 /* ---- the real corpus ------------------------------------------------- */
@@ -455,9 +455,9 @@ static void test_real_corpus(void **state)
         skip();
         return;
     }
-    bg_manifest *mf;
-    bg_err err = {0};
-    assert_int_equal(bg_manifest_load(&mf, path, &err), 0);
+    bgi_manifest *mf;
+    bgi_err err = {0};
+    assert_int_equal(bgi_manifest_load(&mf, path, &err), 0);
 
     size_t checked = 0;
     char *save = NULL;
@@ -469,22 +469,22 @@ static void test_real_corpus(void **state)
         snprintf(path, sizeof path, "%s/%s", BG_SHARED_CORPUS, f[0]);
         char *text = read_whole(path, &len);
         assert_non_null(text);
-        bg_meta m;
+        bgi_meta m;
         /* No file name: the year must come from the text alone. */
-        assert_int_equal(bg_meta_detect(&m, text, len, NULL, &err), 0);
+        assert_int_equal(bgi_meta_detect(&m, text, len, NULL, &err), 0);
         printf("%-36s %d  %s | %s\n", f[0], m.year, m.title, m.body);
         if (m.year != atoi(f[3]))
             fail_msg("%s: detected year %d, manifest says %s", f[0], m.year, f[3]);
         /* The manifest, loaded by the module, gives back its own row. */
-        assert_int_equal(bg_manifest_apply(mf, f[0], &m), 1);
+        assert_int_equal(bgi_manifest_apply(mf, f[0], &m), 1);
         assert_string_equal(m.title, f[1]);
         assert_string_equal(m.body, f[2]);
-        bg_meta_clear(&m);
+        bgi_meta_clear(&m);
         free(text);
         checked++;
     }
     assert_true(checked > 0);
-    bg_manifest_free(mf);
+    bgi_manifest_free(mf);
     free(manifest_text);
 }
 
@@ -494,17 +494,17 @@ static void test_real_corpus(void **state)
 static void test_report_fields_of_official_documents(void **state)
 {
     (void)state;
-    bg_meta m;
+    bgi_meta m;
     /* A report has no date or number; its kind is its title's last word. */
     detect_fixture(&m, "state-council.txt");
     assert_null(m.date);
     assert_null(m.docno);
     assert_string_equal(m.kind, "报告");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
     detect_fixture(&m, "congress-dated.txt");
     assert_null(m.date); /* a dated line under the title is no 成文日期 */
     assert_string_equal(m.kind, "");
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
 
     /* An official document: the frame gives every field. */
     detect_text(&m, "国务院办公厅关于做好XX工作的通知\n国办发〔2022〕9号\n"
@@ -518,7 +518,7 @@ static void test_report_fields_of_official_documents(void **state)
     assert_string_equal(m.docno, "国办发〔2022〕9号");
     assert_string_equal(m.kind, "通知");
     assert_int_equal(m.year, 2022);
-    bg_meta_clear(&m);
+    bgi_meta_clear(&m);
     assert_null(m.date);
     assert_null(m.kind);
 }
@@ -529,36 +529,36 @@ static void test_manifest_date_and_docno(void **state)
     const char *path = write_tmp("MANIFEST.tsv", "file\tdocno\ttitle\tdate\n"
                                                  "a.txt\t国发[2023]1号\t关于XX的意见\t二〇二三年三月五日\n"
                                                  "b.txt\t\t\t\n");
-    bg_manifest *mf;
-    bg_err err = {0};
-    assert_int_equal(bg_manifest_load(&mf, path, &err), 0);
-    bg_meta m;
+    bgi_manifest *mf;
+    bgi_err err = {0};
+    assert_int_equal(bgi_manifest_load(&mf, path, &err), 0);
+    bgi_meta m;
     detect_text(&m, "某某报告\n", NULL);
-    assert_int_equal(bg_manifest_apply(mf, "a.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "a.txt", &m), 1);
     assert_string_equal(m.docno, "国发[2023]1号");
     assert_string_equal(m.date, "2023-03-05");
     assert_string_equal(m.title, "关于XX的意见");
     assert_string_equal(m.kind, "意见"); /* follows the title given */
     assert_int_equal(m.year, 0);         /* a date given leaves the year alone */
     /* Empty fields keep what is there. */
-    assert_int_equal(bg_manifest_apply(mf, "b.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "b.txt", &m), 1);
     assert_string_equal(m.docno, "国发[2023]1号");
     assert_string_equal(m.date, "2023-03-05");
-    bg_meta_clear(&m);
-    bg_manifest_free(mf);
+    bgi_meta_clear(&m);
+    bgi_manifest_free(mf);
 
     expect_manifest_error("file\tdate\na.txt\t2023年2月30日\n", BG_EPARSE,
                           "MANIFEST.tsv:2: date '2023年2月30日' is not a date");
     /* Without a header, a fifth and sixth column are no date and number. */
     path = write_tmp("MANIFEST.tsv", "a.txt\t甲\t乙\t2021\tnot-a-date\tx\n");
-    assert_int_equal(bg_manifest_load(&mf, path, &err), 0);
+    assert_int_equal(bgi_manifest_load(&mf, path, &err), 0);
     detect_text(&m, "", NULL);
-    assert_int_equal(bg_manifest_apply(mf, "a.txt", &m), 1);
+    assert_int_equal(bgi_manifest_apply(mf, "a.txt", &m), 1);
     assert_null(m.date);
     assert_null(m.docno);
     assert_int_equal(m.year, 2021);
-    bg_meta_clear(&m);
-    bg_manifest_free(mf);
+    bgi_meta_clear(&m);
+    bgi_manifest_free(mf);
 }
 
 /* The 21 reports: detection alone gives the manifest's title, body and
@@ -584,9 +584,9 @@ static void test_real_corpus_detection_unchanged(void **state)
         snprintf(path, sizeof path, "%s/%s", BG_SHARED_CORPUS, f[0]);
         char *text = read_whole(path, &len);
         assert_non_null(text);
-        bg_meta m;
-        bg_err err = {0};
-        assert_int_equal(bg_meta_detect(&m, text, len, NULL, &err), 0);
+        bgi_meta m;
+        bgi_err err = {0};
+        assert_int_equal(bgi_meta_detect(&m, text, len, NULL, &err), 0);
         printf("%-36s %d  %s | %s | date %s | docno %s | kind %s\n", f[0], m.year, m.title, m.body,
                m.date ? m.date : "null", m.docno ? m.docno : "null", m.kind);
         assert_string_equal(m.title, f[1]);
@@ -594,7 +594,7 @@ static void test_real_corpus_detection_unchanged(void **state)
         assert_int_equal(m.year, atoi(f[3]));
         assert_null(m.date);
         assert_null(m.docno);
-        bg_meta_clear(&m);
+        bgi_meta_clear(&m);
         free(text);
         checked++;
     }

@@ -7,7 +7,7 @@
  * when the lexicon changes.
  *
  * "Complete recall" is checked against brute force: every passage in the index
- * is read back, normalised with the analyser's own bg_normalize, and the ones
+ * is read back, normalised with the analyser's own bgi_normalize, and the ones
  * containing the normalised query must all be found. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,7 +28,7 @@
 
 typedef struct passage {
     char *text;        /* original */
-    char *norm;        /* normalised with bg_normalize */
+    char *norm;        /* normalised with bgi_normalize */
     char *report;
     size_t line;
 } passage;
@@ -36,19 +36,19 @@ typedef struct passage {
 typedef struct fixture {
     char dir[64];
     char index[96];
-    bg_analyzer *an;   /* for brute-force normalisation */
+    bgi_analyzer *an;   /* for brute-force normalisation */
     passage ps[MAX_PASSAGES];
     size_t n;
 } fixture;
 
-static char *normalise(bg_analyzer *an, const char *s)
+static char *normalise(bgi_analyzer *an, const char *s)
 {
-    bg_normtext nt = {0};
-    bg_err err = {0};
-    if (bg_normalize(an, s, strlen(s), &nt, &err) != 0)
-        fail_msg("bg_normalize: %s", err.msg);
+    bgi_normtext nt = {0};
+    bgi_err err = {0};
+    if (bgi_normalize(an, s, strlen(s), &nt, &err) != 0)
+        fail_msg("bgi_normalize: %s", err.msg);
     char *out = strdup(nt.text ? nt.text : "");
-    bg_normtext_clear(&nt);
+    bgi_normtext_clear(&nt);
     return out;
 }
 
@@ -62,7 +62,7 @@ static int add_fixture(bg_index *ix, const char *name, int *status)
 /* Every passage of the index, read back through Xapian (match-all). */
 static int load_passages(fixture *f)
 {
-    bg_err err = {0};
+    bgi_err err = {0};
     bgx_reader *r = NULL;
     if (bgx_reader_open(&r, f->index, &err) != 0)
         return -1;
@@ -99,9 +99,9 @@ static int setup(void **state)
     char lexicon[256];
     snprintf(lexicon, sizeof lexicon, "%s/recall/lexicon.txt", BG_TEST_FIXTURES);
     const char *paths[] = {lexicon};
-    bg_err err = {0};
-    bg_analyzer_options opts = {.lexicon_paths = paths, .n_lexicon_paths = 1};
-    if (bg_analyzer_new(&f->an, &opts, &err) != 0) {
+    bgi_err err = {0};
+    bgi_analyzer_options opts = {.lexicon_paths = paths, .n_lexicon_paths = 1};
+    if (bgi_analyzer_new(&f->an, &opts, &err) != 0) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
@@ -129,7 +129,7 @@ static int teardown(void **state)
         free(f->ps[i].norm);
         free(f->ps[i].report);
     }
-    bg_analyzer_free(f->an);
+    bgi_analyzer_free(f->an);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
     int rc = system(cmd);
@@ -464,7 +464,7 @@ static void test_lexicon_change_reindexes(void **state)
 
 static uint32_t termfreq(const char *index, const char *term)
 {
-    bg_err err = {0};
+    bgi_err err = {0};
     bgx_reader *r = NULL;
     uint32_t freq = 0;
     assert_int_equal(bgx_reader_open(&r, index, &err), 0);

@@ -107,9 +107,9 @@ static char *search_json(int *rc, const char *db, const char *query, unsigned ti
 static void test_resolve_index_directory(void **state)
 {
     const fixture *f = *state;
-    bg_shard_list l;
-    bg_err err = {0};
-    assert_int_equal(bg_shards_resolve(&l, f->index, &err), 0);
+    bgi_shard_list l;
+    bgi_err err = {0};
+    assert_int_equal(bgi_shards_resolve(&l, f->index, &err), 0);
     assert_int_equal(l.n, N_YEARS);
     for (size_t i = 0; i < l.n; i++) {
         char want[160];
@@ -117,14 +117,14 @@ static void test_resolve_index_directory(void **state)
         assert_string_equal(l.v[i].path, want);
         assert_null(l.v[i].host);
     }
-    bg_shards_clear(&l);
+    bgi_shards_clear(&l);
     /* One shard on its own is an index too. */
     char shard[160];
     snprintf(shard, sizeof shard, "%s/shards/2019", f->index);
-    assert_int_equal(bg_shards_resolve(&l, shard, &err), 0);
+    assert_int_equal(bgi_shards_resolve(&l, shard, &err), 0);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.v[0].path, shard);
-    bg_shards_clear(&l);
+    bgi_shards_clear(&l);
 }
 
 static void test_resolve_stub_lines(void **state)
@@ -143,9 +143,9 @@ static void test_resolve_stub_lines(void **state)
              "remote [::1]:7002\n"
              "remote :xapian-progsrv /srv/idx --quiet\n");
     write_file(stub, text);
-    bg_shard_list l;
-    bg_err err = {0};
-    assert_int_equal(bg_shards_resolve(&l, stub, &err), 0);
+    bgi_shard_list l;
+    bgi_err err = {0};
+    assert_int_equal(bgi_shards_resolve(&l, stub, &err), 0);
     assert_int_equal(l.n, N_YEARS + 4);
     char want[160];
     snprintf(want, sizeof want, "%s/../index/shards/2017", sub);
@@ -162,11 +162,11 @@ static void test_resolve_stub_lines(void **state)
     assert_string_equal(l.v[N_YEARS + 2].name, "remote [::1]:7002");
     assert_string_equal(l.v[N_YEARS + 3].program, "xapian-progsrv");
     assert_string_equal(l.v[N_YEARS + 3].args, "/srv/idx --quiet");
-    bg_shard_list again;
-    assert_int_equal(bg_shards_resolve(&again, stub, &err), 0);
-    assert_true(bg_shards_equal(&l, &again));
-    bg_shards_clear(&again);
-    bg_shards_clear(&l);
+    bgi_shard_list again;
+    assert_int_equal(bgi_shards_resolve(&again, stub, &err), 0);
+    assert_true(bgi_shards_equal(&l, &again));
+    bgi_shards_clear(&again);
+    bgi_shards_clear(&l);
 }
 
 /* The error of resolving a stub holding text, which must contain want. */
@@ -175,9 +175,9 @@ static void expect_stub_error(const fixture *f, const char *text, int code, cons
     char stub[128];
     snprintf(stub, sizeof stub, "%s/bad.stub", f->dir);
     write_file(stub, text);
-    bg_shard_list l;
-    bg_err err = {0};
-    assert_int_equal(bg_shards_resolve(&l, stub, &err), code);
+    bgi_shard_list l;
+    bgi_err err = {0};
+    assert_int_equal(bgi_shards_resolve(&l, stub, &err), code);
     assert_int_equal(l.n, 0);
     if (!strstr(err.msg, want))
         fail_msg("'%s' does not say '%s'", err.msg, want);
@@ -193,12 +193,12 @@ static void test_resolve_errors(void **state)
     expect_stub_error(f, "remote :\n", BG_EPARSE, "names no program");
     expect_stub_error(f, "auto no-such-dir\n", BG_ENOTFOUND, "no-such-dir: no index here");
     expect_stub_error(f, "auto bad.stub\n", BG_EPARSE, "nested more than 8 deep");
-    bg_shard_list l;
-    bg_err err = {0};
+    bgi_shard_list l;
+    bgi_err err = {0};
     char empty[96];
     snprintf(empty, sizeof empty, "%s/empty-dir", f->dir);
     assert_int_equal(mkdir(empty, 0755), 0);
-    assert_int_equal(bg_shards_resolve(&l, empty, &err), BG_ENOTFOUND);
+    assert_int_equal(bgi_shards_resolve(&l, empty, &err), BG_ENOTFOUND);
 }
 
 static void test_stub_searches_like_the_index(void **state)
@@ -264,13 +264,13 @@ static void test_stub_create_checks(void **state)
     assert_int_equal(bg_stub_create(f->dir, bad, 1), BG_EINVAL);
     const char *good[] = {f->index, "10.0.0.9:7001", ":xapian-progsrv /srv/x"};
     assert_int_equal(bg_stub_create(stub, good, 3), 0);
-    bg_shard_list l;
-    bg_err err = {0};
-    assert_int_equal(bg_shards_resolve(&l, stub, &err), 0);
+    bgi_shard_list l;
+    bgi_err err = {0};
+    assert_int_equal(bgi_shards_resolve(&l, stub, &err), 0);
     assert_int_equal(l.n, N_YEARS + 2);
     assert_string_equal(l.v[N_YEARS].name, "remote 10.0.0.9:7001");
     assert_string_equal(l.v[N_YEARS + 1].program, "xapian-progsrv");
-    bg_shards_clear(&l);
+    bgi_shards_clear(&l);
 }
 
 static void test_remote_shard_down(void **state)

@@ -41,7 +41,7 @@ static char *copy(const char *p, size_t n)
     return s;
 }
 
-static char *join_section(const bg_unit *u)
+static char *join_section(const bgi_unit *u)
 {
     size_t total = 1;
     for (size_t i = 0; i < u->n_section; i++)
@@ -56,7 +56,7 @@ static char *join_section(const bg_unit *u)
     return s;
 }
 
-static int collect(void *ctx, const bg_unit *u)
+static int collect(void *ctx, const bgi_unit *u)
 {
     collected *c = ctx;
     if (c->n == c->cap) {
@@ -83,11 +83,11 @@ static void release(collected *c)
 static void outline(collected *c, const char *text)
 {
     memset(c, 0, sizeof *c);
-    bg_outline *ol = bg_outline_new();
+    bgi_outline *ol = bgi_outline_new();
     assert_non_null(ol);
-    bg_err err = {0};
-    assert_int_equal(bg_outline_feed_text(ol, text, strlen(text), collect, c, &err), 0);
-    bg_outline_free(ol);
+    bgi_err err = {0};
+    assert_int_equal(bgi_outline_feed_text(ol, text, strlen(text), collect, c, &err), 0);
+    bgi_outline_free(ol);
 }
 
 static void expect_unit(const collected *c, size_t i, int kind, int level, size_t line,
@@ -255,19 +255,19 @@ static void test_section_paths(void **state)
 static void test_section_title_outlives_line(void **state)
 {
     (void)state;
-    bg_outline *ol = bg_outline_new();
+    bgi_outline *ol = bgi_outline_new();
     assert_non_null(ol);
     collected c = {0};
     char *line = strdup("（一）会被覆盖的标题");
-    assert_int_equal(bg_outline_feed(ol, line, strlen(line), 1, collect, &c, NULL), 0);
+    assert_int_equal(bgi_outline_feed(ol, line, strlen(line), 1, collect, &c, NULL), 0);
     memset(line, 'x', strlen(line));
     free(line);
     const char *body = "正文。";
-    assert_int_equal(bg_outline_feed(ol, body, strlen(body), 2, collect, &c, NULL), 0);
+    assert_int_equal(bgi_outline_feed(ol, body, strlen(body), 2, collect, &c, NULL), 0);
     assert_int_equal(c.n, 2);
     assert_string_equal(c.v[1].section, "（一）会被覆盖的标题");
     release(&c);
-    bg_outline_free(ol);
+    bgi_outline_free(ol);
 }
 
 /* ---- measures -------------------------------------------------------- */
@@ -419,9 +419,9 @@ static size_t skip_gap(const char *p, const char *to)
 static void check_coverage(const char *line)
 {
     collected c = {0};
-    bg_outline *ol = bg_outline_new();
+    bgi_outline *ol = bgi_outline_new();
     assert_non_null(ol);
-    assert_int_equal(bg_outline_feed(ol, line, strlen(line), 1, collect, &c, NULL), 0);
+    assert_int_equal(bgi_outline_feed(ol, line, strlen(line), 1, collect, &c, NULL), 0);
     assert_true(c.n > 0);
     const char *p = line, *end = line + strlen(line);
     for (size_t i = 0; i <= c.n; i++) {
@@ -433,7 +433,7 @@ static void check_coverage(const char *line)
             p = next + c.v[i].len;
     }
     release(&c);
-    bg_outline_free(ol);
+    bgi_outline_free(ol);
 }
 
 static void test_units_cover_lines_without_overlap(void **state)
@@ -482,49 +482,49 @@ static void test_crlf_and_blank_lines(void **state)
 static void test_feed_keeps_line_number_and_ignores_cr(void **state)
 {
     (void)state;
-    bg_outline *ol = bg_outline_new();
+    bgi_outline *ol = bgi_outline_new();
     assert_non_null(ol);
     collected c = {0};
     const char *line = "（一）标题。正文\r";
-    assert_int_equal(bg_outline_feed(ol, line, strlen(line), 42, collect, &c, NULL), 0);
+    assert_int_equal(bgi_outline_feed(ol, line, strlen(line), 42, collect, &c, NULL), 0);
     assert_int_equal(c.n, 2);
     expect_unit(&c, 0, BG_UNIT_HEADING, 2, 42, "（一）标题", "");
     expect_unit(&c, 1, BG_UNIT_PARAGRAPH, 0, 42, "正文", "（一）标题");
     /* Units point into the caller's line. */
     assert_ptr_equal(c.v[0].ptr, line);
     release(&c);
-    bg_outline_free(ol);
+    bgi_outline_free(ol);
 }
 
 static void test_callback_stops_feed(void **state)
 {
     (void)state;
-    bg_outline *ol = bg_outline_new();
+    bgi_outline *ol = bgi_outline_new();
     assert_non_null(ol);
     collected c = {0};
     c.stop_after = 2;
     const char *text = "甲。\n一是乙，二是丙，三是丁。\n戊。\n";
-    assert_int_equal(bg_outline_feed_text(ol, text, strlen(text), collect, &c, NULL), 7);
+    assert_int_equal(bgi_outline_feed_text(ol, text, strlen(text), collect, &c, NULL), 7);
     assert_int_equal(c.n, 2);
     release(&c);
-    bg_outline_free(ol);
+    bgi_outline_free(ol);
 }
 
 static void test_invalid_arguments(void **state)
 {
     (void)state;
-    bg_err err = {0};
+    bgi_err err = {0};
     collected c = {0};
-    assert_int_equal(bg_outline_feed(NULL, "x", 1, 1, collect, &c, &err), BG_EINVAL);
+    assert_int_equal(bgi_outline_feed(NULL, "x", 1, 1, collect, &c, &err), BG_EINVAL);
     assert_int_equal(err.code, BG_EINVAL);
-    bg_outline *ol = bg_outline_new();
+    bgi_outline *ol = bgi_outline_new();
     assert_non_null(ol);
-    assert_int_equal(bg_outline_feed(ol, NULL, 3, 1, collect, &c, &err), BG_EINVAL);
-    assert_int_equal(bg_outline_feed(ol, NULL, 0, 1, collect, &c, &err), 0);
-    assert_int_equal(bg_outline_feed_text(ol, NULL, 0, collect, &c, &err), 0);
+    assert_int_equal(bgi_outline_feed(ol, NULL, 3, 1, collect, &c, &err), BG_EINVAL);
+    assert_int_equal(bgi_outline_feed(ol, NULL, 0, 1, collect, &c, &err), 0);
+    assert_int_equal(bgi_outline_feed_text(ol, NULL, 0, collect, &c, &err), 0);
     assert_int_equal(c.n, 0);
-    bg_outline_free(ol);
-    bg_outline_free(NULL);
+    bgi_outline_free(ol);
+    bgi_outline_free(NULL);
 }
 
 /* A line of megabytes full of near-misses must still be cut in linear time
@@ -587,9 +587,9 @@ static void test_sample_report(void **state)
     size_t len;
     char *text = read_fixture("structure/sample-report.txt", &len);
     collected c = {0};
-    bg_outline *ol = bg_outline_new();
+    bgi_outline *ol = bgi_outline_new();
     assert_non_null(ol);
-    assert_int_equal(bg_outline_feed_text(ol, text, len, collect, &c, NULL), 0);
+    assert_int_equal(bgi_outline_feed_text(ol, text, len, collect, &c, NULL), 0);
     size_t count[3] = {0};
     for (size_t i = 0; i < c.n; i++)
         count[c.v[i].kind]++;
@@ -603,7 +603,7 @@ static void test_sample_report(void **state)
     expect_unit(&c, c.n - 1, BG_UNIT_PARAGRAPH, 0, 20, "建立月度调度机制。",
                 "二、2031年工作安排 > （二)加强队伍建设 > (1)明确指标");
     release(&c);
-    bg_outline_free(ol);
+    bgi_outline_free(ol);
     free(text);
 }
 

@@ -147,7 +147,7 @@ static void test_facets_with_older_passages(void **state)
 
     char shard[128];
     snprintf(shard, sizeof shard, "%s/shards/2019", f->index);
-    bg_err err = {0};
+    bgi_err err = {0};
     bgx_writer *w = NULL;
     assert_int_equal(bgx_writer_open(&w, shard, 0, &err), 0);
     bgx_doc *doc = bgx_doc_new();
@@ -169,7 +169,7 @@ static void test_facets_with_older_passages(void **state)
      * indexer cuts XB terms at 200 bytes): its hash is unknown. */
     assert_int_equal(bgx_doc_set_value(doc, 1, "无词条机关", strlen("无词条机关"), &err), 0);
     char key[BG_FACET_KEY_LEN + 1];
-    bg_facet_key(key, "2019", "无词条机关", "");
+    bgi_facet_key(key, "2019", "无词条机关", "");
     assert_int_equal(bgx_doc_set_value(doc, 4, key, BG_FACET_KEY_LEN, &err), 0);
     assert_int_equal(bgx_writer_add(w, doc, &err), 0);
     assert_int_equal(bgx_writer_commit(w, &err), 0);
@@ -317,9 +317,9 @@ static void test_by_year_json(void **state)
 /* The figures of text as "value|clause;" strings. */
 static void figures_of(char *out, size_t n, const char *text)
 {
-    bg_figure_span *s = NULL;
+    bgi_figure_span *s = NULL;
     size_t k = 0;
-    assert_int_equal(bg_find_figures(&s, &k, text, strlen(text)), 0);
+    assert_int_equal(bgi_find_figures(&s, &k, text, strlen(text)), 0);
     out[0] = '\0';
     for (size_t i = 0; i < k; i++) {
         size_t used = strlen(out);
@@ -395,12 +395,12 @@ static void test_clauses(void **state)
     /* "、" separates items of one clause; leading dashes are not part of it. */
     expect_figures("——城镇新增就业1361万人、调查失业率5%左右", "1361万人|城镇新增就业1361万人、调查失业率5%左右;"
                                                               "5%左右|城镇新增就业1361万人、调查失业率5%左右;");
-    bg_clause c = bg_clause_at(t, strlen(t), 0);
+    bgi_clause c = bgi_clause_at(t, strlen(t), 0);
     assert_int_equal(c.start, strlen("——"));
     assert_int_equal(c.end, strlen("——就业增长超出预期"));
-    bg_clause next = bg_clause_after(t, strlen(t), c);
+    bgi_clause next = bgi_clause_after(t, strlen(t), c);
     assert_int_equal(next.start, strlen("——就业增长超出预期。"));
-    bg_clause last = bg_clause_after(t, strlen(t), bg_clause_after(t, strlen(t), next));
+    bgi_clause last = bgi_clause_after(t, strlen(t), bgi_clause_after(t, strlen(t), next));
     assert_int_equal(last.start, strlen(t));
     assert_int_equal(last.end, strlen(t));
     /* Invalid UTF-8 does not derail the scanner. */
@@ -412,7 +412,7 @@ static void test_figures_json(void **state)
     (void)state;
     const char *t = "城镇新增就业1100万人以上，城镇调查失业率5.5%左右。";
     cJSON *o = cJSON_CreateObject();
-    assert_true(bg_add_figures_json(o, t, strlen(t)));
+    assert_true(bgi_add_figures_json(o, t, strlen(t)));
     const cJSON *arr = cJSON_GetObjectItem(o, "figures");
     assert_int_equal(cJSON_GetArraySize(arr), 2);
     const cJSON *first = cJSON_GetArrayItem(arr, 0);
@@ -426,7 +426,7 @@ static void test_figures_json(void **state)
     assert_memory_equal(t + cs, "城镇新增就业1100万人以上", ce - cs);
     cJSON_Delete(o);
     o = cJSON_CreateObject();
-    assert_true(bg_add_figures_json(o, "没有数字", strlen("没有数字")));
+    assert_true(bgi_add_figures_json(o, "没有数字", strlen("没有数字")));
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "figures")), 0);   /* present, empty */
     cJSON_Delete(o);
 }
@@ -436,7 +436,7 @@ static void test_figures_stored(void **state)
 {
     const fixture *f = *state;
     bgx_reader *r = NULL;
-    bg_err err = {0};
+    bgi_err err = {0};
     assert_int_equal(bgx_reader_open(&r, f->index, &err), 0);
     bgx_query *q = bgx_query_term("Y2019", 5, 1, 0);
     bgx_match m = {0};

@@ -78,21 +78,21 @@ struct shard_down : std::runtime_error {
 
 // Runs body and maps exceptions to error codes. body returns 0 or a BG_E* code.
 template <typename F>
-int guard(bg_err *err, const char *what, F body)
+int guard(bgi_err *err, const char *what, F body)
 {
     try {
         return body();
     } catch (const shard_down &e) {
-        return bg_err_set(err, BG_EUNAVAILABLE, "%s", e.what());
+        return bgi_err_set(err, BG_EUNAVAILABLE, "%s", e.what());
     } catch (const Xapian::Error &e) {
-        return bg_err_set(err, error_code_for(e), "%s: %s: %s", what, e.get_type(),
+        return bgi_err_set(err, error_code_for(e), "%s: %s: %s", what, e.get_type(),
                           e.get_msg().c_str());
     } catch (const std::bad_alloc &) {
-        return bg_err_set(err, BG_ENOMEM, "%s: out of memory", what);
+        return bgi_err_set(err, BG_ENOMEM, "%s: out of memory", what);
     } catch (const std::exception &e) {
-        return bg_err_set(err, BG_EXAPIAN, "%s: %s", what, e.what());
+        return bgi_err_set(err, BG_EXAPIAN, "%s: %s", what, e.what());
     } catch (...) {
-        return bg_err_set(err, BG_EXAPIAN, "%s: unknown exception", what);
+        return bgi_err_set(err, BG_EXAPIAN, "%s: unknown exception", what);
     }
 }
 
@@ -193,7 +193,7 @@ void drop_failed_shards(bgx_reader *r)
 // A remote shard that fails is taken out (see drop_failed_shards) and the
 // read runs again on the others.
 template <typename F, typename U>
-int with_retry(bgx_reader *r, bg_err *err, F body, U undo)
+int with_retry(bgx_reader *r, bgi_err *err, F body, U undo)
 {
     for (int attempt = 0;; attempt++) {
         int rc = guard(err, r->path.c_str(), [&] {
@@ -240,7 +240,7 @@ void bgx_doc_free(bgx_doc *doc)
 }
 
 int bgx_doc_add_posting(bgx_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc,
-                        bg_err *err)
+                        bgi_err *err)
 {
     return guard(err, "add posting", [&] {
         doc->doc.add_posting(std::string(term, len), pos, wdfinc);
@@ -248,7 +248,7 @@ int bgx_doc_add_posting(bgx_doc *doc, const char *term, size_t len, uint32_t pos
     });
 }
 
-int bgx_doc_add_term(bgx_doc *doc, const char *term, size_t len, uint32_t wdfinc, bg_err *err)
+int bgx_doc_add_term(bgx_doc *doc, const char *term, size_t len, uint32_t wdfinc, bgi_err *err)
 {
     return guard(err, "add term", [&] {
         doc->doc.add_term(std::string(term, len), wdfinc);
@@ -256,7 +256,7 @@ int bgx_doc_add_term(bgx_doc *doc, const char *term, size_t len, uint32_t wdfinc
     });
 }
 
-int bgx_doc_set_data(bgx_doc *doc, const char *data, size_t len, bg_err *err)
+int bgx_doc_set_data(bgx_doc *doc, const char *data, size_t len, bgi_err *err)
 {
     return guard(err, "set document data", [&] {
         doc->doc.set_data(std::string(data, len));
@@ -264,7 +264,7 @@ int bgx_doc_set_data(bgx_doc *doc, const char *data, size_t len, bg_err *err)
     });
 }
 
-int bgx_doc_set_value(bgx_doc *doc, unsigned slot, const char *val, size_t len, bg_err *err)
+int bgx_doc_set_value(bgx_doc *doc, unsigned slot, const char *val, size_t len, bgi_err *err)
 {
     return guard(err, "set value", [&] {
         doc->doc.add_value(slot, std::string(val, len));
@@ -274,7 +274,7 @@ int bgx_doc_set_value(bgx_doc *doc, unsigned slot, const char *val, size_t len, 
 
 /* ---- writable shard ----------------------------------------------------- */
 
-int bgx_writer_open(bgx_writer **out, const char *path, int create, bg_err *err)
+int bgx_writer_open(bgx_writer **out, const char *path, int create, bgi_err *err)
 {
     *out = nullptr;
     return guard(err, path, [&] {
@@ -307,7 +307,7 @@ void bgx_writer_free(bgx_writer *w)
     delete w;
 }
 
-int bgx_writer_add(bgx_writer *w, const bgx_doc *doc, bg_err *err)
+int bgx_writer_add(bgx_writer *w, const bgx_doc *doc, bgi_err *err)
 {
     return guard(err, w->path.c_str(), [&] {
         w->db.add_document(doc->doc);
@@ -316,7 +316,7 @@ int bgx_writer_add(bgx_writer *w, const bgx_doc *doc, bg_err *err)
     });
 }
 
-int bgx_writer_delete_term(bgx_writer *w, const char *term, bg_err *err)
+int bgx_writer_delete_term(bgx_writer *w, const char *term, bgi_err *err)
 {
     return guard(err, w->path.c_str(), [&] {
         w->db.delete_document(std::string(term));
@@ -325,7 +325,7 @@ int bgx_writer_delete_term(bgx_writer *w, const char *term, bg_err *err)
     });
 }
 
-int bgx_writer_termfreq(bgx_writer *w, const char *term, size_t len, uint32_t *freq, bg_err *err)
+int bgx_writer_termfreq(bgx_writer *w, const char *term, size_t len, uint32_t *freq, bgi_err *err)
 {
     *freq = 0;
     return guard(err, w->path.c_str(), [&] {
@@ -344,7 +344,7 @@ static std::string first_with_prefix(const Xapian::Document &doc, const std::str
     return std::string();
 }
 
-int bgx_writer_first_term_of(bgx_writer *w, const char *select, const char *prefix, char **out, bg_err *err)
+int bgx_writer_first_term_of(bgx_writer *w, const char *select, const char *prefix, char **out, bgi_err *err)
 {
     *out = nullptr;
     return guard(err, w->path.c_str(), [&] {
@@ -358,7 +358,7 @@ int bgx_writer_first_term_of(bgx_writer *w, const char *select, const char *pref
 }
 
 int bgx_writer_foreach_term_of(bgx_writer *w, const char *select, const char *prefix, const char *skip_marked,
-                               int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err)
+                               int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bgi_err *err)
 {
     return guard(err, w->path.c_str(), [&] {
         std::vector<std::string> found;
@@ -379,7 +379,7 @@ int bgx_writer_foreach_term_of(bgx_writer *w, const char *select, const char *pr
     });
 }
 
-int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, int *promoted, bg_err *err)
+int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, int *promoted, bgi_err *err)
 {
     *promoted = 0;
     return guard(err, w->path.c_str(), [&] {
@@ -402,7 +402,7 @@ int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, in
     });
 }
 
-int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bg_err *err)
+int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bgi_err *err)
 {
     return guard(err, w->path.c_str(), [&] {
         w->db.set_metadata(key, std::string(val, len));
@@ -410,13 +410,13 @@ int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, siz
     });
 }
 
-int bgx_writer_get_metadata(bgx_writer *w, const char *key, char **val, size_t *len, bg_err *err)
+int bgx_writer_get_metadata(bgx_writer *w, const char *key, char **val, size_t *len, bgi_err *err)
 {
     *val = nullptr;
     return guard(err, w->path.c_str(), [&] { return copy_out(w->db.get_metadata(key), val, len); });
 }
 
-int bgx_writer_commit(bgx_writer *w, bg_err *err)
+int bgx_writer_commit(bgx_writer *w, bgi_err *err)
 {
     return guard(err, w->path.c_str(), [&] {
         w->db.commit_transaction();
@@ -431,7 +431,7 @@ size_t bgx_writer_pending(const bgx_writer *w)
     return w->pending;
 }
 
-int bgx_compact(const char *src, const char *dst, bg_err *err)
+int bgx_compact(const char *src, const char *dst, bgi_err *err)
 {
     return guard(err, src, [&] {
         Xapian::Database db(src);
@@ -443,7 +443,7 @@ int bgx_compact(const char *src, const char *dst, bg_err *err)
 
 /* ---- read-only database ------------------------------------------------- */
 
-int bgx_reader_open(bgx_reader **out, const char *path, bg_err *err)
+int bgx_reader_open(bgx_reader **out, const char *path, bgi_err *err)
 {
     *out = nullptr;
     return guard(err, path, [&] {
@@ -456,7 +456,7 @@ int bgx_reader_open(bgx_reader **out, const char *path, bg_err *err)
 }
 
 int bgx_reader_open_shards(bgx_reader **out, const bgx_shard *shards, size_t n, const bgx_remote_policy *policy,
-                           bg_err *err)
+                           bgi_err *err)
 {
     *out = nullptr;
     std::unique_ptr<bgx_reader> r;
@@ -511,7 +511,7 @@ void bgx_reader_free(bgx_reader *r)
 // not more often than this: a shard that hangs costs a whole timeout.
 static const std::chrono::seconds retry_down_shards_after(5);
 
-int bgx_reader_reopen(bgx_reader *r, bg_err *err)
+int bgx_reader_reopen(bgx_reader *r, bgi_err *err)
 {
     int rc = guard(err, r->path.c_str(), [&] {
         bool back = false;
@@ -580,7 +580,7 @@ uint64_t bgx_reader_revision(const bgx_reader *r)
 // These reads retry on a stale revision like searches do (with_retry). The
 // foreach functions collect first and call back afterwards, so that a retry
 // never calls back twice for the same key or term.
-int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *len, bg_err *err)
+int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *len, bgi_err *err)
 {
     *val = nullptr;
     std::string v;
@@ -590,7 +590,7 @@ int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *
 
 int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
                                 int (*cb)(void *ctx, const char *key, const char *val, size_t len),
-                                void *ctx, bg_err *err)
+                                void *ctx, bgi_err *err)
 {
     std::vector<std::pair<std::string, std::string>> kv;
     int rc = with_retry(
@@ -608,7 +608,7 @@ int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
     return rc;
 }
 
-int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_t *len, bg_err *err)
+int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_t *len, bgi_err *err)
 {
     *data = nullptr;
     std::string d;
@@ -622,7 +622,7 @@ int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_
         },
         [&] { d.clear(); });
     if (rc == 0 && !found)
-        return bg_err_set(err, BG_ENOTFOUND, "%s: no document has term %s", r->path.c_str(), term);
+        return bgi_err_set(err, BG_ENOTFOUND, "%s: no document has term %s", r->path.c_str(), term);
     return rc ? rc : guard(err, r->path.c_str(), [&] { return copy_out(d, data, len); });
 }
 
@@ -631,14 +631,14 @@ int bgx_reader_is_remote(const bgx_reader *r)
     return r->shards.size() == 1 && r->shards[0].is_remote();
 }
 
-int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err *err)
+int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bgi_err *err)
 {
     *freq = 0;
     return with_retry(r, err, [&] { *freq = r->db.get_termfreq(term); }, [&] { *freq = 0; });
 }
 
 int bgx_reader_foreach_term(bgx_reader *r, const char *prefix,
-                            int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err)
+                            int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bgi_err *err)
 {
     std::vector<std::string> terms;
     int rc = with_retry(
@@ -673,7 +673,7 @@ bgx_query *bgx_query_wildcard(const char *prefix, size_t len)
     });
 }
 
-int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, bg_err *err)
+int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, bgi_err *err)
 {
     *out = nullptr;
     const std::string p(prefix, len);
@@ -956,11 +956,11 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
 }
 
 int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
-           const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse, bg_err *err)
+           const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse, bgi_err *err)
 {
     std::memset(out, 0, sizeof *out);
     if (n_facet_slots > 4)
-        return bg_err_set(err, BG_EINVAL, "at most 4 facet slots");
+        return bgi_err_set(err, BG_EINVAL, "at most 4 facet slots");
     return with_retry(
         r, err, [&] { run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse); },
         [&] { bgx_match_clear(out); });
@@ -971,14 +971,14 @@ int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, siz
 extern "C" {
 
 int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
-               const unsigned *facet_slots, size_t n_facet_slots, bg_err *err)
+               const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err)
 {
     return search(out, r, q, offset, limit, facet_slots, n_facet_slots, nullptr, err);
 }
 
 int bgx_search_collapsed(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t limit,
                          unsigned collapse_slot, size_t collapse_max,
-                         const unsigned *facet_slots, size_t n_facet_slots, bg_err *err)
+                         const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err)
 {
     const collapse_spec c = {collapse_slot, static_cast<Xapian::doccount>(collapse_max)};
     return search(out, r, q, 0, limit, facet_slots, n_facet_slots, &c, err);
@@ -994,7 +994,7 @@ void bgx_eterms_free(bgx_eterm *terms, size_t n)
 }
 
 int bgx_expand(bgx_eterm **out, size_t *n, bgx_reader *r, const char *rel_term, size_t max_terms,
-               int (*keep)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err)
+               int (*keep)(void *ctx, const char *term, size_t len), void *ctx, bgi_err *err)
 {
     *out = nullptr;
     *n = 0;

@@ -3,7 +3,7 @@
  * Xapian is C++ and has no C API. Each handle here boxes one Xapian object;
  * every entry point catches every exception (Xapian::Error, std::bad_alloc,
  * anything else) at the boundary, returns a negative BG_E* code and copies the
- * message into the caller's bg_err. No C++ type appears in this header.
+ * message into the caller's bgi_err. No C++ type appears in this header.
  *
  * Functions returning a pointer return NULL only when out of memory (or, for
  * query constructors, when an argument is NULL); those never throw across. */
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bg_err.h"
+#include "bgi_err.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,11 +26,11 @@ typedef struct bgx_doc bgx_doc;
 bgx_doc *bgx_doc_new(void);
 void bgx_doc_free(bgx_doc *doc);
 /* Adds term (len bytes) at position pos (1-based, as Xapian wants), wdf += wdfinc. */
-int bgx_doc_add_posting(bgx_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc, bg_err *err);
+int bgx_doc_add_posting(bgx_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc, bgi_err *err);
 /* Adds term without a position, wdf += wdfinc (0 for a boolean filter term). */
-int bgx_doc_add_term(bgx_doc *doc, const char *term, size_t len, uint32_t wdfinc, bg_err *err);
-int bgx_doc_set_data(bgx_doc *doc, const char *data, size_t len, bg_err *err);
-int bgx_doc_set_value(bgx_doc *doc, unsigned slot, const char *val, size_t len, bg_err *err);
+int bgx_doc_add_term(bgx_doc *doc, const char *term, size_t len, uint32_t wdfinc, bgi_err *err);
+int bgx_doc_set_data(bgx_doc *doc, const char *data, size_t len, bgi_err *err);
+int bgx_doc_set_value(bgx_doc *doc, unsigned slot, const char *val, size_t len, bgi_err *err);
 
 /* ---- writable shard ----------------------------------------------------- */
 
@@ -39,37 +39,37 @@ typedef struct bgx_writer bgx_writer;
 /* Opens (creating if create) the glass database at path and begins a
  * transaction, so nothing written becomes visible before bgx_writer_commit().
  * A second writer on the same path fails with BG_ELOCKED. */
-int bgx_writer_open(bgx_writer **out, const char *path, int create, bg_err *err);
+int bgx_writer_open(bgx_writer **out, const char *path, int create, bgi_err *err);
 /* Closes the shard; an uncommitted transaction is cancelled. NULL allowed. */
 void bgx_writer_free(bgx_writer *w);
-int bgx_writer_add(bgx_writer *w, const bgx_doc *doc, bg_err *err);
+int bgx_writer_add(bgx_writer *w, const bgx_doc *doc, bgi_err *err);
 /* Deletes every document indexed by term. */
-int bgx_writer_delete_term(bgx_writer *w, const char *term, bg_err *err);
+int bgx_writer_delete_term(bgx_writer *w, const char *term, bgi_err *err);
 /* Metadata; an empty value deletes the key. */
-int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bg_err *err);
+int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bgi_err *err);
 /* How many documents hold term, the writer's uncommitted changes included. */
-int bgx_writer_termfreq(bgx_writer *w, const char *term, size_t len, uint32_t *freq, bg_err *err);
+int bgx_writer_termfreq(bgx_writer *w, const char *term, size_t len, uint32_t *freq, bgi_err *err);
 /* The first term starting with prefix of the first document holding select
  * (malloc'ed into *out; NULL when there is none). */
-int bgx_writer_first_term_of(bgx_writer *w, const char *select, const char *prefix, char **out, bg_err *err);
+int bgx_writer_first_term_of(bgx_writer *w, const char *select, const char *prefix, char **out, bgi_err *err);
 /* Calls cb with the first term starting with prefix of every document that
  * holds select, leaving out the documents that hold the term skip_marked
  * (NULL: none left out); cb's non-zero return stops and is returned. */
 int bgx_writer_foreach_term_of(bgx_writer *w, const char *select, const char *prefix, const char *skip_marked,
-                               int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err);
+                               int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bgi_err *err);
 /* When every document holding select also holds the term marker, removes
  * marker from the first of them (*promoted = 1); otherwise changes nothing. */
-int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, int *promoted, bg_err *err);
+int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, int *promoted, bgi_err *err);
 /* *val is malloc'ed and NUL-terminated (free()); "" when absent. */
-int bgx_writer_get_metadata(bgx_writer *w, const char *key, char **val, size_t *len, bg_err *err);
+int bgx_writer_get_metadata(bgx_writer *w, const char *key, char **val, size_t *len, bgi_err *err);
 /* Commits the transaction and begins the next one. */
-int bgx_writer_commit(bgx_writer *w, bg_err *err);
+int bgx_writer_commit(bgx_writer *w, bgi_err *err);
 /* Documents changed since the last commit (to bound a transaction's memory). */
 size_t bgx_writer_pending(const bgx_writer *w);
 
 /* Writes a compacted copy of the glass database src to dst (which must not
  * exist): same documents, smaller and faster tables. */
-int bgx_compact(const char *src, const char *dst, bg_err *err);
+int bgx_compact(const char *src, const char *dst, bgi_err *err);
 
 /* ---- read-only database (one shard or a stub listing shards) ------------ */
 
@@ -77,7 +77,7 @@ typedef struct bgx_reader bgx_reader;
 
 /* Opens path for reading: a glass database, or a stub database / a directory
  * holding a XAPIANDB stub. BG_ENOTFOUND when nothing is there. */
-int bgx_reader_open(bgx_reader **out, const char *path, bg_err *err);
+int bgx_reader_open(bgx_reader **out, const char *path, bgi_err *err);
 
 /* One shard of a combined reader: a local glass database (path), a remote
  * database served by xapian-tcpsrv (host, port) or by a program speaking the
@@ -105,7 +105,7 @@ typedef struct bgx_remote_policy {
  * down, and the read is retried on the others. Local shards that fail always
  * fail the call. */
 int bgx_reader_open_shards(bgx_reader **out, const bgx_shard *shards, size_t n, const bgx_remote_policy *policy,
-                           bg_err *err);
+                           bgi_err *err);
 /* Breaks ties between equal weights by the value in slot (ascending) rather
  * than by docid, whose numbering depends on how the shards are combined. */
 void bgx_reader_set_tie_slot(bgx_reader *r, unsigned slot);
@@ -115,7 +115,7 @@ const char *bgx_reader_missing_name(const bgx_reader *r, size_t i);
 void bgx_reader_free(bgx_reader *r);
 /* Moves the reader to the latest committed revision. A combined reader also
  * tries again, at most every few seconds, the remote shards it left out. */
-int bgx_reader_reopen(bgx_reader *r, bg_err *err);
+int bgx_reader_reopen(bgx_reader *r, bgi_err *err);
 /* A number that changes whenever r may show other data than before (a new
  * revision, a shard taken out or back): what was read from r before is
  * still valid while it stays the same. */
@@ -125,23 +125,23 @@ uint32_t bgx_reader_doccount(const bgx_reader *r);
  * For a remote shard, a number made of its last docid and document count. */
 uint64_t bgx_reader_revision(const bgx_reader *r);
 /* Metadata of a single-shard reader (first shard of a stub). *val malloc'ed. */
-int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *len, bg_err *err);
+int bgx_reader_get_metadata(bgx_reader *r, const char *key, char **val, size_t *len, bgi_err *err);
 /* Calls cb for each metadata key starting with prefix (single shard). */
 int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
                                 int (*cb)(void *ctx, const char *key, const char *val, size_t len),
-                                void *ctx, bg_err *err);
+                                void *ctx, bgi_err *err);
 /* The data of the first document indexed by term (malloc'ed, NUL-terminated;
  * free()); BG_ENOTFOUND when no document has it. */
-int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_t *len, bg_err *err);
+int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_t *len, bgi_err *err);
 /* Whether r is one remote shard (whose metadata, and revision, Xapian cannot
  * give when its server combines several databases). */
 int bgx_reader_is_remote(const bgx_reader *r);
 /* Number of documents indexed by term (0 if none). */
-int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bg_err *err);
+int bgx_reader_termfreq(bgx_reader *r, const char *term, uint32_t *freq, bgi_err *err);
 /* Calls cb for each term starting with prefix, in byte order; a non-zero
  * return from cb stops the walk and is returned. */
 int bgx_reader_foreach_term(bgx_reader *r, const char *prefix,
-                            int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err);
+                            int (*cb)(void *ctx, const char *term, size_t len), void *ctx, bgi_err *err);
 
 /* ---- queries ------------------------------------------------------------ */
 
@@ -161,7 +161,7 @@ bgx_query *bgx_query_wildcard(const char *prefix, size_t len);
  * bgx_query_wildcard() matches, but expanded here, over the terms of every
  * shard. A remote shard would otherwise expand it over its own terms only,
  * and its weights would differ from one database holding every shard. */
-int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, bg_err *err);
+int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, bgi_err *err);
 /* Combines n subqueries (NULL entries are skipped); window is for PHRASE/NEAR
  * (0 = number of subqueries). */
 bgx_query *bgx_query_combine(int op, bgx_query *const *subs, size_t n, uint32_t window);
@@ -202,7 +202,7 @@ typedef struct bgx_match {
  * match is then exhaustive). On DatabaseModifiedError the reader reopens and
  * retries. Free out with bgx_match_clear(). */
 int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
-               const unsigned *facet_slots, size_t n_facet_slots, bg_err *err);
+               const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err);
 void bgx_match_clear(bgx_match *m);
 
 /* Like bgx_search from offset 0, but keeps only the best collapse_max hits of
@@ -211,7 +211,7 @@ void bgx_match_clear(bgx_match *m);
  * not only those kept); without facet slots it is Xapian's estimate. */
 int bgx_search_collapsed(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t limit,
                          unsigned collapse_slot, size_t collapse_max,
-                         const unsigned *facet_slots, size_t n_facet_slots, bg_err *err);
+                         const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err);
 
 /* ---- relevance feedback ------------------------------------------------- */
 
@@ -228,7 +228,7 @@ typedef struct bgx_eterm {
  * considered (keep may be NULL). *n = 0 when no document has rel_term. Free
  * with bgx_eterms_free(). */
 int bgx_expand(bgx_eterm **out, size_t *n, bgx_reader *r, const char *rel_term, size_t max_terms,
-               int (*keep)(void *ctx, const char *term, size_t len), void *ctx, bg_err *err);
+               int (*keep)(void *ctx, const char *term, size_t len), void *ctx, bgi_err *err);
 void bgx_eterms_free(bgx_eterm *terms, size_t n);
 
 #ifdef __cplusplus

@@ -1,5 +1,5 @@
 /* normalize.c — prints each line of stdin in baogao's normalised form (the
- * analyser's bg_normalize: punctuation variants, NFKC_Casefold, OpenCC t2s),
+ * analyser's bgi_normalize: punctuation variants, NFKC_Casefold, OpenCC t2s),
  * so the quality benchmark decides "this passage contains the query" with
  * exactly the normalisation the index uses, not a re-implementation of it. */
 #include <stdio.h>
@@ -10,13 +10,13 @@
 
 int main(void)
 {
-    bg_analyzer *an = NULL;
-    bg_err err = {0};
-    if (bg_analyzer_new(&an, NULL, &err) != 0) {
+    bgi_analyzer *an = NULL;
+    bgi_err err = {0};
+    if (bgi_analyzer_new(&an, NULL, &err) != 0) {
         fprintf(stderr, "bgq-normalize: %s\n", err.msg);
         return 1;
     }
-    bg_normtext nt = {0};
+    bgi_normtext nt = {0};
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -25,7 +25,7 @@ int main(void)
         size_t len = (size_t)n;
         if (len && line[len - 1] == '\n')
             len--;
-        if (bg_normalize(an, line, len, &nt, &err) != 0) {
+        if (bgi_normalize(an, line, len, &nt, &err) != 0) {
             fprintf(stderr, "bgq-normalize: %s\n", err.msg);
             rc = 1;
             break;
@@ -40,7 +40,7 @@ int main(void)
     if (fflush(stdout) != 0)
         rc = 1;
     free(line);
-    bg_normtext_clear(&nt);
-    bg_analyzer_free(an);
+    bgi_normtext_clear(&nt);
+    bgi_analyzer_free(an);
     return rc;
 }

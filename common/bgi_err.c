@@ -1,14 +1,14 @@
-/* bg_err.c — error messages: per-call bg_err buffers and the thread's last error. */
-#include "bg_err.h"
+/* bgi_err.c — error messages: per-call bgi_err buffers and the thread's last error. */
+#include "bgi_err.h"
 #include "baogao.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static _Thread_local bg_err last_error;
+static _Thread_local bgi_err last_error;
 
-int bg_err_set(bg_err *err, int code, const char *fmt, ...)
+int bgi_err_set(bgi_err *err, int code, const char *fmt, ...)
 {
     if (!err)
         return code;
@@ -28,7 +28,7 @@ int bg_err_set(bg_err *err, int code, const char *fmt, ...)
     return code;
 }
 
-void bg_err_clear(bg_err *err)
+void bgi_err_clear(bgi_err *err)
 {
     if (err) {
         err->code = 0;
@@ -36,7 +36,7 @@ void bg_err_clear(bg_err *err)
     }
 }
 
-int bg_err_publish(const bg_err *err)
+int bgi_err_publish(const bgi_err *err)
 {
     if (err != &last_error)
         last_error = *err;
@@ -76,7 +76,7 @@ const char *bg_strerror(int code)
 int bg_search_options_init(bg_search_options *opts, unsigned int version)
 {
     if (!opts || version != BG_SEARCH_OPTIONS_VERSION)
-        return bg_err_publish(&(bg_err){BG_EINVAL, "bg_search_options version is not 1"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "bg_search_options version is not 1"});
     *opts = (bg_search_options)BG_SEARCH_OPTIONS_INIT;
     return 0;
 }
@@ -84,7 +84,7 @@ int bg_search_options_init(bg_search_options *opts, unsigned int version)
 int bg_report_info_init(bg_report_info *info, unsigned int version)
 {
     if (!info || version != BG_REPORT_INFO_VERSION)
-        return bg_err_publish(&(bg_err){BG_EINVAL, "bg_report_info version is not 1"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "bg_report_info version is not 1"});
     *info = (bg_report_info)BG_REPORT_INFO_INIT;
     return 0;
 }
