@@ -13,6 +13,7 @@
 #include <unicode/umachine.h>
 
 #include "bgi_err.h"
+#include "utf8.h"     /* bgi_utf8_decode, bgi_utf8_encode */
 
 /* Normalised UTF-8 with, for each byte, the original byte range of the code
  * point(s) that produced it. text has room for cap + 1 bytes (a NUL always
@@ -59,74 +60,5 @@ const char *bgi_punct_canonical(UChar32 c);
 /* Whether c may be changed by OpenCC t2s, alone or inside a phrase (see
  * t2s_chars.c); a run of text without such a code point needs no conversion. */
 int bgi_t2s_may_change(UChar32 c);
-
-/* Decodes the code point at s[i] (i < n) into *c and returns its byte length
- * (>= 1). Invalid or truncated sequences, overlong forms, surrogates and
- * values above U+10FFFF yield U+FFFD and a length of 1, so every bad byte
- * counts as one replacement character. */
-static inline size_t bgi_utf8_decode(const unsigned char *s, size_t n, size_t i, UChar32 *c)
-{
-    unsigned b = s[i];
-    if (b < 0x80) {
-        *c = (UChar32)b;
-        return 1;
-    }
-    size_t k;
-    UChar32 v, min;
-    if (b >= 0xC2 && b <= 0xDF) {
-        k = 2, v = b & 0x1F, min = 0x80;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        k = 3, v = b & 0x0F, min = 0x800;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        k = 4, v = b & 0x07, min = 0x10000;
-    } else {
-        *c = 0xFFFD;
-        return 1;
-    }
-    if (n - i < k) {
-        *c = 0xFFFD;
-        return 1;
-    }
-    for (size_t j = 1; j < k; j++) {
-        unsigned t = s[i + j];
-        if ((t & 0xC0) != 0x80) {
-            *c = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (UChar32)(t & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *c = 0xFFFD;
-        return 1;
-    }
-    *c = v;
-    return k;
-}
-
-/* Encodes c (a valid scalar value) as UTF-8 into out[0..4); returns the length. */
-static inline size_t bgi_utf8_encode(UChar32 c, char *out)
-{
-    unsigned char *o = (unsigned char *)out;
-    if (c < 0x80) {
-        o[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (c >> 6));
-        o[1] = (unsigned char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (c >> 12));
-        o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | (c >> 18));
-    o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (c & 0x3F));
-    return 4;
-}
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "baogao.h"
 #include "html_priv.h"
 
@@ -52,29 +53,6 @@ uint32_t bgi_html_next_cp(const unsigned char *s, size_t n, size_t *i)
     return cp;
 }
 
-static size_t put_cp(char *out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 /* Collapsible whitespace, including the &nbsp; and ideographic space that
  * portals indent paragraphs with. */
@@ -178,7 +156,7 @@ int bgi_html_joiner_put(joiner *j, uint32_t cp)
         return BG_ENOMEM;
     j->pending_space = false;
     j->last_cp = cp;
-    return bgi_buf_append(j->out, enc, put_cp(enc, cp)) ? BG_ENOMEM : 0;
+    return bgi_buf_append(j->out, enc, bgi_utf8_encode((int32_t)(cp), enc)) ? BG_ENOMEM : 0;
 }
 
 /* A tab between table cells; spaces before it are dropped. */

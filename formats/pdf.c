@@ -22,6 +22,7 @@
  * freed; more than BG_PDF_MAX_TEXT bytes of text, BG_PDF_MAX_PAGES pages or
  * BG_PDF_MAX_PAGE_CHARS characters on one page stop the reading with
  * BG_ETOOBIG. poppler's own warnings go to a silent GLib log handler. */
+#include "utf8.h"
 #include "document.h"
 
 #include <math.h>
@@ -154,29 +155,6 @@ uint32_t bgi_pdf_utf8_next(const char *s, size_t n, size_t *i)
     return c;
 }
 
-static size_t utf8_put(char *out, uint32_t c)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
 
 /* Kangxi radicals, CJK radicals supplement and compatibility ideographs come
  * from fonts whose ToUnicode names the radical instead of the ideograph. */
@@ -421,7 +399,7 @@ static int emit_line(bgi_pdf_lines *ls, glyph *g, size_t n, int page_no, bgi_buf
             if (space[k])
                 rc = bgi_buf_append(tmp, " ", 1);
             if (!rc)
-                rc = bgi_buf_append(tmp, u, utf8_put(u, run[k].cp));
+                rc = bgi_buf_append(tmp, u, bgi_utf8_encode((int32_t)(run[k].cp), u));
             if (run[k].y1 < y1)
                 y1 = run[k].y1;
             if (run[k].y2 > y2)

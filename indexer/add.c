@@ -15,6 +15,7 @@
 #include "passage.h"
 #include "structure.h"
 #include "util.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -176,27 +177,6 @@ static int same_as_indexed(const bgi_file_rec *old, const prepared *p, const bg_
 
 /* Fills p for path. Returns 0 (p->status says NEW/UPDATED/UNCHANGED) or a
  * negative code with err naming the file. */
-/* Whether s is well-formed UTF-8 (no overlongs, surrogates or values above
- * U+10FFFF). */
-static int is_utf8(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; p[i];) {
-        unsigned char c = p[i], lo = 0x80, hi = 0xBF;
-        size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
-                    : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
-        if (need == 4)
-            return 0;
-        lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : lo;
-        hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : hi;
-        for (size_t k = 1; k <= need; k++, lo = 0x80, hi = 0xBF)
-            if (p[i + k] < lo || p[i + k] > hi)
-                return 0;
-        i += need + 1;
-    }
-    return 1;
-}
-
 static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_info *info, bgi_err *err)
 {
     memset(p, 0, sizeof *p);
@@ -216,7 +196,7 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
         return bgi_err_set(err, BG_EIO, "%s: too large to index (%lld bytes; the limit is %d MB%s)", path,
                           (long long)st.st_size, (int)(limit >> 20), limit == BG_MAX_PDF_BYTES ? " for a PDF" : "");
     /* Results show the path in JSON, which must be UTF-8. */
-    if (!is_utf8(path) || !is_utf8(real))
+    if (!bgi_utf8_valid(path, strlen(path)) || !bgi_utf8_valid(real, strlen(real)))
         return bgi_err_set(err, BG_EDECODE, "%s: file name is not valid UTF-8 (rename the file)", path);
     char *bytes = NULL;
     size_t n = 0;

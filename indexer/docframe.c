@@ -10,6 +10,7 @@
 #include "docframe.h"
 #include "cn_numeral.h"
 #include "util.h"
+#include "utf8.h"
 #include "baogao.h"
 
 #include <stdbool.h>
@@ -74,11 +75,7 @@ static span span_from(const char *start, const char *end)
 
 static size_t utf8_chars(span s)
 {
-    size_t chars = 0;
-    for (size_t i = 0; i < s.n; i++)
-        if (((unsigned char)s.p[i] & 0xC0) != 0x80)
-            chars++;
-    return chars;
+    return bgi_utf8_count(s.p, s.n);
 }
 
 /* The code point at *p (advancing *p), -1 for a malformed sequence (one byte

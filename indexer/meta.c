@@ -12,6 +12,7 @@
 #include "docframe.h"
 #include "document.h"
 #include "util.h"
+#include "utf8.h"
 #include "baogao.h"
 
 #include <stdbool.h>
@@ -86,11 +87,7 @@ static bool span_ends_with(span s, const char *lit)
 
 static size_t utf8_chars(span s)
 {
-    size_t chars = 0;
-    for (size_t i = 0; i < s.n; i++)
-        if (((unsigned char)s.p[i] & 0xC0) != 0x80)
-            chars++;
-    return chars;
+    return bgi_utf8_count(s.p, s.n);
 }
 
 /* Byte length of the whitespace character at the start of s (ASCII, U+3000,

@@ -2,6 +2,7 @@
 #include "qbuild.h"
 #include "baogao.h"
 #include "scheme.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -167,10 +168,7 @@ static bgx_query *grams_query(item_tokens *it)
 
 static size_t utf8_chars(const char *s)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return bgi_utf8_count(s, strlen(s));
 }
 
 static bgx_query *word_or_superwords(bgi_analyzer *an, const char *prefix, const char *word, unsigned pos)
