@@ -556,7 +556,7 @@ static int check_truth(tally *t, const char *dir)
     memset(t, 0, sizeof *t);
     char *save = NULL;
     for (char *row = strtok_r(tsv, "\n", &save); row; row = strtok_r(NULL, "\n", &save)) {
-        char *f[N_F];
+        char *f[N_F] = {0};
         size_t n = 0;
         for (char *p = row; n < N_F; n++) {
             f[n] = p;
