@@ -523,17 +523,33 @@ static int is_large(const para_ctx *c, const bgi_pdf_line *l)
     return l->em > c->em * 1.12;
 }
 
-/* Width of the Latin letters, digits and their punctuation that open line l
- * (a number such as "16.6%" or a word), at half an em a character: a line
- * breaker moves such a run whole to the next line, which leaves the line
- * before it short without ending its paragraph. */
+/* Width of the unit that opens line l and that a line breaker moves whole:
+ * a run of Latin letters, digits and their punctuation ("16.6%", a word)
+ * with the closing punctuation glued to it (。，、；：！？）” may not start a
+ * line), at about half an em a Latin character and an em a CJK mark. Such a
+ * move leaves the line before it short without ending its paragraph. */
 static double leading_run_width(const para_ctx *c, const bgi_pdf_line *l, double em)
 {
+    static const char *const closing[] = {"。", "，", "、", "；", "：", "！", "？", "）", "”", "’", "》"};
     const char *t = line_text(c->ls, l);
     size_t n = 0;
     while (n < l->len && ((unsigned char)t[n] < 0x80) && t[n] != ' ')
         n++;
-    return n * em / 2;
+    if (n == 0)
+        return 0;
+    double w = n * em * 0.55;
+    for (int more = 1; more;) {
+        more = 0;
+        for (size_t k = 0; k < sizeof closing / sizeof *closing; k++) {
+            size_t cl = strlen(closing[k]);
+            if (n + cl <= l->len && memcmp(t + n, closing[k], cl) == 0) {
+                n += cl;
+                w += em;
+                more = 1;
+            }
+        }
+    }
+    return w;
 }
 
 static int starts_paragraph(const para_ctx *c, const bgi_pdf_line *prev, const bgi_pdf_line *l)
@@ -545,13 +561,15 @@ static int starts_paragraph(const para_ctx *c, const bgi_pdf_line *prev, const b
     if (is_large(c, prev) && is_large(c, l) && same_size(prev->em, l->em, 0.05) && prev->page == l->page
         && l->y1 - prev->y2 < 1.2 * em)
         return 0;   /* a title set over several lines */
-    if (!same_size(prev->em, l->em, 0.12))
+    /* Justified text stretches the advances of a line with few characters, so
+     * a change of size must show in the glyph boxes' height as well. */
+    if (!same_size(prev->em, l->em, 0.12) && !same_size(prev->y2 - prev->y1, l->y2 - l->y1, 0.12))
         return 1;
     if (l->x1 > ml->left + 0.9 * em)
         return 1;
     double gap = mp->right - prev->x2;
     if (gap > 2 * (prev->em > 0 ? prev->em : em)
-        && (ends_sentence(line_text(c->ls, prev), prev->len) || leading_run_width(c, l, em) + em < gap))
+        && (ends_sentence(line_text(c->ls, prev), prev->len) || leading_run_width(c, l, em) + 0.5 * em < gap))
         return 1;
     if (heading_marker(line_text(c->ls, l), l->len) && ends_sentence(line_text(c->ls, prev), prev->len))
         return 1;
