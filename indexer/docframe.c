@@ -10,6 +10,7 @@
 #include "docframe.h"
 #include "cn_numeral.h"
 #include "util.h"
+#include "span.h"
 #include "utf8.h"
 #include "baogao.h"
 
@@ -29,54 +30,14 @@
 /* 抄送 may wrap over a few lines above the 印发 line. */
 #define CC_MAX_LINES 5
 
-typedef struct span {
-    const char *p;
-    size_t n;
-} span;
 
 /* ---- byte and UTF-8 helpers ------------------------------------------ */
 
-static const char *find_bytes(const char *hay, size_t hay_len, const char *needle)
-{
-    size_t n = strlen(needle);
-    const char *end = hay + hay_len;
-    while ((size_t)(end - hay) >= n) {
-        const char *p = memchr(hay, (unsigned char)needle[0], (size_t)(end - hay) - n + 1);
-        if (!p)
-            return NULL;
-        if (memcmp(p, needle, n) == 0)
-            return p;
-        hay = p + 1;
-    }
-    return NULL;
-}
 
-static bool span_has(span s, const char *needle)
-{
-    return find_bytes(s.p, s.n, needle) != NULL;
-}
 
-static bool starts_with(span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n >= n && memcmp(s.p, lit, n) == 0;
-}
 
-static bool ends_with(span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
-}
 
-static span span_from(const char *start, const char *end)
-{
-    return (span){start, (size_t)(end - start)};
-}
 
-static size_t utf8_chars(span s)
-{
-    return bgi_utf8_count(s.p, s.n);
-}
 
 /* The code point at *p (advancing *p), -1 for a malformed sequence (one byte
  * skipped). */
@@ -186,7 +147,7 @@ static int number_at(const char **p, const char *end, int max_digits)
 
 static bool take_lit(const char **p, const char *end, const char *lit)
 {
-    if (!starts_with(span_from(*p, end), lit))
+    if (!span_starts_with(span_from(*p, end), lit))
         return false;
     *p += strlen(lit);
     return true;
@@ -411,7 +372,7 @@ static bool docno_line(span s, span *docno)
     if (!s.n || !docno_at(s.p, s.p + s.n, &after))
         return false;
     span rest = trim(span_from(after, s.p + s.n));
-    if (rest.n && !starts_with(rest, "签发人"))
+    if (rest.n && !span_starts_with(rest, "签发人"))
         return false;
     *docno = span_from(s.p, after);
     return true;
@@ -432,9 +393,9 @@ static span strip_trailing_notes(span s)
     for (int round = 0; round < 3; round++) {
         s = trim(s);
         const char *open = NULL;
-        if (ends_with(s, "）"))
+        if (span_ends_with(s, "）"))
             open = "（";
-        else if (ends_with(s, ")"))
+        else if (span_ends_with(s, ")"))
             open = "(";
         if (!open)
             break;
@@ -455,7 +416,7 @@ static const char *kind_of(span title)
 {
     span s = strip_trailing_notes(title);
     for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
-        if (ends_with(s, KINDS[i]))
+        if (span_ends_with(s, KINDS[i]))
             return KINDS[i];
     return "";
 }
@@ -489,14 +450,14 @@ static bool has_clause_punct(span s)
 static bool starts_like_heading(span s)
 {
     const char *end = s.p + s.n, *q;
-    if (bgi_cn_numeral_parse(s.p, end, &q) && starts_with(span_from(q, end), "、"))
+    if (bgi_cn_numeral_parse(s.p, end, &q) && span_starts_with(span_from(q, end), "、"))
         return true;
     q = s.p;
     if (number_at(&q, end, 3) >= 0)
         return true;
-    if (starts_with(s, "第") && bgi_cn_numeral_parse(s.p + strlen("第"), end, &q))
-        return starts_with(span_from(q, end), "章") || starts_with(span_from(q, end), "条") ||
-               starts_with(span_from(q, end), "节") || starts_with(span_from(q, end), "部分");
+    if (span_starts_with(s, "第") && bgi_cn_numeral_parse(s.p + strlen("第"), end, &q))
+        return span_starts_with(span_from(q, end), "章") || span_starts_with(span_from(q, end), "条") ||
+               span_starts_with(span_from(q, end), "节") || span_starts_with(span_from(q, end), "部分");
     return false;
 }
 
@@ -504,7 +465,7 @@ static bool starts_like_heading(span s)
  * not a dated note ("（2019年3月2日修订）"), which tells the history. */
 static bool title_note_line(span s)
 {
-    return (starts_with(s, "（") && ends_with(s, "）") && utf8_chars(s) <= 20 &&
+    return (span_starts_with(s, "（") && span_ends_with(s, "）") && utf8_chars(s) <= 20 &&
             !has_clause_punct(s) && !has_sentence_punct(s) && !span_has(s, "日"));
 }
 
@@ -525,15 +486,15 @@ static bool title_fragment(span s, bool first)
         return true;
     /* A later line may start inside brackets when the title wraps there
      * ("国务院关于同意设立中国" / "（云南省）自由贸易试验区的批复"). */
-    bool wrapped_bracket = !first && starts_with(s, "（") && !ends_with(s, "）");
-    if ((starts_with(s, "（") && !wrapped_bracket) || starts_with(s, "(") ||
-        starts_with(s, "——") || starts_with(s, "-") || starts_with(s, "附件") ||
-        (first && (starts_with(s, "—") || starts_with(s, "《"))))
+    bool wrapped_bracket = !first && span_starts_with(s, "（") && !span_ends_with(s, "）");
+    if ((span_starts_with(s, "（") && !wrapped_bracket) || span_starts_with(s, "(") ||
+        span_starts_with(s, "——") || span_starts_with(s, "-") || span_starts_with(s, "附件") ||
+        (first && (span_starts_with(s, "—") || span_starts_with(s, "《"))))
         return false;
     /* A title wraps after 、 ("…提高产品、" / "工程和服务质量的意见"). */
     static const char *const OPEN_ENDS[] = {"：", ":", "，", ","};
     for (size_t i = 0; i < sizeof OPEN_ENDS / sizeof OPEN_ENDS[0]; i++)
-        if (ends_with(s, OPEN_ENDS[i]))
+        if (span_ends_with(s, OPEN_ENDS[i]))
             return false;
     return !starts_like_heading(s) && !is_date_line(s) && !docno_line(s, &docno);
 }
@@ -550,7 +511,7 @@ static bool names_one_body(span s, void *ctx)
     if (s.n < 6 || utf8_chars(s) > 20)
         return false;
     for (size_t i = 0; i < sizeof BODY_ENDINGS / sizeof BODY_ENDINGS[0]; i++)
-        if (ends_with(s, BODY_ENDINGS[i]))
+        if (span_ends_with(s, BODY_ENDINGS[i]))
             return true;
     return false;
 }
@@ -566,7 +527,7 @@ static size_t each_part(span s, bool (*each)(span part, void *ctx), void *ctx)
         while (take_lit(&p, end, "、"))
             skip_spaces(&p, end);
         const char *start = p;
-        while (p < end && !space_at(p, end) && !starts_with(span_from(p, end), "、")) {
+        while (p < end && !space_at(p, end) && !span_starts_with(span_from(p, end), "、")) {
             const char *q = p;
             next_cp(&q, end);
             p = q;
@@ -584,7 +545,7 @@ static size_t each_part(span s, bool (*each)(span part, void *ctx), void *ctx)
 static bool names_bodies(span s)
 {
     if (!s.n || utf8_chars(s) > SIGNATURE_MAX_CHARS || has_sentence_punct(s) ||
-        has_clause_punct(s) || starts_like_heading(s) || starts_with(s, "附件"))
+        has_clause_punct(s) || starts_like_heading(s) || span_starts_with(s, "附件"))
         return false;
     return each_part(s, names_one_body, NULL) > 0;
 }
@@ -658,25 +619,25 @@ static bool is_copy_or_level_mark(span s)
 /* 发文机关标志: "国务院文件", "中共中央办公厅 国务院办公厅文件". */
 static bool is_issuer_mark(span s)
 {
-    return ends_with(s, "文件") && utf8_chars(s) <= 24 && !has_sentence_punct(s) &&
+    return span_ends_with(s, "文件") && utf8_chars(s) <= 24 && !has_sentence_punct(s) &&
            !has_clause_punct(s);
 }
 
 /* 主送机关: a short line ending in ：that is no salutation. */
 static bool is_addressee(span s)
 {
-    if (!(ends_with(s, "：") || ends_with(s, ":")) || utf8_chars(s) > ADDRESSEE_MAX_CHARS ||
+    if (!(span_ends_with(s, "：") || span_ends_with(s, ":")) || utf8_chars(s) > ADDRESSEE_MAX_CHARS ||
         has_sentence_punct(s) || utf8_chars(s) < 3)
         return false;
     /* 各位代表：, 同志们：, 女士们、先生们：, 尊敬的…： open speeches. */
-    return !starts_with(s, "各位") && !span_has(s, "们") && !starts_with(s, "尊敬") &&
-           !starts_with(s, "亲爱");
+    return !span_starts_with(s, "各位") && !span_has(s, "们") && !span_starts_with(s, "尊敬") &&
+           !span_starts_with(s, "亲爱");
 }
 
 /* 附注 after the date: "（此件公开发布）", "（本文有删减）", "（联系人：…）". */
 static bool is_note(span s)
 {
-    if (!((starts_with(s, "（") && ends_with(s, "）")) || (starts_with(s, "(") && ends_with(s, ")"))))
+    if (!((span_starts_with(s, "（") && span_ends_with(s, "）")) || (span_starts_with(s, "(") && span_ends_with(s, ")"))))
         return false;
     if (utf8_chars(s) > NOTE_MAX_CHARS)
         return false;
@@ -705,7 +666,7 @@ static bool is_attachment_start(span s)
 /* "附件：1．…" (or "附件：…" for one attachment). */
 static bool is_attachment_note_head(span s)
 {
-    return (starts_with(s, "附件：") || starts_with(s, "附件:")) && utf8_chars(s) <= 80 &&
+    return (span_starts_with(s, "附件：") || span_starts_with(s, "附件:")) && utf8_chars(s) <= 80 &&
            !has_sentence_punct(s);
 }
 
@@ -723,7 +684,7 @@ static bool is_attachment_note_item(span s)
 /* "国务院办公厅 2023年3月7日印发". */
 static bool is_printed_line(span s)
 {
-    if (!ends_with(s, "印发") || utf8_chars(s) > 50)
+    if (!span_ends_with(s, "印发") || utf8_chars(s) > 50)
         return false;
     span rest = span_from(s.p, s.p + s.n - strlen("印发"));
     /* The date ends the rest; find where it starts. */
@@ -737,8 +698,8 @@ static bool is_printed_line(span s)
 
 static bool is_cc_head(span s)
 {
-    return starts_with(s, "抄送：") || starts_with(s, "抄送:") || starts_with(s, "抄报：") ||
-           starts_with(s, "抄报:");
+    return span_starts_with(s, "抄送：") || span_starts_with(s, "抄送:") || span_starts_with(s, "抄报：") ||
+           span_starts_with(s, "抄报:");
 }
 
 /* "国务院 2023年3月5日": bodies and the date on one line; the bodies in
@@ -1026,7 +987,7 @@ static bool ends_open(span s)
 {
     static const char *const OPEN[] = {"的", "关于", "和", "与", "及", "、"};
     for (size_t i = 0; i < sizeof OPEN / sizeof OPEN[0]; i++)
-        if (ends_with(s, OPEN[i]))
+        if (span_ends_with(s, OPEN[i]))
             return true;
     return false;
 }
@@ -1040,7 +1001,7 @@ static bool starts_with_body(span s)
     static const char *const NAME_TAILS[] = {"办", "公", "厅", "室", "院", "委", "部", "局",
                                              "署", "会", "行", "员", "府", "政", "央"};
     for (size_t i = 0; i < sizeof NAME_TAILS / sizeof NAME_TAILS[0]; i++)
-        if (starts_with(s, NAME_TAILS[i]))
+        if (span_starts_with(s, NAME_TAILS[i]))
             return false;
     const char *cut = NULL;
     for (size_t i = 0; i < sizeof LINKS / sizeof LINKS[0]; i++) {
@@ -1161,7 +1122,7 @@ static int make_attachments(bgi_docframe *fr, lines *ls, const size_t *starts, s
         size_t next = next_text(ls, idx[0] + 1);
         size_t limit = a + 1 < n ? starts[a + 1] : end;
         if (next < limit && title_fragment(ls->line[next], false) &&
-            (ends_open(ls->line[idx[0]]) || starts_with(ls->line[next], "的") ||
+            (ends_open(ls->line[idx[0]]) || span_starts_with(ls->line[next], "的") ||
              title_note_line(ls->line[next])))
             idx[k++] = next;
         bgi_frame_attachment *at = &fr->attachments[fr->n_attachments++];

@@ -12,6 +12,7 @@
 #include "docframe.h"
 #include "document.h"
 #include "util.h"
+#include "span.h"
 #include "utf8.h"
 #include "baogao.h"
 
@@ -31,10 +32,6 @@
 /* The "first plausible year" fallback trusts only the very first lines. */
 #define YEAR_FALLBACK_LINES 5
 
-typedef struct span {
-    const char *p;
-    size_t n;
-} span;
 
 /* The opening lines of a report, trimmed, blank lines left out. */
 typedef struct opening {
@@ -44,26 +41,7 @@ typedef struct opening {
 
 /* ---- byte and UTF-8 helpers ------------------------------------------ */
 
-/* memmem() is a GNU extension; needles here are a few bytes long. */
-static const char *find_bytes(const char *hay, size_t hay_len, const char *needle)
-{
-    size_t n = strlen(needle);
-    const char *end = hay + hay_len;
-    while ((size_t)(end - hay) >= n) {
-        const char *p = memchr(hay, (unsigned char)needle[0], (size_t)(end - hay) - n + 1);
-        if (!p)
-            return NULL;
-        if (memcmp(p, needle, n) == 0)
-            return p;
-        hay = p + 1;
-    }
-    return NULL;
-}
 
-static bool span_has(span s, const char *needle)
-{
-    return find_bytes(s.p, s.n, needle) != NULL;
-}
 
 static bool span_contains(span hay, span needle)
 {
@@ -73,22 +51,8 @@ static bool span_contains(span hay, span needle)
     return false;
 }
 
-static bool span_starts_with(span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n >= n && memcmp(s.p, lit, n) == 0;
-}
 
-static bool span_ends_with(span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
-}
 
-static size_t utf8_chars(span s)
-{
-    return bgi_utf8_count(s.p, s.n);
-}
 
 /* Byte length of the whitespace character at the start of s (ASCII, U+3000,
  * U+00A0, U+FEFF), 0 if none. */
@@ -122,10 +86,6 @@ static span trim_span(span s)
     return s;
 }
 
-static span span_from(const char *start, const char *end)
-{
-    return (span){start, (size_t)(end - start)};
-}
 
 static char *dup_span(span s)
 {

@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,20 +28,7 @@
 
 static char *read_whole(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
+    return bgt_read_file(path, len);
 }
 
 static void find_frame(bgi_docframe *fr, const char *text)
@@ -444,7 +433,7 @@ static void test_real_corpus_not_framed(void **state)
             continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", BG_SHARED_CORPUS, e->d_name);
-        size_t len;
+        size_t len = 0;
         char *text = read_whole(path, &len);
         assert_non_null(text);
         bgi_docframe fr;
@@ -500,7 +489,7 @@ static void check_document(tally *t, const char *dir, char **f)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, f[F_FILE]);
-    size_t len;
+    size_t len = 0;
     char *text = read_whole(path, &len);
     assert_non_null(text);
     bgi_meta m;
@@ -549,7 +538,7 @@ static int check_truth(tally *t, const char *dir)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/truth.tsv", dir);
-    size_t len;
+    size_t len = 0;
     char *tsv = read_whole(path, &len);
     if (!tsv)
         return 0;

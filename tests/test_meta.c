@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +24,7 @@
 
 static char *read_whole(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
+    return bgt_read_file(path, len);
 }
 
 static void detect_text(bgi_meta *m, const char *text, const char *filename)
@@ -52,7 +41,7 @@ static void detect_fixture(bgi_meta *m, const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/meta/%s", BG_TEST_FIXTURES, name);
-    size_t len;
+    size_t len = 0;
     char *text = read_whole(path, &len);
     assert_non_null(text);
     bgi_err err = {0};
@@ -449,7 +438,7 @@ static void test_real_corpus(void **state)
     (void)state;
     char path[1024];
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", BG_SHARED_CORPUS);
-    size_t len;
+    size_t len = 0;
     char *manifest_text = read_whole(path, &len);
     if (!manifest_text) {
         skip();
@@ -568,7 +557,7 @@ static void test_real_corpus_detection_unchanged(void **state)
     (void)state;
     char path[1024];
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", BG_SHARED_CORPUS);
-    size_t len;
+    size_t len = 0;
     char *manifest_text = read_whole(path, &len);
     if (!manifest_text) {
         skip();

@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -566,25 +568,15 @@ static char *read_fixture(const char *name, size_t *len)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", BG_TEST_FIXTURES, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
+    char *buf = bgt_read_file(path, len);
     assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
     return buf;
 }
 
 static void test_sample_report(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len = 0;
     char *text = read_fixture("structure/sample-report.txt", &len);
     collected c = {0};
     bgi_outline *ol = bgi_outline_new();
