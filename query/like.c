@@ -169,7 +169,7 @@ static int keep_word(void *ctx, const char *t, size_t len)
 /* OR of the terms weighted relative to the best, outside year; the terms are
  * also what the hits highlight. */
 static int like_plan(bgi_qplan *plan, const bgx_eterm *t, size_t n, int year, const bg_search_options *o,
-                     bgi_err *err)
+                     int has_copies, bgi_err *err)
 {
     memset(plan, 0, sizeof *plan);
     bgx_query **subs = calloc(n, sizeof *subs);
@@ -194,7 +194,8 @@ static int like_plan(bgi_qplan *plan, const bgx_eterm *t, size_t n, int year, co
     bgx_query_free(pair[1]);
     if (!plan->query)
         return bgi_err_set(err, BG_ENOMEM, "out of memory");
-    return bgi_search_filter(&plan->query, o, err);
+    plan->has_copies = has_copies;
+    return bgi_search_filter(&plan->query, o, has_copies, err);
 }
 
 static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_options *o)
@@ -220,8 +221,9 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
     if (rc == 0 && n == 0)
         rc = bgi_err_set(&ix->err, BG_EQUERY, "passage %.200s has no words to search for", ref);
     bgi_qplan plan = {0};
+    int copies = rc == 0 ? bgi_index_has_copies(ix) : 0;
     if (rc == 0)
-        rc = like_plan(&plan, terms, n, year, o, &ix->err);
+        rc = copies < 0 ? copies : like_plan(&plan, terms, n, year, o, copies, &ix->err);
     bgx_eterms_free(terms, n);
     bgx_match m = {0};
     if (rc == 0)

@@ -30,6 +30,8 @@ typedef struct bgi_qplan {
     bgx_query *query;     /* owned */
     bgi_needle *needles;   /* owned */
     size_t n_needles;
+    int has_copies;        /* the index holds copies of some text (XZ): hits list
+                              theirs; without any, that lookup is skipped */
 } bgi_qplan;
 
 /* Builds the plan. A one-character item matches every bigram it starts,

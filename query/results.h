@@ -25,6 +25,7 @@ struct bg_hit {
     char format[8];          /* "txt", "html", "pdf", "docx", … */
     char *date, *docno;      /* NULL when the document states none */
     char *doc_kind;          /* "" when none */
+    char texthash[17];       /* of its normalised text, "" for none */
     struct bgi_copy *copies;  /* the other copies of the text */
     size_t n_copies;
     int page;                /* PDF: the page the passage starts on; 0 otherwise */

@@ -43,7 +43,14 @@ static bgx_query *with_filter(bgx_query *q, bgx_query *filter)
     return r;
 }
 
-int bgi_search_filter(bgx_query **q, const bg_search_options *o, bgi_err *err)
+int bgi_index_has_copies(bg_index *ix)
+{
+    uint32_t n = 0;
+    int rc = bgx_reader_termfreq(ix->reader, BG_TERM_DUPLICATE, &n, &ix->err);
+    return rc ? rc : n > 0;
+}
+
+int bgi_search_filter(bgx_query **q, const bg_search_options *o, int has_copies, bgi_err *err)
 {
     if (o->year_from || o->year_to) {
         int from = o->year_from ? o->year_from : 1;
@@ -64,7 +71,7 @@ int bgi_search_filter(bgx_query **q, const bg_search_options *o, bgi_err *err)
         *q = with_filter(*q, bgx_query_term(term, bgi_term_body(term, o->body), 1, 0));
     if (*q && o->kind && o->kind[0])
         *q = with_filter(*q, bgx_query_term(term, bgi_term_dockind(term, o->kind), 1, 0));
-    if (*q && !o->all_copies) {
+    if (*q && has_copies && !o->all_copies) {
         bgx_query *pair[2] = {*q, bgx_query_term(BG_TERM_DUPLICATE, strlen(BG_TERM_DUPLICATE), 1, 0)};
         bgx_query *r = pair[1] ? bgx_query_combine(BGX_OP_AND_NOT, pair, 2, 0) : NULL;
         bgx_query_free(pair[0]);
@@ -84,38 +91,60 @@ static char *dup_field(const cJSON *o, const char *k)
     return bgi_strdup(cJSON_IsString(v) ? v->valuestring : "");
 }
 
-/* The passages sharing the hit's text hash, but for the hit itself. */
+/* The other copies of the page's texts, found with one search for all of
+ * them: the passages sharing a hit's text hash, but for the hit itself. */
 #define BG_MAX_COPIES 20
-static int find_copies(bg_hit *h, bg_index *ix, const char *texthash)
+static int add_copy(bg_hit *h, const cJSON *o, bgi_err *err)
 {
-    char term[BG_TERM_MAX];
-    size_t n = bgi_term(term, BG_PREFIX_TEXTHASH, texthash, strlen(texthash), NULL, 0);
-    bgx_query *q = n ? bgx_query_term(term, n, 1, 0) : NULL;
+    if (h->n_copies == BG_MAX_COPIES || strcmp(bgi_json_str(o, BG_REC_ID), h->id) == 0)
+        return 0;
+    if (!h->copies && !(h->copies = calloc(BG_MAX_COPIES, sizeof *h->copies)))
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
+    struct bgi_copy *c = &h->copies[h->n_copies];
+    const char *format = bgi_json_str(o, BG_REC_FORMAT);
+    c->report = bgi_strdup(bgi_json_str(o, BG_REC_REPORT));
+    c->line = (size_t)bgi_json_num(o, BG_REC_LINE, 0);
+    snprintf(c->format, sizeof c->format, "%s", format[0] ? format : "txt");
+    if (!c->report)
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
+    h->n_copies++;
+    return 0;
+}
+
+static int find_copies(bg_results *res, bg_index *ix)
+{
+    bgx_query **subs = calloc(res->n_hits ? res->n_hits : 1, sizeof *subs);
+    size_t n = 0;
+    int rc = subs ? 0 : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < res->n_hits; i++) {
+        char term[BG_TERM_MAX];
+        size_t len = res->hits[i].texthash[0] ? bgi_term(term, BG_PREFIX_TEXTHASH, res->hits[i].texthash,
+                                                         strlen(res->hits[i].texthash), NULL, 0)
+                                              : 0;
+        if (len && !(subs[n++] = bgx_query_term(term, len, 1, 0)))
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    }
+    bgx_query *q = rc == 0 && n ? bgx_query_combine(BGX_OP_OR, subs, n, 0) : NULL;
+    for (size_t i = 0; i < n; i++)
+        bgx_query_free(subs[i]);
+    free(subs);
+    if (rc || n == 0)
+        return rc;
     if (!q)
-        return n ? bgi_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bgx_match m = {0};
-    int rc = bgx_search(&m, ix->reader, q, 0, BG_MAX_COPIES + 1, NULL, 0, &ix->err);
+    rc = bgx_search(&m, ix->reader, q, 0, n * (BG_MAX_COPIES + 1) < BG_MAX_LIMIT ? n * (BG_MAX_COPIES + 1)
+                                                                                : BG_MAX_LIMIT,
+                    NULL, 0, &ix->err);
     bgx_query_free(q);
-    h->copies = rc == 0 && m.n_hits > 1 ? calloc(m.n_hits, sizeof *h->copies) : NULL;
-    for (size_t i = 0; h->copies && i < m.n_hits && h->n_copies < BG_MAX_COPIES; i++) {
-        cJSON *o = bgi_passage_rec_parse(m.hits[i].data, m.hits[i].data_len);
-        if (!o)
-            continue;
-        const char *id = bgi_json_str(o, BG_REC_ID), *format = bgi_json_str(o, BG_REC_FORMAT);
-        if (strcmp(id, h->id) != 0) {
-            struct bgi_copy *c = &h->copies[h->n_copies];
-            c->report = bgi_strdup(bgi_json_str(o, BG_REC_REPORT));
-            c->line = (size_t)bgi_json_num(o, BG_REC_LINE, 0);
-            snprintf(c->format, sizeof c->format, "%s", format[0] ? format : "txt");
-            if (c->report)
-                h->n_copies++;
-            else
-                rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-        }
+    for (size_t k = 0; rc == 0 && k < m.n_hits; k++) {
+        cJSON *o = bgi_passage_rec_parse(m.hits[k].data, m.hits[k].data_len);
+        const char *hash = o ? bgi_json_str(o, BG_REC_TEXTHASH) : "";
+        for (size_t i = 0; rc == 0 && hash[0] && i < res->n_hits; i++)
+            if (strcmp(res->hits[i].texthash, hash) == 0)
+                rc = add_copy(&res->hits[i], o, &ix->err);
         cJSON_Delete(o);
     }
-    if (rc == 0 && m.n_hits > 1 && !h->copies)
-        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bgx_match_clear(&m);
     return rc;
 }
@@ -147,9 +176,8 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *
     h->docno = cJSON_IsString(v) ? bgi_strdup(v->valuestring) : NULL;
     h->doc_kind = dup_field(o, BG_REC_DOCKIND);
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_TEXTHASH);
-    char texthash[24] = "";
     if (cJSON_IsString(v))
-        snprintf(texthash, sizeof texthash, "%s", v->valuestring);
+        snprintf(h->texthash, sizeof h->texthash, "%s", v->valuestring);
     const cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, BG_REC_SECTION);
     int n = cJSON_IsArray(sec) ? cJSON_GetArraySize(sec) : 0;
     h->section = calloc(n ? (size_t)n : 1, sizeof *h->section);
@@ -164,11 +192,8 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *
     cJSON_Delete(o);
     if (!ok)
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    int rc = texthash[0] ? find_copies(h, ix, texthash) : 0;
-    if (rc)
-        return rc;
     bgi_ranges r;
-    rc = bgi_highlight(&r, ix->query_an, h->text, strlen(h->text), plan->needles, plan->n_needles, &ix->err);
+    int rc = bgi_highlight(&r, ix->query_an, h->text, strlen(h->text), plan->needles, plan->n_needles, &ix->err);
     if (rc)
         return rc;
     h->mstart = r.start;
@@ -239,8 +264,10 @@ int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_s
         plan->query = or_document(plan->query, query);
     if (rc == 0 && !plan->query && ix->reader)
         rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    if (rc == 0 && plan->query)
-        rc = bgi_search_filter(&plan->query, o, &ix->err);
+    if (rc == 0 && plan->query && (rc = bgi_index_has_copies(ix)) >= 0) {
+        plan->has_copies = rc;
+        rc = bgi_search_filter(&plan->query, o, plan->has_copies, &ix->err);
+    }
     if (rc)
         bgi_qplan_clear(plan);
     return rc;
@@ -269,6 +296,8 @@ int bgi_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg
         res->n_hits++;
         rc = fill_hit(&res->hits[i], &m->hits[i], ix, plan);
     }
+    if (rc == 0 && plan->has_copies)
+        rc = find_copies(res, ix);
     if (rc == 0 && (copy_facets(&res->years, &res->n_years, m->facets[0], m->n_facets[0])
                     || copy_facets(&res->bodies, &res->n_bodies, m->facets[1], m->n_facets[1])
                     || copy_facets(&res->kinds, &res->n_kinds, m->facets[2], m->n_facets[2])

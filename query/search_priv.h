@@ -23,7 +23,11 @@ int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_s
 int bgi_search_page(size_t *limit, const bg_search_options *o, bgi_err *err);
 
 /* Narrows *q (consumed) to o's year range and issuing body. */
-int bgi_search_filter(bgx_query **q, const bg_search_options *o, bgi_err *err);
+int bgi_search_filter(bgx_query **q, const bg_search_options *o, int has_copies, bgi_err *err);
+
+/* Whether ix's reader holds any passage marked as a copy (XZ): 1, 0, or a
+ * negative code. */
+int bgi_index_has_copies(bg_index *ix);
 
 /* The options a search runs with: opts, or the defaults when NULL.
  * BG_EINVAL when opts has a version this library does not know. */
