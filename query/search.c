@@ -121,7 +121,12 @@ static int find_copies(bg_results *res, bg_index *ix)
         size_t len = res->hits[i].texthash[0] ? bgi_term(term, BG_PREFIX_TEXTHASH, res->hits[i].texthash,
                                                          strlen(res->hits[i].texthash), NULL, 0)
                                               : 0;
-        if (len && !(subs[n++] = bgx_query_term(term, len, 1, 0)))
+        uint32_t copies = 0;
+        /* Most texts have no copy: a term's frequency says so without
+         * reading any passage. */
+        if (len)
+            rc = bgx_reader_termfreq(ix->reader, term, &copies, &ix->err);
+        if (rc == 0 && copies > 1 && !(subs[n++] = bgx_query_term(term, len, 1, 0)))
             rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     }
     bgx_query *q = rc == 0 && n ? bgx_query_combine(BGX_OP_OR, subs, n, 0) : NULL;
