@@ -213,7 +213,8 @@ static void on_added(void *ctx, const char *path, int rc, int status, size_t pas
     run_stats *st = ctx;
     /* A file found in a directory that holds nothing to index is skipped; one
      * the user named is a failure, as they asked for it. */
-    if (rc == BG_ESKIPPED && !bsearch(&path, st->named.paths, st->named.n, sizeof *st->named.paths, cmp_str)) {
+    int named = st->named.n && bsearch(&path, st->named.paths, st->named.n, sizeof *st->named.paths, cmp_str);
+    if (rc == BG_ESKIPPED && !named) {
         note_skipped(st, path, msg);
         return;
     }
