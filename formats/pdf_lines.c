@@ -36,6 +36,8 @@
  * recognises by their markers. */
 #include "pdf_lines.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,7 +271,17 @@ int bgi_pdf_drop_furniture(bgi_pdf_lines *ls)
         int stamp = is_print_stamp(key);
         if (!key[0] || is_page_number(key) || stamp)
             l->dropped = 1;
-        b[nb++] = (band_line){key, i, cy > h / 2, stamp};
+        /* A running header repeats in one size: a title line in large type
+         * on page 1 is not the same line as its body-size signature on a
+         * later page. */
+        char *sized = NULL;
+        if (asprintf(&sized, "%s@%d", key, (int)(l->em + 0.5)) < 0) {
+            free(key);
+            rc = BG_ENOMEM;
+            break;
+        }
+        free(key);
+        b[nb++] = (band_line){sized, i, cy > h / 2, stamp};
     }
     if (!rc) {
         drop_repeated(ls, b, nb);
@@ -524,32 +536,31 @@ static int is_large(const para_ctx *c, const bgi_pdf_line *l)
 }
 
 /* Width of the unit that opens line l and that a line breaker moves whole:
- * a run of Latin letters, digits and their punctuation ("16.6%", a word)
- * with the closing punctuation glued to it (。，、；：！？）” may not start a
- * line), at about half an em a Latin character and an em a CJK mark. Such a
- * move leaves the line before it short without ending its paragraph. */
+ * Latin letters and digits ("16.6%", a word, "〔2012〕44") with the brackets
+ * around them and the closing punctuation glued to them (。，、；：！？）” may
+ * not start a line, 〔（《 not end one), at about half an em a Latin character
+ * and an em a CJK mark. Such a move leaves the line before it short without
+ * ending its paragraph. 0 when the line opens with no Latin character. */
 static double leading_run_width(const para_ctx *c, const bgi_pdf_line *l, double em)
 {
-    static const char *const closing[] = {"。", "，", "、", "；", "：", "！", "？", "）", "”", "’", "》"};
+    static const char *const glued[] = {"。", "，", "、", "；", "：", "！", "？", "）", "”", "’", "》",
+                                        "〕", "】", "〔", "（", "《", "“", "【"};
     const char *t = line_text(c->ls, l);
-    size_t n = 0;
-    while (n < l->len && ((unsigned char)t[n] < 0x80) && t[n] != ' ')
-        n++;
-    if (n == 0)
-        return 0;
-    double w = n * em * 0.55;
-    for (int more = 1; more;) {
+    size_t n = 0, latin = 0;
+    double w = 0;
+    for (int more = 1; more && n < l->len;) {
         more = 0;
-        for (size_t k = 0; k < sizeof closing / sizeof *closing; k++) {
-            size_t cl = strlen(closing[k]);
-            if (n + cl <= l->len && memcmp(t + n, closing[k], cl) == 0) {
-                n += cl;
-                w += em;
-                more = 1;
-            }
+        if ((unsigned char)t[n] < 0x80 && t[n] != ' ') {
+            n++, latin++, w += em * 0.55, more = 1;
+            continue;
+        }
+        for (size_t k = 0; k < sizeof glued / sizeof *glued && !more; k++) {
+            size_t gl = strlen(glued[k]);
+            if (n + gl <= l->len && memcmp(t + n, glued[k], gl) == 0)
+                n += gl, w += em, more = 1;
         }
     }
-    return w;
+    return latin ? w : 0;
 }
 
 static int starts_paragraph(const para_ctx *c, const bgi_pdf_line *prev, const bgi_pdf_line *l)
@@ -647,9 +658,19 @@ int bgi_pdf_paragraphs(const bgi_pdf_lines *ls, bgi_document *out, bgi_err *err)
         c.page[ls->v[i].page - 1] = measure(ls, i, j, c.em, &c.doc);
         i = j;
     }
-    for (size_t p = 0; p < ls->n_pages; p++)
-        if (c.page[p].right == 0 && c.page[p].left == 0)
-            c.page[p] = c.doc;
+    for (size_t p = 0; p < ls->n_pages; p++) {
+        measures *m = &c.page[p];
+        if (m->right == 0 && m->left == 0)
+            *m = c.doc;
+        /* A page of few or mostly indented lines (a signature, attachment
+         * notes) would take an indent for its margin or a right-aligned date
+         * for its edge: pages of one document share their margins, so a page
+         * keeps the document's unless its own differ by a layout's worth. */
+        if (fabs(m->left - c.doc.left) < 3 * c.em)
+            m->left = c.doc.left;
+        if (fabs(m->right - c.doc.right) < 5 * c.em)
+            m->right = c.doc.right;
+    }
     int rc = build(&c, out);
     free(c.page);
     if (rc) {

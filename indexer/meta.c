@@ -629,6 +629,40 @@ static int take_owned(char **dst, char *s)
     return 0;
 }
 
+/* Joint issuers written without the space between them, as HTML and PDF
+ * readers give them when the names meet a CJK neighbour ("中共中央国务院",
+ * "中共中央办公厅国务院办公厅"): a space goes where one body's name ends and
+ * another's begins. Only where the name that follows starts like a body of
+ * its own, so "中共中央宣传部" stays whole. */
+static char *split_joint_bodies(const char *body)
+{
+    static const char *const ends[] = {"中央", "国务院", "办公厅", "委员会", "人民政府", "常委会",
+                                       "办公室", "省委", "市委", "区委", "县委", "军委"};
+    static const char *const starts[] = {"中共", "中国共产党", "国务院", "全国人大", "全国人民代表大会",
+                                         "全国政协", "中央", "最高人民法院", "最高人民检察院",
+                                         "中华人民共和国"};
+    size_t n = strlen(body);
+    char *out = malloc(2 * n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        out[o++] = body[i];
+        if (i + 1 >= n || ((unsigned char)body[i + 1] & 0xC0) == 0x80 || body[i + 1] == ' ')
+            continue;
+        span before = {body, i + 1}, after = {body + i + 1, n - i - 1};
+        bool end = false, start = false;
+        for (size_t k = 0; k < sizeof ends / sizeof *ends && !end; k++)
+            end = span_ends_with(before, ends[k]);
+        for (size_t k = 0; end && k < sizeof starts / sizeof *starts && !start; k++)
+            start = span_starts_with(after, starts[k]);
+        if (end && start)
+            out[o++] = ' ';
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* Title, body, date, docno from the frame and what the source states. */
 static int merge_official(bgi_meta *out, const bgi_docframe *fr, const bgi_doc_meta *stated)
 {
@@ -666,6 +700,8 @@ static int merge_official(bgi_meta *out, const bgi_docframe *fr, const bgi_doc_m
         return BG_ENOMEM;
     }
     if (date[0] && take_owned(&out->date, strdup(date)))
+        return BG_ENOMEM;
+    if ((fr->official || st_body.n) && out->body && take_owned(&out->body, split_joint_bodies(out->body)))
         return BG_ENOMEM;
     return 0;
 }

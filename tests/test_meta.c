@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "baogao.h"
+#include "document.h"
 #include "meta.h"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -591,9 +592,39 @@ static void test_real_corpus_detection_unchanged(void **state)
     free(manifest_text);
 }
 
+/* Joint issuers that a reader ran together keep one space between them; a
+ * body whose name merely starts like another's stays whole. */
+static void test_joint_bodies_run_together(void **state)
+{
+    (void)state;
+    static const char text[] = "中共中央 国务院关于促进民营经济发展壮大的意见\n"
+                               "各省、自治区、直辖市党委和人民政府：\n"
+                               "现提出如下意见。\n"
+                               "中共中央\n国务院\n2023年7月14日\n";
+    const struct {
+        const char *stated, *want;
+    } cases[] = {
+        {"中共中央国务院", "中共中央 国务院"},
+        {"中共中央办公厅国务院办公厅", "中共中央办公厅 国务院办公厅"},
+        {"中共中央 国务院", "中共中央 国务院"},
+        {"中共中央宣传部", "中共中央宣传部"},
+        {"国务院办公厅", "国务院办公厅"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bgi_doc_meta stated = {.body = (char *)cases[i].stated};
+        bgi_meta m;
+        bgi_err err = {0};
+        assert_int_equal(bgi_meta_detect_doc(&m, text, sizeof text - 1, "a.html", &stated, &err), 0);
+        assert_string_equal(m.body, cases[i].want);
+        assert_string_equal(m.date, "2023-07-14");
+        bgi_meta_clear(&m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_joint_bodies_run_together),
         cmocka_unit_test(test_state_council_title),
         cmocka_unit_test(test_congress_report_with_dated_line),
         cmocka_unit_test(test_congress_report_without_date),
