@@ -231,3 +231,22 @@ size_t bgi_utf8_clip(const char *s, size_t len, size_t max)
         n--;
     return n;
 }
+
+int bgi_grow(void *array, size_t *cap, size_t n, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : first;
+    if (ncap <= n)
+        ncap = n + 1;
+    if (ncap > SIZE_MAX / elem)
+        return BG_ENOMEM;
+    void *old;
+    memcpy(&old, array, sizeof old);   /* the caller's T *, whatever T is */
+    void *p = realloc(old, ncap * elem);
+    if (!p)
+        return BG_ENOMEM;
+    memcpy(array, &p, sizeof p);
+    *cap = ncap;
+    return 0;
+}

@@ -30,6 +30,12 @@ void bgi_buf_free(bgi_buf *b);
  * file: "PATH: cannot open: Permission denied". */
 int bgi_read_file(char **data, size_t *len, const char *path, bgi_err *err);
 
+/* Makes room in a growable array for element n: *(T **)array (its address
+ * passed as array) is reallocated to hold twice *cap elements of elem bytes
+ * (first when empty) once n reaches *cap. 0 or BG_ENOMEM (the array is then
+ * unchanged). */
+int bgi_grow(void *array, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* strdup that returns NULL for NULL. */
 char *bgi_strdup(const char *s);
 

@@ -180,14 +180,8 @@ static uint32_t unify_ideograph(uint32_t c)
 
 static int push_glyph(glyphs *g, uint32_t cp, const PopplerRectangle *r, uint32_t order)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 1024;
-        glyph *v = realloc(g->v, cap * sizeof *v);
-        if (!v)
-            return BG_ENOMEM;
-        g->v = v;
-        g->cap = cap;
-    }
+    if (bgi_grow(&g->v, &g->cap, g->n, sizeof *g->v, 1024))
+        return BG_ENOMEM;
     /* boxes of hostile files can be anything; keep coordinates where the
      * arithmetic and the float conversions below stay defined */
     if (!(fabs(r->x1) < 1e6 && fabs(r->x2) < 1e6 && fabs(r->y1) < 1e6 && fabs(r->y2) < 1e6))

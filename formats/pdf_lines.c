@@ -57,14 +57,8 @@ void bgi_pdf_lines_free(bgi_pdf_lines *ls)
 int bgi_pdf_lines_push(bgi_pdf_lines *ls, const char *text, size_t n, double x1, double y1, double x2,
                       double y2, double em, int page)
 {
-    if (ls->n == ls->cap) {
-        size_t cap = ls->cap ? ls->cap * 2 : 256;
-        bgi_pdf_line *v = realloc(ls->v, cap * sizeof *v);
-        if (!v)
-            return BG_ENOMEM;
-        ls->v = v;
-        ls->cap = cap;
-    }
+    if (bgi_grow(&ls->v, &ls->cap, ls->n, sizeof *ls->v, 256))
+        return BG_ENOMEM;
     size_t off = ls->chars.len;
     if (bgi_buf_append(&ls->chars, text, n))
         return BG_ENOMEM;

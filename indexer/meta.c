@@ -930,14 +930,8 @@ typedef struct row_fields {
 
 static int add_entry(bgi_manifest *mf, const row_fields *r, size_t lineno)
 {
-    if (mf->n == mf->cap) {
-        size_t cap = mf->cap ? mf->cap * 2 : 16;
-        manifest_entry *bigger = realloc(mf->entries, cap * sizeof *bigger);
-        if (!bigger)
-            return BG_ENOMEM;
-        mf->entries = bigger;
-        mf->cap = cap;
-    }
+    if (bgi_grow(&mf->entries, &mf->cap, mf->n, sizeof *mf->entries, 16))
+        return BG_ENOMEM;
     manifest_entry e = {dup_span(r->file), dup_span(r->title), dup_span(r->body), r->year, "",
                         dup_span(r->docno), lineno};
     memcpy(e.date, r->date, sizeof e.date);
