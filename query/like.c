@@ -225,14 +225,7 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
     if (rc == 0)
         rc = copies < 0 ? copies : like_plan(&plan, terms, n, year, o, copies, &ix->err);
     bgx_eterms_free(terms, n);
-    bgx_match m = {0};
-    if (rc == 0)
-        rc = bgi_search_match(&m, ix, plan.query, o->offset, limit, 0);
-    if (rc == 0)
-        rc = bgi_results_fill(res, ix, &m, &plan, o->offset);
-    bgx_match_clear(&m);
-    bgi_qplan_clear(&plan);
-    return rc;
+    return bgi_search_fill_page(res, ix, &plan, o, limit, rc);
 }
 
 int bg_search_like(bg_results **out, bg_index *ix, const char *ref, const bg_search_options *opts)

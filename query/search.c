@@ -327,13 +327,19 @@ static int run(bg_results *res, bg_index *ix, const char *query, const bg_search
         return rc;
     size_t limit;
     rc = bgi_search_page(&limit, o, &ix->err);
+    return bgi_search_fill_page(res, ix, &plan, o, rc == 0 ? limit : 0, rc);
+}
+
+int bgi_search_fill_page(bg_results *res, bg_index *ix, bgi_qplan *plan, const bg_search_options *o,
+                         size_t limit, int rc)
+{
     bgx_match m = {0};
     if (rc == 0)
-        rc = bgi_search_match(&m, ix, plan.query, o->offset, limit, 0);
+        rc = bgi_search_match(&m, ix, plan->query, o->offset, limit, 0);
     if (rc == 0)
-        rc = bgi_results_fill(res, ix, &m, &plan, o->offset);
+        rc = bgi_results_fill(res, ix, &m, plan, o->offset);
     bgx_match_clear(&m);
-    bgi_qplan_clear(&plan);
+    bgi_qplan_clear(plan);
     return rc;
 }
 

@@ -33,6 +33,12 @@ int bgi_index_has_copies(bg_index *ix);
  * BG_EINVAL when opts has a version this library does not know. */
 int bgi_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bgi_err *err);
 
+/* Runs plan's query for o's page (limit hits from o->offset) and fills res;
+ * clears plan. A non-zero rc (an earlier step failed) only clears plan and
+ * is returned. */
+int bgi_search_fill_page(bg_results *res, bg_index *ix, bgi_qplan *plan, const bg_search_options *o,
+                         size_t limit, int rc);
+
 /* A new empty result set for query, or NULL when out of memory. */
 bg_results *bgi_results_new(const char *query);
 
