@@ -2,10 +2,13 @@
  * endpoints, the headers every reply carries (type, CORS, hardening), and one
  * access-log line per request on stderr. */
 #include "serve.h"
+#include "guard.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Per-request state, from the URI log callback (the earliest point MHD offers,
@@ -14,9 +17,12 @@ typedef struct bgi_request {
     struct timespec start;
     char method[16];
     char path[128];
+    bgi_conn *conn;      /* the connection's guard record, or NULL */
     int seen;            /* the handler has been called for it */
     unsigned status;     /* 0 until a reply is queued */
     size_t bytes;        /* body bytes of the reply */
+    unsigned refuse;     /* found at the request line: answer this status instead */
+    const char *refuse_why;
 } bgi_request;
 
 /* Copies s[0..n) for the log: control bytes become '?' so that a crafted URL
@@ -31,13 +37,72 @@ static void copy_printable(char *dst, size_t cap, const char *s, size_t n)
     dst[i] = '\0';
 }
 
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Whether the raw path holds a control character, as is or percent-encoded
+ * (%00: MHD decodes the path into a C string, so "/api/search%00" would
+ * otherwise be routed as "/api/search"). */
+static int path_has_control(const char *path, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int ch = (unsigned char)path[i];
+        if (ch == '%' && i + 2 < n && hex_value(path[i + 1]) >= 0 && hex_value(path[i + 2]) >= 0)
+            ch = hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]);
+        if (ch < 0x20 || ch == 0x7f)
+            return 1;
+    }
+    return 0;
+}
+
+static size_t count_params(const char *query)
+{
+    size_t n = *query != '\0';
+    for (; *query; query++)
+        n += *query == '&';
+    return n;
+}
+
+/* Checks the request line's size and parameter count. libmicrohttpd 0.9.75
+ * parses the parameters into the connection's memory right after this
+ * callback, and when they do not fit it neither replies nor logs (it means to
+ * send 431, but has no memory left for it): the client waits for the idle
+ * timeout. So a query string that is too long or has too many parameters is
+ * cut off here, before MHD parses it, by ending the string MHD is about to
+ * parse (the URI is MHD's own writable buffer, passed as const), and the
+ * request gets 414. */
+static void check_request_line(bgi_request *req, const char *uri)
+{
+    size_t path_len = strcspn(uri, "?");
+    const char *query = uri[path_len] ? uri + path_len + 1 : "";
+    size_t params = count_params(query);
+    if (strlen(uri) > BG_SERVE_MAX_URI || params > BG_SERVE_MAX_PARAMS) {
+        if (*query)
+            *(char *)(uintptr_t)query = '\0';
+        if (req) {
+            req->refuse = 414;
+            req->refuse_why = params > BG_SERVE_MAX_PARAMS ? "URI too long: more than " BG_SERVE_MAX_PARAMS_TEXT
+                                                             " query parameters"
+                                                           : "URI too long: more than " BG_SERVE_MAX_URI_TEXT " bytes";
+        }
+    } else if (req && path_has_control(uri, path_len)) {
+        req->refuse = 400;
+        req->refuse_why = "the path holds a control character";
+    }
+}
+
 void *bgi_serve_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    (void)cls;
-    (void)c;
+    bgi_server *s = cls;
+    bgi_conn *conn = bgi_guard_conn(c);
+    bgi_guard_request_begun(s->guard, conn);
     bgi_request *req = calloc(1, sizeof *req);
+    check_request_line(req, uri);  /* also without req: MHD must not parse a huge query */
     if (!req)
-        return NULL;  /* the request is still served, just not logged */
+        return NULL;  /* answered 503 by the handler */
+    req->conn = conn;
     clock_gettime(CLOCK_MONOTONIC, &req->start);
     /* The raw path: still percent-encoded, and without the query string,
      * which holds what people search for. */
@@ -53,21 +118,36 @@ static double ms_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* The status of a request the handler did not answer: 408 when the guard cut
+ * it, else what libmicrohttpd answered by itself (a malformed Content-Length,
+ * headers over the connection's memory), else 0 (the client went away). */
+static unsigned unanswered_status(struct MHD_Connection *c, int cut, const char **note)
+{
+    if (cut) {
+        *note = " (request deadline)";
+        return 408;
+    }
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+    if (ci && ci->http_status) {
+        *note = " (refused by libmicrohttpd)";
+        return ci->http_status;
+    }
+    *note = " (not completed)";
+    return 0;
+}
+
 void bgi_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
+    bgi_server *s = cls;
     bgi_request *req = *req_cls;
+    int cut = bgi_guard_request_ended(s->guard, req ? req->conn : bgi_guard_conn(c));
     if (!req)
         return;
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-    /* One fprintf per line: stdio locks the stream, so lines from different
-     * worker threads never interleave. */
-    fprintf(stderr, "%s %s %s %u %zu %.1fms%s\n", when, req->method, req->path, req->status, req->bytes,
-            ms_since(&req->start), toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)");
+    const char *note = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)";
+    unsigned status = req->status;
+    if (!status || cut)
+        status = unanswered_status(c, cut, &note);
+    bgi_access_log(req->method, req->path, status, req->bytes, ms_since(&req->start), note);
     free(req);
     *req_cls = NULL;
 }
@@ -82,12 +162,21 @@ static void serve_page(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
                     .body = (char *)bgi_page_html, .len = bgi_page_html_len};
 }
 
-/* The page loads nothing from anywhere: forbid everything else it could. */
-static const char page_policy[] =
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
-    "img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/* The page loads nothing from anywhere: forbid everything else it could. Its
+ * one script and one style sheet are allowed by their hashes (computed from
+ * page.html when it is embedded), so no injected inline code could run. */
+static char page_policy[512];
 
-static int add_headers(struct MHD_Response *resp, const bgi_server *s, const bgi_reply *r, int method_not_allowed)
+void bgi_serve_init(void)
+{
+    snprintf(page_policy, sizeof page_policy,
+             "default-src 'none'; script-src 'sha256-%s'; style-src 'sha256-%s'; connect-src 'self'; "
+             "img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+             bgi_page_script_sha256, bgi_page_style_sha256);
+}
+
+static int add_headers(struct MHD_Response *resp, const bgi_server *s, const bgi_reply *r, int method_not_allowed,
+                       int close)
 {
     int ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) == MHD_YES
           && MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES
@@ -98,6 +187,10 @@ static int add_headers(struct MHD_Response *resp, const bgi_server *s, const bgi
           && MHD_add_response_header(resp, "Referrer-Policy", "no-referrer") == MHD_YES;
     if (ok && method_not_allowed)
         ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") == MHD_YES;
+    if (ok && close)  /* libmicrohttpd then closes the connection after the reply */
+        ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
+    if (ok && r->status == 503)
+        ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1") == MHD_YES;
     if (ok && s->cors_origin) {
         ok = MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, s->cors_origin) == MHD_YES;
         if (ok && strcmp(s->cors_origin, "*") != 0)
@@ -116,19 +209,87 @@ static struct MHD_Response *make_response(bgi_reply *r)
     return resp;
 }
 
+/* How a reply is sent: with Allow (405), with Connection: close (a refused
+ * request, whose connection is not trusted further), without a body (HEAD). */
+enum { REPLY_ALLOW = 1, REPLY_CLOSE = 2, REPLY_HEAD = 4 };
+
 static enum MHD_Result send_reply(struct MHD_Connection *c, const bgi_server *s, bgi_request *req, bgi_reply *r,
-                                  int method_not_allowed, int is_head)
+                                  unsigned how)
 {
+    bgi_guard_received(s->guard, req ? req->conn : bgi_guard_conn(c));
     struct MHD_Response *resp = make_response(r);
     if (!resp)
         return MHD_NO;  /* out of memory: MHD closes the connection */
-    enum MHD_Result rc = add_headers(resp, s, r, method_not_allowed) ? MHD_queue_response(c, r->status, resp) : MHD_NO;
+    enum MHD_Result rc = add_headers(resp, s, r, how & REPLY_ALLOW, how & REPLY_CLOSE)
+                       ? MHD_queue_response(c, r->status, resp) : MHD_NO;
     MHD_destroy_response(resp);
     if (req && rc == MHD_YES) {
         req->status = r->status;
-        req->bytes = is_head ? 0 : r->len;
+        req->bytes = how & REPLY_HEAD ? 0 : r->len;
     }
     return rc;
+}
+
+/* ---- what is refused before routing ------------------------------------ */
+
+/* The request headers that make a request ambiguous, counted. */
+typedef struct header_counts {
+    unsigned host, content_length, transfer_encoding;
+} header_counts;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    header_counts *n = cls;
+    n->host += strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0;
+    n->content_length += strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0;
+    n->transfer_encoding += strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0;
+    return MHD_YES;
+}
+
+/* 400 for what a proxy in front and this server could read differently
+ * (request smuggling), and for a body a GET cannot have. libmicrohttpd takes
+ * the first of two Content-Length headers, accepts HTTP/1.1 without Host, and
+ * waits for the end of the stream on a Transfer-Encoding it does not know. */
+static const char *ambiguous_request(struct MHD_Connection *c, const char *version, int is_get_or_head)
+{
+    header_counts n = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &n);
+    if (n.host == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
+        return "an HTTP/1.1 request needs a Host header";
+    if (n.host > 1)
+        return "more than one Host header";
+    if (n.content_length > 1)
+        return "more than one Content-Length header";
+    if (n.content_length && n.transfer_encoding)
+        return "both Content-Length and Transfer-Encoding";
+    if (n.transfer_encoding && is_get_or_head)
+        return "a GET or HEAD request has no body (Transfer-Encoding is not allowed)";
+    return NULL;
+}
+
+/* A reply for a request refused at its first call (its headers): over a
+ * connection limit, a request line refused by bgi_serve_begin, an ambiguous
+ * request. 0 when the request may go on. */
+static int refuse_early(bgi_reply *r, const bgi_server *s, const bgi_request *req, struct MHD_Connection *c,
+                        const char *version, int is_get_or_head)
+{
+    const char *why = NULL;
+    unsigned status = bgi_guard_refusal(s->guard, req ? req->conn : bgi_guard_conn(c), &why);
+    if (!status && !req) {
+        status = 503;
+        why = "out of memory";
+    }
+    if (!status && req->refuse) {
+        status = req->refuse;
+        why = req->refuse_why;
+    }
+    if (!status && (why = ambiguous_request(c, version, is_get_or_head)) != NULL)
+        status = 400;
+    if (status)
+        bgi_reply_error(r, status, why);
+    return status != 0;
 }
 
 /* ---- routing ------------------------------------------------------------ */
@@ -156,19 +317,24 @@ static endpoint route(const char *url)
  * are in, then for each piece of a request body, then once more at its end.
  * Answering at the first call makes MHD close the connection afterwards, so
  * GET and HEAD are answered at the last call, which keeps connections alive;
- * other methods are refused at once, without reading their bodies. */
+ * other methods, and requests refused for their request line, headers or
+ * connection, are answered at once, without reading their bodies. */
 enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                 const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
-    (void)version;
     (void)upload;
     bgi_server *s = cls;
     bgi_request *req = *req_cls;
     int is_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
     int is_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-    if (req && !req->seen) {
-        req->seen = 1;
-        copy_printable(req->method, sizeof req->method, method, strlen(method));
+    bgi_reply r;
+    if (!req || !req->seen) {
+        if (req) {
+            req->seen = 1;
+            copy_printable(req->method, sizeof req->method, method, strlen(method));
+        }
+        if (refuse_early(&r, s, req, c, version, is_get || is_head))
+            return send_reply(c, s, req, &r, REPLY_CLOSE | (is_head ? REPLY_HEAD : 0));
         if (is_get || is_head)
             return MHD_YES;
     } else if (*upload_size) {
@@ -176,12 +342,12 @@ enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char
         return MHD_YES;
     }
     endpoint fn = route(url);
-    bgi_reply r;
     if (!fn)
         bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/reports and /healthz");
     else if (!is_get && !is_head)
         bgi_reply_error(&r, 405, "method not allowed: only GET and HEAD");
     else
         fn(&r, s, c);
-    return send_reply(c, s, req, &r, fn && !is_get && !is_head, is_head);
+    unsigned how = (fn && !is_get && !is_head ? REPLY_ALLOW : 0) | (is_head ? REPLY_HEAD : 0);
+    return send_reply(c, s, req, &r, how);
 }

@@ -7,11 +7,13 @@
 #include <microhttpd.h>
 #include <stddef.h>
 
+#include "guard.h"
 #include "pool.h"
 
 /* Read-only configuration shared by every worker thread. */
 typedef struct bgi_server {
     bgi_ix_pool *pool;
+    bgi_guard *guard;          /* deadlines and connection limits */
     const char *cors_origin;   /* NULL: send no CORS headers */
 } bgi_server;
 
@@ -30,6 +32,12 @@ typedef struct bgi_reply {
 #define BG_SERVE_MAX_BODY 256        /* bytes of the body filter */
 #define BG_SERVE_MAX_LIMIT 100       /* results per page */
 #define BG_SERVE_MAX_OFFSET 10000    /* deepest page start */
+/* The request line: a longer URI, or more query parameters, gets 414. The API
+ * takes at most 8 parameters and a query of 1,024 bytes (3 KB encoded). */
+#define BG_SERVE_MAX_URI 8192
+#define BG_SERVE_MAX_URI_TEXT "8192"
+#define BG_SERVE_MAX_PARAMS 64
+#define BG_SERVE_MAX_PARAMS_TEXT "64"
 
 /* The endpoints; each fills r completely. */
 void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
@@ -47,8 +55,15 @@ enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char
                                 const char *version, const char *upload, size_t *upload_size, void **req_cls);
 void bgi_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe);
 
-/* The search page (page.html), NUL-terminated. */
+/* Builds what the replies share (the page's Content-Security-Policy); call
+ * once before the daemon starts. */
+void bgi_serve_init(void);
+
+/* The search page (page.html), NUL-terminated, and the base64 SHA-256 of its
+ * inline script and style sheet, for the Content-Security-Policy. */
 extern const char bgi_page_html[];
 extern const size_t bgi_page_html_len;
+extern const char bgi_page_script_sha256[];
+extern const char bgi_page_style_sha256[];
 
 #endif
