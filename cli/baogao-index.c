@@ -41,6 +41,9 @@ static void usage(FILE *out)
           "                   halves the index after a bulk build; may be given alone)\n"
           "  --sync           also remove indexed reports under the named directories\n"
           "                   whose files no longer exist\n"
+          "  --repair         check every year shard; move each damaged one aside and\n"
+          "                   index its reports again from their files (may be given\n"
+          "                   alone)\n"
           "  -j, --jobs N     index with N threads (default: the number of CPUs, at\n"
           "                   most 4); reports of different years are written in parallel\n"
           "  --wait           wait for another running indexer instead of failing\n"
@@ -347,7 +350,7 @@ typedef struct index_cli {
     const char *db, *stub;
     const char **lexicons;    /* argc entries at most */
     size_t n_lexicons, jobs;
-    int remove, sync, wait, compact, quiet, verbose;
+    int remove, sync, wait, compact, repair, quiet, verbose;
     char **targets;           /* files and directories, or shards for --stub */
     size_t n_targets;
 } index_cli;
@@ -363,6 +366,7 @@ static int parse_options(index_cli *o, int argc, char **argv)
         {"jobs", required_argument, 0, 'j'},   {"compact", no_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
         {"stub", required_argument, 0, 'S'},   {"verbose", no_argument, 0, 'v'},
+        {"repair", no_argument, 0, 'R'},
         {0, 0, 0, 0},
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -385,6 +389,7 @@ static int parse_options(index_cli *o, int argc, char **argv)
         case 'l': o->lexicons[o->n_lexicons++] = optarg; break;
         case 'r': o->remove = 1; break;
         case 'c': o->compact = 1; break;
+        case 'R': o->repair = 1; break;
         case 's': o->sync = 1; break;
         case 'w': o->wait = 1; break;
         case 'q': o->quiet = 1; break;
@@ -398,11 +403,15 @@ static int parse_options(index_cli *o, int argc, char **argv)
     }
     o->targets = argv + optind;
     o->n_targets = (size_t)(argc - optind);
-    if (o->stub && (o->db || o->remove || o->sync || o->compact || o->n_lexicons)) {
-        bgi_cli_error(prog, "--stub takes only shards (no --db, --remove, --sync, --compact, --lexicon)");
+    if (o->stub && (o->db || o->remove || o->sync || o->compact || o->repair || o->n_lexicons)) {
+        bgi_cli_error(prog, "--stub takes only shards (no --db, --remove, --sync, --compact, --repair, --lexicon)");
         return 2;
     }
-    if (!o->stub && o->n_targets == 0 && !o->compact) {
+    if (o->repair && o->remove) {
+        bgi_cli_error(prog, "--repair adds files; it cannot be combined with --remove");
+        return 2;
+    }
+    if (!o->stub && o->n_targets == 0 && !o->compact && !o->repair) {
         bgi_cli_error(prog, "no files or directories given (try --help)");
         return 2;
     }
@@ -420,11 +429,54 @@ static int write_stub(const index_cli *o)
     return 0;
 }
 
+/* --repair: each damaged shard is named with what became of it; the reports
+ * it held are indexed again (the summary counts them as new). */
+typedef struct repair_ctx {
+    file_list files;
+    size_t n_shards;
+    int failed;
+} repair_ctx;
+
+static void on_repair(void *ctx, const char *shard, const char *file, const char *note)
+{
+    repair_ctx *rc = ctx;
+    if (file) {
+        rc->failed |= push_path(&rc->files, file) != 0;
+        return;
+    }
+    rc->n_shards += strncmp(note, "damaged", 7) == 0;
+    printf("%-9s %s: %s\n", "repair", shard, note);
+}
+
+/* 0, or 1 when the index failed (as update_index). */
+static int repair_index(bg_index *ix, const index_cli *o, run_stats *st)
+{
+    repair_ctx rc = {0};
+    int fatal = 0;
+    if (bg_index_repair(ix, on_repair, &rc) < 0 || rc.failed) {
+        bgi_cli_error(prog, "%s", rc.failed ? "out of memory" : bg_errmsg());
+        fatal = 1;
+    } else {
+        printf("%zu damaged shard%s, %zu report%s to index again\n", rc.n_shards, rc.n_shards == 1 ? "" : "s",
+               rc.files.n, rc.files.n == 1 ? "" : "s");
+    }
+    if (!fatal && rc.files.n
+        && bg_index_add_files(ix, (const char *const *)rc.files.paths, rc.files.n, (unsigned)o->jobs, on_added, st)) {
+        bgi_cli_error(prog, "%s", bg_errmsg());
+        fatal = 1;
+    }
+    for (size_t i = 0; i < rc.files.n; i++)
+        free(rc.files.paths[i]);
+    free(rc.files.paths);
+    return fatal;
+}
+
 /* Adds (or removes) the targets, syncs, commits and compacts; 1 when the
- * index itself failed (it stays at its last commit). */
+ * index itself failed before its changes were committed (it stays at its
+ * last commit), 2 when only the compaction after the commit failed. */
 static int update_index(bg_index *ix, const index_cli *o, run_stats *st)
 {
-    int fatal = 0;
+    int fatal = o->repair ? repair_index(ix, o, st) : 0;
     if (o->remove) {
         for (size_t i = 0; i < o->n_targets; i++)
             remove_one(ix, st, o->targets[i]);
@@ -452,12 +504,48 @@ static int update_index(bg_index *ix, const index_cli *o, run_stats *st)
     if (!fatal && o->compact) {
         if (bg_index_compact(ix, &before, &after) != 0) {
             bgi_cli_error(prog, "%s", bg_errmsg());
-            fatal = 1;
+            fatal = 2;
         } else {
             printf("compacted: %.1f MB -> %.1f MB\n", before / 1e6, after / 1e6);
         }
     }
     return fatal;
+}
+
+static int count_one(void *ctx, const char *path)
+{
+    (void)path;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+/* The reports a reader of path sees: what is committed (0 when there is no
+ * index yet, or it cannot be read). */
+static size_t committed_reports(const char *path)
+{
+    bg_index *ix = NULL;
+    size_t n = 0;
+    if (bg_index_open(&ix, path, BG_OPEN_READ) == 0)
+        bg_index_foreach_report(ix, count_one, &n);
+    bg_index_free(ix);
+    return n;
+}
+
+/* The summary of a run whose index failed: only what was committed counts
+ * (the files read after the last commit are lost with it), so it says how
+ * many reports a reader sees now against before the run, not what was read.
+ * Batches committed during the run are the only part that can have stayed. */
+static void print_failed_summary(const run_stats *st, const char *path, size_t before)
+{
+    size_t after = committed_reports(path), read = st->n_new + st->n_updated + st->n_removed;
+    if (after == before)
+        printf("nothing of this run was committed: the index is as it was before it (%zu report%s); "
+               "%zu file%s read or removed, %zu failed\n",
+               after, after == 1 ? "" : "s", read, read == 1 ? "" : "s", st->n_failed);
+    else
+        printf("part of this run was committed in earlier batches: the index now holds %zu report%s (%zu before); "
+               "the rest of the %zu file%s read or removed was not; %zu failed\n",
+               after, after == 1 ? "" : "s", before, read, read == 1 ? "" : "s", st->n_failed);
 }
 
 static int run(const index_cli *o)
@@ -474,10 +562,19 @@ static int run(const index_cli *o)
         free(db_default);
         return 2;
     }
+    const char *path = o->db ? o->db : db_default;
+    size_t before = committed_reports(path);
     run_stats st = {.quiet = o->quiet, .verbose = o->verbose};
     int fatal = update_index(ix, o, &st);
-    printf("%zu new, %zu updated, %zu unchanged, %zu removed, %zu failed%s\n", st.n_new, st.n_updated,
-           st.n_unchanged, st.n_removed, st.n_failed, fatal ? " (index left at its last commit)" : "");
+    if (fatal == 1) {
+        /* Its uncommitted changes go with the writer, before counting. */
+        bg_index_free(ix);
+        ix = NULL;
+        print_failed_summary(&st, path, before);
+    } else {
+        printf("%zu new, %zu updated, %zu unchanged, %zu removed, %zu failed%s\n", st.n_new, st.n_updated,
+               st.n_unchanged, st.n_removed, st.n_failed, fatal ? " (committed; the compaction failed)" : "");
+    }
     print_skipped(&st);
     bg_index_free(ix);
     free(db_default);

@@ -216,6 +216,18 @@ BG_API int bg_index_commit(bg_index *ix);
  * receive the shards' total size. Writers only. */
 BG_API int bg_index_compact(bg_index *ix, uint64_t *bytes_before, uint64_t *bytes_after);
 
+/* Rebuilds damaged shards (baogao-index --repair; docs/reliability.md,
+ * "Damaged shards"). Commits, then checks every year shard: each damaged one
+ * is moved aside to shards/NNNN.damaged-<UTC time> and its reports leave the
+ * catalogue. cb is called once per damaged shard with file NULL and a note
+ * saying what is damaged and where it went, then once per report file it
+ * held (note NULL), to be indexed again with bg_index_add_files(), and with
+ * file NULL and a note when the list of its reports could not be read.
+ * Returns the number of damaged shards (0: all sound) or a BG_E* code.
+ * Writers only. */
+typedef void (*bg_repair_cb)(void *ctx, const char *shard, const char *file, const char *note);
+BG_API int bg_index_repair(bg_index *ix, bg_repair_cb cb, void *ctx);
+
 /* ---- what an index holds (readers and writers) ------------------------ */
 
 /* The committed catalogue of reports as one JSON document, newest year first
@@ -266,8 +278,12 @@ typedef struct bg_search_options {
     int all_copies;       /* 0: a text indexed several times (an HTML page and its PDF, a
                              repost) is one hit listing its other copies (bg_hit_duplicate)
                              and totals and facets count texts; 1: every copy is a hit */
+    int year_unknown;     /* 1: only reports whose year is unknown (the "0000" of the
+                             year facet) */
+    int body_unknown;     /* 1: only reports without an issuing body (the "" of the
+                             body facet) */
 } bg_search_options;
-#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0}
+#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0}
 /* Sets *opts to the defaults of that version. BG_EINVAL for an unknown one. */
 BG_API int bg_search_options_init(bg_search_options *opts, unsigned int version);
 

@@ -3,6 +3,7 @@
 #include "baogao.h"
 #include "scheme.h"
 #include "utf8.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,15 @@
  * characters"). */
 #define MAX_ITEM_WORDS MAX_ITEM_CHARS
 
+/* The work a query may ask for is counted in index terms (each opens a
+ * posting list in every shard; qbuild.h has the limits): a character standing
+ * alone matches every bigram it starts (的: 2,597 of them on the reports
+ * corpus), so it keeps only the BGI_QUERY_WILDCARD_TERMS most frequent, those
+ * of a whole query are at most BGI_QUERY_MAX_EXPANDED (they are the most
+ * frequent bigrams, the longest posting lists), and a whole query holds at
+ * most BGI_QUERY_MAX_TERMS (every query of 1,024 bytes of text without lone
+ * characters fits). docs/reliability.md has the measurements. */
+
 typedef struct qchar {
     char text[8];
     size_t len;
@@ -40,6 +50,12 @@ typedef struct item_tokens {
     bgx_reader *terms;
     bgi_err *err;
     int failed;
+    /* Index terms this item's query holds, and those of the items before it
+     * (*spent); past the budget, no more wildcards are expanded (over_budget). */
+    size_t cost;
+    const size_t *spent;
+    size_t *expanded;   /* wildcard terms of the whole query so far */
+    int over_budget;
 } item_tokens;
 
 static int collect(void *ctx, const bgi_token *t)
@@ -91,11 +107,12 @@ static bgx_query *scale_free(bgx_query *q, double f)
     return s;
 }
 
-static bgx_query *term_query(const char *prefix, const char *a, size_t alen, const char *b, size_t blen,
-                             unsigned pos)
+static bgx_query *term_query(size_t *cost, const char *prefix, const char *a, size_t alen, const char *b,
+                             size_t blen, unsigned pos)
 {
     char term[BG_TERM_MAX];
     size_t n = bgi_term(term, prefix, a, alen, b, blen);
+    *cost += n != 0;
     return n ? bgx_query_term(term, n, 1, pos) : bgx_query_match_nothing();
 }
 
@@ -107,11 +124,20 @@ static bgx_query *char_query(item_tokens *it, const qchar *c)
     char prefix[BG_TERM_MAX];
     size_t pl = bgi_term(prefix, BG_PREFIX_BIGRAM, c->text, c->len, NULL, 0);
     bgx_query *bigrams = NULL;
+    size_t n = BGI_QUERY_WILDCARD_TERMS;   /* Xapian's expansion: at most that many per shard */
+    /* Past the budget the query fails anyway: expanding more is wasted work. */
+    if (*it->spent + it->cost > BGI_QUERY_MAX_TERMS || *it->expanded >= BGI_QUERY_MAX_EXPANDED) {
+        it->over_budget = 1;
+        return bgx_query_match_nothing();
+    }
     if (!it->terms)
-        bigrams = bgx_query_wildcard(prefix, pl);
-    else if ((it->failed = bgx_reader_wildcard(&bigrams, it->terms, prefix, pl, it->err)) != 0)
+        bigrams = bgx_query_wildcard(prefix, pl, BGI_QUERY_WILDCARD_TERMS);
+    else if ((it->failed = bgx_reader_wildcard(&bigrams, it->terms, prefix, pl, BGI_QUERY_WILDCARD_TERMS, &n,
+                                               it->err)) != 0)
         return NULL;
-    bgx_query *subs[2] = {term_query(BG_PREFIX_UNIGRAM, c->text, c->len, "", 0, 0), bigrams};
+    it->cost += n;
+    *it->expanded += n;
+    bgx_query *subs[2] = {term_query(&it->cost, BG_PREFIX_UNIGRAM, c->text, c->len, "", 0, 0), bigrams};
     bgx_query *syn = combine_free(BGX_OP_SYNONYM, subs, 2, 0);
     return syn;
 }
@@ -125,7 +151,7 @@ static bgx_query *run_query(item_tokens *it, size_t from, size_t to)
     if (!subs)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        subs[i] = term_query(BG_PREFIX_BIGRAM, it->chars[from + i].text, it->chars[from + i].len,
+        subs[i] = term_query(&it->cost, BG_PREFIX_BIGRAM, it->chars[from + i].text, it->chars[from + i].len,
                              it->chars[from + i + 1].text, it->chars[from + i + 1].len, (unsigned)(i + 1));
     bgx_query *q = n == 1 ? bgx_query_combine(BGX_OP_OR, subs, 1, 0)
                           : bgx_query_combine(BGX_OP_PHRASE, subs, n, (unsigned)n);
@@ -171,28 +197,29 @@ static size_t utf8_chars(const char *s)
     return bgi_utf8_count(s, strlen(s));
 }
 
-static bgx_query *word_or_superwords(bgi_analyzer *an, const char *prefix, const char *word, unsigned pos)
+static bgx_query *word_or_superwords(bgi_analyzer *an, size_t *cost, const char *prefix, const char *word,
+                                     unsigned pos)
 {
-    bgx_query *subs[MAX_SUPERWORDS + 1] = {term_query(prefix, word, strlen(word), "", 0, pos)};
+    bgx_query *subs[MAX_SUPERWORDS + 1] = {term_query(cost, prefix, word, strlen(word), "", 0, pos)};
     size_t n = 1, wl = strlen(word), len = 0;
     const char *lex = utf8_chars(word) >= 2 ? bgi_analyzer_lexicon_text(an, &len) : "";
     for (const char *p = lex, *end = lex + len; p < end && n <= MAX_SUPERWORDS;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
         if (ll > wl && memmem(p, ll, word, wl))
-            subs[n++] = term_query(prefix, p, ll, "", 0, pos);
+            subs[n++] = term_query(cost, prefix, p, ll, "", 0, pos);
         p += ll + 1;
     }
     return n == 1 ? subs[0] : combine_free(BGX_OP_SYNONYM, subs, n, 0);
 }
 
-static bgx_query *words_query(bgi_analyzer *an, const item_tokens *it)
+static bgx_query *words_query(bgi_analyzer *an, item_tokens *it)
 {
     bgx_query *subs[MAX_ITEM_WORDS] = {0};
     if (it->n_words == 0)
         return NULL;
     for (size_t i = 0; i < it->n_words; i++)
-        subs[i] = word_or_superwords(an, "", it->words[i], (unsigned)(i + 1));
+        subs[i] = word_or_superwords(an, &it->cost, "", it->words[i], (unsigned)(i + 1));
     if (it->n_words == 1)
         return subs[0];
     return combine_free(BGX_OP_AND, subs, it->n_words, 0);
@@ -256,7 +283,7 @@ static bgx_query *item_query(bgi_analyzer *an, item_tokens *it, int quoted)
     return combine_free(BGX_OP_OR, either, 2, 0);
 }
 
-static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t n_items)
+static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t n_items, size_t *cost)
 {
     size_t total = 0;
     for (size_t i = 0; i < n_items; i++)
@@ -269,7 +296,7 @@ static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t
     size_t k = 0;
     for (size_t i = 0; i < n_items; i++)
         for (size_t j = 0; j < its[i].n_words; j++)
-            subs[k++] = word_or_superwords(an, BG_PREFIX_HEADING, its[i].words[j], 0);
+            subs[k++] = word_or_superwords(an, cost, BG_PREFIX_HEADING, its[i].words[j], 0);
     bgx_query *q = scale_free(combine_free(BGX_OP_OR, subs, k, 0), W_HEADING);
     free(subs);
     return q;
@@ -277,7 +304,8 @@ static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t
 
 /* Assembles AND over groups (OR within a group), minus the excluded items,
  * plus the heading boost. */
-static bgx_query *assemble(bgi_analyzer *an, const bgi_qparsed *parsed, item_tokens *its, bgx_query **items)
+static bgx_query *assemble(bgi_analyzer *an, const bgi_qparsed *parsed, item_tokens *its, bgx_query **items,
+                           size_t *cost)
 {
     bgx_query **groups = calloc(parsed->n, sizeof *groups);
     bgx_query **negs = calloc(parsed->n, sizeof *negs);
@@ -310,7 +338,7 @@ static bgx_query *assemble(bgi_analyzer *an, const bgi_qparsed *parsed, item_tok
     for (size_t i = 0; pos && i < parsed->n; i++)
         if (!parsed->items[i].negated)
             pos[np++] = its[i];
-    bgx_query *boost = pos ? heading_boost(an, pos, np) : NULL;
+    bgx_query *boost = pos ? heading_boost(an, pos, np, cost) : NULL;
     free(pos);
     if (boost) {
         bgx_query *pair[2] = {q, boost};
@@ -323,26 +351,65 @@ out:
     return q;
 }
 
+/* The item of its[0..n) whose query holds the most index terms. */
+static size_t costliest(const item_tokens *its, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (its[i].cost > its[best].cost)
+            best = i;
+    return best;
+}
+
+/* BG_ETOOBIG for a query over the budget, naming the part to shorten (cut on
+ * a character boundary: the message may be a JSON string). */
+static int too_broad(const bgi_qparsed *parsed, const item_tokens *its, size_t n, bgi_err *err)
+{
+    size_t i = costliest(its, n);
+    const char *text = parsed->items[i].text;
+    size_t len = strlen(text), cut = bgi_utf8_clip(text, len, 60);
+    if (its[i].cost > BGI_QUERY_MAX_EXPANDED / 2)
+        return bgi_err_set(err, BG_ETOOBIG,
+                          "query is too broad: '%.*s%s' needs more than %d index terms, or more than %d for "
+                          "characters standing alone (up to %d each); shorten it, or join its characters without "
+                          "punctuation",
+                          (int)cut, text, cut < len ? "…" : "", BGI_QUERY_MAX_TERMS, BGI_QUERY_MAX_EXPANDED,
+                          BGI_QUERY_WILDCARD_TERMS);
+    return bgi_err_set(err, BG_ETOOBIG,
+                      "query is too broad: it needs more than %d index terms, or more than %d for characters "
+                      "standing alone (up to %d each); use fewer words, '%.*s%s' first",
+                      BGI_QUERY_MAX_TERMS, BGI_QUERY_MAX_EXPANDED, BGI_QUERY_WILDCARD_TERMS, (int)cut, text,
+                      cut < len ? "…" : "");
+}
+
 int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const bgi_qparsed *parsed, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     item_tokens *its = calloc(parsed->n, sizeof *its);
     bgx_query **items = calloc(parsed->n, sizeof *items);
     int rc = its && items ? 0 : bgi_err_set(err, BG_ENOMEM, "out of memory");
+    size_t spent = 0, expanded = 0;
     for (size_t i = 0; rc == 0 && i < parsed->n; i++) {
         const char *text = parsed->items[i].text;
         its[i].terms = terms;
         its[i].err = err;
+        its[i].spent = &spent;
+        its[i].expanded = &expanded;
         rc = bgi_analyze(an, text, strlen(text), collect, &its[i], err);
         if (rc > 0)
             rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
-        if (rc == 0 && its[i].overflow)
-            rc = bgi_err_set(err, BG_ETOOBIG, "query word '%.60s' is longer than %d characters", text,
-                            MAX_ITEM_CHARS);
+        if (rc == 0 && its[i].overflow) {
+            size_t cut = bgi_utf8_clip(text, strlen(text), 60);
+            rc = bgi_err_set(err, BG_ETOOBIG, "query word '%.*s%s' is longer than %d characters", (int)cut, text,
+                            cut < strlen(text) ? "…" : "", MAX_ITEM_CHARS);
+        }
         if (rc == 0 && its[i].n_chars) {
             items[i] = item_query(an, &its[i], parsed->items[i].quoted);
+            spent += its[i].cost;
             if (its[i].failed)
                 rc = its[i].failed;
+            else if (its[i].over_budget || spent > BGI_QUERY_MAX_TERMS)
+                rc = too_broad(parsed, its, i + 1, err);
             else if (!items[i])
                 rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
             else if (!parsed->items[i].negated)
@@ -352,9 +419,13 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
         }
     }
     if (rc == 0) {
-        out->query = assemble(an, parsed, its, items);
+        out->query = assemble(an, parsed, its, items, &spent);
         if (!out->query)
             rc = bgi_err_set(err, BG_EQUERY, "nothing to search for in the query (only punctuation or exclusions)");
+        else if (spent > BGI_QUERY_MAX_TERMS)
+            rc = too_broad(parsed, its, parsed->n, err);
+        out->n_terms = spent;
+        out->n_expanded = expanded;
     }
     for (size_t i = 0; its && items && i < parsed->n; i++) {
         bgx_query_free(items[i]);

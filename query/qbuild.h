@@ -26,18 +26,33 @@ typedef struct bgi_needle {
     int is_word;
 } bgi_needle;
 
+/* The work a query may ask for, in index terms (see qbuild.c): the terms one
+ * character standing alone stands for, those of all such characters of a
+ * query together, and all the query's terms. */
+#define BGI_QUERY_WILDCARD_TERMS 100
+#define BGI_QUERY_MAX_EXPANDED 500
+#define BGI_QUERY_MAX_TERMS 1500
+
 typedef struct bgi_qplan {
     bgx_query *query;     /* owned */
     bgi_needle *needles;   /* owned */
     size_t n_needles;
     int has_copies;        /* the index holds copies of some text (XZ): hits list
                               theirs; without any, that lookup is skipped */
+    size_t n_terms;        /* index terms the query holds (its work: each is a
+                              posting list per shard), at most BGI_QUERY_MAX_TERMS */
+    size_t n_expanded;     /* of which characters standing alone stand for, at
+                              most BGI_QUERY_MAX_EXPANDED */
 } bgi_qplan;
 
-/* Builds the plan. A one-character item matches every bigram it starts,
- * listed from terms (may be NULL: Xapian then lists them shard by shard, which
- * gives other weights where shards are remote). BG_EQUERY when nothing in the
- * query is searchable (only punctuation, or only exclusions). */
+/* Builds the plan. A one-character item matches the (at most
+ * BGI_QUERY_WILDCARD_TERMS) most frequent bigrams it starts, listed from terms
+ * (may be NULL: Xapian then lists them shard by shard, which gives other
+ * weights where shards are remote). BG_EQUERY when nothing in the query is
+ * searchable (only punctuation, or only exclusions); BG_ETOOBIG, naming the
+ * word to shorten, when the query would hold more than BGI_QUERY_MAX_TERMS
+ * index terms, or its characters standing alone more than
+ * BGI_QUERY_MAX_EXPANDED. */
 int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const bgi_qparsed *parsed, bgi_err *err);
 void bgi_qplan_clear(bgi_qplan *plan);
 

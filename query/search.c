@@ -67,6 +67,15 @@ int bgi_search_filter(bgx_query **q, const bg_search_options *o, int has_copies,
         *q = with_filter(*q, year_terms(from, to));
     }
     char term[BG_TERM_MAX];
+    if (*q && o->year_unknown)
+        *q = with_filter(*q, bgx_query_term(term, bgi_term_year(term, 0), 1, 0));
+    if (*q && o->body_unknown) {
+        /* A passage without a body has no XB term at all. */
+        bgx_query *pair[2] = {*q, bgx_query_wildcard(BG_PREFIX_BODY, strlen(BG_PREFIX_BODY), 0)};
+        *q = pair[1] ? bgx_query_combine(BGX_OP_AND_NOT, pair, 2, 0) : NULL;
+        bgx_query_free(pair[0]);
+        bgx_query_free(pair[1]);
+    }
     if (*q && o->body && o->body[0])
         *q = with_filter(*q, bgx_query_term(term, bgi_term_body(term, o->body), 1, 0));
     if (*q && o->kind && o->kind[0])
@@ -157,8 +166,11 @@ static int find_copies(bg_results *res, bg_index *ix)
 static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *plan)
 {
     cJSON *o = bgi_passage_rec_parse(m->data, m->data_len);
-    if (!o)
-        return bgi_err_set(&ix->err, BG_EXAPIAN, "passage %u: damaged document data", m->docid);
+    if (!o) {
+        uint32_t k = 0;
+        const char *shard = bgx_reader_shard_of(ix->reader, m->docid, &k);
+        return bgi_err_set(&ix->err, BG_EXAPIAN, "shard %s: passage %u: damaged document data", shard, k);
+    }
     h->score = m->weight;
     h->text = dup_field(o, BG_REC_TEXT);
     h->report = dup_field(o, BG_REC_REPORT);

@@ -159,6 +159,10 @@ static int check_years(bg_search_options *o, struct MHD_Connection *c, complaint
     const char *v = get_param(c, "year", &len, &bad);
     if (!v || (len == 0 && !bad))
         return 0;  /* "year=" is how the page says "all years" */
+    if (!bad && (strcmp(v, "unknown") == 0 || strcmp(v, "0000") == 0)) {
+        o->year_unknown = 1;   /* the year facet's "0000" */
+        return 0;
+    }
     if (bad || bgi_cli_parse_years(&o->year_from, &o->year_to, v) != 0)
         return complain(why, "year must be a year (2022) or a range (2018..2022, ..2019, 2016..)");
     return 0;
@@ -179,6 +183,10 @@ static int parse_search(const char **q, bg_search_options *o, struct MHD_Connect
         return -1;
     if (o->body && !o->body[0])
         o->body = NULL;  /* "body=" is how the page says "all bodies" */
+    if (o->body && strcmp(o->body, "unknown") == 0) {
+        o->body = NULL;  /* the body facet's "": reports without a body */
+        o->body_unknown = 1;
+    }
     if (o->kind && !o->kind[0])
         o->kind = NULL;
     if (o->docno && !o->docno[0])

@@ -341,6 +341,9 @@ enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char
         *upload_size = 0;  /* a body sent with GET means nothing here */
         return MHD_YES;
     }
+    /* The whole request is here: the deadline is for receiving it, not for
+     * answering (a search may wait on a remote shard's own timeout). */
+    bgi_guard_received(s->guard, req ? req->conn : bgi_guard_conn(c));
     endpoint fn = route(url);
     if (!fn)
         bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/reports and /healthz");

@@ -46,6 +46,13 @@ static int compact_shard(bg_index *ix, int year, uint64_t *before, uint64_t *aft
     int rc = swap_names(&tmp, &old, path) ? bgi_err_set(&ix->err, BG_ENOMEM, "out of memory") : 0;
     if (rc == 0 && (bgi_remove_tree(tmp.data) != 0 || bgi_remove_tree(old.data) != 0))
         rc = bgi_err_set(&ix->err, BG_EIO, "%s: cannot remove a leftover compaction: %s", path, strerror(errno));
+    unsigned damaged = 0;
+    /* The compactor is Xapian reading every block: a damaged shard is named
+     * instead (and left for --repair), as for its writer. */
+    if (rc == 0)
+        rc = bgi_ix_check_shard(path, &damaged, &ix->err);
+    if (damaged)
+        bgi_ix_note_damaged(ix, year, ix->err.msg, 1);   /* named by this error */
     if (rc == 0)
         rc = bgx_compact(path, tmp.data, &ix->err);
     if (rc == 0) {

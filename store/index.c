@@ -178,6 +178,23 @@ static int on_file_meta(void *ctx, const char *key, const char *val, size_t len)
     return 0;
 }
 
+/* A listed shard is checked before Xapian reads its catalogue: a damaged one
+ * is remembered (the writer of its year then refuses it, and --repair
+ * rebuilds it); its catalogue is still read when the table that holds it
+ * (postlist) is sound, so that a repair knows its reports. 1 when the
+ * catalogue must not be read. */
+static int check_listed_shard(bg_index *ix, int year, const char *path, int *rc)
+{
+    unsigned damaged = 0;
+    bgi_err why = {0};
+    bgi_ix_check_shard(path, &damaged, &why);
+    if (!damaged)
+        return 0;   /* sound, or the check could not run: reading it says why */
+    if (bgi_ix_note_damaged(ix, year, why.msg, 0))
+        *rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    return (damaged & BGX_TABLE_POSTLIST) != 0;
+}
+
 int bgi_ix_load_catalogue(bg_index *ix)
 {
     load_ctx lc = {.ix = ix};
@@ -186,7 +203,12 @@ int bgi_ix_load_catalogue(bg_index *ix)
         char *path = bgi_shard_path(ix->path, ix->listed_years[i]);
         bgx_reader *r = NULL;
         lc.year = ix->listed_years[i];
-        rc = path ? bgx_reader_open(&r, path, &ix->err) : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        if (path && check_listed_shard(ix, lc.year, path, &rc)) {
+            free(path);
+            continue;
+        }
+        if (rc == 0)
+            rc = path ? bgx_reader_open(&r, path, &ix->err) : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
         if (rc == 0)
             rc = bgx_reader_foreach_metadata(r, BG_META_FILE, on_file_meta, &lc, &ix->err);
         if (rc > 0 || rc == BG_ENOMEM)
@@ -195,7 +217,8 @@ int bgi_ix_load_catalogue(bg_index *ix)
         free(path);
     }
     for (size_t i = 0; rc == 0 && i < lc.n_stale && (ix->flags & BG_OPEN_WRITE); i++)
-        rc = bgi_ix_delete_file(ix, lc.stale[i].id, lc.stale[i].year, 0, &ix->err);
+        if (!bgi_ix_year_is_damaged(ix, lc.stale[i].year))   /* its repair re-indexes the file anyway */
+            rc = bgi_ix_delete_file(ix, lc.stale[i].id, lc.stale[i].year, 0, &ix->err);
     free(lc.stale);
     return rc;
 }
@@ -236,7 +259,9 @@ static int adopt_unlisted_shards(bg_index *ix)
         char *path = bgi_shard_path(ix->path, year);
         bgx_reader *r = NULL;
         bgi_err ignored = {0};
-        int holds = path && bgx_reader_open(&r, path, &ignored) == 0
+        unsigned damaged = 0;
+        int holds = path && bgi_ix_check_shard(path, &damaged, &ignored) == 0
+                    && bgx_reader_open(&r, path, &ignored) == 0
                     && (bgx_reader_doccount(r) > 0
                         || bgx_reader_foreach_metadata(r, BG_META_FILE, has_any, NULL, &ignored) == 1);
         bgx_reader_free(r);
@@ -353,6 +378,10 @@ void bg_index_free(bg_index *ix)
     if (ix->body_names.free)
         ix->body_names.free(ix->body_names.data);
     free(ix->listed_years);
+    /* A run that did not write a damaged year went on; the shard is named
+     * all the same, once (the writer of its year names it in its error). */
+    bgi_ix_clear_damaged(ix, 1);
+    bgi_ix_clear_memo(ix);
     bgi_analyzer_free(ix->an);
     bgi_analyzer_free(ix->query_an);
     bgx_reader_free(ix->reader);
@@ -415,14 +444,23 @@ static int create_shard(const char *shard, const char *shards_dir, bgi_err *err)
 }
 
 /* Opens year's shard for writing, creating it (and shards/) first if need
- * be; after create_shard it exists whole, so Xapian is only asked to open. */
+ * be; after create_shard it exists whole, so Xapian is only asked to open.
+ * The shard is checked first, every time: Xapian 1.4's writer crashes on a
+ * damaged B-tree block (a bit flipped on disk, a torn copy) instead of
+ * reporting it, and the check costs well under a millisecond per MB
+ * (docs/reliability.md, "Damaged shards"). */
 static int open_shard(bgx_writer **out, bg_index *ix, int year, bgi_err *err)
 {
     char *path = bgi_shard_path(ix->path, year);
     char *shards_dir = path ? bgi_dirname(path) : NULL;
+    unsigned damaged = 0;
     int rc = shards_dir ? bgi_mkdir_p(shards_dir, err) : bgi_err_set(err, BG_ENOMEM, "out of memory");
     if (rc == 0)
         rc = create_shard(path, shards_dir, err);
+    if (rc == 0)
+        rc = bgi_ix_check_shard(path, &damaged, err);
+    if (damaged && bgi_ix_note_damaged(ix, year, err->msg, 1))
+        rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
     if (rc == 0)
         rc = bgx_writer_open(out, path, 0, err);
     free(shards_dir);

@@ -8,6 +8,7 @@
 #include "json_get.h"
 #include "scheme.h"
 #include "store.h"
+#include "util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -170,7 +171,8 @@ static int cmp_reports(const void *a, const void *b)
  * document and prints it. */
 static char *print_catalogue(report_list *l, const bg_names *missing)
 {
-    qsort(l->items, l->n, sizeof *l->items, cmp_reports);
+    if (l->n)   /* qsort(NULL, 0) is undefined */
+        qsort(l->items, l->n, sizeof *l->items, cmp_reports);
     cJSON *root = cJSON_CreateObject();
     cJSON *arr = root ? cJSON_AddArrayToObject(root, "reports") : NULL;
     size_t i = 0;
@@ -214,7 +216,7 @@ int bgi_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *
     report_list l = {0};
     bg_names missing = {0};
     int rc = for_each_shard(ix, collect_shard_reports, &l, &missing);
-    if (rc == 0)
+    if (rc == 0 && l.n)   /* qsort(NULL, 0) is undefined */
         qsort(l.items, l.n, sizeof *l.items, cmp_reports);
     for (size_t i = 0; i < l.n; i++) {
         if (rc == 0)
@@ -231,22 +233,77 @@ int bgi_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *
 typedef struct shard_tally {
     uint64_t revision;   /* sum over the shards that answered */
     size_t answered;
+    bg_names damaged;    /* shards that are damaged or do not answer */
+    bgi_err first_damage;
 } shard_tally;
 
-static int add_shard_revision(void *ctx, bgx_reader *shard, bgi_err *err)
+static int stop_at_first(void *ctx, const char *term, size_t len)
 {
-    (void)err;
-    shard_tally *t = ctx;
-    t->revision += bgx_reader_revision(shard);
-    t->answered++;
-    return 0;
+    char **first = ctx;
+    *first = bgi_strndup(term, len);
+    return 1;
 }
 
+/* A trivial question every sound shard answers: its document count, and
+ * the record of the first passage of its first report (the postlist and
+ * docdata tables). 0 when answered. */
+static int ask_trivial(bgx_reader *r, bgi_err *err)
+{
+    char *term = NULL, *data = NULL;
+    size_t len = 0;
+    (void)bgx_reader_doccount(r);
+    int rc = bgx_reader_foreach_term(r, BG_PREFIX_FILE, stop_at_first, &term, err);
+    if (rc == 1)
+        rc = term ? bgx_reader_term_doc_data(r, term, &data, &len, err) : BG_ENOMEM;
+    free(term);
+    free(data);
+    return rc;
+}
+
+/* Adds one shard to the tally: a local shard's structure is checked before
+ * Xapian reads it (docs/reliability.md, "Damaged shards"), then every shard
+ * is asked a trivial question. A shard that fails either is named in
+ * t->damaged; a remote one that is down stays a missing shard (or fails the
+ * walk without partial answers). */
+static int tally_shard(shard_tally *t, bg_names *missing, bg_index *ix, const bgx_shard *s)
+{
+    bgi_err why = {0};
+    unsigned damaged = 0;
+    bgx_reader *r = NULL;
+    int rc = s->path ? bgi_ix_check_shard_memo(ix, s->path, &damaged, &why) : 0;
+    if (rc == 0)
+        rc = bgx_reader_open_shards(&r, s, 1, &ix->remote, &why);
+    if (rc == 0)
+        rc = ask_trivial(r, &why);
+    if (rc == 0) {
+        t->revision += bgx_reader_revision(r);
+        t->answered++;
+    } else if (rc == BG_EUNAVAILABLE && !s->path) {
+        rc = ix->remote.allow_partial ? bgi_names_push(missing, s->name) : bgi_err_set(&ix->err, rc, "%s", why.msg);
+    } else if (rc != BG_ENOMEM) {
+        if (!t->damaged.n)
+            t->first_damage = why;
+        rc = bgi_names_push(&t->damaged, s->name);
+    }
+    bgx_reader_free(r);
+    return rc == BG_ENOMEM ? bgi_err_set(&ix->err, BG_ENOMEM, "out of memory") : rc;
+}
+
+/* Tallies every shard; when none answers, fails naming the first damaged
+ * one (BG_EUNAVAILABLE: the index cannot serve anything). */
 static int tally_shards(shard_tally *t, bg_names *missing, bg_index *ix)
 {
     memset(t, 0, sizeof *t);
     bgi_err_clear(&ix->err);
-    int rc = for_each_shard(ix, add_shard_revision, t, missing);
+    bgi_shard_list l;
+    int rc = bgi_shards_resolve(&l, ix->path, &ix->err);
+    for (size_t i = 0; rc == 0 && i < l.n; i++)
+        rc = tally_shard(t, missing, ix, &l.v[i]);
+    bgi_shards_clear(&l);
+    if (rc == 0 && !t->answered && t->damaged.n)
+        rc = bgi_err_set(&ix->err, BG_EUNAVAILABLE, "no shard can be read: %s", t->first_damage.msg);
+    if (rc)
+        bgi_names_clear(&t->damaged);
     return rc ? bgi_err_publish(&ix->err) : 0;
 }
 
@@ -256,8 +313,19 @@ int bg_index_revision(uint64_t *out, bg_index *ix)
     bg_names missing = {0};
     int rc = tally_shards(&t, &missing, ix);
     bgi_names_clear(&missing);
+    bgi_names_clear(&t.damaged);
     *out = rc ? 0 : t.revision;
     return rc;
+}
+
+/* Adds names as an array of strings under key; cJSON's 1-or-0. */
+static int add_names(cJSON *root, const char *key, const bg_names *names)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, key);
+    for (size_t i = 0; arr && i < names->n; i++)
+        if (!cJSON_AddItemToArray(arr, cJSON_CreateString(names->v[i])))
+            arr = NULL;
+    return arr != NULL;
 }
 
 char *bg_index_status_json(bg_index *ix)
@@ -267,16 +335,14 @@ char *bg_index_status_json(bg_index *ix)
     if (tally_shards(&t, &missing, ix) != 0)
         return NULL;
     cJSON *root = cJSON_CreateObject();
-    cJSON *names = NULL;
-    int ok = root && cJSON_AddStringToObject(root, "status", missing.n ? "degraded" : "ok")
+    int ok = root && cJSON_AddStringToObject(root, "status", missing.n || t.damaged.n ? "degraded" : "ok")
           && cJSON_AddNumberToObject(root, "revision", (double)t.revision)
-          && cJSON_AddNumberToObject(root, "shards", (double)(t.answered + missing.n))
-          && (names = cJSON_AddArrayToObject(root, "missing_shards"));
-    for (size_t i = 0; ok && i < missing.n; i++)
-        ok = cJSON_AddItemToArray(names, cJSON_CreateString(missing.v[i]));
+          && cJSON_AddNumberToObject(root, "shards", (double)(t.answered + missing.n + t.damaged.n))
+          && add_names(root, "missing_shards", &missing) && add_names(root, "damaged_shards", &t.damaged);
     char *out = ok ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
     bgi_names_clear(&missing);
+    bgi_names_clear(&t.damaged);
     if (!out)
         bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     return out;

@@ -49,6 +49,24 @@ int bgi_shards_resolve(bgi_shard_list *out, const char *db_path, bgi_err *err);
 void bgi_shards_clear(bgi_shard_list *l);
 int bgi_shards_equal(const bgi_shard_list *a, const bgi_shard_list *b);
 
+/* A shard found damaged (check.c): its year, the one-line message that names
+ * it and says what to do, and whether that message was given as an error. */
+typedef struct bgi_damaged {
+    int year;
+    char *why;
+    int named;
+} bgi_damaged;
+
+/* What a reader's handle last found of a local shard's structure, and the
+ * files' identity then (check.c): /healthz checks again only what changed. */
+typedef struct bgi_check_memo {
+    char *path;
+    uint64_t files;     /* FNV-1a of the table files' inode, size and mtime */
+    int rc;
+    unsigned damaged;
+    char *why;
+} bgi_check_memo;
+
 /* State that a layer above the store keeps in the handle (ingestion's
  * manifests, the searcher's body-name table): freed with the handle through
  * its own function, so the store need not know what it is. */
@@ -72,6 +90,8 @@ struct bg_index {
     int *listed_years;   /* years in the stub */
     size_t n_listed;
     bgi_ix_attachment ingest;      /* indexer/add.c */
+    bgi_damaged *damaged;          /* listed shards found damaged when the catalogue was read */
+    size_t n_damaged;
     size_t pending_docs;
     /* Guards files, shards, listed_years and manifests while several indexing
      * threads run (bg_index_add_files with jobs > 1). */
@@ -88,6 +108,8 @@ struct bg_index {
     uint64_t reader_serial;
     uint64_t query_an_serial, query_an_generation;    /* query_an checked then */
     bgi_ix_attachment body_names;                      /* query/facets.c */
+    bgi_check_memo *checked;       /* bgi_ix_check_shard_memo */
+    size_t n_checked;
     uint64_t body_names_serial, body_names_generation;
 };
 
@@ -161,6 +183,25 @@ void bgi_names_clear(bg_names *n);
 /* Copies the names of the shards ix's reader left out into *out (emptied
  * first). 0 or BG_ENOMEM. */
 int bgi_missing_copy(bg_names *out, const bg_index *ix);
+
+/* Damaged shards (check.c, docs/reliability.md "Damaged shards"). Checks the
+ * structure of the shard at path before Xapian reads it: 0 when sound, else
+ * BG_EXAPIAN with err "PATH: damaged (WHAT): run baogao-index --repair" and
+ * the damaged tables in *damaged (BGX_TABLE_* bits); other codes when the
+ * check itself failed (*damaged 0). */
+int bgi_ix_check_shard(const char *path, unsigned *damaged, bgi_err *err);
+/* bgi_ix_check_shard, for a reader that checks the same shards again and
+ * again (/healthz): the result is kept while the shard's files keep their
+ * inode, size and modification time. */
+int bgi_ix_check_shard_memo(bg_index *ix, const char *path, unsigned *damaged, bgi_err *err);
+void bgi_ix_clear_memo(bg_index *ix);
+/* Remembers year's shard as damaged with why (ix->damaged, once per year;
+ * named: the message went out as an error). 0 or BG_ENOMEM. */
+int bgi_ix_note_damaged(bg_index *ix, int year, const char *why, int named);
+int bgi_ix_year_is_damaged(const bg_index *ix, int year);
+/* Warns on stderr of each damaged shard no error has named (a run that did
+ * not write its year), then forgets them all. */
+void bgi_ix_clear_damaged(bg_index *ix, int warn);
 
 /* The writer lock (LOCK file, fcntl). */
 int bgi_lock_take(int *fd, const char *index_path, int wait, bgi_err *err);

@@ -454,6 +454,44 @@ static void test_foreach_report_on_reader(void **state)
     assert_non_null(strstr(seen_by_writer, "sample-gov-2021.txt;"));
 }
 
+/* The facets' "year unknown" and "body unknown" can be asked for. */
+static void test_unknown_year_and_body_filter(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    path_in(path, sizeof path, f->reports, "untitled-notes.txt");
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("加强电子证照的推广应用，方便群众办事。\n", fp);
+    fclose(fp);
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_WRITE), 0);
+    assert_int_equal(bg_index_add_file(NULL, NULL, ix, path, NULL), 0);
+    assert_int_equal(bg_index_commit(ix), 0);
+    bg_index_free(ix);
+
+    bg_search_options o = BG_SEARCH_OPTIONS_INIT;
+    o.year_unknown = 1;
+    bg_results *res = search(f, "电子证照", &o);
+    assert_int_equal(bg_results_total(res), 1);
+    assert_int_equal(bg_hit_year(bg_results_hit(res, 0)), 0);
+    bg_results_free(res);
+    o = (bg_search_options)BG_SEARCH_OPTIONS_INIT;
+    o.body_unknown = 1;
+    res = search(f, "电子证照", &o);
+    assert_int_equal(bg_results_total(res), 1);
+    assert_string_equal(bg_hit_body(bg_results_hit(res, 0)), "");
+    bg_results_free(res);
+    res = search(f, "电子证照", NULL);
+    assert_true(bg_results_total(res) >= 3);   /* the filters did filter */
+    bg_results_free(res);
+
+    assert_int_equal(bg_index_open(&ix, f->index, BG_OPEN_WRITE), 0);
+    assert_int_equal(bg_index_remove_file(ix, path), 0);
+    assert_int_equal(bg_index_commit(ix), 0);
+    bg_index_free(ix);
+}
+
 static void test_errors(void **state)
 {
     fixture *f = *state;
@@ -491,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_parallel_equals_serial),
         cmocka_unit_test(test_compact_keeps_results),
         cmocka_unit_test(test_foreach_report_on_reader),
+        cmocka_unit_test(test_unknown_year_and_body_filter),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

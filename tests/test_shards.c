@@ -347,7 +347,7 @@ static void test_remote_shard_down(void **state)
     assert_non_null(status);
     char want_status[256];
     snprintf(want_status, sizeof want_status,
-             "{\"status\":\"degraded\",\"revision\":%llu,\"shards\":%d,\"missing_shards\":[\"%s\"]}",
+             "{\"status\":\"degraded\",\"revision\":%llu,\"shards\":%d,\"missing_shards\":[\"%s\"],\"damaged_shards\":[]}",
              (unsigned long long)rev, N_YEARS + 1, name);
     assert_string_equal(status, want_status);
     bg_free(status);

@@ -8,7 +8,12 @@
 
 #include <xapian.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -57,9 +62,38 @@ struct bgx_query {
 
 namespace {
 
+// The system's reason for e (errno's text), or NULL. Xapian loses errno in
+// some opening errors ("Failed to open glass revision"); for those a probe
+// tells whether the process has run out of file descriptors.
+const char *system_reason(const Xapian::Error &e)
+{
+    if (e.get_error_string())
+        return e.get_error_string();
+    if (std::strcmp(e.get_type(), "DatabaseOpeningError") != 0)
+        return nullptr;
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int probe_errno = errno;
+    if (fd >= 0) {
+        close(fd);
+        return nullptr;
+    }
+    return probe_errno == EMFILE || probe_errno == ENFILE ? std::strerror(probe_errno) : nullptr;
+}
+
+// Whether the system call behind e failed for lack of file descriptors.
+bool out_of_descriptors(const Xapian::Error &e)
+{
+    const char *why = system_reason(e);
+    return why && (std::strcmp(why, std::strerror(EMFILE)) == 0 || std::strcmp(why, std::strerror(ENFILE)) == 0);
+}
+
 int error_code_for(const Xapian::Error &e)
 {
     const std::string type = e.get_type();
+    // Checked first: a shard that cannot be opened for want of descriptors
+    // is there, and saying "not found" would send the reader the wrong way.
+    if (out_of_descriptors(e))
+        return BG_EIO;
     if (type == "DatabaseLockError")
         return BG_ELOCKED;
     if (type == "DatabaseOpeningError" || type == "DatabaseNotFoundError")
@@ -76,6 +110,13 @@ struct shard_down : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A Xapian error met in one shard of a combined reader, whose what() names
+// the shard (Xapian's own message does not say which one).
+struct shard_error : std::runtime_error {
+    int code;
+    shard_error(int c, const std::string &m) : std::runtime_error(m), code(c) {}
+};
+
 // Runs body and maps exceptions to error codes. body returns 0 or a BG_E* code.
 template <typename F>
 int guard(bgi_err *err, const char *what, F body)
@@ -84,9 +125,15 @@ int guard(bgi_err *err, const char *what, F body)
         return body();
     } catch (const shard_down &e) {
         return bgi_err_set(err, BG_EUNAVAILABLE, "%s", e.what());
+    } catch (const shard_error &e) {
+        return bgi_err_set(err, e.code, "%s", e.what());
     } catch (const Xapian::Error &e) {
-        return bgi_err_set(err, error_code_for(e), "%s: %s: %s", what, e.get_type(),
-                          e.get_msg().c_str());
+        // get_error_string() is the system's reason (errno's text, e.g. "No
+        // space left on device"): without it a full disk reads as "Error
+        // writing block 62".
+        const char *why = system_reason(e);
+        return bgi_err_set(err, error_code_for(e), "%s: %s: %s%s%s%s", what, e.get_type(), e.get_msg().c_str(),
+                          why ? " (" : "", why ? why : "", why ? ")" : "");
     } catch (const std::bad_alloc &) {
         return bgi_err_set(err, BG_ENOMEM, "%s: out of memory", what);
     } catch (const std::exception &e) {
@@ -164,6 +211,47 @@ void combine_up_shards(bgx_reader *r)
 [[noreturn]] void throw_shard_down(const reader_shard &s)
 {
     throw shard_down("shard " + s.name + " is unavailable: " + s.why);
+}
+
+// The shard of r holding document id, and its id there: a combined database
+// gives document k of shard i (of n) the id (k - 1) * n + i + 1, counting
+// only the shards that are up. A reader of one path is its own shard.
+const char *shard_of(const bgx_reader *r, Xapian::docid id, Xapian::docid *in_shard)
+{
+    std::vector<const reader_shard *> up;
+    for (auto &s : r->shards)
+        if (s.up)
+            up.push_back(&s);
+    const size_t n = up.empty() ? 1 : up.size();
+    *in_shard = id ? static_cast<Xapian::docid>((id - 1) / n + 1) : 0;
+    return up.empty() || id == 0 ? r->path.c_str() : up[(id - 1) % n]->name.c_str();
+}
+
+// Rethrows e, met reading document id of r, naming the shard that holds it.
+[[noreturn]] void throw_naming_shard(const bgx_reader *r, Xapian::docid id, const Xapian::Error &e)
+{
+    Xapian::docid k = 0;
+    const std::string name = shard_of(r, id, &k);
+    const char *why = system_reason(e);
+    throw shard_error(error_code_for(e), "shard " + name + ": passage " + std::to_string(k) + ": " + e.get_type()
+                                             + ": " + e.get_msg()
+                                             + (why ? std::string(" (") + why + ")" : std::string()));
+}
+
+// The data of the document at it: a damaged record (zlib's "inflate failed")
+// is reported naming its shard. Stale revisions and network failures pass
+// through unchanged, for with_retry().
+std::string document_data(const bgx_reader *r, const Xapian::MSetIterator &it)
+{
+    try {
+        return it.get_document().get_data();
+    } catch (const Xapian::DatabaseModifiedError &) {
+        throw;
+    } catch (const Xapian::NetworkError &) {
+        throw;
+    } catch (const Xapian::Error &e) {
+        throw_naming_shard(r, *it, e);
+    }
 }
 
 // A remote shard failed during a read of r, and Xapian does not say which
@@ -663,34 +751,70 @@ bgx_query *bgx_query_term(const char *term, size_t len, uint32_t wqf, uint32_t p
         [&] { return new bgx_query{Xapian::Query(std::string(term, len), wqf, pos)}; });
 }
 
-bgx_query *bgx_query_wildcard(const char *prefix, size_t len)
+bgx_query *bgx_query_wildcard(const char *prefix, size_t len, size_t max_terms)
 {
     if (!prefix)
         return nullptr;
+    // Xapian keeps the max_terms most frequent terms of each shard (0: all).
+    const int limit = max_terms ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT : Xapian::Query::WILDCARD_LIMIT_ERROR;
     return guard_ptr<bgx_query>([&] {
-        return new bgx_query{Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len), 0,
-                                           Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_SYNONYM)};
+        return new bgx_query{Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len),
+                                           static_cast<Xapian::termcount>(max_terms), limit,
+                                           Xapian::Query::OP_SYNONYM)};
     });
 }
 
-int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, bgi_err *err)
+// Keeps the max_terms terms of the highest frequency (ties: byte order, so
+// that the same index always gives the same query), as
+// WILDCARD_LIMIT_MOST_FREQUENT does, but over every shard at once.
+static void keep_most_frequent(std::vector<std::pair<Xapian::doccount, std::string>> &terms, size_t max_terms)
+{
+    if (max_terms == 0 || terms.size() <= max_terms)
+        return;
+    std::partial_sort(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(max_terms), terms.end(),
+                      [](const auto &a, const auto &b) {
+                          return a.first != b.first ? a.first > b.first : a.second < b.second;
+                      });
+    terms.resize(max_terms);
+}
+
+int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, size_t max_terms,
+                        size_t *n_terms, bgi_err *err)
 {
     *out = nullptr;
+    if (n_terms)
+        *n_terms = 0;
     const std::string p(prefix, len);
-    std::vector<Xapian::Query> terms;
+    std::vector<std::pair<Xapian::doccount, std::string>> terms;
     int rc = with_retry(
         r, err,
         [&] {
             for (auto it = r->db.allterms_begin(p); it != r->db.allterms_end(p); ++it)
-                terms.emplace_back(*it);
+                terms.emplace_back(it.get_termfreq(), *it);
         },
         [&] { terms.clear(); });
     if (rc)
         return rc;
     return guard(err, r->path.c_str(), [&] {
-        *out = new bgx_query{Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end())};
+        keep_most_frequent(terms, max_terms);
+        std::vector<Xapian::Query> subs;
+        subs.reserve(terms.size());
+        for (const auto &t : terms)
+            subs.emplace_back(t.second);
+        *out = new bgx_query{Xapian::Query(Xapian::Query::OP_SYNONYM, subs.begin(), subs.end())};
+        if (n_terms)
+            *n_terms = subs.size();
         return 0;
     });
+}
+
+const char *bgx_reader_shard_of(const bgx_reader *r, uint32_t docid, uint32_t *in_shard)
+{
+    Xapian::docid k = 0;
+    const char *name = shard_of(r, docid, &k);
+    if (in_shard)
+        *in_shard = k;
+    return name;
 }
 
 static Xapian::Query::op xapian_op(int op)
@@ -948,7 +1072,7 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         bgx_hit &h = out->hits[out->n_hits];
         h.docid = *it;
         h.weight = it.get_weight();
-        if (copy_out(it.get_document().get_data(), &h.data, &h.data_len) != 0)
+        if (copy_out(document_data(r, it), &h.data, &h.data_len) != 0)
             throw std::bad_alloc();
         out->n_hits++;
     }
@@ -1029,6 +1153,341 @@ int bgx_expand(bgx_eterm **out, size_t *n, bgx_reader *r, const char *rel_term, 
             }
         },
         undo);
+}
+
+} // extern "C"
+
+/* ---- checking a shard before Xapian writes it --------------------------- */
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+//
+// Xapian 1.4 trusts the blocks it reads: a damaged B-tree block (a wrong
+// directory offset, an item length past the block end) makes the writer copy
+// and free memory it does not own, and the run dies in commit_transaction or
+// in glibc's free() (docs/reliability.md, "Damaged shards"). Database::check
+// would find the damage but is itself Xapian reading it, costs a full pass
+// over every posting list, and trips AddressSanitizer inside libxapian even
+// on a sound database (a sized delete of the wrong type). So the shard's
+// structure is read here, by this code alone, with every offset bounds
+// checked: the version file's roots and free lists, then every block each
+// table's tree and free list reach — the checks of Xapian's own
+// GlassTableCheck::block_check, without reading any tag.
+
+namespace {
+
+const char *const glass_tables[] = {"postlist", "docdata", "termlist", "position", "spelling", "synonym"};
+const size_t n_glass_tables = sizeof glass_tables / sizeof *glass_tables;
+
+// What the version file (iamglass) says of one table.
+struct glass_root {
+    uint64_t root = 0, level = 0, entries = 0, blocksize = 0;
+    bool fake = true;
+    uint64_t fl_first_unused = 0, fl_n = 0, fl_c = 0, flw_n = 0, flw_c = 0;
+};
+
+// Xapian's pack_uint: 7 bits a byte, least significant first.
+bool unpack_u(const unsigned char *&p, const unsigned char *end, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; p < end && shift < 64; shift += 7) {
+        unsigned char b = *p++;
+        v |= uint64_t(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool unpack_free_list(const unsigned char *p, const unsigned char *end, glass_root *t)
+{
+    uint64_t rev = 0;
+    if (p == end)
+        return true;   // a table never written has no free list yet
+    return unpack_u(p, end, &rev) && unpack_u(p, end, &t->fl_first_unused) && unpack_u(p, end, &t->fl_n)
+           && unpack_u(p, end, &t->fl_c) && unpack_u(p, end, &t->flw_n) && unpack_u(p, end, &t->flw_c)
+           && p == end;
+}
+
+// Reads the version file: the revision and each table's root. "" or why not.
+std::string read_version_file(const std::string &dir, uint64_t *rev, glass_root roots[])
+{
+    std::string path = dir + "/iamglass";
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return std::string("iamglass: ") + std::strerror(errno);
+    unsigned char buf[1024];
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    static const unsigned char magic[] = {0x0f, 0x0d, 'X', 'a', 'p', 'i', 'a', 'n', ' ', 'G', 'l', 'a', 's', 's'};
+    if (n < 32 || std::memcmp(buf, magic, sizeof magic) != 0)
+        return "iamglass: not a glass version file";
+    const unsigned char *p = buf + 32, *end = buf + n;   // magic, format version, uuid
+    if (!unpack_u(p, end, rev))
+        return "iamglass: truncated";
+    for (size_t i = 0; i < n_glass_tables; i++) {
+        glass_root &t = roots[i];
+        uint64_t flags = 0, compress_min = 0, fl_len = 0;
+        if (!unpack_u(p, end, &t.root) || !unpack_u(p, end, &flags) || !unpack_u(p, end, &t.entries)
+            || !unpack_u(p, end, &t.blocksize) || !unpack_u(p, end, &compress_min) || !unpack_u(p, end, &fl_len)
+            || fl_len > uint64_t(end - p) || !unpack_free_list(p, p + fl_len, &t))
+            return std::string("iamglass: the root of ") + glass_tables[i] + " is malformed";
+        p += fl_len;
+        t.level = flags >> 2;
+        t.fake = flags & 1;
+        t.blocksize <<= 11;
+        if (t.blocksize < 2048 || t.blocksize > 65536 || (t.blocksize & (t.blocksize - 1)))
+            return std::string("iamglass: ") + glass_tables[i] + " has an impossible block size";
+    }
+    return std::string();
+}
+
+unsigned get2(const unsigned char *p) { return unsigned(p[0]) << 8 | p[1]; }
+uint32_t get4(const unsigned char *p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+
+// One table file being checked.
+struct table_walk {
+    int fd = -1;
+    std::string name;
+    uint64_t revision = 0, blocksize = 0;
+    uint64_t n_blocks = 0;       // in the file: every block the tree or free list reads
+    uint64_t first_unused = 0;   // blocks ever allocated: a free block may lie past the
+                                 // file's end (allocated, then freed before being written)
+    std::vector<unsigned char> seen;   // per block: reached by the tree or the free list
+    std::string why;
+
+    bool fail(uint64_t block, const std::string &what)
+    {
+        why = name + ".glass block " + std::to_string(block) + ": " + what;
+        return false;
+    }
+    bool read_block(uint64_t n, std::vector<unsigned char> &buf)
+    {
+        if (n >= n_blocks)
+            return fail(n, "beyond the end of the file");
+        if (seen[n])
+            return fail(n, "reached twice");
+        seen[n] = 1;
+        buf.resize(blocksize);
+        ssize_t got = pread(fd, buf.data(), blocksize, off_t(n * blocksize));
+        if (got != ssize_t(blocksize))
+            return fail(n, got < 0 ? std::strerror(errno) : "short read");
+        return true;
+    }
+};
+
+// A key as stored: its bytes and its component number.
+struct key_ref {
+    const unsigned char *p = nullptr;
+    unsigned len = 0, component = 0;
+};
+
+int compare_keys(const key_ref &a, const key_ref &b)
+{
+    int c = std::memcmp(a.p, b.p, std::min(a.len, b.len));
+    if (c || a.len != b.len)
+        return c ? c : a.len < b.len ? -1 : 1;
+    return a.component < b.component ? -1 : a.component > b.component;
+}
+
+// The key of the item at offset o of a block at level (0: leaf), which
+// holds size bytes; false when the key does not fit in them.
+bool item_key(const unsigned char *b, unsigned o, unsigned level, unsigned *size, key_ref *k, uint64_t blocksize)
+{
+    if (level == 0) {
+        if (o + 3 > blocksize)
+            return false;
+        *size = (get2(b + o) & 0x1fff) + 3;
+        k->len = b[o + 2];
+        k->p = b + o + 3;
+        bool first = b[o] & 0x20;
+        unsigned need = 3 + k->len + (first ? 0 : 2);
+        if (need > *size || o + *size > blocksize)
+            return false;
+        k->component = first ? 1 : get2(b + o + 3 + k->len);
+        return true;
+    }
+    if (o + 5 > blocksize)
+        return false;
+    k->len = b[o + 4];
+    k->p = b + o + 5;
+    *size = 4 + 1 + k->len + 2;
+    if (o + *size > blocksize)
+        return false;
+    k->component = get2(b + o + 5 + k->len);
+    return true;
+}
+
+// Checks block n at level and, below a branch block, every block it points to.
+bool check_block(table_walk &t, uint64_t n, unsigned level)
+{
+    std::vector<unsigned char> buf;
+    if (!t.read_block(n, buf))
+        return false;
+    const unsigned char *b = buf.data();
+    if (get4(b) > t.revision)
+        return t.fail(n, "written after the shard's last commit");
+    if (b[4] != level)
+        return t.fail(n, "wrong level");
+    unsigned max_free = get2(b + 5), total_free = get2(b + 7), dir_end = get2(b + 9);
+    if (dir_end <= 11 || dir_end > t.blocksize || !(dir_end & 1))
+        return t.fail(n, "directory end pointer invalid");
+    unsigned free_left = unsigned(t.blocksize) - dir_end;
+    key_ref prev;
+    std::vector<uint32_t> children;
+    for (unsigned c = 11; c < dir_end; c += 2) {
+        unsigned o = get2(b + c), size = 0;
+        key_ref k;
+        if (o < dir_end + max_free || o >= t.blocksize)
+            return t.fail(n, "item " + std::to_string((c - 11) / 2) + " outside its space");
+        if (!item_key(b, o, level, &size, &k, t.blocksize) || size > free_left)
+            return t.fail(n, "item " + std::to_string((c - 11) / 2) + " ends outside the block");
+        free_left -= size;
+        // The first key of a branch block is a dummy.
+        if (c > (level ? 13u : 11u) && compare_keys(prev, k) >= 0)
+            return t.fail(n, "keys not in order");
+        prev = k;
+        if (level)
+            children.push_back(get4(b + o));
+    }
+    if (free_left != total_free)
+        return t.fail(n, "stored total free space value wrong");
+    for (uint32_t child : children)
+        if (!check_block(t, child, level - 1))
+            return false;
+    return true;
+}
+
+// Walks the free list from (fl_n, fl_c) to (flw_n, flw_c): its blocks and
+// the free blocks they list must lie in the file and not in the tree.
+bool check_free_list(table_walk &t, const glass_root &r)
+{
+    uint64_t n = r.fl_n, c = r.fl_c * 4;
+    std::vector<unsigned char> buf;
+    if (n == r.flw_n && c == r.flw_c * 4)
+        return true;
+    if (!t.read_block(n, buf))
+        return false;
+    for (uint64_t steps = 0; steps <= t.first_unused * (t.blocksize / 4); steps++) {
+        if (buf[4] != 254)
+            return t.fail(n, "free list block not marked as one");
+        if (n == r.flw_n && c == r.flw_c * 4)
+            return true;
+        if (c < 8 || c + 4 > t.blocksize)
+            return t.fail(n, "free list offset invalid");
+        uint32_t v = get4(buf.data() + c);
+        if (c + 4 == t.blocksize) {   // the pointer to the next free list block
+            n = v;
+            c = 8;
+            if (!t.read_block(n, buf))
+                return false;
+            continue;
+        }
+        if (v >= t.first_unused || t.seen[v])
+            return t.fail(n, "free list names block " + std::to_string(v) + ", which is in use or was never allocated");
+        t.seen[v] = 1;
+        c += 4;
+    }
+    return t.fail(n, "free list does not end");
+}
+
+std::string check_table(const std::string &dir, size_t i, uint64_t revision, const glass_root &r)
+{
+    if (r.fake)
+        return std::string();   // empty: no block written yet
+    table_walk t;
+    t.name = glass_tables[i];
+    t.revision = revision;
+    t.blocksize = r.blocksize;
+    std::string path = dir + "/" + t.name + ".glass";
+    t.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (t.fd < 0 || fstat(t.fd, &st) != 0) {
+        std::string why = t.name + ".glass: " + std::strerror(errno);
+        if (t.fd >= 0)
+            close(t.fd);
+        return why;
+    }
+    t.n_blocks = uint64_t(st.st_size) / t.blocksize;
+    t.first_unused = std::max(r.fl_first_unused, t.n_blocks);
+    // Far more blocks allocated than written is a damaged version file (and
+    // would cost the map of blocks below its memory).
+    if (t.first_unused - t.n_blocks > (uint64_t(1) << 24)) {
+        close(t.fd);
+        return std::string("iamglass: ") + t.name + "'s first unused block is impossible";
+    }
+    t.seen.assign(t.first_unused, 0);
+    if (r.level > 9)
+        t.why = t.name + ": impossible tree depth";
+    else if (check_block(t, r.root, unsigned(r.level)))
+        check_free_list(t, r);
+    close(t.fd);
+    return t.why;
+}
+
+} // namespace
+
+extern "C" {
+
+int bgx_shard_check(const char *path, unsigned *damaged, bgi_err *err)
+{
+    *damaged = 0;
+    return guard(err, path, [&] {
+        // No version file at all is no shard (not yet created, or moved by a
+        // compaction's swap): for Xapian's open to report, not damage.
+        struct stat st;
+        if (stat((std::string(path) + "/iamglass").c_str(), &st) != 0 && errno == ENOENT)
+            return bgi_err_set(err, BG_ENOTFOUND, "%s: no glass shard here", path);
+        uint64_t revision = 0;
+        glass_root roots[n_glass_tables];
+        std::string why = read_version_file(path, &revision, roots), first;
+        if (!why.empty()) {
+            *damaged = (1u << n_glass_tables) - 1;
+            first = why;
+        }
+        // Every table is checked, so that a repair knows which survive.
+        for (size_t i = 0; why.empty() && i < n_glass_tables; i++) {
+            std::string bad = check_table(path, i, revision, roots[i]);
+            if (!bad.empty()) {
+                *damaged |= 1u << i;
+                if (first.empty())
+                    first = bad;
+            }
+        }
+        return first.empty() ? 0 : bgi_err_set(err, BG_EXAPIAN, "%s", first.c_str());
+    });
+}
+
+/* A repair's last way to the reports of a shard whose postlist table (and
+ * with it the catalogue) is damaged: the documents' data alone, read from the
+ * docdata table without asking the other tables whether each document
+ * exists. */
+int bgx_shard_foreach_doc_data(const char *path, int (*cb)(void *ctx, const char *data, size_t len), void *ctx,
+                               bgi_err *err)
+{
+    return guard(err, path, [&] {
+        Xapian::Database db(path);
+        Xapian::docid last = db.get_lastdocid();
+        for (Xapian::docid did = 1; did <= last; did++) {
+            std::string data;
+            try {
+                data = db.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
+            } catch (const Xapian::DocNotFoundError &) {
+                continue;
+            }
+            if (data.empty())
+                continue;
+            int rc = cb(ctx, data.data(), data.size());
+            if (rc)
+                return rc;
+        }
+        return 0;
+    });
 }
 
 } // extern "C"

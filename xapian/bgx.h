@@ -155,13 +155,21 @@ enum {
 /* A term (len bytes) with query-frequency wqf and query position pos. */
 bgx_query *bgx_query_term(const char *term, size_t len, uint32_t wqf, uint32_t pos);
 /* Every term starting with prefix (len bytes), as one synonym (weighted like
- * a single term). */
-bgx_query *bgx_query_wildcard(const char *prefix, size_t len);
+ * a single term); with max_terms > 0 only the max_terms most frequent of
+ * each shard (a one-character prefix can match thousands). */
+bgx_query *bgx_query_wildcard(const char *prefix, size_t len, size_t max_terms);
 /* Every term of r starting with prefix (len bytes), as one synonym: what
  * bgx_query_wildcard() matches, but expanded here, over the terms of every
  * shard. A remote shard would otherwise expand it over its own terms only,
- * and its weights would differ from one database holding every shard. */
-int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, bgi_err *err);
+ * and its weights would differ from one database holding every shard. With
+ * max_terms > 0 only the max_terms most frequent terms (over all shards)
+ * are kept; *n_terms (may be NULL) gets how many the synonym holds. */
+int bgx_reader_wildcard(bgx_query **out, bgx_reader *r, const char *prefix, size_t len, size_t max_terms,
+                        size_t *n_terms, bgi_err *err);
+/* For messages: the name of the shard of r holding document docid (as a hit
+ * gives it), and its id in that shard (*in_shard, may be NULL). Valid while
+ * r is neither reopened nor freed. */
+const char *bgx_reader_shard_of(const bgx_reader *r, uint32_t docid, uint32_t *in_shard);
 /* Combines n subqueries (NULL entries are skipped); window is for PHRASE/NEAR
  * (0 = number of subqueries). */
 bgx_query *bgx_query_combine(int op, bgx_query *const *subs, size_t n, uint32_t window);
@@ -230,6 +238,28 @@ typedef struct bgx_eterm {
 int bgx_expand(bgx_eterm **out, size_t *n, bgx_reader *r, const char *rel_term, size_t max_terms,
                int (*keep)(void *ctx, const char *term, size_t len), void *ctx, bgi_err *err);
 void bgx_eterms_free(bgx_eterm *terms, size_t n);
+
+/* ---- checking a shard (xapian/bgx.cc, at its end) ----------------------- */
+
+/* Bits of bgx_shard_check()'s *damaged: the glass tables, in Xapian's order. */
+enum {
+    BGX_TABLE_POSTLIST = 1, BGX_TABLE_DOCDATA = 2, BGX_TABLE_TERMLIST = 4,
+    BGX_TABLE_POSITION = 8, BGX_TABLE_SPELLING = 16, BGX_TABLE_SYNONYM = 32,
+};
+/* Checks the structure of the glass shard at path — its version file, then
+ * every B-tree block and free-list block of every table — reading the files
+ * itself, before Xapian touches them: Xapian 1.4 trusts its blocks, and a
+ * damaged one can crash a writer. 0 when sound; BG_EXAPIAN when damaged,
+ * with the tables that are in *damaged and the first damage found in err
+ * ("position.glass block 3: stored total free space value wrong"). Tags
+ * (posting lists, document data) are not decoded: damage there is what
+ * Xapian reports as DatabaseCorruptError. */
+int bgx_shard_check(const char *path, unsigned *damaged, bgi_err *err);
+/* Calls cb with the data of every document of the shard at path, read from
+ * its docdata table alone (for a repair, when the other tables are damaged);
+ * cb's non-zero return stops and is returned. */
+int bgx_shard_foreach_doc_data(const char *path, int (*cb)(void *ctx, const char *data, size_t len), void *ctx,
+                               bgi_err *err);
 
 #ifdef __cplusplus
 }
