@@ -11,19 +11,7 @@ CHROMIUM=/usr/bin/chromium
 [ -x $CHROMIUM ] || { echo "skipped: $CHROMIUM is not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "skipped: python3 is not installed"; exit 77; }
 
-TMP=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-pass=0 fail=0
-check() {
-    local name=$1; shift
-    if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/lib.sh"   # TMP, SERVER_PID cleanup, ok/not_ok/check
 
 # The shipped corpus and the fixtures (two years, so the year facet has a
 # choice), plus a report whose text is markup, to prove the page escapes it.

@@ -11,19 +11,7 @@ SERVE=$1 INDEX=$2 SRC=$4
 
 command -v python3 >/dev/null || { echo "skipped: python3 is not installed"; exit 77; }
 
-TMP=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-pass=0 fail=0
-check() {
-    local name=$1; shift
-    if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/lib.sh"   # TMP, SERVER_PID cleanup, ok/not_ok/check
 
 # Sanitizer builds are slower: the latency bound is for the release build.
 LIGHT=${BAOGAO_TEST_LIGHT:-}
