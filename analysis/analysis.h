@@ -21,6 +21,13 @@
  *                  normalisation, position = char ordinal from 0. A char that
  *                  follows a space, punctuation or the start of the text carries
  *                  BG_TOKEN_RUN_START: n-grams never cross such a break.
+ *                  Numbers are tokens of their own at both ends: a run of
+ *                  ASCII digits (with '.' between digits: 3.5) is opened and
+ *                  closed by an edge CHAR, BG_NUMBER_EDGE, flagged
+ *                  BG_TOKEN_EDGE, empty in the original (start == end), so
+ *                  the n-grams of 3% never occur in 33% or 13%. A '%' or '‰'
+ *                  right after a number and a '+' right after a letter,
+ *                  digit or ideograph (互联网+) are indexable CHARs too.
  *
  * Thread safety: a bgi_analyzer is not thread safe (ICU break iterator and
  * OpenCC handle are per instance); create one per thread. */
@@ -48,7 +55,11 @@ enum {
     BG_TOKEN_RUN_START = 1,  /* CHAR: first char of a run (no n-gram with the previous char) */
     BG_TOKEN_CJK = 2,        /* WORD/CHAR: contains a Han ideograph */
     BG_TOKEN_LEXICON = 4,    /* WORD: produced by merging ICU words via the lexicon */
+    BG_TOKEN_EDGE = 8,       /* CHAR: the edge of a number, BG_NUMBER_EDGE, not in the text */
 };
+
+/* The text of an edge CHAR: a character no text yields as a CHAR of its own. */
+#define BG_NUMBER_EDGE "#"
 
 typedef struct bgi_token {
     int type;            /* BG_TOKEN_WORD or BG_TOKEN_CHAR */

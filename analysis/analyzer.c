@@ -16,7 +16,7 @@
 
 /* Bump whenever a change here alters the terms produced for some text: the
  * fingerprint then changes and indexes re-analyse their reports. */
-#define ANALYSIS_VERSION "baogao-analysis/2"
+#define ANALYSIS_VERSION "baogao-analysis/3"
 
 /* Texts are analysed in pieces of about this size (see bgi_chunk_end()): the
  * buffers stay small (the offset map costs 16 bytes per byte) and stay in
@@ -119,6 +119,7 @@ typedef struct emitter {
     void *ctx;
     uint32_t word_pos, char_pos;
     int in_run;          /* the previous code point was indexable */
+    int in_number;       /* inside a number: a BG_NUMBER_EDGE opened it */
 } emitter;
 
 static int emit_word(emitter *em, const bgi_nbuf *nb, const bgi_word *w)
@@ -146,7 +147,67 @@ static int emit_char(emitter *em, const bgi_nbuf *nb, size_t i, size_t k, int cl
         .end = nb->oend[i + k - 1],
         .pos = em->char_pos++,
     };
+    em->in_run = 1;
     return em->cb(em->ctx, &t);
+}
+
+/* The edge mark of a number, empty in the original text at byte at. */
+static int emit_edge(emitter *em, size_t at)
+{
+    bgi_token t = {
+        .type = BG_TOKEN_CHAR,
+        .flags = (em->in_run ? 0 : BG_TOKEN_RUN_START) | BG_TOKEN_EDGE,
+        .text = BG_NUMBER_EDGE,
+        .len = sizeof BG_NUMBER_EDGE - 1,
+        .start = at,
+        .end = at,
+        .pos = em->char_pos++,
+    };
+    em->in_run = 1;
+    return em->cb(em->ctx, &t);
+}
+
+static int is_digit(UChar32 c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static UChar32 next_cp(const bgi_nbuf *nb, size_t i)
+{
+    UChar32 c = 0;
+    if (i < nb->len)
+        bgi_utf8_decode((const unsigned char *)nb->text, nb->len, i, &c);
+    return c;
+}
+
+/* Numbers are tokens of their own at both ends (analysis.h): an edge mark
+ * opens and closes each (3.5 → ⟨3.5⟩), so the bigrams of 3% (⟨3, 3⟩, ⟩%)
+ * are not those of 33% (⟨3, 33, 3⟩, ⟩%). A '.' between digits belongs to the
+ * number; a '%' or '‰' right after one and a '+' right after a letter,
+ * digit or ideograph (互联网+) are indexable marks. Returns the class the
+ * code point c at byte i is indexed with, after emitting the edges due
+ * before it. */
+static int number_edges(emitter *em, const bgi_nbuf *nb, size_t i, size_t k, UChar32 c, int cls, int *rc)
+{
+    int after = 0;
+    if (is_digit(c)) {
+        if (!em->in_number)
+            *rc = emit_edge(em, nb->ostart[i]);
+        em->in_number = 1;
+        return cls;
+    }
+    if (em->in_number && c == '.' && is_digit(next_cp(nb, i + k)))
+        return BG_CC_INDEX;
+    if (em->in_number) {
+        *rc = emit_edge(em, nb->ostart[i]);
+        em->in_number = 0;
+        after = 1;
+    }
+    if ((c == '%' || c == 0x2030) && after)
+        return BG_CC_INDEX;
+    if (c == '+' && em->in_run)
+        return BG_CC_INDEX;
+    return cls;
 }
 
 /* Emits the tokens of a normalised piece in text order: each WORD just before
@@ -160,12 +221,15 @@ static int emit_tokens(emitter *em, const bgi_nbuf *nb, const bgi_word *words, s
             rc = emit_word(em, nb, &words[w++]);
         UChar32 c;
         size_t k = bgi_utf8_decode((const unsigned char *)nb->text, nb->len, i, &c);
-        int cls = bgi_char_class(c);
+        int cls = number_edges(em, nb, i, k, c, bgi_char_class(c), &rc);
         if (rc == 0 && (cls & BG_CC_INDEX))
             rc = emit_char(em, nb, i, k, cls);
         em->in_run = (cls & BG_CC_INDEX) != 0;
         i += k;
     }
+    if (rc == 0 && em->in_number)
+        rc = emit_edge(em, nb->len ? nb->oend[nb->len - 1] : 0);
+    em->in_number = 0;
     while (rc == 0 && w < n_words)
         rc = emit_word(em, nb, &words[w++]);
     return rc;

@@ -28,9 +28,19 @@ static void usage(FILE *out)
           "Search indexed reports; print the best passages with their report, section\n"
           "path, a highlighted snippet and file:line.\n"
           "\n"
-          "Query syntax: words (all must match, in any order), \"exact phrase\",\n"
-          "-excluded, a OR b. Chinese needs no spaces: 推进政务服务标准化 finds the\n"
-          "phrase first, then passages with its words apart.\n"
+          "Query syntax (docs/query.md):\n"
+          "  words             all must match, in any order; Chinese needs no spaces:\n"
+          "                    推进政务服务标准化 finds the phrase first, then its words apart\n"
+          "  \"exact phrase\"    as written (also “…” and 「…」)\n"
+          "  -word -\"phrase\"   leave out passages holding it; before Chinese text it\n"
+          "                    may stand among the options (减税 -企业 --limit 3); for\n"
+          "                    Latin letters quote it (-\"GDP\") or put the query after --\n"
+          "  +word             required, also inside an OR: 降费 OR +企业\n"
+          "  a OR b            either\n"
+          "  a AND b           both\n"
+          "  a NOT b           a without b (AND, OR, NOT in upper case; and/or/not are\n"
+          "                    words). AND and NOT bind tighter than OR, OR tighter\n"
+          "                    than words side by side; ( ) group: (减税 OR 降费) 企业\n"
           "\n"
           "  --db PATH         index directory, or a stub file listing local and remote\n"
           "                    shards (default: $BAOGAO_DB, else\n"
@@ -40,8 +50,13 @@ static void usage(FILE *out)
           "                    the others (JSON: \"missing_shards\")\n"
           "  -n, --limit N     show N results (default 10, at most 10000)\n"
           "  --offset N        skip the first N results (paging)\n"
-          "  --year Y          only reports of year Y, or of a range: 2018..2022, ..2019, 2016..\n"
-          "  --body NAME       only reports issued by NAME (e.g. 国务院)\n"
+          "  --year Y          only reports of year Y, a range (2018..2022, 2018-2022,\n"
+          "                    ..2019, 2016..) or a list (2019,2021,2023..2024)\n"
+          "  --body NAME       only reports issued by NAME (e.g. 国务院), a known short\n"
+          "                    name (中共中央, 国办: data/bodies.txt) or the start of names\n"
+          "  --strict          exact matches only (by default, when they fill less than a\n"
+          "                    page, passages with all the words in any order follow,\n"
+          "                    then passages with most of them; each hit says which)\n"
           "  --no-collapse     show every copy of a text (an HTML page and its PDF, a\n"
           "                    repost); by default a text is one hit listing its copies\n"
           "  --reports         list the indexed reports (newest year first; copies of\n"
@@ -64,12 +79,22 @@ static void usage(FILE *out)
           "  baogao-query 电子证照\n"
           "  baogao-query --year 2018..2022 --limit 5 \"城镇新增就业\"\n"
           "  baogao-query --json 减税 降费 -企业\n"
+          "  baogao-query 减税 降费 -企业 --limit 3\n"
+          "  baogao-query '减税 AND 降费'\n"
+          "  baogao-query 减税 NOT 企业\n"
+          "  baogao-query '(减税 OR 降费) 企业'\n"
+          "  baogao-query 减税 OR 降费 NOT 中小企业\n"
+          "  baogao-query '-\"中小企业\"' 减税\n"
+          "  baogao-query --year 2019,2021 就业\n"
+          "  baogao-query --year 2022-2023 --body 中共中央 改革\n"
+          "  baogao-query --body 国务 减税\n"
           "  baogao-query --by-year --per-year 2 城镇新增就业\n"
           "  baogao-query --figures 城镇新增就业\n"
-          "  baogao-query --like corpus/cn-state-council-gwr-2019.txt:57\n"
+          "  baogao-query --like corpus/shaoguan-qujiang-fazhi-2022.txt:10\n"
           "\n"
-          "Exit status: 0 results found, 1 no results, 2 error (a remote shard that\n"
-          "is unavailable, without --partial).\n",
+          "Exit status: 0 results found, 1 no results (with filters, the message says\n"
+          "how many each filter left out), 2 error (a remote shard that is\n"
+          "unavailable, without --partial).\n",
           out);
 }
 
@@ -160,8 +185,16 @@ static int print_results(const bg_results *res, const char *query, const char *v
     print_facet(res, BG_FACET_YEAR, "by year", 1);
     print_facet(res, BG_FACET_BODY, "by body", 0);
     printf("\n");
-    for (size_t i = 0; i < n; i++)
-        print_hit(bg_results_hit(res, i), s);
+    for (size_t i = 0; i < n; i++) {
+        const bg_hit *h = bg_results_hit(res, i);
+        /* Where the exact matches end, the reader is told what follows. */
+        if (i > 0 && strcmp(bg_hit_match(h), bg_hit_match(bg_results_hit(res, i - 1))) != 0)
+            printf("%s— %s —%s\n\n", s->dim,
+                   strcmp(bg_hit_match(h), "all_words") == 0 ? "exact matches end here; below: passages with all the words, in any order"
+                                                             : "below: passages with most of the words",
+                   s->reset);
+        print_hit(h, s);
+    }
     return 0;
 }
 
@@ -314,10 +347,69 @@ static int print_reports(const char *json_text, int json)
     return n ? 0 : 1;
 }
 
-/* Runs the search the options ask for and prints it; the exit status. */
-static int run(bg_index *ix, int mode, const char *query, const bg_search_options *so, int json,
-               int color)
+/* What the command line asks for. */
+typedef struct query_cli {
+    const char *db, *like, *year;   /* year: --year as given, for messages */
+    bg_search_options so;
+    int years[400];          /* --year 2019,2021: so.years points here */
+    size_t timeout_ms;
+    int partial, json, color, mode;
+    char *query;             /* the words joined, or the --like reference; owned */
+} query_cli;
+
+/* " in 2030 from 国务": the filters o applies, as a no-results line names
+ * them ("" when none). */
+static void describe_filters(char *out, size_t n, const query_cli *o)
 {
+    const bg_search_options *so = &o->so;
+    snprintf(out, n, "%s%s%s%s%s%s%s%s", o->year ? " in " : "", o->year ? o->year : "",
+             so->body ? " from " : "", so->body ? so->body : "", so->kind ? " of kind " : "",
+             so->kind ? so->kind : "", so->docno ? " numbered " : "", so->docno ? so->docno : "");
+}
+
+/* A search without results. With filters, it says what dropping each would
+ * find ("No results for 减税 in 2030; 15 without the year filter."); the JSON
+ * document gets "suggestions". The exit status: 1, or 2 out of memory. */
+static int print_no_results(bg_index *ix, const bg_results *res, const query_cli *o)
+{
+    char filters[512];
+    describe_filters(filters, sizeof filters, o);
+    bg_suggestion s[BG_MAX_SUGGESTIONS];
+    size_t n = 0;
+    /* Best effort: a failure here leaves the answer as it was. */
+    if ((filters[0] || o->json) && bg_search_suggest(s, BG_MAX_SUGGESTIONS, &n, ix, o->query, &o->so) != 0)
+        n = 0;
+    if (o->json) {
+        char *doc = bgi_cli_json_suggestions(bg_results_json(res), s, n);
+        if (!doc) {
+            bgi_cli_error(prog, "out of memory");
+            return 2;
+        }
+        puts(doc);
+        free(doc);
+        return 1;
+    }
+    printf("No results for %s%s", o->query, filters);
+    const char *sep = "; ";
+    for (size_t i = 0; i < n; i++) {
+        if (!s[i].total)
+            continue;
+        if (strcmp(s[i].drop, "all") == 0)
+            printf("%s%zu without any filter", sep, s[i].total);
+        else
+            printf("%s%zu without the %s filter", sep, s[i].total, s[i].drop);
+        sep = ", ";
+    }
+    printf("%s.\n", filters[0] && sep[0] == ';' ? "; none without the filters either" : "");
+    return 1;
+}
+
+/* Runs the search the options ask for and prints it; the exit status. */
+static int run(bg_index *ix, const query_cli *o)
+{
+    int mode = o->mode, json = o->json, color = o->color;
+    const char *query = o->query;
+    const bg_search_options *so = &o->so;
     int rc = 2, err = 0;
     if (mode == MODE_REPORTS) {
         char *cat = bg_index_reports_json(ix);
@@ -345,7 +437,10 @@ static int run(bg_index *ix, int mode, const char *query, const bg_search_option
         err = mode == MODE_LIKE ? bg_search_like(&res, ix, query, so) : bg_search_run(&res, ix, query, so);
         if (err == 0) {
             warn_missing(bg_results_missing_shards(res));
-            rc = print_results(res, query, mode == MODE_LIKE ? "from other years are like" : "match", json, color);
+            if (mode == MODE_SEARCH && bg_results_total(res) == 0 && bg_results_count(res) == 0)
+                rc = print_no_results(ix, res, o);
+            else
+                rc = print_results(res, query, mode == MODE_LIKE ? "from other years are like" : "match", json, color);
         }
         bg_results_free(res);
     }
@@ -354,36 +449,120 @@ static int run(bg_index *ix, int mode, const char *query, const bg_search_option
     return rc;
 }
 
-/* What the command line asks for. */
-typedef struct query_cli {
-    const char *db, *like;
-    bg_search_options so;
-    size_t timeout_ms;
-    int partial, json, color, mode;
-    char *query;             /* the words joined, or the --like reference; owned */
-} query_cli;
+/* The options (docs in usage()). */
+static const struct option query_options[] = {
+    {"db", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
+    {"offset", required_argument, 0, 'o'}, {"year", required_argument, 0, 'y'},
+    {"body", required_argument, 0, 'b'}, {"json", no_argument, 0, 'j'},
+    {"kind", required_argument, 0, 'K'}, {"docno", required_argument, 0, 'D'},
+    {"no-collapse", no_argument, 0, 'A'}, {"reports", no_argument, 0, 'R'},
+    {"strict", no_argument, 0, 'S'},
+    {"by-year", no_argument, 0, 'Y'},    {"per-year", required_argument, 0, 'P'},
+    {"figures", no_argument, 0, 'F'},    {"like", required_argument, 0, 'L'},
+    {"no-color", no_argument, 0, 'C'},   {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, 'V'},    {"timeout", required_argument, 0, 'T'},
+    {"partial", no_argument, 0, 'p'},    {0, 0, 0, 0},
+};
+
+/* Whether arg, standing where an option could, is query text getopt would
+ * misread as options (and cut inside a UTF-8 character): an exclusion of
+ * Chinese or other non-ASCII text (-企业), of a phrase (-"…") or a group
+ * (-(…)), or a negative number (-3%). */
+static int is_query_arg(const char *arg)
+{
+    unsigned char c = (unsigned char)arg[1];
+    return arg[0] == '-' && (c >= 0x80 || c == '"' || c == '(' || (c >= '0' && c <= '9'));
+}
+
+/* Whether option arg (not "--") takes the next argument as its value, as
+ * getopt_long reads it: --year 2030 (also abbreviated, --lim 3), -n 3. */
+static int takes_next(const char *arg, const struct option *opts)
+{
+    if (arg[1] != '-') {
+        const char *n = strchr(arg + 1, 'n');   /* -n is the one short option with a value */
+        return n && n[1] == '\0';
+    }
+    const char *name = arg + 2;
+    size_t len = strlen(name), matches = 0;
+    if (strchr(name, '='))
+        return 0;
+    const struct option *found = NULL;
+    for (const struct option *o = opts; o->name; o++) {
+        if (strncmp(o->name, name, len) != 0)
+            continue;
+        found = o;
+        matches++;
+        if (strlen(o->name) == len) {
+            matches = 1;
+            break;
+        }
+    }
+    return matches == 1 && found->has_arg == required_argument;
+}
+
+/* argv for getopt_long: the options with their values first, then "--" and
+ * the query's words in their order, so that an exclusion anywhere on the
+ * line (减税 -企业 --limit 3) is a word. *argc is updated; free() the array. */
+static char **options_first(int *argc, char **argv, const struct option *opts)
+{
+    static char dashdash[] = "--";
+    int n = 0, nw = 0;
+    char **out = calloc((size_t)*argc + 2, sizeof *out), **words = calloc((size_t)*argc + 1, sizeof *words);
+    if (!out || !words) {
+        free(out);
+        free(words);
+        return NULL;
+    }
+    out[n++] = argv[0];
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (++i < *argc)
+                words[nw++] = argv[i];
+        } else if (a[0] == '-' && a[1] && !is_query_arg(a)) {
+            out[n++] = argv[i];
+            if (takes_next(a, opts) && i + 1 == *argc) {
+                *argc = n;     /* its value is missing: getopt_long says so */
+                free(words);
+                return out;
+            }
+            if (takes_next(a, opts))
+                out[n++] = argv[++i];
+        } else {
+            words[nw++] = argv[i];
+        }
+    }
+    out[n++] = dashdash;
+    memcpy(out + n, words, (size_t)nw * sizeof *words);
+    free(words);
+    *argc = n + nw;
+    return out;
+}
+
+/* The one line for an option getopt_long refused (opterr is off: its own
+ * message could end inside a UTF-8 character). */
+static void bad_option(int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':')
+        bgi_cli_error(prog, "option '%s' needs a value (try --help)", arg);
+    else if (optopt > 0 && optopt < 0x7f && optopt != '-')
+        bgi_cli_error(prog, "unknown option '-%c'; to leave out a word, quote it (-\"word\") or put the query "
+                      "after -- (try --help)", optopt);
+    else
+        bgi_cli_error(prog, "unknown or ambiguous option '%s' (try --help)", arg);
+}
 
 /* Parses argv into *o: 0 to run, 1 when done (help, version), 2 on a usage
  * error (already reported). */
 static int parse_options(query_cli *o, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},   {"limit", required_argument, 0, 'n'},
-        {"offset", required_argument, 0, 'o'}, {"year", required_argument, 0, 'y'},
-        {"body", required_argument, 0, 'b'}, {"json", no_argument, 0, 'j'},
-        {"kind", required_argument, 0, 'K'}, {"docno", required_argument, 0, 'D'},
-        {"no-collapse", no_argument, 0, 'A'}, {"reports", no_argument, 0, 'R'},
-        {"by-year", no_argument, 0, 'Y'},    {"per-year", required_argument, 0, 'P'},
-        {"figures", no_argument, 0, 'F'},    {"like", required_argument, 0, 'L'},
-        {"no-color", no_argument, 0, 'C'},   {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},    {"timeout", required_argument, 0, 'T'},
-        {"partial", no_argument, 0, 'p'},    {0, 0, 0, 0},
-    };
     *o = (query_cli){.so = BG_SEARCH_OPTIONS_INIT, .timeout_ms = 5000, .mode = MODE_SEARCH,
                      .color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR")};
     bg_search_options *so = &o->so;
     int c, modes = 0;
-    while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":n:h", query_options, NULL)) != -1) {
         switch (c) {
         case 'd': o->db = optarg; break;
         case 'n':
@@ -399,14 +578,18 @@ static int parse_options(query_cli *o, int argc, char **argv)
             }
             break;
         case 'y':
-            if (bgi_cli_parse_years(&so->year_from, &so->year_to, optarg)) {
-                bgi_cli_error(prog, "--year: '%s' is not a year (2022) or a range (2018..2022)", optarg);
+            if (bgi_cli_parse_year_filter(&so->year_from, &so->year_to, o->years, 400, &so->n_years, optarg)) {
+                bgi_cli_error(prog, "--year: '%s' is not a year (2022), a range (2018..2022, 2018-2022) or a "
+                              "list of at most 400 years (2019,2021)", optarg);
                 return 2;
             }
+            so->years = so->n_years ? o->years : NULL;
+            o->year = optarg;
             break;
         case 'b': so->body = optarg; break;
         case 'K': so->kind = optarg; break;
         case 'A': so->all_copies = 1; break;
+        case 'S': so->strict = 1; break;
         case 'R': modes |= 1 << (o->mode = MODE_REPORTS); break;
         case 'D': so->docno = optarg; break;
         case 'j': o->json = 1; break;
@@ -430,7 +613,7 @@ static int parse_options(query_cli *o, int argc, char **argv)
         case 'p': o->partial = 1; break;
         case 'h': usage(stdout); return 1;
         case 'V': printf("baogao-query %s\n", bg_version()); return 1;
-        default: fprintf(stderr, "Try 'baogao-query --help' for more information.\n"); return 2;
+        default: bad_option(c, argv); return 2;
         }
     }
     if (modes & (modes - 1)) {
@@ -471,7 +654,7 @@ static int open_and_run(const query_cli *o)
         || bg_index_set_remote(ix, (unsigned)o->timeout_ms, o->partial) != 0)
         bgi_cli_error(prog, "%s", bg_errmsg());
     else
-        rc = run(ix, o->mode, o->query, &o->so, o->json, o->color);
+        rc = run(ix, o);
     bg_index_free(ix);
     free(db_default);
     return rc;
@@ -479,8 +662,14 @@ static int open_and_run(const query_cli *o)
 
 int main(int argc, char **argv)
 {
-    query_cli o;
-    int rc = parse_options(&o, argc, argv);
+    query_cli o = {0};
+    char **args = options_first(&argc, argv, query_options);
+    if (!args) {
+        bgi_cli_error(prog, "out of memory");
+        return 2;
+    }
+    int rc = parse_options(&o, argc, args);
+    free(args);
     if (rc == 0)
         rc = open_and_run(&o);
     else if (rc == 1)

@@ -1,8 +1,8 @@
 # install.cmake — what `cmake --install` puts in the prefix: the programs, the
-# header, the shared (libbaogao.so.0) and static libraries, the starter lexicon,
-# and the metadata other build systems use to find the library: a pkg-config
-# file (lib/pkgconfig/baogao.pc) and a CMake package (find_package(baogao),
-# target baogao::baogao).
+# header, the shared (libbaogao.so.0) and static libraries, the starter lexicon
+# and the short names of issuing bodies, and the metadata other build systems
+# use to find the library: a pkg-config file (lib/pkgconfig/baogao.pc) and a
+# CMake package (find_package(baogao), target baogao::baogao).
 include(CMakePackageConfigHelpers)
 
 set(BAOGAO_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/baogao)
@@ -48,5 +48,6 @@ endif()
 configure_file(cmake/baogao.pc.in ${CMAKE_BINARY_DIR}/baogao.pc @ONLY)
 install(FILES ${CMAKE_BINARY_DIR}/baogao.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-# The starter lexicon (data/lexicon.txt) is what writers use by default.
-install(FILES data/lexicon.txt DESTINATION ${CMAKE_INSTALL_DATADIR}/baogao)
+# The starter lexicon (data/lexicon.txt) is what writers use by default; the
+# short names of issuing bodies (data/bodies.txt) what the body filter knows.
+install(FILES data/lexicon.txt data/bodies.txt DESTINATION ${CMAKE_INSTALL_DATADIR}/baogao)

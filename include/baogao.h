@@ -282,16 +282,27 @@ typedef struct bg_search_options {
                              year facet) */
     int body_unknown;     /* 1: only reports without an issuing body (the "" of the
                              body facet) */
+    const int *years;     /* with n_years > 0: only reports of one of these years
+                             (2019, 2021; at most 400), together with year_from/year_to */
+    size_t n_years;
+    int strict;           /* 1: exact matches only. 0 (the default): when a query of
+                             several words finds fewer exact matches than a page
+                             (limit), the passages holding all its words in any order
+                             follow, then those holding most of them (bg_hit_match) */
 } bg_search_options;
-#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0}
+#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, NULL, 0, 0}
 /* Sets *opts to the defaults of that version. BG_EINVAL for an unknown one. */
 BG_API int bg_search_options_init(bg_search_options *opts, unsigned int version);
 
 typedef struct bg_results bg_results;
 typedef struct bg_hit bg_hit;
 
-/* Runs query over the index. Syntax: words (all must match), "quoted phrase",
- * -excluded, a OR b; Chinese text is segmented like the documents.
+/* Runs query over the index. Syntax (docs/query.md): words (all must match),
+ * "quoted phrase", -excluded, +required, a OR b, a AND b, a NOT b, (grouping);
+ * AND and NOT bind tighter than OR, OR tighter than words side by side;
+ * Chinese text is segmented like the documents. The body filter matches a
+ * body's full name exactly when the index has it, else a known short name
+ * (data/bodies.txt: 中共中央, 国办 …), else every body starting with it.
  * opts may be NULL. Errors: BG_EQUERY (empty or nothing searchable),
  * BG_ETOOBIG, BG_EXAPIAN. */
 BG_API int bg_search_run(bg_results **out, bg_index *ix, const char *query,
@@ -368,10 +379,31 @@ BG_API const char *bg_hit_duplicate(const bg_hit *h, size_t i, size_t *line, con
  * and ends point into the hit (valid while res lives). */
 BG_API size_t bg_hit_matches(const bg_hit *h, const size_t **starts, const size_t **ends);
 
+/* How the hit matches the query (the matching strategy of bg_search_options
+ * .strict): "exact" (every item as written; a pasted text: the passage holds
+ * it whole), "all_words" (all the query's words, in any order) or "partial"
+ * (most of them). Hits come in that order: every exact match before any
+ * other. Static string. */
+BG_API const char *bg_hit_match(const bg_hit *h);
+
 /* A snippet of about max_chars characters centred on the densest matches, with
  * matched text wrapped in open/close (e.g. "【", "】" or terminal colours) and
  * "…" where text was cut. The caller owns the string (bg_free). */
 BG_API char *bg_hit_snippet(const bg_hit *h, size_t max_chars, const char *open, const char *close);
+
+/* When a search finds nothing: for each filter opts applies, in the order
+ * year (year_from/year_to, years, year_unknown), body (body, body_unknown),
+ * kind, docno, how many passages the same search finds without it
+ * (out[i].drop names it); with two or more filters, last, "all" without any.
+ * Fills at most max entries (BG_MAX_SUGGESTIONS is enough) and sets *n.
+ * Errors as for bg_search_run(). */
+#define BG_MAX_SUGGESTIONS 5
+typedef struct bg_suggestion {
+    const char *drop;     /* "year", "body", "kind", "docno" or "all" (static) */
+    size_t total;         /* bg_results_total() without that filter */
+} bg_suggestion;
+BG_API int bg_search_suggest(bg_suggestion *out, size_t max, size_t *n, bg_index *ix, const char *query,
+                             const bg_search_options *opts);
 
 /* ---- across years (docs/years.md) -------------------------------------- */
 

@@ -91,6 +91,25 @@ static int find_word(bgi_ranges *r, size_t *cap, const collected *c, const bgi_n
  * a break is a substring of the normalised text and the other way round
  * (both are whole UTF-8 sequences, so a byte match is a character match) —
  * without running the word breaker over the passage. */
+static int digit_at(const bgi_normtext *nt, size_t i)
+{
+    return i < nt->len && nt->text[i] >= '0' && nt->text[i] <= '9';
+}
+
+/* Numbers are tokens of their own (analysis.h): a needle that starts or
+ * ends with a digit matches only where the passage's number starts or ends
+ * too, so 3% is not marked inside 33% or 2.3%, nor 3.5 inside 3.55. */
+static int number_bounded(const bgi_normtext *nt, size_t at, size_t len)
+{
+    size_t e = at + len;
+    if (digit_at(nt, at) && at > 0
+        && (digit_at(nt, at - 1) || (nt->text[at - 1] == '.' && at > 1 && digit_at(nt, at - 2))))
+        return 0;
+    if (len && digit_at(nt, e - 1) && (digit_at(nt, e) || (e < nt->len && nt->text[e] == '.' && digit_at(nt, e + 1))))
+        return 0;
+    return 1;
+}
+
 static int find_all(bgi_ranges *r, size_t *cap, const bgi_normtext *nt, const bgi_needle *nd, int overlapping,
                     int *found)
 {
@@ -99,11 +118,12 @@ static int find_all(bgi_ranges *r, size_t *cap, const bgi_normtext *nt, const bg
         if (!p)
             break;
         size_t at = (size_t)(p - nt->text);
-        if (add_range(r, cap, nt->orig_start[at], nt->orig_end[at + nd->len - 1]))
+        int ok = number_bounded(nt, at, nd->len);
+        if (ok && add_range(r, cap, nt->orig_start[at], nt->orig_end[at + nd->len - 1]))
             return BG_ENOMEM;
-        if (found)
+        if (found && ok)
             *found = 1;
-        pos = overlapping ? at + 1 : at + nd->len;
+        pos = overlapping || !ok ? at + 1 : at + nd->len;
         while (pos < nt->len && ((unsigned char)nt->text[pos] & 0xC0) == 0x80)
             pos++;
     }

@@ -100,6 +100,7 @@ static cJSON *hit_object(const bg_hit *h)
     }
     ok = ok && cJSON_AddNumberToObject(o, "rank", (double)h->rank)
       && cJSON_AddNumberToObject(o, "score", h->score)
+      && cJSON_AddStringToObject(o, "match", bg_hit_match(h))
       && cJSON_AddStringToObject(o, "report", h->report)
       && cJSON_AddStringToObject(o, "title", h->title)
       && cJSON_AddStringToObject(o, "body", h->body)

@@ -168,8 +168,8 @@ static int keep_word(void *ctx, const char *t, size_t len)
 
 /* OR of the terms weighted relative to the best, outside year; the terms are
  * also what the hits highlight. */
-static int like_plan(bgi_qplan *plan, const bgx_eterm *t, size_t n, int year, const bg_search_options *o,
-                     int has_copies, bgi_err *err)
+static int like_plan(bgi_qplan *plan, bgx_reader *reader, const bgx_eterm *t, size_t n, int year,
+                     const bg_search_options *o, int has_copies, bgi_err *err)
 {
     memset(plan, 0, sizeof *plan);
     bgx_query **subs = calloc(n, sizeof *subs);
@@ -195,7 +195,7 @@ static int like_plan(bgi_qplan *plan, const bgx_eterm *t, size_t n, int year, co
     if (!plan->query)
         return bgi_err_set(err, BG_ENOMEM, "out of memory");
     plan->has_copies = has_copies;
-    return bgi_search_filter(&plan->query, o, has_copies, err);
+    return bgi_search_filter(&plan->query, reader, o, has_copies, err);
 }
 
 static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_options *o)
@@ -223,7 +223,7 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
     bgi_qplan plan = {0};
     int copies = rc == 0 ? bgi_index_has_copies(ix) : 0;
     if (rc == 0)
-        rc = copies < 0 ? copies : like_plan(&plan, terms, n, year, o, copies, &ix->err);
+        rc = copies < 0 ? copies : like_plan(&plan, ix->reader, terms, n, year, o, copies, &ix->err);
     bgx_eterms_free(terms, n);
     return bgi_search_fill_page(res, ix, &plan, o, limit, rc);
 }

@@ -1,5 +1,6 @@
 /* qbuild.c — builds the Xapian query for a parsed query (see qbuild.h). */
 #include "qbuild.h"
+#include "qparse.h"
 #include "baogao.h"
 #include "scheme.h"
 #include "utf8.h"
@@ -37,6 +38,7 @@ typedef struct qchar {
     char text[8];
     size_t len;
     int run_start;
+    int edge;        /* a number's edge mark (BG_TOKEN_EDGE): not in the text */
 } qchar;
 
 typedef struct item_tokens {
@@ -70,6 +72,7 @@ static int collect(void *ctx, const bgi_token *t)
         memcpy(c->text, t->text, t->len);
         c->len = t->len;
         c->run_start = (t->flags & BG_TOKEN_RUN_START) != 0;
+        c->edge = (t->flags & BG_TOKEN_EDGE) != 0;
     } else {
         if (it->n_words == MAX_ITEM_WORDS) {
             it->overflow = 1;
@@ -257,6 +260,8 @@ static int add_item_needles(bgi_qplan *plan, bgi_analyzer *an, const char *item_
         char run[MAX_ITEM_CHARS * 8];
         size_t len = 0;
         for (size_t i = from; i < to; i++) {
+            if (it->chars[i].edge)
+                continue;
             memcpy(run + len, it->chars[i].text, it->chars[i].len);
             len += it->chars[i].len;
         }
@@ -283,6 +288,133 @@ static bgx_query *item_query(bgi_analyzer *an, item_tokens *it, int quoted)
     return combine_free(BGX_OP_OR, either, 2, 0);
 }
 
+/* ---- the matching strategy: all words, then most of them ---------------- */
+
+/* A query is tiered when it is a plain AND of items: every wanted item a
+ * group of its own (no OR). */
+static int is_plain(const bgi_qparsed *parsed)
+{
+    for (size_t i = 0; i < parsed->n; i++)
+        for (size_t j = i + 1; j < parsed->n; j++)
+            if (!parsed->items[i].negated && !parsed->items[j].negated
+                && parsed->items[i].group == parsed->items[j].group)
+                return 0;
+    return 1;
+}
+
+/* Most of n units: at least two thirds, rounded up (2 of 3, 3 of 4, 4 of 6). */
+#define MAX_PARTIAL_UNITS 8
+
+static bgx_query *at_least(bgx_query *const *units, size_t n, size_t k)
+{
+    bgx_query *ors[1 << MAX_PARTIAL_UNITS];
+    size_t no = 0;
+    for (unsigned mask = 0; mask < (1u << n); mask++) {
+        if ((size_t)__builtin_popcount(mask) != k)
+            continue;
+        bgx_query *sel[MAX_PARTIAL_UNITS];
+        size_t ns = 0;
+        for (size_t i = 0; i < n; i++)
+            if (mask & (1u << i))
+                sel[ns++] = units[i];
+        ors[no++] = bgx_query_combine(BGX_OP_AND, sel, ns, 0);
+    }
+    return combine_free(BGX_OP_OR, ors, no, 0);
+}
+
+static bgx_query *and_not(bgx_query *q, bgx_query *minus)
+{
+    bgx_query *pair[2] = {q, minus};
+    return q && minus ? combine_free(BGX_OP_AND_NOT, pair, 2, 0) : (bgx_query_free(minus), q);
+}
+
+/* The units "most of" counts: the words of a lone item, else the items. */
+static size_t partial_units(bgi_analyzer *an, const bgi_qparsed *parsed, item_tokens *its, bgx_query **items,
+                            bgx_query **loose, bgx_query **units, size_t *cost)
+{
+    size_t n_pos = 0, lone = 0;
+    for (size_t i = 0; i < parsed->n; i++)
+        if (!parsed->items[i].negated && items[i])
+            n_pos++, lone = i;
+    if (n_pos == 1 && loose[lone] && its[lone].n_words >= 3 && its[lone].n_words <= MAX_PARTIAL_UNITS) {
+        for (size_t j = 0; j < its[lone].n_words; j++)
+            units[j] = word_or_superwords(an, cost, "", its[lone].words[j], 0);
+        return its[lone].n_words;
+    }
+    if (n_pos < 3 || n_pos > MAX_PARTIAL_UNITS)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < parsed->n; i++) {
+        if (parsed->items[i].negated || !items[i])
+            continue;
+        bgx_query *either[2] = {items[i], loose[i]};
+        units[n++] = bgx_query_combine(BGX_OP_OR, either, loose[i] ? 2 : 1, 0);
+    }
+    return n;
+}
+
+/* Wraps a tier's core: minus the excluded items, plus the heading boost. */
+static bgx_query *finish_tier(bgx_query *core, const bgi_qparsed *parsed, bgx_query **items, bgx_query *boost)
+{
+    for (size_t i = 0; core && i < parsed->n; i++)
+        if (parsed->items[i].negated && items[i])
+            core = and_not(core, bgx_query_combine(BGX_OP_OR, &items[i], 1, 0));
+    if (core && boost) {
+        bgx_query *pair[2] = {core, boost};
+        core = combine_free(BGX_OP_AND_MAYBE, pair, 2, 0);
+        return core;
+    }
+    bgx_query_free(boost);
+    return core;
+}
+
+static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t n_items, size_t *cost);
+
+/* The tiers of a plain query (bgi_qplan.tiers): all words in any order,
+ * then most of them, each without what the tiers before found. Their terms
+ * are not counted in n_terms: each tier is a search of its own, within the
+ * same budget. */
+static int build_tiers(bgi_qplan *out, bgi_analyzer *an, const bgi_qparsed *parsed, item_tokens *its,
+                       bgx_query **items, bgx_query **loose)
+{
+    bgx_query *exact[BG_QUERY_MAX_ITEMS], *all[BG_QUERY_MAX_ITEMS];
+    size_t n = 0, n_loose = 0, cost = 0;
+    for (size_t i = 0; i < parsed->n && n < BG_QUERY_MAX_ITEMS; i++) {
+        if (parsed->items[i].negated || !items[i])
+            continue;
+        exact[n] = items[i];
+        all[n++] = loose[i] ? loose[i] : items[i];
+        n_loose += loose[i] != NULL;
+    }
+    if (!n)
+        return 0;
+    bgx_query *t1 = bgx_query_combine(BGX_OP_AND, exact, n, 0);
+    bgx_query *t2 = n_loose ? bgx_query_combine(BGX_OP_AND, all, n, 0) : NULL;
+    item_tokens *pos = calloc(parsed->n, sizeof *pos);
+    size_t np = 0;
+    for (size_t i = 0; pos && i < parsed->n; i++)
+        if (!parsed->items[i].negated)
+            pos[np++] = its[i];
+    if (t2)
+        out->tiers[0] = finish_tier(and_not(bgx_query_combine(BGX_OP_AND, &t2, 1, 0),
+                                            bgx_query_combine(BGX_OP_AND, &t1, 1, 0)),
+                                    parsed, items, pos ? heading_boost(an, pos, np, &cost) : NULL);
+    bgx_query *units[MAX_PARTIAL_UNITS];
+    size_t nu = partial_units(an, parsed, its, items, loose, units, &cost);
+    if (nu >= 3 && cost <= BGI_QUERY_MAX_TERMS) {
+        bgx_query *most = at_least(units, nu, (2 * nu + 2) / 3);
+        bgx_query *before[2] = {t1, t2};
+        out->tiers[1] = finish_tier(and_not(most, bgx_query_combine(BGX_OP_OR, before, t2 ? 2 : 1, 0)), parsed,
+                                    items, pos ? heading_boost(an, pos, np, &cost) : NULL);
+    }
+    for (size_t i = 0; i < nu; i++)
+        bgx_query_free(units[i]);
+    free(pos);
+    bgx_query_free(t1);
+    bgx_query_free(t2);
+    return 0;
+}
+
 static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t n_items, size_t *cost)
 {
     size_t total = 0;
@@ -302,36 +434,63 @@ static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t
     return q;
 }
 
-/* Assembles AND over groups (OR within a group), minus the excluded items,
- * plus the heading boost. */
+/* The query of node k of the parsed tree (NULL when nothing in it is
+ * searchable): an AND list needs its plain and required members, an OR list
+ * one of its plain members — or, when some are required (+), those, the
+ * others adding weight (AND_MAYBE, as Xapian's QueryParser) — and either
+ * leaves out passages holding an excluded member. The items' queries stay
+ * owned by items[]. */
+static bgx_query *node_query(const bgi_qparsed *parsed, int k, bgx_query **items)
+{
+    const bgi_qnode *nd = &parsed->nodes[k];
+    if (nd->op == BGI_QN_ITEM)
+        return items[nd->item] ? bgx_query_combine(BGX_OP_OR, &items[nd->item], 1, 0) : NULL;
+    size_t n = 0;
+    for (int c = nd->child; c >= 0; c = parsed->nodes[c].next)
+        n++;
+    bgx_query **subs = calloc(n ? 3 * n : 1, sizeof *subs);
+    if (!subs)
+        return NULL;
+    bgx_query **plain = subs, **req = subs + n, **neg = subs + 2 * n;
+    size_t np = 0, nr = 0, nn = 0;
+    for (int c = nd->child; c >= 0; c = parsed->nodes[c].next) {
+        bgx_query *q = node_query(parsed, c, items);
+        int sign = parsed->nodes[c].sign;
+        if (!q)
+            continue;
+        if (sign == BGI_QS_EXCLUDED)
+            neg[nn++] = q;
+        else if (sign == BGI_QS_REQUIRED || nd->op == BGI_QN_AND)
+            req[nr++] = q;
+        else
+            plain[np++] = q;
+    }
+    bgx_query *q = NULL;
+    if (nr && np) {
+        bgx_query *pair[2] = {combine_free(BGX_OP_AND, req, nr, 0), combine_free(BGX_OP_OR, plain, np, 0)};
+        q = combine_free(BGX_OP_AND_MAYBE, pair, 2, 0);
+    } else if (nr || np) {
+        q = nr ? combine_free(BGX_OP_AND, req, nr, 0) : combine_free(BGX_OP_OR, plain, np, 0);
+    }
+    if (q && nn) {
+        bgx_query *pair[2] = {q, combine_free(BGX_OP_OR, neg, nn, 0)};
+        q = combine_free(BGX_OP_AND_NOT, pair, 2, 0);
+    } else {
+        for (size_t i = 0; i < nn; i++)
+            bgx_query_free(neg[i]);
+    }
+    free(subs);
+    return q;
+}
+
+/* Assembles the parsed tree (qparse.h) over the items' queries, plus the
+ * heading boost. */
 static bgx_query *assemble(bgi_analyzer *an, const bgi_qparsed *parsed, item_tokens *its, bgx_query **items,
                            size_t *cost)
 {
-    bgx_query **groups = calloc(parsed->n, sizeof *groups);
-    bgx_query **negs = calloc(parsed->n, sizeof *negs);
-    bgx_query **members = calloc(parsed->n, sizeof *members);
-    bgx_query *q = NULL;
-    if (!groups || !negs || !members)
-        goto out;
-    size_t ng = 0, nn = 0;
-    for (int g = 1; g <= parsed->n_groups; g++) {
-        size_t nm = 0;
-        for (size_t i = 0; i < parsed->n; i++)
-            if (parsed->items[i].group == g && items[i] && !parsed->items[i].negated)
-                members[nm++] = items[i];
-        if (nm)
-            groups[ng++] = bgx_query_combine(BGX_OP_OR, members, nm, 0);
-    }
-    if (!ng)
-        goto out;
-    for (size_t i = 0; i < parsed->n; i++)
-        if (parsed->items[i].negated && items[i])
-            negs[nn++] = bgx_query_combine(BGX_OP_OR, &items[i], 1, 0);
-    q = combine_free(BGX_OP_AND, groups, ng, 0);
-    if (nn) {
-        bgx_query *pair[2] = {q, combine_free(BGX_OP_OR, negs, nn, 0)};
-        q = combine_free(BGX_OP_AND_NOT, pair, 2, 0);
-    }
+    bgx_query *q = node_query(parsed, parsed->root, items);
+    if (!q)
+        return NULL;
     /* Only the wanted items' words count towards "about the topic". */
     item_tokens *pos = calloc(parsed->n, sizeof *pos);
     size_t np = 0;
@@ -344,10 +503,6 @@ static bgx_query *assemble(bgi_analyzer *an, const bgi_qparsed *parsed, item_tok
         bgx_query *pair[2] = {q, boost};
         q = combine_free(BGX_OP_AND_MAYBE, pair, 2, 0);
     }
-out:
-    free(groups);
-    free(negs);
-    free(members);
     return q;
 }
 
@@ -387,7 +542,9 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
     memset(out, 0, sizeof *out);
     item_tokens *its = calloc(parsed->n, sizeof *its);
     bgx_query **items = calloc(parsed->n, sizeof *items);
-    int rc = its && items ? 0 : bgi_err_set(err, BG_ENOMEM, "out of memory");
+    bgx_query **loose = calloc(parsed->n, sizeof *loose);
+    int plain = is_plain(parsed);
+    int rc = its && items && loose ? 0 : bgi_err_set(err, BG_ENOMEM, "out of memory");
     size_t spent = 0, expanded = 0;
     for (size_t i = 0; rc == 0 && i < parsed->n; i++) {
         const char *text = parsed->items[i].text;
@@ -404,7 +561,11 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
                             cut < strlen(text) ? "…" : "", MAX_ITEM_CHARS);
         }
         if (rc == 0 && its[i].n_chars) {
-            items[i] = item_query(an, &its[i], parsed->items[i].quoted);
+            /* A plain query finds its items as written; the words found
+             * apart come in the tiers after. */
+            items[i] = item_query(an, &its[i], parsed->items[i].quoted || plain);
+            if (plain && !parsed->items[i].quoted && !parsed->items[i].negated && its[i].n_words >= 2)
+                loose[i] = scale_free(words_query(an, &its[i]), W_LOOSE);
             spent += its[i].cost;
             if (its[i].failed)
                 rc = its[i].failed;
@@ -427,12 +588,16 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
         out->n_terms = spent;
         out->n_expanded = expanded;
     }
-    for (size_t i = 0; its && items && i < parsed->n; i++) {
+    if (rc == 0 && plain)
+        rc = build_tiers(out, an, parsed, its, items, loose);
+    for (size_t i = 0; its && items && loose && i < parsed->n; i++) {
         bgx_query_free(items[i]);
+        bgx_query_free(loose[i]);
         item_tokens_clear(&its[i]);
     }
     free(its);
     free(items);
+    free(loose);
     if (rc)
         bgi_qplan_clear(out);
     return rc;
@@ -441,8 +606,163 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
 void bgi_qplan_clear(bgi_qplan *plan)
 {
     bgx_query_free(plan->query);
+    bgx_query_free(plan->tiers[0]);
+    bgx_query_free(plan->tiers[1]);
     for (size_t i = 0; i < plan->n_needles; i++)
         free(plan->needles[i].text);
     free(plan->needles);
     memset(plan, 0, sizeof *plan);
+}
+
+/* ---- source finding: a pasted text --------------------------------------- */
+
+/* Sampled from the text: this many 5-character phrases (4 bigrams in a row,
+ * the strong evidence) and this many of its distinct bigrams (tolerance: a
+ * passage that differs in a few characters still holds most of them). */
+#define SOURCE_PHRASES 48
+#define SOURCE_PHRASE_BIGRAMS 4
+#define SOURCE_BIGRAMS 160
+#define W_SOURCE_BIGRAM 0.2
+
+typedef struct source_chars {
+    qchar *v;
+    size_t n, cap;
+    size_t n_text;   /* characters of the text (not edges) */
+} source_chars;
+
+static int collect_source(void *ctx, const bgi_token *t)
+{
+    source_chars *sc = ctx;
+    if (t->type != BG_TOKEN_CHAR || t->len >= sizeof sc->v[0].text)
+        return 0;
+    if (sc->n == sc->cap) {
+        size_t cap = sc->cap ? sc->cap * 2 : 256;
+        qchar *p = realloc(sc->v, cap * sizeof *p);
+        if (!p)
+            return BG_ENOMEM;
+        sc->v = p;
+        sc->cap = cap;
+    }
+    qchar *c = &sc->v[sc->n++];
+    memcpy(c->text, t->text, t->len);
+    c->len = t->len;
+    c->run_start = (t->flags & BG_TOKEN_RUN_START) != 0;
+    c->edge = (t->flags & BG_TOKEN_EDGE) != 0;
+    sc->n_text += !c->edge;
+    return 0;
+}
+
+/* The bigram of chars i and i + 1, at position pos; NULL when i + 1 starts
+ * a run (no bigram spans a break). */
+static bgx_query *source_bigram(const source_chars *sc, size_t i, unsigned pos, size_t *cost)
+{
+    if (i + 1 >= sc->n || sc->v[i + 1].run_start)
+        return NULL;
+    return term_query(cost, BG_PREFIX_BIGRAM, sc->v[i].text, sc->v[i].len, sc->v[i + 1].text, sc->v[i + 1].len,
+                      pos);
+}
+
+/* The phrase of SOURCE_PHRASE_BIGRAMS bigrams from char i, or NULL when a
+ * run break falls inside. */
+static bgx_query *source_phrase(const source_chars *sc, size_t i, size_t *cost)
+{
+    bgx_query *subs[SOURCE_PHRASE_BIGRAMS] = {0};
+    size_t n = 0;
+    for (; n < SOURCE_PHRASE_BIGRAMS; n++) {
+        size_t before = *cost;
+        if (!(subs[n] = source_bigram(sc, i + n, (unsigned)(n + 1), cost))) {
+            *cost = before - n;
+            for (size_t k = 0; k < n; k++)
+                bgx_query_free(subs[k]);
+            return NULL;
+        }
+    }
+    return combine_free(BGX_OP_PHRASE, subs, n, (unsigned)n);
+}
+
+/* Phrases spread evenly over the text, each from a start where one fits. */
+static bgx_query *source_phrases(const source_chars *sc, size_t *cost)
+{
+    bgx_query *subs[SOURCE_PHRASES] = {0};
+    size_t n = 0, step = sc->n / SOURCE_PHRASES + 1;
+    for (size_t at = 0; at < sc->n && n < SOURCE_PHRASES; at += step)
+        for (size_t i = at; i < at + step && i < sc->n; i++)
+            if ((subs[n] = source_phrase(sc, i, cost)) != NULL) {
+                n++;
+                break;
+            }
+    return n ? combine_free(BGX_OP_OR, subs, n, 0) : NULL;
+}
+
+/* Distinct bigrams, spread evenly over the text. */
+static bgx_query *source_bigrams(const source_chars *sc, size_t *cost)
+{
+    bgx_query *subs[SOURCE_BIGRAMS] = {0};
+    size_t n = 0, step = sc->n / SOURCE_BIGRAMS + 1;
+    for (size_t i = 0; i < sc->n && n < SOURCE_BIGRAMS; i += step) {
+        size_t k = i;
+        while (k < i + step && k + 1 < sc->n && sc->v[k + 1].run_start)
+            k++;
+        if ((subs[n] = source_bigram(sc, k, 0, cost)) != NULL)
+            n++;
+    }
+    return n ? scale_free(combine_free(BGX_OP_OR, subs, n, 0), W_SOURCE_BIGRAM) : NULL;
+}
+
+/* The needles of a pasted text: the whole text, then its runs of four
+ * characters or more (shorter ones would mark common words everywhere). */
+static int source_needles(bgi_qplan *out, bgi_analyzer *an, const char *text, const source_chars *sc, bgi_err *err)
+{
+    bgi_normtext nt = {0};
+    int rc = bgi_normalize(an, text, strlen(text), &nt, err);
+    if (rc == 0 && nt.len && add_needle(out, nt.text, nt.len, 2))
+        rc = BG_ENOMEM;
+    bgi_normtext_clear(&nt);
+    bgi_buf run = {0};
+    size_t chars = 0;
+    for (size_t i = 0; rc == 0 && i <= sc->n; i++) {
+        if (i == sc->n || sc->v[i].run_start) {
+            if (chars >= 4 && add_needle(out, run.data, run.len, 0))
+                rc = BG_ENOMEM;
+            run.len = 0;
+            chars = 0;
+        }
+        if (i < sc->n && !sc->v[i].edge) {
+            rc = bgi_buf_append(&run, sc->v[i].text, sc->v[i].len) ? BG_ENOMEM : rc;
+            chars++;
+        }
+    }
+    bgi_buf_free(&run);
+    return rc == BG_ENOMEM ? bgi_err_set(err, BG_ENOMEM, "out of memory") : rc;
+}
+
+int bgi_qplan_build_source(bgi_qplan *out, bgi_analyzer *an, const char *text, bgi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t chars = bgi_utf8_count(text, strlen(text));
+    if (chars > BGI_SOURCE_MAX_CHARS)
+        return bgi_err_set(err, BG_ETOOBIG, "a pasted text is at most %d characters (this one has %zu)",
+                          BGI_SOURCE_MAX_CHARS, chars);
+    source_chars sc = {0};
+    int rc = bgi_analyze(an, text, strlen(text), collect_source, &sc, err);
+    if (rc > 0)
+        rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
+    size_t cost = 0;
+    bgx_query *parts[2] = {NULL, NULL};
+    if (rc == 0) {
+        parts[0] = source_phrases(&sc, &cost);
+        parts[1] = source_bigrams(&sc, &cost);
+        if (!parts[0] && !parts[1])
+            rc = bgi_err_set(err, BG_EQUERY, "nothing to search for in the pasted text");
+    }
+    if (rc == 0 && !(out->query = combine_free(BGX_OP_OR, parts, 2, 0)))
+        rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = source_needles(out, an, text, &sc, err);
+    out->n_terms = cost;
+    out->source = 1;
+    free(sc.v);
+    if (rc)
+        bgi_qplan_clear(out);
+    return rc;
 }

@@ -43,7 +43,19 @@ typedef struct bgi_qplan {
                               posting list per shard), at most BGI_QUERY_MAX_TERMS */
     size_t n_expanded;     /* of which characters standing alone stand for, at
                               most BGI_QUERY_MAX_EXPANDED */
+    /* The matching strategy (docs/format.md "Queries"): query finds the exact
+     * matches; tiers[0] the passages holding all the query's words in any
+     * order, tiers[1] most of them, each without the tiers before; NULL when
+     * the query has no such tier (one word, quoted, OR groups). */
+    bgx_query *tiers[2];
+    int source;            /* a pasted text (bgi_qplan_build_source) */
 } bgi_qplan;
+
+/* A query of at least this many characters is a pasted text, searched for
+ * its source (bgi_qplan_build_source) rather than parsed; up to
+ * BGI_SOURCE_MAX_CHARS. */
+#define BGI_SOURCE_MIN_CHARS 100
+#define BGI_SOURCE_MAX_CHARS 2000
 
 /* Builds the plan. A one-character item matches the (at most
  * BGI_QUERY_WILDCARD_TERMS) most frequent bigrams it starts, listed from terms
@@ -55,5 +67,13 @@ typedef struct bgi_qplan {
  * BGI_QUERY_MAX_EXPANDED. */
 int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const bgi_qparsed *parsed, bgi_err *err);
 void bgi_qplan_clear(bgi_qplan *plan);
+
+/* The plan for a pasted text (a sentence or paragraph of up to
+ * BGI_SOURCE_MAX_CHARS characters; BG_ETOOBIG past that): the passages
+ * holding the most of its sampled 5-character phrases and bigrams rank
+ * first, so the passage it came from is found despite other punctuation or
+ * a few changed characters. No character standing alone is expanded, and
+ * the plan holds at most a few hundred terms. */
+int bgi_qplan_build_source(bgi_qplan *out, bgi_analyzer *an, const char *text, bgi_err *err);
 
 #endif

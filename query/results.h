@@ -33,6 +33,7 @@ struct bg_hit {
     size_t n_section;
     size_t *mstart, *mend;   /* match ranges in text */
     size_t n_matches;
+    const char *match;       /* "exact", "all_words" or "partial" (static) */
 };
 
 typedef struct bgi_facet_count {

@@ -2,11 +2,13 @@
  * query like the documents, run it, and turn the matches into hits with their
  * section paths and highlighted ranges. The steps are shared with the other
  * ways of searching through search_priv.h. */
+#include "bodies.h"
 #include "highlight.h"
 #include "json_get.h"
 #include "qparse.h"
 #include "scheme.h"
 #include "search_priv.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -50,8 +52,41 @@ int bgi_index_has_copies(bg_index *ix)
     return rc ? rc : n > 0;
 }
 
-int bgi_search_filter(bgx_query **q, const bg_search_options *o, int has_copies, bgi_err *err)
+/* The filter for a list of years (each 1..9999, at most BG_MAX_YEAR_SPAN). */
+static int year_list(bgx_query **out, const int *years, size_t n, bgi_err *err)
 {
+    if (n > BG_MAX_YEAR_SPAN)
+        return bgi_err_set(err, BG_EINVAL, "a list of more than %d years", BG_MAX_YEAR_SPAN);
+    bgx_query **subs = calloc(n, sizeof *subs);
+    if (!subs)
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char term[BG_TERM_MAX];
+        if (years[i] < 1 || years[i] > 9999)
+            rc = bgi_err_set(err, BG_EINVAL, "year %d is not 1..9999", years[i]);
+        else
+            subs[i] = bgx_query_term(term, bgi_term_year(term, years[i]), 1, 0);
+    }
+    *out = rc == 0 ? bgx_query_combine(BGX_OP_OR, subs, n, 0) : NULL;
+    for (size_t i = 0; i < n; i++)
+        bgx_query_free(subs[i]);
+    free(subs);
+    return rc ? rc : *out ? 0 : bgi_err_set(err, BG_ENOMEM, "out of memory");
+}
+
+int bgi_search_filter(bgx_query **q, bgx_reader *reader, const bg_search_options *o, int has_copies, bgi_err *err)
+{
+    if (o->years && o->n_years) {
+        bgx_query *f = NULL;
+        int rc = year_list(&f, o->years, o->n_years, err);
+        if (rc) {
+            bgx_query_free(*q);
+            *q = NULL;
+            return rc;
+        }
+        *q = with_filter(*q, f);
+    }
     if (o->year_from || o->year_to) {
         int from = o->year_from ? o->year_from : 1;
         int to = o->year_to ? o->year_to : 9999;
@@ -76,8 +111,16 @@ int bgi_search_filter(bgx_query **q, const bg_search_options *o, int has_copies,
         bgx_query_free(pair[0]);
         bgx_query_free(pair[1]);
     }
-    if (*q && o->body && o->body[0])
-        *q = with_filter(*q, bgx_query_term(term, bgi_term_body(term, o->body), 1, 0));
+    if (*q && o->body && o->body[0]) {
+        bgx_query *f = NULL;
+        int rc = bgi_body_filter(&f, reader, o->body, err);
+        if (rc) {
+            bgx_query_free(*q);
+            *q = NULL;
+            return rc;
+        }
+        *q = with_filter(*q, f);
+    }
     if (*q && o->kind && o->kind[0])
         *q = with_filter(*q, bgx_query_term(term, bgi_term_dockind(term, o->kind), 1, 0));
     if (*q && has_copies && !o->all_copies) {
@@ -163,6 +206,18 @@ static int find_copies(bg_results *res, bg_index *ix)
     return rc;
 }
 
+/* A pasted text's hit is exact when its passage holds the whole text,
+ * normalised (the first needle), else partial. */
+static int source_match(bg_hit *h, bg_index *ix, const bgi_qplan *plan)
+{
+    bgi_normtext nt = {0};
+    int rc = bgi_normalize(ix->query_an, h->text, strlen(h->text), &nt, &ix->err);
+    if (rc == 0 && !memmem(nt.text, nt.len, plan->needles[0].text, plan->needles[0].len))
+        h->match = "partial";
+    bgi_normtext_clear(&nt);
+    return rc;
+}
+
 static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *plan)
 {
     cJSON *o = bgi_passage_rec_parse(m->data, m->data_len);
@@ -216,7 +271,10 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *
     h->mstart = r.start;
     h->mend = r.end;
     h->n_matches = r.n;
-    return 0;
+    h->match = "exact";
+    if (plan->source && plan->n_needles)
+        rc = source_match(h, ix, plan);
+    return rc;
 }
 
 static int copy_facets(bgi_facet_count **out, size_t *n, const bgx_facet *f, size_t nf)
@@ -266,9 +324,39 @@ static bgx_query *or_document(bgx_query *q, const char *query)
     return r;
 }
 
-int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o)
+/* A query of BGI_SOURCE_MIN_CHARS characters or more is a pasted sentence
+ * or paragraph — when it holds a stretch of 40 characters without a space,
+ * no query syntax (OR, AND, NOT, quotes, brackets, -exclusions), or is too
+ * long to parse — and is searched for its source, not parsed (its
+ * quotes, brackets and dashes are the text's own). A long list of words and
+ * operators (a OR b OR …) is still parsed. */
+static int is_pasted(const char *query)
 {
-    memset(plan, 0, sizeof *plan);
+    size_t chars = 0, stretch = 0, longest = 0;
+    for (const unsigned char *p = (const unsigned char *)query; *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue;
+        chars++;
+        stretch = *p == ' ' || *p == '\t' || *p == '\n' ? 0 : stretch + 1;
+        longest = stretch > longest ? stretch : longest;
+    }
+    static const char *const syntax[] = {" OR ", " AND ", " NOT ", "\"", "(", " -"};
+    int operators = 0;
+    for (size_t i = 0; i < sizeof syntax / sizeof syntax[0]; i++)
+        operators |= strstr(query, syntax[i]) != NULL;
+    return chars >= BGI_SOURCE_MIN_CHARS && (longest >= 40 || strlen(query) > BG_QUERY_MAX_BYTES || !operators);
+}
+
+static int build_plan(bgi_qplan *plan, bg_index *ix, const char *query)
+{
+    if (is_pasted(query)) {
+        int rc = bgi_ix_refresh_reader(ix);
+        if (rc == 0 && ix->reader)
+            rc = bgi_qplan_build_source(plan, ix->query_an, query, &ix->err);
+        /* Only lone characters (的.的.…): the parser's limits say why not. */
+        if (rc != BG_EQUERY)
+            return rc;
+    }
     bgi_qparsed parsed;
     int rc = bgi_query_parse(&parsed, query, &ix->err);
     if (rc)
@@ -277,13 +365,20 @@ int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_s
     if (rc == 0 && ix->reader)   /* else an index with no reports yet */
         rc = bgi_qplan_build(plan, ix->query_an, ix->reader, &parsed, &ix->err);
     bgi_qparsed_clear(&parsed);
+    return rc;
+}
+
+int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o)
+{
+    memset(plan, 0, sizeof *plan);
+    int rc = build_plan(plan, ix, query);
     if (rc == 0 && plan->query && looks_like_docno(query))
         plan->query = or_document(plan->query, query);
     if (rc == 0 && !plan->query && ix->reader)
         rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     if (rc == 0 && plan->query && (rc = bgi_index_has_copies(ix)) >= 0) {
         plan->has_copies = rc;
-        rc = bgi_search_filter(&plan->query, o, plan->has_copies, &ix->err);
+        rc = bgi_search_filter(&plan->query, ix->reader, o, plan->has_copies, &ix->err);
     }
     if (rc)
         bgi_qplan_clear(plan);
@@ -331,6 +426,82 @@ int bgi_search_page(size_t *limit, const bg_search_options *o, bgi_err *err)
     return 0;
 }
 
+/* Adds the counts of b[0..nb) to *a (sorted by value, as facets come). */
+static int merge_facets(bgi_facet_count **a, size_t *na, bgi_facet_count *b, size_t nb)
+{
+    for (size_t j = 0; j < nb; j++) {
+        size_t i = 0;
+        while (i < *na && strcmp((*a)[i].value, b[j].value) != 0)
+            i++;
+        if (i < *na) {
+            (*a)[i].count += b[j].count;
+            continue;
+        }
+        bgi_facet_count *p = realloc(*a, (*na + 1) * sizeof *p);
+        if (!p)
+            return BG_ENOMEM;
+        *a = p;
+        p[(*na)++] = (bgi_facet_count){b[j].value, b[j].count};
+        b[j].value = NULL;
+    }
+    for (size_t i = 1; i < *na; i++)   /* insertion sort: a few dozen values */
+        for (size_t k = i; k > 0 && strcmp((*a)[k - 1].value, (*a)[k].value) > 0; k--) {
+            bgi_facet_count t = (*a)[k];
+            (*a)[k] = (*a)[k - 1];
+            (*a)[k - 1] = t;
+        }
+    return 0;
+}
+
+/* Moves part's hits after res's, labelled match, and adds its total and
+ * facets to res's. */
+static int append_tier(bg_results *res, bg_results *part, const char *match)
+{
+    bg_hit *h = realloc(res->hits, (res->n_hits + part->n_hits + 1) * sizeof *h);
+    if (!h)
+        return BG_ENOMEM;
+    res->hits = h;
+    for (size_t i = 0; i < part->n_hits; i++) {
+        part->hits[i].match = match;
+        res->hits[res->n_hits++] = part->hits[i];
+    }
+    part->n_hits = 0;
+    res->total += part->total;
+    if (merge_facets(&res->years, &res->n_years, part->years, part->n_years)
+        || merge_facets(&res->bodies, &res->n_bodies, part->bodies, part->n_bodies)
+        || merge_facets(&res->kinds, &res->n_kinds, part->kinds, part->n_kinds))
+        return BG_ENOMEM;
+    return 0;
+}
+
+/* The matching strategy: the exact matches, then — when they are fewer than
+ * a page — each tier of the plan in turn, the page continuing where the
+ * tiers before ran out (o->offset counts across tiers). */
+static int fill_tiers(bg_results *res, bg_index *ix, bgi_qplan *plan, const bg_search_options *o, size_t limit)
+{
+    static const char *const names[2] = {"all_words", "partial"};
+    size_t before = res->total;   /* matches of the tiers so far */
+    int rc = 0;
+    for (int t = 0; rc == 0 && t < 2; t++) {
+        if (!plan->tiers[t])
+            continue;
+        size_t off = o->offset > before ? o->offset - before : 0;
+        size_t want = limit > res->n_hits ? limit - res->n_hits : 0;
+        bgx_match m = {0};
+        bg_results *part = bgi_results_new(res->query);
+        rc = part ? bgi_search_match(&m, ix, plan->tiers[t], off, want, 0)
+                  : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        if (rc == 0)
+            rc = bgi_results_fill(part, ix, &m, plan, o->offset + res->n_hits);
+        if (rc == 0 && append_tier(res, part, names[t]))
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        before += m.total;
+        bgx_match_clear(&m);
+        bg_results_free(part);
+    }
+    return rc;
+}
+
 static int run(bg_results *res, bg_index *ix, const char *query, const bg_search_options *o)
 {
     bgi_qplan plan;
@@ -339,7 +510,17 @@ static int run(bg_results *res, bg_index *ix, const char *query, const bg_search
         return rc;
     size_t limit;
     rc = bgi_search_page(&limit, o, &ix->err);
-    return bgi_search_fill_page(res, ix, &plan, o, rc == 0 ? limit : 0, rc);
+    if (rc || o->strict || (!plan.tiers[0] && !plan.tiers[1]))
+        return bgi_search_fill_page(res, ix, &plan, o, rc == 0 ? limit : 0, rc);
+    bgx_match m = {0};
+    rc = bgi_search_match(&m, ix, plan.query, o->offset, limit, 0);
+    if (rc == 0)
+        rc = bgi_results_fill(res, ix, &m, &plan, o->offset);
+    if (rc == 0 && m.total < limit)
+        rc = fill_tiers(res, ix, &plan, o, limit);
+    bgx_match_clear(&m);
+    bgi_qplan_clear(&plan);
+    return rc;
 }
 
 int bgi_search_fill_page(bg_results *res, bg_index *ix, bgi_qplan *plan, const bg_search_options *o,
@@ -388,6 +569,62 @@ int bgi_search_with(bg_results **out, bg_index *ix, const char *query, const bg_
 int bg_search_run(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts)
 {
     return bgi_search_with(out, ix, query, opts, run);
+}
+
+/* ---- no results: what each filter costs ---------------------------------- */
+
+/* o without the filter named drop ("all": without any). */
+static void drop_filter(bg_search_options *o, const char *drop)
+{
+    int all = strcmp(drop, "all") == 0;
+    if (all || strcmp(drop, "year") == 0) {
+        o->year_from = o->year_to = o->year_unknown = 0;
+        o->years = NULL;
+        o->n_years = 0;
+    }
+    if (all || strcmp(drop, "body") == 0) {
+        o->body = NULL;
+        o->body_unknown = 0;
+    }
+    if (all || strcmp(drop, "kind") == 0)
+        o->kind = NULL;
+    if (all || strcmp(drop, "docno") == 0)
+        o->docno = NULL;
+}
+
+/* Each count is the same search (bg_search_run, the same page size) without
+ * a filter, so it is the total the reader sees when dropping it. */
+int bg_search_suggest(bg_suggestion *out, size_t max, size_t *n, bg_index *ix, const char *query,
+                      const bg_search_options *opts)
+{
+    *n = 0;
+    const bg_search_options *o;
+    if (bgi_search_options_resolve(&o, opts, &ix->err))
+        return bgi_err_publish(&ix->err);
+    const struct { const char *name; int on; } filters[] = {
+        {"year", o->year_from || o->year_to || (o->years && o->n_years) || o->year_unknown},
+        {"body", (o->body && o->body[0]) || o->body_unknown},
+        {"kind", o->kind && o->kind[0]},
+        {"docno", o->docno && o->docno[0]},
+        {"all", 0},
+    };
+    size_t on = 0;
+    for (size_t i = 0; i < 4; i++)
+        on += filters[i].on != 0;
+    for (size_t i = 0; i < 5 && *n < max; i++) {
+        if (!(filters[i].on || (i == 4 && on >= 2)))
+            continue;
+        bg_search_options without = *o;   /* the same page: how far matching goes may depend on it */
+        without.offset = 0;
+        drop_filter(&without, filters[i].name);
+        bg_results *res = NULL;
+        int rc = bg_search_run(&res, ix, query, &without);
+        if (rc)
+            return rc;
+        out[(*n)++] = (bg_suggestion){filters[i].name, bg_results_total(res)};
+        bg_results_free(res);
+    }
+    return 0;
 }
 
 static void hit_clear(bg_hit *h)
@@ -511,6 +748,11 @@ const char *bg_hit_kind_name(const bg_hit *h)
 {
     static const char *const names[] = {"heading", "paragraph", "measure"};
     return names[h->kind];
+}
+
+const char *bg_hit_match(const bg_hit *h)
+{
+    return h->match ? h->match : "exact";
 }
 
 size_t bg_hit_matches(const bg_hit *h, const size_t **starts, const size_t **ends)

@@ -22,8 +22,9 @@ int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_s
 /* The page size o asks for (0 means 10), or BG_ETOOBIG past the limits. */
 int bgi_search_page(size_t *limit, const bg_search_options *o, bgi_err *err);
 
-/* Narrows *q (consumed) to o's year range and issuing body. */
-int bgi_search_filter(bgx_query **q, const bg_search_options *o, int has_copies, bgi_err *err);
+/* Narrows *q (consumed) to o's years and issuing body (resolved against
+ * reader's body names: bodies.h), kind, number and copies. */
+int bgi_search_filter(bgx_query **q, bgx_reader *reader, const bg_search_options *o, int has_copies, bgi_err *err);
 
 /* Whether ix's reader holds any passage marked as a copy (XZ): 1, 0, or a
  * negative code. */

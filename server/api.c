@@ -149,10 +149,17 @@ static int check_collapse(bg_search_options *o, struct MHD_Connection *c, compla
     if (check_number(&collapse, c, "collapse", 0, 1, why))
         return -1;
     o->all_copies = collapse == 0;
+    size_t strict = 0;
+    if (check_number(&strict, c, "strict", 0, 1, why))
+        return -1;
+    o->strict = strict == 1;   /* exact matches only */
     return 0;
 }
 
-static int check_years(bg_search_options *o, struct MHD_Connection *c, complaint *why)
+/* The longest list of years year= may give (2019,2021,…), as on the command line. */
+#define BG_SERVE_MAX_YEARS 400
+
+static int check_years(bg_search_options *o, int *years, struct MHD_Connection *c, complaint *why)
 {
     size_t len;
     int bad = 0;
@@ -163,13 +170,17 @@ static int check_years(bg_search_options *o, struct MHD_Connection *c, complaint
         o->year_unknown = 1;   /* the year facet's "0000" */
         return 0;
     }
-    if (bad || bgi_cli_parse_years(&o->year_from, &o->year_to, v) != 0)
-        return complain(why, "year must be a year (2022) or a range (2018..2022, ..2019, 2016..)");
+    if (bad || bgi_cli_parse_year_filter(&o->year_from, &o->year_to, years, BG_SERVE_MAX_YEARS, &o->n_years, v))
+        return complain(why, "year must be a year (2022), a range (2018..2022, 2018-2022, ..2019, 2016..) or a "
+                        "list (2019,2021)");
+    o->years = o->n_years ? years : NULL;
     return 0;
 }
 
-/* Fills q and o from the request; -1 with why filled when it is malformed. */
-static int parse_search(const char **q, bg_search_options *o, struct MHD_Connection *c, complaint *why)
+/* Fills q and o from the request (a list of years goes to years[], of
+ * BG_SERVE_MAX_YEARS); -1 with why filled when it is malformed. */
+static int parse_search(const char **q, bg_search_options *o, int *years, struct MHD_Connection *c,
+                        complaint *why)
 {
     *o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 10};
     if (check_text(q, c, "q", BG_SERVE_MAX_QUERY, 1, why)
@@ -179,7 +190,7 @@ static int parse_search(const char **q, bg_search_options *o, struct MHD_Connect
         || check_number(&o->limit, c, "limit", 1, BG_SERVE_MAX_LIMIT, why)
         || check_number(&o->offset, c, "offset", 0, BG_SERVE_MAX_OFFSET, why)
         || check_collapse(o, c, why)
-        || check_years(o, c, why))
+        || check_years(o, years, c, why))
         return -1;
     if (o->body && !o->body[0])
         o->body = NULL;  /* "body=" is how the page says "all bodies" */
@@ -200,8 +211,9 @@ void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
     const char *q = NULL;
     bg_search_options o;
+    int years[BG_SERVE_MAX_YEARS];
     complaint why;
-    if (parse_search(&q, &o, c, &why) != 0) {
+    if (parse_search(&q, &o, years, c, &why) != 0) {
         bgi_reply_error(r, 400, why.msg);
         return;
     }
@@ -217,10 +229,22 @@ void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
         bgi_ix_pool_give(s->pool, ix, healthy);
         return;
     }
+    /* Nothing found: what dropping each filter would find (docs/http.md). */
+    bg_suggestion sug[BG_MAX_SUGGESTIONS];
+    size_t n_sug = 0;
+    int empty = bg_results_total(res) == 0 && bg_results_count(res) == 0;
+    if (empty && bg_search_suggest(sug, BG_MAX_SUGGESTIONS, &n_sug, ix, q, &o) != 0)
+        n_sug = 0;   /* best effort: the answer stands without them */
     bgi_ix_pool_give(s->pool, ix, 1);
     char *json = bg_results_json(res);
     bg_results_free(res);
-    if (json)
+    if (json && empty) {
+        char *with = bgi_cli_json_suggestions(json, sug, n_sug);
+        if (with)
+            reply_json(r, 200, with, free);
+        else
+            bgi_reply_error(r, 500, "out of memory");
+    } else if (json)
         reply_json(r, 200, json, bg_free);
     else
         bgi_reply_error(r, 500, "out of memory");

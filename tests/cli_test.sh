@@ -215,5 +215,70 @@ damaged_names_shard() {
 }
 check "damaged document data names its shard" damaged_names_shard
 
+# Queries mean what people type (issue 16). An exclusion of Chinese text
+# stands anywhere among the options; AND, NOT and parentheses are operators;
+# years come as lists and a-b ranges; a body as a prefix; a search without
+# results names its filters and what dropping them finds.
+SYN=$TMP/syntax-db
+check "syntax: index corpus" status_is 0 "$INDEX" --db "$SYN" --quiet "$SRC/corpus"
+total() { "$QUERY" --db "$SYN" --json "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+check "exclusion among options" status_is 0 "$QUERY" --db "$SYN" --json 政务服务 -电子证照 --limit 1
+check "exclusion among options: no stderr" test ! -s "$TMP/err"
+check "exclusion among options: applied" python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["query"] == "政务服务 -电子证照", d["query"]
+assert len(d["results"]) == 1 and d["total"] >= 1
+assert all("电子证照" not in r["text"] for r in d["results"])
+PY
+check "exclusion of a phrase" status_is 0 "$QUERY" --db "$SYN" 政务服务 '-"电子证照"' --no-color
+check "exclusion of a phrase: same total" test "$(total 政务服务 '-"电子证照"')" = "$(total 政务服务 -电子证照)"
+check "latin after -: one line, a hint" status_is 2 "$QUERY" --db "$SYN" 政务服务 -GDP
+check "latin after -: one line" one_line_err
+check "latin after -: hint" err_has 'quote it (-"word")'
+check "option without value" status_is 2 "$QUERY" --db "$SYN" 政务服务 --year
+check "option without value: message" err_has "'--year' needs a value"
+check "AND is an operator" test "$(total '政务服务 AND 电子证照')" = "$(total 政务服务 电子证照)"
+check "AND finds" test "$(total '政务服务 AND 电子证照')" -ge 1
+check "NOT is AND NOT" test "$(total 政务服务 NOT 电子证照)" = "$(total 政务服务 -电子证照)"
+check "NOT finds" test "$(total 政务服务 NOT 电子证照)" -ge 1
+check "parentheses" test "$(total '(电子证照 OR 行政执法) 政务服务')" -ge 1
+check "NOT binds tighter than OR" test "$(total 电子证照 OR 行政执法 NOT 政务服务)" -gt "$(total '(电子证照 OR 行政执法) NOT 政务服务')"
+check "year list" status_is 0 "$QUERY" --db "$SYN" --year 2019,2022 电子证照
+check "year list excludes" status_is 1 "$QUERY" --db "$SYN" --year 2019,2021 电子证照
+check "year a-b" status_is 0 "$QUERY" --db "$SYN" --year 2022-2023 电子证照
+check "year a-b excludes" status_is 1 "$QUERY" --db "$SYN" --year 2018-2021 电子证照
+check "year list bad" status_is 2 "$QUERY" --db "$SYN" --year 2019,20x1 电子证照
+check "body prefix" status_is 0 "$QUERY" --db "$SYN" --body 韶关 电子证照
+check "body other" status_is 1 "$QUERY" --db "$SYN" --body 国务院 电子证照
+check "no results names the filter" status_is 1 "$QUERY" --db "$SYN" --year 2030 电子证照
+check "no results: without the year filter" out_has "^No results for 电子证照 in 2030; 1 without the year filter\.$"
+check "no results: two filters" status_is 1 "$QUERY" --db "$SYN" --year 2030 --body 韶关 电子证照
+check "no results: two filters named" out_has "^No results for 电子证照 in 2030 from 韶关; 1 without the year filter, 1 without any filter\.$"
+check "no results: JSON suggestions" status_is 1 "$QUERY" --db "$SYN" --json --year 2030 --body 国务院 电子证照
+check "no results: JSON suggestions listed" python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["total"] == 0
+assert d["suggestions"] == [{"drop": "year", "total": 0}, {"drop": "body", "total": 0},
+                            {"drop": "all", "total": 1}], d["suggestions"]
+PY
+check "results: no suggestions" bash -c "'$QUERY' --db '$SYN' --json 电子证照 | grep -qv suggestions"
+
+# Every example of --help runs against the shipped corpus: exit 0 or 1, never 2.
+help_examples_run() {
+    local line rc n=0
+    "$QUERY" --help | sed -n '/^Examples:/,/^$/p' | sed -n 's/^  baogao-query /baogao-query /p' >"$TMP/examples"
+    [ "$(wc -l <"$TMP/examples")" -ge 10 ] || { echo "  too few examples:" >&2; cat "$TMP/examples" >&2; return 1; }
+    while IFS= read -r line; do
+        (cd "$SRC" && BAOGAO_DB=$SYN QUERY_BIN=$QUERY bash -c 'baogao-query() { "$QUERY_BIN" --no-color "$@"; }; '"$line" \
+            >/dev/null 2>"$TMP/example-err")
+        rc=$?
+        n=$((n + 1))
+        [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "  exit $rc: $line" >&2; cat "$TMP/example-err" >&2; return 1; }
+    done <"$TMP/examples"
+}
+check "--help examples run" help_examples_run
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

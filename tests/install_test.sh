@@ -117,4 +117,12 @@ check "... and links baogao::baogao_static from C alone" [ -x "$TMP/consumer/bui
 "$TMP/consumer/build/search_static" "$TMP/db" 电子证照 >"$TMP/out.cmake-static" 2>&1
 check "... which finds 电子证照 without libbaogao.so" grep -q '【电子证照】' "$TMP/out.cmake-static"
 
+# ---- the short names of issuing bodies (issue 16) ------------------------
+# Installed beside the lexicon, and the installed list is the one read: a name
+# added there is known to the installed baogao-query.
+check "installed share/baogao/bodies.txt" [ -e "$P/share/baogao/bodies.txt" ]
+printf '曲江区府\t韶关市曲江区人民政府\n' >>"$P/share/baogao/bodies.txt"
+"$P/bin/baogao-query" --db "$TMP/db" --body 曲江区府 电子证照 >"$TMP/out.bodies" 2>&1
+check "the installed bodies.txt is read (--body 曲江区府)" grep -q '【电子证照】' "$TMP/out.bodies"
+
 finish

@@ -201,5 +201,19 @@ check "--listen with a host name is refused (exit 2)" [ $? = 2 ]
 "$SERVE" --db "$DB" --threads 0 2>"$TMP/err.log"
 check "--threads 0 is refused (exit 2)" [ $? = 2 ]
 
+# ---- year lists and ranges; a search without results suggests (issue 16) --
+start_server || { echo "$pass passed, $((fail + 1)) failed"; exit 1; }
+status=$(get "/api/search?q=$Q")
+all_years=$(python3 -c "import json; print(json.load(open('$TMP/body'))['total'])")
+status=$(get "/api/search?q=$Q&year=2021,2022")
+check "year=2021,2022: a list of years" json "assert '$status' == '200' and d['total'] == $all_years and 'suggestions' not in d"
+status=$(get "/api/search?q=$Q&year=2021-2022")
+check "year=2021-2022: a range" json "assert '$status' == '200' and d['total'] == $all_years"
+status=$(get "/api/search?q=$Q&year=2019,2030")
+check "year=2019,2030: no results, the year filter's cost suggested" \
+    json "assert '$status' == '200' and d['total'] == 0 and d['suggestions'] == [{'drop': 'year', 'total': $all_years}]"
+expect_error "year=2019,20x1" 400 "/api/search?q=$Q&year=2019,20x1"
+stop_server
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

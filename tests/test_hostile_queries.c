@@ -188,11 +188,14 @@ static void test_size_limits(void **state)
     s = repeat("政", 128, "");                                 /* the longest item */
     expect(f->ix, "128 chars", s, MAYBE);
     free(s);
-    s = repeat("政", 129, "");
-    expect(f->ix, "129 chars", s, BG_ETOOBIG);
+    s = repeat("政", 129, "");   /* since issue 16: a pasted text, searched for its source */
+    expect(f->ix, "129 chars", s, MAYBE);
+    free(s);
+    s = repeat("政", 2001, "");  /* past BGI_SOURCE_MAX_CHARS */
+    expect(f->ix, "2001 chars", s, BG_ETOOBIG);
     free(s);
     s = repeat("a", 1024, "");                                 /* 1024 bytes of one Latin run */
-    expect(f->ix, "1024 x a", s, BG_ETOOBIG);
+    expect(f->ix, "1024 x a", s, MAYBE);   /* a pasted text since issue 16: bounded cost */
     free(s);
     s = repeat("-电子", 32, " ");                              /* only exclusions */
     expect(f->ix, "32 exclusions", s, BG_EQUERY);

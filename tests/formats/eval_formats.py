@@ -182,6 +182,18 @@ def index_lines(passages):
     return out
 
 
+def cuts_number(para, a, b):
+    """Whether [a, b) of para starts or ends inside a number: since issue 16
+    numbers are tokens of their own, so "5%" does not match inside "13.5%"."""
+    def digit(i):
+        return 0 <= i < len(para) and unicodedata.normalize("NFKC", para[i]).isdigit()
+    def joined(i, j):   # the chars i and j (= i + 1) are one number
+        dot = 0 <= j < len(para) and unicodedata.normalize("NFKC", para[j]) == "."
+        return digit(i) and (digit(j) or (dot and digit(j + 1)))
+    return (digit(a) and (joined(a - 1, a) or (a >= 2 and digit(a - 2) and para[a - 1] in ".．"))) \
+        or (digit(b - 1) and joined(b - 1, b))
+
+
 def query(args, db, phrase):
     r = subprocess.run([args.query, "--db", db, "--json", "--limit", "10000",
                         '"%s"' % phrase], capture_output=True, text=True)
@@ -358,7 +370,7 @@ def draw_windows(fixtures, ref, n, seed, want_breaks):
         o = rng.randrange(w)
         win = para[o:o + WINDOW]
         s_o = len(strip_ws(para[:o]))
-        if (WS.search(win) or '"' in win or not indexable(win)
+        if (WS.search(win) or '"' in win or not indexable(win) or cuts_number(para, o, o + WINDOW)
                 or not ref.holds(fixtures[fi]["stem"], pi, s_o, WINDOW)):
             redrawn += 1
             continue
