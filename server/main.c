@@ -25,7 +25,7 @@ static const char *const prog = "baogao-serve";
 #define MAX_THREADS 64
 /* Per connection: the request line and headers must fit (a longer URL gets
  * 414, bigger headers 431), which also bounds the query text. */
-#define CONNECTION_MEMORY (32 * 1024)
+#define CONNECTION_MEMORY (64 * 1024)
 /* The most connections served at once, whatever the file-descriptor limit
  * allows (each costs up to CONNECTION_MEMORY). */
 #define MAX_CONNECTIONS 4096

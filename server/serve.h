@@ -28,14 +28,15 @@ typedef struct bgi_reply {
 } bgi_reply;
 
 /* Limits on what a client may ask for (docs/http.md). */
-#define BG_SERVE_MAX_QUERY 1024      /* bytes of q: the library's own limit */
+#define BG_SERVE_MAX_QUERY 6144      /* bytes of q: a pasted text of 2,000 characters (the
+                                        library's limit for one; other queries 1,024) */
 #define BG_SERVE_MAX_BODY 256        /* bytes of the body filter */
 #define BG_SERVE_MAX_LIMIT 100       /* results per page */
 #define BG_SERVE_MAX_OFFSET 10000    /* deepest page start */
 /* The request line: a longer URI, or more query parameters, gets 414. The API
- * takes at most 8 parameters and a query of 1,024 bytes (3 KB encoded). */
-#define BG_SERVE_MAX_URI 8192
-#define BG_SERVE_MAX_URI_TEXT "8192"
+ * takes a dozen parameters and a query of 6,144 bytes (18 KB encoded). */
+#define BG_SERVE_MAX_URI 20480
+#define BG_SERVE_MAX_URI_TEXT "20480"
 #define BG_SERVE_MAX_PARAMS 64
 #define BG_SERVE_MAX_PARAMS_TEXT "64"
 

@@ -229,8 +229,8 @@ check "the limits are printed at start" \
 PARAMS=$(python3 -c "print('&'.join('p%d=1' % i for i in range(481)))")
 refused "481 query parameters" 414 "GET /api/search?q=a&$PARAMS HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n" \
     'GET /api/search 414 '
-LONGQ=$(python3 -c "print('a' * 9000)")
-refused "a 9 KB URL" 414 "GET /api/search?q=$LONGQ HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n" 'GET /api/search 414 .*'
+LONGQ=$(python3 -c "print('a' * 21000)")
+refused "a 21 KB URL" 414 "GET /api/search?q=$LONGQ HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n" 'GET /api/search 414 .*'
 refused "Transfer-Encoding: gzip on a GET" 400 \
     'GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\nabc' 'GET /healthz 400 '
 refused "a chunk size of 2^64-1" 400 \
