@@ -437,6 +437,8 @@ static int merge_facets(bgi_facet_count **a, size_t *na, bgi_facet_count *b, siz
             (*a)[i].count += b[j].count;
             continue;
         }
+        if (b[j].count == 0)
+            continue;   /* only a passage listed twice had it (uncount) */
         bgi_facet_count *p = realloc(*a, (*na + 1) * sizeof *p);
         if (!p)
             return BG_ENOMEM;
@@ -453,6 +455,27 @@ static int merge_facets(bgi_facet_count **a, size_t *na, bgi_facet_count *b, siz
     return 0;
 }
 
+static void hit_clear(bg_hit *h);
+
+static void uncount_value(bgi_facet_count *f, size_t n, const char *value)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(f[i].value, value) == 0 && f[i].count > 0) {
+            f[i].count--;
+            return;
+        }
+}
+
+/* Takes a passage listed twice out of a tier's facets. */
+static void uncount(bg_results *part, const bg_hit *h)
+{
+    char year[16];
+    snprintf(year, sizeof year, "%04d", h->year);
+    uncount_value(part->years, part->n_years, year);
+    uncount_value(part->bodies, part->n_bodies, h->body);
+    uncount_value(part->kinds, part->n_kinds, h->doc_kind ? h->doc_kind : "");
+}
+
 /* Moves part's hits after res's, labelled match, and adds its total and
  * facets to res's. */
 static int append_tier(bg_results *res, bg_results *part, const char *match)
@@ -461,12 +484,26 @@ static int append_tier(bg_results *res, bg_results *part, const char *match)
     if (!h)
         return BG_ENOMEM;
     res->hits = h;
+    /* A tier excludes the tiers before it by query, and Xapian 1.4 may still
+     * give back a passage found before (seen with a phrase on the right of
+     * AND_NOT, differently on local and remote shards): a passage is listed
+     * once, and counted once where the page shows it twice. */
+    size_t again = 0;
     for (size_t i = 0; i < part->n_hits; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < res->n_hits && !seen; k++)
+            seen = strcmp(res->hits[k].id, part->hits[i].id) == 0;
+        if (seen) {
+            uncount(part, &part->hits[i]);
+            hit_clear(&part->hits[i]);
+            again++;
+            continue;
+        }
         part->hits[i].match = match;
         res->hits[res->n_hits++] = part->hits[i];
     }
     part->n_hits = 0;
-    res->total += part->total;
+    res->total += part->total - (again < part->total ? again : part->total);
     if (merge_facets(&res->years, &res->n_years, part->years, part->n_years)
         || merge_facets(&res->bodies, &res->n_bodies, part->bodies, part->n_bodies)
         || merge_facets(&res->kinds, &res->n_kinds, part->kinds, part->n_kinds))
