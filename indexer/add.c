@@ -148,7 +148,7 @@ static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, b
     const char *base = slash ? slash + 1 : real;
     /* What the source states outside its text (a portal's 标题, 发文机关,
      * 成文日期, 发文字号) beats what is read from the text. */
-    if (bgi_meta_detect_doc(&p->meta, p->doc.text, p->doc.len, base, &p->doc.meta, err))
+    if (bgi_meta_detect_doc(&p->meta, p->doc.text, p->doc.len, base, &p->doc.meta, &p->frame, err))
         return err->code ? err->code : BG_ENOMEM;
     char *dir = strndup(real, slash && slash != real ? (size_t)(slash - real) : 1);
     if (!dir)

@@ -431,19 +431,13 @@ const char *bgi_doc_kind(const char *title)
 static bool has_sentence_punct(span s)
 {
     static const char *const PUNCT[] = {"。", "！", "？", "；", ";", "!", "?"};
-    for (size_t i = 0; i < sizeof PUNCT / sizeof PUNCT[0]; i++)
-        if (span_has(s, PUNCT[i]))
-            return true;
-    return false;
+    return span_has_any(s, PUNCT, sizeof PUNCT / sizeof PUNCT[0]);
 }
 
 static bool has_clause_punct(span s)
 {
     static const char *const PUNCT[] = {"，", ",", "：", ":"};
-    for (size_t i = 0; i < sizeof PUNCT / sizeof PUNCT[0]; i++)
-        if (span_has(s, PUNCT[i]))
-            return true;
-    return false;
+    return span_has_any(s, PUNCT, sizeof PUNCT / sizeof PUNCT[0]);
 }
 
 /* 一、 （一） 1． 第一章 第三条: an outline heading or an article. */
@@ -510,10 +504,7 @@ static bool names_one_body(span s, void *ctx)
     (void)ctx;
     if (s.n < 6 || utf8_chars(s) > 20)
         return false;
-    for (size_t i = 0; i < sizeof BODY_ENDINGS / sizeof BODY_ENDINGS[0]; i++)
-        if (span_ends_with(s, BODY_ENDINGS[i]))
-            return true;
-    return false;
+    return span_ends_with_any(s, BODY_ENDINGS, sizeof BODY_ENDINGS / sizeof BODY_ENDINGS[0]);
 }
 
 /* Calls each(part, ctx) for the parts of s separated by whitespace or 、;
@@ -642,10 +633,7 @@ static bool is_note(span s)
     if (utf8_chars(s) > NOTE_MAX_CHARS)
         return false;
     static const char *const WORDS[] = {"此件", "本件", "本文", "联系人", "删减", "公开"};
-    for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++)
-        if (span_has(s, WORDS[i]))
-            return true;
-    return false;
+    return span_has_any(s, WORDS, sizeof WORDS / sizeof WORDS[0]);
 }
 
 /* "附件", "附件1", "附件 2", "附件一", "附件1：" alone on a line. */
@@ -986,10 +974,7 @@ static void mark(lines *ls, size_t first, size_t last, bgi_frame_role role)
 static bool ends_open(span s)
 {
     static const char *const OPEN[] = {"的", "关于", "和", "与", "及", "、"};
-    for (size_t i = 0; i < sizeof OPEN / sizeof OPEN[0]; i++)
-        if (span_ends_with(s, OPEN[i]))
-            return true;
-    return false;
+    return span_ends_with_any(s, OPEN, sizeof OPEN / sizeof OPEN[0]);
 }
 
 /* Whether s starts with the name of a body followed by 关于/印发/转发

@@ -732,7 +732,7 @@ static int detect_year_official(const bgi_meta *m)
 }
 
 int bgi_meta_detect_doc(bgi_meta *out, const char *text, size_t len, const char *filename,
-                       const bgi_doc_meta *stated, bgi_err *err)
+                       const bgi_doc_meta *stated, const bgi_docframe *frame, bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     opening op;
@@ -750,20 +750,23 @@ int bgi_meta_detect_doc(bgi_meta *out, const char *text, size_t len, const char 
         return bgi_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
     }
 
-    bgi_docframe fr;
-    int rc = bgi_docframe_find(&fr, text, text ? len : 0, err);
+    /* The indexer has found the frame already (it leaves the frame's lines
+     * out of the passages); callers without one have it found here. */
+    bgi_docframe own = {0};
+    int rc = frame ? 0 : bgi_docframe_find(&own, text, text ? len : 0, err);
     if (rc) {
         bgi_meta_clear(out);
         return rc;
     }
-    rc = merge_official(out, &fr, stated);
-    if (!rc && frame_line_taken_for_title(&f, &op, &fr, text, stated))
+    const bgi_docframe *fr = frame ? frame : &own;
+    rc = merge_official(out, fr, stated);
+    if (!rc && frame_line_taken_for_title(&f, &op, fr, text, stated))
         rc = take_owned(&out->title, filename ? base_name_without_extension(filename) : strdup(""));
     if (!rc)
         rc = take_owned(&out->kind, strdup(bgi_doc_kind(out->title)));
     if (!rc) {
         /* A 发文字号 stated by the source makes an official document too. */
-        bool official = fr.official || out->docno;
+        bool official = fr->official || out->docno;
         int title_year = find_year(trimmed(out->title), false);
         if (!official && year_is_what_report_is_about(&f, congress))
             ; /* the old rules' year stands */
@@ -774,7 +777,7 @@ int bgi_meta_detect_doc(bgi_meta *out, const char *text, size_t len, const char 
         else if (out->date)
             out->year = year_of_date(out->date);
     }
-    bgi_docframe_clear(&fr);
+    bgi_docframe_clear(&own);
     if (rc) {
         bgi_meta_clear(out);
         return bgi_err_set(err, BG_ENOMEM, "out of memory detecting report metadata");
@@ -784,7 +787,7 @@ int bgi_meta_detect_doc(bgi_meta *out, const char *text, size_t len, const char 
 
 int bgi_meta_detect(bgi_meta *out, const char *text, size_t len, const char *filename, bgi_err *err)
 {
-    return bgi_meta_detect_doc(out, text, len, filename, NULL, err);
+    return bgi_meta_detect_doc(out, text, len, filename, NULL, NULL, err);
 }
 
 void bgi_meta_clear(bgi_meta *m)

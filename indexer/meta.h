@@ -94,9 +94,11 @@ int bgi_meta_detect(bgi_meta *out, const char *text, size_t len, const char *fil
  * (stated, may be NULL; each field may be NULL) win: a non-empty title, body
  * and docno as given (trimmed), a date that bgi_date_normalize reads (one it
  * cannot read is ignored). The year follows a stated date as it follows a
- * detected one. Returns 0 or BG_ENOMEM. */
+ * detected one. frame is the text's official frame (bgi_docframe_find) when
+ * the caller has it, NULL to have it found here. Returns 0 or BG_ENOMEM. */
+struct bgi_docframe;
 int bgi_meta_detect_doc(bgi_meta *out, const char *text, size_t len, const char *filename,
-                       const struct bgi_doc_meta *stated, bgi_err *err);
+                       const struct bgi_doc_meta *stated, const struct bgi_docframe *frame, bgi_err *err);
 
 /* Frees the strings of m and zeroes it; NULL allowed. */
 void bgi_meta_clear(bgi_meta *m);

@@ -41,6 +41,31 @@ static inline bool span_ends_with(span s, const char *lit)
     return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
 }
 
+/* Whether s holds, ends with or starts with one of words[0..n). */
+static inline bool span_has_any(span s, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (span_has(s, words[i]))
+            return true;
+    return false;
+}
+
+static inline bool span_ends_with_any(span s, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (span_ends_with(s, words[i]))
+            return true;
+    return false;
+}
+
+static inline bool span_starts_with_any(span s, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (span_starts_with(s, words[i]))
+            return true;
+    return false;
+}
+
 static inline size_t utf8_chars(span s)
 {
     return bgi_utf8_count(s.p, s.n);

@@ -53,7 +53,7 @@ static const char *frame_string(const bgi_docframe *fr)
 static void detect(bgi_meta *m, const char *text, const bgi_doc_meta *stated)
 {
     bgi_err err = {0};
-    assert_int_equal(bgi_meta_detect_doc(m, text, strlen(text), NULL, stated, &err), 0);
+    assert_int_equal(bgi_meta_detect_doc(m, text, strlen(text), NULL, stated, NULL, &err), 0);
     assert_non_null(m->title);
     assert_non_null(m->body);
     assert_non_null(m->kind);
@@ -494,7 +494,7 @@ static void check_document(tally *t, const char *dir, char **f)
     assert_non_null(text);
     bgi_meta m;
     bgi_err err = {0};
-    assert_int_equal(bgi_meta_detect_doc(&m, text, len, path, NULL, &err), 0);
+    assert_int_equal(bgi_meta_detect_doc(&m, text, len, path, NULL, NULL, &err), 0);
     char year[16];
     snprintf(year, sizeof year, "%d", m.year);
     const char *got[N_F] = {f[F_FILE], m.title, m.body, m.date ? m.date : "", year,

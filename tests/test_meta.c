@@ -614,7 +614,7 @@ static void test_joint_bodies_run_together(void **state)
         bgi_doc_meta stated = {.body = (char *)cases[i].stated};
         bgi_meta m;
         bgi_err err = {0};
-        assert_int_equal(bgi_meta_detect_doc(&m, text, sizeof text - 1, "a.html", &stated, &err), 0);
+        assert_int_equal(bgi_meta_detect_doc(&m, text, sizeof text - 1, "a.html", &stated, NULL, &err), 0);
         assert_string_equal(m.body, cases[i].want);
         assert_string_equal(m.date, "2023-07-14");
         bgi_meta_clear(&m);
