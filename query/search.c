@@ -379,6 +379,10 @@ int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_s
     if (rc == 0 && plan->query && (rc = bgi_index_has_copies(ix)) >= 0) {
         plan->has_copies = rc;
         rc = bgi_search_filter(&plan->query, ix->reader, o, plan->has_copies, &ix->err);
+        /* The tiers answer the same question less strictly: same filters. */
+        for (int t = 0; rc == 0 && t < 2; t++)
+            if (plan->tiers[t])
+                rc = bgi_search_filter(&plan->tiers[t], ix->reader, o, plan->has_copies, &ix->err);
     }
     if (rc)
         bgi_qplan_clear(plan);

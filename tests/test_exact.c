@@ -63,7 +63,14 @@ static int setup(void **state)
     if (!fp || fclose(fp) || bg_index_open(&f->ix, db, BG_OPEN_WRITE | BG_OPEN_CREATE))
         return -1;
     int status = 0;
-    if (bg_index_add_file(&status, NULL, f->ix, path, NULL) || bg_index_commit(f->ix))
+    if (bg_index_add_file(&status, NULL, f->ix, path, NULL))
+        return -1;
+    /* Another year, with all the words of 深化国有企业改革 apart: the tiers
+     * must keep to a year filter as the exact search does. */
+    snprintf(path, sizeof path, "%s/test-report-2023.txt", f->dir);
+    fp = fopen(path, "w");
+    if (!fp || fputs("一、改革\n国有企业要改革，改革要深化。\n", fp) < 0 || fclose(fp)
+        || bg_index_add_file(&status, NULL, f->ix, path, NULL) || bg_index_commit(f->ix))
         return -1;
     *state = f;
     return 0;
@@ -212,6 +219,32 @@ static void test_matching_strategy(void **state)
     bg_results_free(res);
 }
 
+/* A filter holds in every tier: the 2023 line (all words) is listed
+ * without a filter and never with --year 2024, nor counted in its facets. */
+static void test_tiers_keep_filters(void **state)
+{
+    fixture *f = *state;
+    bg_results *res = search(f, "深化国有企业改革", 0, 20);
+    int found_2023 = 0;
+    for (size_t i = 0; i < bg_results_count(res); i++)
+        found_2023 |= bg_hit_year(bg_results_hit(res, i)) == 2023;
+    assert_true(found_2023);
+    size_t all = bg_results_total(res);
+    bg_results_free(res);
+    bg_search_options o = BG_SEARCH_OPTIONS_INIT;
+    o.limit = 20;
+    o.year_from = o.year_to = 2024;
+    assert_int_equal(bg_search_run(&res, f->ix, "深化国有企业改革", &o), 0);
+    assert_int_equal(bg_results_total(res), all - 1);
+    for (size_t i = 0; i < bg_results_count(res); i++)
+        assert_int_equal(bg_hit_year(bg_results_hit(res, i)), 2024);
+    size_t count = 0;
+    assert_int_equal(bg_results_facet_size(res, BG_FACET_YEAR), 1);
+    assert_string_equal(bg_results_facet(res, BG_FACET_YEAR, 0, &count), "2024");
+    assert_int_equal(count, all - 1);
+    bg_results_free(res);
+}
+
 static void test_source_finding(void **state)
 {
     fixture *f = *state;
@@ -238,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_symbol_plus),
         cmocka_unit_test(test_highlight_only_what_matched),
         cmocka_unit_test(test_matching_strategy),
+        cmocka_unit_test(test_tiers_keep_filters),
         cmocka_unit_test(test_source_finding),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

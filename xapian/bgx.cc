@@ -1064,7 +1064,11 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     }
     // Spies see every match before collapsing, so they count the uncollapsed
     // total exactly; the MSet's own counts would be of collapsed matches.
-    out->total = collapse && n_facet_slots ? seen : mset.get_matches_estimated();
+    // Counted shard by shard, the total is the facets' own: Xapian 1.4 may
+    // let a document through AND_NOT in the merged match and not in a shard's
+    // (a phrase on the right), and a total above its facets' sum would show
+    // the difference as passages of no kind.
+    out->total = (collapse || by_shard) && n_facet_slots ? seen : mset.get_matches_estimated();
     out->hits = static_cast<bgx_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(bgx_hit)));
     if (!out->hits)
         throw std::bad_alloc();
