@@ -50,4 +50,4 @@ install(FILES ${CMAKE_BINARY_DIR}/baogao.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/
 
 # The starter lexicon (data/lexicon.txt) is what writers use by default; the
 # short names of issuing bodies (data/bodies.txt) what the body filter knows.
-install(FILES data/lexicon.txt data/bodies.txt DESTINATION ${CMAKE_INSTALL_DATADIR}/baogao)
+install(FILES data/lexicon.txt data/bodies.txt data/synonyms.txt DESTINATION ${CMAKE_INSTALL_DATADIR}/baogao)

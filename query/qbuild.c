@@ -3,6 +3,7 @@
 #include "qparse.h"
 #include "baogao.h"
 #include "scheme.h"
+#include "synonyms.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -228,6 +229,85 @@ static bgx_query *words_query(bgi_analyzer *an, item_tokens *it)
     return combine_free(BGX_OP_AND, subs, it->n_words, 0);
 }
 
+/* ---- the units of the matching tiers ----------------------------------- */
+
+/* text[0, len) found as written: its substring query, NULL when it has no
+ * characters. */
+static bgx_query *as_written(bgi_analyzer *an, item_tokens *it, const char *text, size_t len)
+{
+    item_tokens v = {.terms = it->terms, .err = it->err, .spent = it->spent, .expanded = it->expanded};
+    bgx_query *q = NULL;
+    if (bgi_analyze(an, text, len, collect, &v, it->err) == 0 && v.n_chars && !v.overflow)
+        q = grams_query(&v);
+    it->cost += v.cost;
+    it->failed = it->failed ? it->failed : v.failed;
+    item_tokens_clear(&v);
+    return q;
+}
+
+/* The words of text[0, len), one unit each. */
+static size_t word_units(bgi_analyzer *an, item_tokens *it, const char *text, size_t len, bgx_query **units,
+                         size_t max)
+{
+    item_tokens v = {0};
+    size_t n = 0;
+    if (len && bgi_analyze(an, text, len, collect, &v, it->err) == 0 && !v.overflow)
+        for (size_t i = 0; i < v.n_words && n < max; i++)
+            units[n++] = word_or_superwords(an, &it->cost, "", v.words[i], 0);
+    item_tokens_clear(&v);
+    return n;
+}
+
+/* The units of an item found loosely, by the tiers: its words in any order,
+ * except that a name of data/synonyms.txt inside it (国有企业 in
+ * 深化国有企业改革) is one unit, found as written in any of its group's ways
+ * (国有企业 or 国企): ICU cuts 国企 into two characters, so names are found in
+ * the text, not among the words. Returns the number of units. */
+static size_t loose_units(bgi_analyzer *an, item_tokens *it, const char *text, bgx_query **units, size_t max)
+{
+    size_t n = 0;
+    while (*text && n < max) {
+        size_t at, len;
+        const char *alts[BGI_MAX_SYNONYMS];
+        size_t na = bgi_synonym_find(&at, &len, alts, BGI_MAX_SYNONYMS, text);
+        if (!na)
+            return n + word_units(an, it, text, strlen(text), units + n, max - n);
+        n += word_units(an, it, text, at, units + n, max - n);
+        bgx_query *ways[BGI_MAX_SYNONYMS + 1];
+        size_t nw = 0;
+        if ((ways[nw] = as_written(an, it, text + at, len)))
+            nw++;
+        for (size_t i = 0; i < na; i++)
+            if ((ways[nw] = as_written(an, it, alts[i], strlen(alts[i]))))
+                nw++;
+        if (nw && n < max)
+            units[n++] = combine_free(BGX_OP_OR, ways, nw, 0);
+        else
+            for (size_t k = 0; k < nw; k++)
+                bgx_query_free(ways[k]);
+        text += at + len;
+    }
+    return n;
+}
+
+static int holds_name(const char *text)
+{
+    size_t at, len;
+    const char *alt;
+    return bgi_synonym_find(&at, &len, &alt, 1, text) > 0;
+}
+
+/* An item's words found apart (NULL when it has fewer than two and no name
+ * of data/synonyms.txt). */
+static bgx_query *loose_query(bgi_analyzer *an, item_tokens *it, const char *text)
+{
+    if (!holds_name(text))
+        return it->n_words >= 2 ? words_query(an, it) : NULL;
+    bgx_query *units[MAX_ITEM_WORDS];
+    size_t n = loose_units(an, it, text, units, MAX_ITEM_WORDS);
+    return n == 1 ? units[0] : n ? combine_free(BGX_OP_AND, units, n, 0) : NULL;
+}
+
 static int add_needle(bgi_qplan *plan, const char *text, size_t len, int is_word)
 {
     bgi_needle *p = realloc(plan->needles, (plan->n_needles + 1) * sizeof *p);
@@ -273,6 +353,26 @@ static int add_item_needles(bgi_qplan *plan, bgi_analyzer *an, const char *item_
         if (add_needle(plan, it->words[i], strlen(it->words[i]), 1))
             return BG_ENOMEM;
     return 0;
+}
+
+/* The other ways of the names in an item the tiers find loosely (国企 for
+ * 国有企业), as needles of its group: marked where a passage found by a tier
+ * holds one. */
+static int add_variant_needles(bgi_qplan *plan, bgi_analyzer *an, const char *text, bgi_err *err)
+{
+    int rc = 0;
+    size_t at, len;
+    const char *alts[BGI_MAX_SYNONYMS];
+    for (size_t na; rc == 0 && *text && (na = bgi_synonym_find(&at, &len, alts, BGI_MAX_SYNONYMS, text));
+         text += at + len)
+        for (size_t i = 0; rc == 0 && i < na; i++) {
+            bgi_normtext nt = {0};
+            rc = bgi_normalize(an, alts[i], strlen(alts[i]), &nt, err);
+            if (rc == 0 && nt.len && add_needle(plan, nt.text, nt.len, 0))
+                rc = BG_ENOMEM;
+            bgi_normtext_clear(&nt);
+        }
+    return rc;
 }
 
 /* The query for one item: passages holding it as written (the substring
@@ -336,10 +436,18 @@ static size_t partial_units(bgi_analyzer *an, const bgi_qparsed *parsed, item_to
     for (size_t i = 0; i < parsed->n; i++)
         if (!parsed->items[i].negated && items[i])
             n_pos++, lone = i;
-    if (n_pos == 1 && loose[lone] && its[lone].n_words >= 3 && its[lone].n_words <= MAX_PARTIAL_UNITS) {
-        for (size_t j = 0; j < its[lone].n_words; j++)
-            units[j] = word_or_superwords(an, cost, "", its[lone].words[j], 0);
-        return its[lone].n_words;
+    if (n_pos == 1 && loose[lone]) {
+        size_t before = its[lone].cost;
+        bgx_query *all[MAX_PARTIAL_UNITS + 1];
+        size_t n = loose_units(an, &its[lone], parsed->items[lone].text, all, MAX_PARTIAL_UNITS + 1);
+        *cost += its[lone].cost - before;
+        if (n >= 3 && n <= MAX_PARTIAL_UNITS) {
+            memcpy(units, all, n * sizeof *all);
+            return n;
+        }
+        for (size_t j = 0; j < n; j++)
+            bgx_query_free(all[j]);
+        return 0;
     }
     if (n_pos < 3 || n_pos > MAX_PARTIAL_UNITS)
         return 0;
@@ -371,24 +479,22 @@ static bgx_query *finish_tier(bgx_query *core, const bgi_qparsed *parsed, bgx_qu
 static bgx_query *heading_boost(bgi_analyzer *an, const item_tokens *its, size_t n_items, size_t *cost);
 
 /* The tiers of a plain query (bgi_qplan.tiers): all words in any order,
- * then most of them, each without what the tiers before found. Their terms
+ * then most of them (the search takes out what the tiers before found). Their terms
  * are not counted in n_terms: each tier is a search of its own, within the
  * same budget. */
 static int build_tiers(bgi_qplan *out, bgi_analyzer *an, const bgi_qparsed *parsed, item_tokens *its,
                        bgx_query **items, bgx_query **loose)
 {
-    bgx_query *exact[BG_QUERY_MAX_ITEMS], *all[BG_QUERY_MAX_ITEMS];
+    bgx_query *all[BG_QUERY_MAX_ITEMS];
     size_t n = 0, n_loose = 0, cost = 0;
     for (size_t i = 0; i < parsed->n && n < BG_QUERY_MAX_ITEMS; i++) {
         if (parsed->items[i].negated || !items[i])
             continue;
-        exact[n] = items[i];
         all[n++] = loose[i] ? loose[i] : items[i];
         n_loose += loose[i] != NULL;
     }
     if (!n)
         return 0;
-    bgx_query *t1 = bgx_query_combine(BGX_OP_AND, exact, n, 0);
     bgx_query *t2 = n_loose ? bgx_query_combine(BGX_OP_AND, all, n, 0) : NULL;
     item_tokens *pos = calloc(parsed->n, sizeof *pos);
     size_t np = 0;
@@ -396,21 +502,16 @@ static int build_tiers(bgi_qplan *out, bgi_analyzer *an, const bgi_qparsed *pars
         if (!parsed->items[i].negated)
             pos[np++] = its[i];
     if (t2)
-        out->tiers[0] = finish_tier(and_not(bgx_query_combine(BGX_OP_AND, &t2, 1, 0),
-                                            bgx_query_combine(BGX_OP_AND, &t1, 1, 0)),
-                                    parsed, items, pos ? heading_boost(an, pos, np, &cost) : NULL);
+        out->tiers[0] = finish_tier(bgx_query_combine(BGX_OP_AND, &t2, 1, 0), parsed, items,
+                                    pos ? heading_boost(an, pos, np, &cost) : NULL);
     bgx_query *units[MAX_PARTIAL_UNITS];
     size_t nu = partial_units(an, parsed, its, items, loose, units, &cost);
-    if (nu >= 3 && cost <= BGI_QUERY_MAX_TERMS) {
-        bgx_query *most = at_least(units, nu, (2 * nu + 2) / 3);
-        bgx_query *before[2] = {t1, t2};
-        out->tiers[1] = finish_tier(and_not(most, bgx_query_combine(BGX_OP_OR, before, t2 ? 2 : 1, 0)), parsed,
-                                    items, pos ? heading_boost(an, pos, np, &cost) : NULL);
-    }
+    if (nu >= 3 && cost <= BGI_QUERY_MAX_TERMS)
+        out->tiers[1] = finish_tier(at_least(units, nu, (2 * nu + 2) / 3), parsed, items,
+                                    pos ? heading_boost(an, pos, np, &cost) : NULL);
     for (size_t i = 0; i < nu; i++)
         bgx_query_free(units[i]);
     free(pos);
-    bgx_query_free(t1);
     bgx_query_free(t2);
     return 0;
 }
@@ -564,8 +665,8 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
             /* A plain query finds its items as written; the words found
              * apart come in the tiers after. */
             items[i] = item_query(an, &its[i], parsed->items[i].quoted || plain);
-            if (plain && !parsed->items[i].quoted && !parsed->items[i].negated && its[i].n_words >= 2)
-                loose[i] = scale_free(words_query(an, &its[i]), W_LOOSE);
+            if (plain && !parsed->items[i].quoted && !parsed->items[i].negated)
+                loose[i] = scale_free(loose_query(an, &its[i], text), W_LOOSE);
             spent += its[i].cost;
             if (its[i].failed)
                 rc = its[i].failed;
@@ -575,6 +676,8 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
                 rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
             else if (!parsed->items[i].negated)
                 rc = add_item_needles(out, an, text, &its[i], err);
+            if (rc == 0 && loose[i])
+                rc = add_variant_needles(out, an, text, err);
             if (rc == BG_ENOMEM)
                 rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
         }

@@ -45,8 +45,9 @@ typedef struct bgi_qplan {
                               most BGI_QUERY_MAX_EXPANDED */
     /* The matching strategy (docs/format.md "Queries"): query finds the exact
      * matches; tiers[0] the passages holding all the query's words in any
-     * order, tiers[1] most of them, each without the tiers before; NULL when
-     * the query has no such tier (one word, quoted, OR groups). */
+     * order, tiers[1] most of them, the tiers before included (the search
+     * takes those out); NULL when the query has no such tier (one word,
+     * quoted, OR groups). */
     bgx_query *tiers[2];
     int source;            /* a pasted text (bgi_qplan_build_source) */
 } bgi_qplan;

@@ -515,31 +515,109 @@ static int append_tier(bg_results *res, bg_results *part, const char *match)
     return 0;
 }
 
-/* The matching strategy: the exact matches, then — when they are fewer than
- * a page — each tier of the plan in turn, the page continuing where the
- * tiers before ran out (o->offset counts across tiers). */
+/* ---- taking out what the tiers before found ------------------------------ */
+
+/* A tier leaves out the passages of the tiers before it by their ids (Q
+ * terms) while those are at most this many, else by the tiers' queries.
+ * Xapian 1.4 lets a passage through AND_NOT with a phrase on its right now
+ * and then, and not alike in a merged match and shard by shard: by ids the
+ * tiers are exact and the same over local and remote shards. */
+#define TIER_EXCLUDE_IDS 256
+
+typedef struct found_ids {
+    char *id[TIER_EXCLUDE_IDS];
+    size_t n;
+    int over;     /* more than TIER_EXCLUDE_IDS: queries take them out */
+} found_ids;
+
+static void found_ids_clear(found_ids *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->id[i]);
+}
+
+/* Adds the ids of the total matches of q: from hits when they are all of
+ * them (a first page), else by a search for them. */
+static int collect_ids(found_ids *f, bg_index *ix, const bgx_query *q, size_t total, const bg_hit *hits,
+                       size_t n_hits)
+{
+    if (f->over || f->n + total > TIER_EXCLUDE_IDS) {
+        f->over = 1;
+        return 0;
+    }
+    if (hits && n_hits == total) {
+        for (size_t i = 0; i < n_hits; i++)
+            if (!(f->id[f->n++] = bgi_strdup(hits[i].id)))
+                return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        return 0;
+    }
+    bgx_match m = {0};
+    int rc = total ? bgx_search(&m, ix->reader, q, 0, total, NULL, 0, &ix->err) : 0;
+    for (size_t i = 0; rc == 0 && i < m.n_hits && f->n < TIER_EXCLUDE_IDS; i++) {
+        cJSON *o = bgi_passage_rec_parse(m.hits[i].data, m.hits[i].data_len);
+        const char *id = o ? bgi_json_str(o, BG_REC_ID) : NULL;
+        if (id && !(f->id[f->n++] = bgi_strdup(id)))
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        cJSON_Delete(o);
+    }
+    bgx_match_clear(&m);
+    return rc;
+}
+
+/* tier without what the tiers before found (their queries: before[0..n)). */
+static bgx_query *without_before(const bgx_query *tier, const found_ids *f, bgx_query *const *before, size_t n)
+{
+    bgx_query *minus = NULL;
+    if (f->over) {
+        minus = bgx_query_combine(BGX_OP_OR, (bgx_query **)before, n, 0);
+    } else if (f->n) {
+        bgx_query *terms[TIER_EXCLUDE_IDS];
+        char term[BG_TERM_MAX];
+        for (size_t i = 0; i < f->n; i++)
+            terms[i] = bgx_query_term(term, bgi_term_passage(term, f->id[i]), 1, 0);
+        minus = bgx_query_combine(BGX_OP_OR, terms, f->n, 0);
+        for (size_t i = 0; i < f->n; i++)
+            bgx_query_free(terms[i]);
+    }
+    bgx_query *pair[2] = {(bgx_query *)tier, minus};
+    bgx_query *q = bgx_query_combine(minus ? BGX_OP_AND_NOT : BGX_OP_AND, pair, minus ? 2 : 1, 0);
+    bgx_query_free(minus);
+    return q;
+}
+
+/* The matching strategy: the exact matches, then — when they end before
+ * this page does — each tier of the plan in turn, the page continuing where
+ * the tiers before ran out (o->offset counts across tiers). */
 static int fill_tiers(bg_results *res, bg_index *ix, bgi_qplan *plan, const bg_search_options *o, size_t limit)
 {
     static const char *const names[2] = {"all_words", "partial"};
     size_t before = res->total;   /* matches of the tiers so far */
-    int rc = 0;
+    found_ids found = {0};
+    bgx_query *queries[2] = {plan->query};
+    size_t n_queries = 1;
+    int rc = collect_ids(&found, ix, plan->query, res->total, o->offset ? NULL : res->hits, res->n_hits);
     for (int t = 0; rc == 0 && t < 2; t++) {
         if (!plan->tiers[t])
             continue;
         size_t off = o->offset > before ? o->offset - before : 0;
         size_t want = limit > res->n_hits ? limit - res->n_hits : 0;
         bgx_match m = {0};
-        bg_results *part = bgi_results_new(res->query);
-        rc = part ? bgi_search_match(&m, ix, plan->tiers[t], off, want, 0)
-                  : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        bgx_query *q = without_before(plan->tiers[t], &found, queries, n_queries);
+        bg_results *part = q ? bgi_results_new(res->query) : NULL;
+        rc = part ? bgi_search_match(&m, ix, q, off, want, 0) : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
         if (rc == 0)
             rc = bgi_results_fill(part, ix, &m, plan, o->offset + res->n_hits);
+        if (rc == 0 && t == 0 && plan->tiers[1])
+            rc = collect_ids(&found, ix, q, m.total, off ? NULL : part->hits, part->n_hits);
         if (rc == 0 && append_tier(res, part, names[t]))
             rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        queries[n_queries++] = plan->tiers[t];
         before += m.total;
         bgx_match_clear(&m);
         bg_results_free(part);
+        bgx_query_free(q);
     }
+    found_ids_clear(&found);
     return rc;
 }
 
@@ -557,7 +635,8 @@ static int run(bg_results *res, bg_index *ix, const char *query, const bg_search
     rc = bgi_search_match(&m, ix, plan.query, o->offset, limit, 0);
     if (rc == 0)
         rc = bgi_results_fill(res, ix, &m, &plan, o->offset);
-    if (rc == 0 && m.total < limit)
+    /* The tiers follow the exact matches, on this page or the ones after. */
+    if (rc == 0 && m.total < o->offset + limit)
         rc = fill_tiers(res, ix, &plan, o, limit);
     bgx_match_clear(&m);
     bgi_qplan_clear(&plan);

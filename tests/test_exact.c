@@ -69,7 +69,7 @@ static int setup(void **state)
      * must keep to a year filter as the exact search does. */
     snprintf(path, sizeof path, "%s/test-report-2023.txt", f->dir);
     fp = fopen(path, "w");
-    if (!fp || fputs("一、改革\n国有企业要改革，改革要深化。\n", fp) < 0 || fclose(fp)
+    if (!fp || fputs("一、改革\n国有企业要改革，改革要深化。\n深化国企改革，推进混合所有制改革。\n", fp) < 0 || fclose(fp)
         || bg_index_add_file(&status, NULL, f->ix, path, NULL) || bg_index_commit(f->ix))
         return -1;
     *state = f;
@@ -217,6 +217,15 @@ static void test_matching_strategy(void **state)
     assert_int_equal(bg_search_run(&res, f->ix, "深化国有企业改革", &o), 0);
     assert_int_equal(bg_results_total(res), 1);
     bg_results_free(res);
+    /* The page after it holds what follows (a full page of exact matches
+     * once kept the next pages empty). */
+    o.offset = 1;
+    assert_int_equal(bg_search_run(&res, f->ix, "深化国有企业改革", &o), 0);
+    assert_int_equal(bg_results_count(res), 1);
+    assert_int_equal(bg_hit_rank(bg_results_hit(res, 0)), 2);
+    assert_string_equal(bg_hit_match(bg_results_hit(res, 0)), "all_words");
+    assert_true(bg_results_total(res) > 2);
+    bg_results_free(res);
 }
 
 /* A filter holds in every tier: the 2023 line (all words) is listed
@@ -225,23 +234,59 @@ static void test_tiers_keep_filters(void **state)
 {
     fixture *f = *state;
     bg_results *res = search(f, "深化国有企业改革", 0, 20);
-    int found_2023 = 0;
+    size_t found_2023 = 0;
     for (size_t i = 0; i < bg_results_count(res); i++)
-        found_2023 |= bg_hit_year(bg_results_hit(res, i)) == 2023;
-    assert_true(found_2023);
+        found_2023 += bg_hit_year(bg_results_hit(res, i)) == 2023;
+    assert_int_equal(found_2023, 2);
     size_t all = bg_results_total(res);
     bg_results_free(res);
     bg_search_options o = BG_SEARCH_OPTIONS_INIT;
     o.limit = 20;
     o.year_from = o.year_to = 2024;
     assert_int_equal(bg_search_run(&res, f->ix, "深化国有企业改革", &o), 0);
-    assert_int_equal(bg_results_total(res), all - 1);
+    assert_int_equal(bg_results_total(res), all - 2);
     for (size_t i = 0; i < bg_results_count(res); i++)
         assert_int_equal(bg_hit_year(bg_results_hit(res, i)), 2024);
     size_t count = 0;
     assert_int_equal(bg_results_facet_size(res, BG_FACET_YEAR), 1);
     assert_string_equal(bg_results_facet(res, BG_FACET_YEAR, 0, &count), "2024");
-    assert_int_equal(count, all - 1);
+    assert_int_equal(count, all - 2);
+    bg_results_free(res);
+}
+
+/* A name written in full or in short (data/synonyms.txt): the exact
+ * matches first, then the other way, marked. */
+static void test_synonyms_in_tiers(void **state)
+{
+    fixture *f = *state;
+    bg_results *res = search(f, "国企", 0, 20);
+    assert_true(bg_results_count(res) >= 3);
+    const bg_hit *h = bg_results_hit(res, 0);
+    assert_int_equal(bg_hit_year(h), 2023);
+    assert_string_equal(bg_hit_match(h), "exact");
+    int full = 0;
+    for (size_t i = 1; i < bg_results_count(res); i++) {
+        h = bg_results_hit(res, i);
+        assert_string_not_equal(bg_hit_match(h), "exact");
+        assert_non_null(strstr(bg_hit_text(h), "国有企业"));
+        const size_t *s, *e;
+        size_t n = bg_hit_matches(h, &s, &e);
+        assert_true(n >= 1);
+        full |= e[0] - s[0] == strlen("国有企业") && memcmp(bg_hit_text(h) + s[0], "国有企业", e[0] - s[0]) == 0;
+    }
+    assert_true(full);
+    bg_results_free(res);
+    /* 深化国企改革 holds every unit of 深化国有企业改革, one of them short. */
+    res = search(f, "深化国有企业改革", 0, 20);
+    int short_form = 0;
+    for (size_t i = 0; i < bg_results_count(res); i++)
+        if (strstr(bg_hit_text(bg_results_hit(res, i)), "深化国企改革"))
+            short_form = strcmp(bg_hit_match(bg_results_hit(res, i)), "all_words") == 0;
+    assert_true(short_form);
+    bg_results_free(res);
+    /* Strict: the exact ones only. */
+    res = search(f, "国企", 1, 20);
+    assert_int_equal(bg_results_total(res), 1);
     bg_results_free(res);
 }
 
@@ -272,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_highlight_only_what_matched),
         cmocka_unit_test(test_matching_strategy),
         cmocka_unit_test(test_tiers_keep_filters),
+        cmocka_unit_test(test_synonyms_in_tiers),
         cmocka_unit_test(test_source_finding),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
