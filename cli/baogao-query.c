@@ -71,6 +71,10 @@ static void usage(FILE *out)
           "                    (城镇新增就业 → 1100万人以上), with their clause and file:line\n"
           "  --like REF        passages on the same subject from other years; REF is the\n"
           "                    id printed with a hit, or REPORT:LINE (no QUERY then)\n"
+          "  --show REF        read a passage in its report: its section path and the\n"
+          "                    passages around it, in order (REF as for --like)\n"
+          "  --context N       passages before and after it with --show (default 2,\n"
+          "                    at most 100)\n"
           "  --json            print one JSON document (see docs/format.md, docs/years.md)\n"
           "  --no-color        mark matches with 【】 even on a terminal\n"
           "  -h, --help        show this help\n"
@@ -92,6 +96,7 @@ static void usage(FILE *out)
           "  baogao-query --by-year --per-year 2 城镇新增就业\n"
           "  baogao-query --figures 城镇新增就业\n"
           "  baogao-query --like corpus/shaoguan-qujiang-fazhi-2022.txt:10\n"
+          "  baogao-query --show corpus/shaoguan-qujiang-fazhi-2022.txt:10 --context 1\n"
           "\n"
           "Exit status: 0 results found, 1 no results (with filters, the message says\n"
           "how many each filter left out), 2 error (a remote shard that is\n"
@@ -306,7 +311,32 @@ static int print_figures(const bg_figures *f, const char *query, int json)
     return 0;
 }
 
-enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS };
+enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SHOW };
+
+/* --show: the report and the section path of the passage asked for, then the
+ * passages around it, each with its line, the passage itself marked. */
+static int print_context(const bg_results *res, int json, int color)
+{
+    if (json)
+        return print_json(bg_results_json(res), 1);
+    const bg_hit *target = NULL;
+    for (size_t i = 0; i < bg_results_count(res) && !target; i++)
+        if (strcmp(bg_hit_match(bg_results_hit(res, i)), "target") == 0)
+            target = bg_results_hit(res, i);
+    if (!target)
+        return 1;
+    printf("%d %s\n", bg_hit_year(target), bg_hit_title(target));
+    for (size_t k = 0; k < bg_hit_section_count(target); k++)
+        printf("%*s%s\n", (int)(2 * k + 2), "", bg_hit_section(target, k));
+    printf("%s:%zu  id %s\n\n", bg_hit_report(target), bg_hit_line(target), bg_hit_id(target));
+    for (size_t i = 0; i < bg_results_count(res); i++) {
+        const bg_hit *h = bg_results_hit(res, i);
+        int me = h == target;
+        printf("%s%s%5zu%s  %s\n", me ? ">" : " ", me && color ? "\033[1m" : "", bg_hit_line(h),
+               me && color ? "\033[0m" : "", bg_hit_text(h));
+    }
+    return 0;
+}
 
 /* A partial answer says so on stderr, whatever the output format. */
 static void warn_missing(const bg_missing *m)
@@ -351,6 +381,7 @@ static int print_reports(const char *json_text, int json)
 /* What the command line asks for. */
 typedef struct query_cli {
     const char *db, *like, *year;   /* year: --year as given, for messages */
+    size_t context;          /* --show: passages on each side */
     bg_search_options so;
     int years[400];          /* --year 2019,2021: so.years points here */
     size_t timeout_ms;
@@ -433,6 +464,11 @@ static int run(bg_index *ix, const query_cli *o)
             rc = print_figures(f, query, json);
         }
         bg_figures_free(f);
+    } else if (mode == MODE_SHOW) {
+        bg_results *res = NULL;
+        if ((err = bg_passage_context(&res, ix, query, o->context)) == 0)
+            rc = print_context(res, json, color);
+        bg_results_free(res);
     } else {
         bg_results *res = NULL;
         err = mode == MODE_LIKE ? bg_search_like(&res, ix, query, so) : bg_search_run(&res, ix, query, so);
@@ -462,7 +498,8 @@ static const struct option query_options[] = {
     {"figures", no_argument, 0, 'F'},    {"like", required_argument, 0, 'L'},
     {"no-color", no_argument, 0, 'C'},   {"help", no_argument, 0, 'h'},
     {"version", no_argument, 0, 'V'},    {"timeout", required_argument, 0, 'T'},
-    {"partial", no_argument, 0, 'p'},    {0, 0, 0, 0},
+    {"partial", no_argument, 0, 'p'},    {"show", required_argument, 0, 'W'},
+    {"context", required_argument, 0, 'c'}, {0, 0, 0, 0},
 };
 
 /* Whether arg, standing where an option could, is query text getopt would
@@ -561,7 +598,8 @@ static int parse_options(query_cli *o, int argc, char **argv)
     *o = (query_cli){.so = BG_SEARCH_OPTIONS_INIT, .timeout_ms = 5000, .mode = MODE_SEARCH,
                      .color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR")};
     bg_search_options *so = &o->so;
-    int c, modes = 0;
+    int c, modes = 0, has_context = 0;
+    o->context = 2;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":n:h", query_options, NULL)) != -1) {
         switch (c) {
@@ -604,6 +642,14 @@ static int parse_options(query_cli *o, int argc, char **argv)
         case 'Y': modes |= 1 << (o->mode = MODE_BY_YEAR); break;
         case 'F': modes |= 1 << (o->mode = MODE_FIGURES); break;
         case 'L': o->like = optarg; modes |= 1 << (o->mode = MODE_LIKE); break;
+        case 'W': o->like = optarg; modes |= 1 << (o->mode = MODE_SHOW); break;
+        case 'c':
+            if (bgi_cli_parse_size(&o->context, optarg, BG_MAX_CONTEXT)) {
+                bgi_cli_error(prog, "--context: '%s' is not a number from 0 to %d", optarg, BG_MAX_CONTEXT);
+                return 2;
+            }
+            has_context = 1;
+            break;
         case 'C': o->color = 0; break;
         case 'T':
             if (bgi_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
@@ -618,7 +664,11 @@ static int parse_options(query_cli *o, int argc, char **argv)
         }
     }
     if (modes & (modes - 1)) {
-        bgi_cli_error(prog, "--by-year, --figures, --like and --reports do not go together");
+        bgi_cli_error(prog, "--by-year, --figures, --like, --show and --reports do not go together");
+        return 2;
+    }
+    if (has_context && o->mode != MODE_SHOW) {
+        bgi_cli_error(prog, "--context goes with --show");
         return 2;
     }
     if (o->mode == MODE_REPORTS) {
@@ -629,15 +679,17 @@ static int parse_options(query_cli *o, int argc, char **argv)
         o->query = strdup("");
         return o->query ? 0 : (bgi_cli_error(prog, "out of memory"), 2);
     }
-    if (o->mode == MODE_LIKE && optind < argc) {
-        bgi_cli_error(prog, "--like takes a passage, not a query ('%s')", argv[optind]);
+    int by_ref = o->mode == MODE_LIKE || o->mode == MODE_SHOW;
+    if (by_ref && optind < argc) {
+        bgi_cli_error(prog, "--%s takes a passage, not a query ('%s')", o->mode == MODE_LIKE ? "like" : "show",
+                      argv[optind]);
         return 2;
     }
-    if (o->mode != MODE_LIKE && optind >= argc) {
+    if (!by_ref && optind >= argc) {
         bgi_cli_error(prog, "no query given (try --help)");
         return 2;
     }
-    o->query = o->mode == MODE_LIKE ? strdup(o->like) : join_args(argv + optind, argc - optind);
+    o->query = by_ref ? strdup(o->like) : join_args(argv + optind, argc - optind);
     if (!o->query) {
         bgi_cli_error(prog, "out of memory");
         return 2;

@@ -494,6 +494,22 @@ BG_API char *bg_figures_json(const bg_figures *f);
 BG_API int bg_search_like(bg_results **out, bg_index *ix, const char *ref,
                           const bg_search_options *opts);
 
+/* ---- reading: a passage in its context ------------------------------------ */
+
+#define BG_MAX_CONTEXT 100
+
+/* The passage ref names (a passage id as bg_hit_id() gives, or REPORT:LINE as
+ * for bg_search_like()) with up to context passages before and after it in
+ * its report (at most BG_MAX_CONTEXT), in the report's order. *out holds
+ * them as results (bg_results_count(), bg_results_hit(), bg_results_json()):
+ * bg_hit_match() is "target" for the passage asked for and "context" for the
+ * others; bg_results_total() is their number; the results' query is ref.
+ * Nothing is highlighted and there are no facets. The caller frees *out with
+ * bg_results_free(). Errors: BG_EINVAL (ref malformed), BG_ENOTFOUND (no such
+ * report, line or passage), BG_ETOOBIG (context over BG_MAX_CONTEXT),
+ * BG_EXAPIAN. */
+BG_API int bg_passage_context(bg_results **out, bg_index *ix, const char *ref, size_t context);
+
 #ifdef __cplusplus
 }
 #endif

@@ -123,8 +123,7 @@ static int line_term(char term[BG_TERM_MAX], bg_index *ix, const char *report, s
     return rc;
 }
 
-/* The id term of the passage ref names: an id, or REPORT:LINE. */
-static int passage_term(char term[BG_TERM_MAX], bg_index *ix, const char *ref)
+int bgi_passage_term(char term[BG_TERM_MAX], bg_index *ix, const char *ref)
 {
     if (is_passage_id(ref)) {
         bgi_term_passage(term, ref);
@@ -208,7 +207,7 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
         rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s: the index is empty", ref);
     char term[BG_TERM_MAX];
     if (rc == 0)
-        rc = passage_term(term, ix, ref);
+        rc = bgi_passage_term(term, ix, ref);
     cJSON *source = NULL;
     if (rc == 0 && (rc = first_data(&source, ix, term)) == 0 && !source)
         rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);

@@ -30,6 +30,11 @@ int bgi_search_filter(bgx_query **q, bgx_reader *reader, const bg_search_options
  * negative code. */
 int bgi_index_has_copies(bg_index *ix);
 
+/* The id term (Q<id>) of the passage ref names: a passage id, or REPORT:LINE
+ * (the first passage on that line). BG_EINVAL, BG_ENOTFOUND, BG_ENOMEM,
+ * BG_EXAPIAN. (like.c) */
+int bgi_passage_term(char term[BG_TERM_MAX], bg_index *ix, const char *ref);
+
 /* The options a search runs with: opts, or the defaults when NULL.
  * BG_EINVAL when opts has a version this library does not know. */
 int bgi_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bgi_err *err);

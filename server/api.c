@@ -250,6 +250,50 @@ void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
         bgi_reply_error(r, 500, "out of memory");
 }
 
+/* "3fa9c0d2e1b4a5c6:17": the only reference the API takes (REPORT:LINE
+ * would look paths up on the server). */
+static int is_passage_id(const char *id)
+{
+    size_t hex = strspn(id, "0123456789abcdef"), digits = hex == 16 && id[16] == ':' ? strspn(id + 17, "0123456789") : 0;
+    return digits >= 1 && digits <= 9 && id[17 + digits] == '\0';
+}
+
+void bgi_api_passage(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id)
+{
+    complaint why;
+    size_t context = 2;
+    if (!is_passage_id(id)) {
+        bgi_reply_error(r, 400, "a passage id is 16 hex digits, ':' and a number (3fa9c0d2e1b4a5c6:17)");
+        return;
+    }
+    if (check_number(&context, c, "context", 0, BG_MAX_CONTEXT, &why) != 0) {
+        bgi_reply_error(r, 400, why.msg);
+        return;
+    }
+    bg_index *ix = NULL;
+    bg_results *res = NULL;
+    if (bgi_ix_pool_take(&ix, s->pool) != BG_OK) {
+        reply_library_error(r, "/api/passage");
+        return;
+    }
+    if (bg_passage_context(&res, ix, id, context) != BG_OK) {
+        int missing = bg_errcode() == BG_ENOTFOUND, healthy = missing || is_client_error(bg_errcode());
+        if (missing)   /* the message names the id, nothing of the server */
+            bgi_reply_error(r, 404, bg_errmsg());
+        else
+            reply_library_error(r, "/api/passage");
+        bgi_ix_pool_give(s->pool, ix, healthy);
+        return;
+    }
+    bgi_ix_pool_give(s->pool, ix, 1);
+    char *json = bg_results_json(res);
+    bg_results_free(res);
+    if (json)
+        reply_json(r, 200, json, bg_free);
+    else
+        bgi_reply_error(r, 500, "out of memory");
+}
+
 void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
     (void)c;

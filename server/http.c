@@ -345,12 +345,16 @@ enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char
      * answering (a search may wait on a remote shard's own timeout). */
     bgi_guard_received(s->guard, req ? req->conn : bgi_guard_conn(c));
     endpoint fn = route(url);
-    if (!fn)
-        bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/reports and /healthz");
+    static const char passage[] = "/api/passage/";
+    int is_passage = strncmp(url, passage, sizeof passage - 1) == 0;
+    if (!fn && !is_passage)
+        bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/passage/ID, /api/reports and /healthz");
     else if (!is_get && !is_head)
         bgi_reply_error(&r, 405, "method not allowed: only GET and HEAD");
+    else if (is_passage)
+        bgi_api_passage(&r, s, c, url + sizeof passage - 1);
     else
         fn(&r, s, c);
-    unsigned how = (fn && !is_get && !is_head ? REPLY_ALLOW : 0) | (is_head ? REPLY_HEAD : 0);
+    unsigned how = ((fn || is_passage) && !is_get && !is_head ? REPLY_ALLOW : 0) | (is_head ? REPLY_HEAD : 0);
     return send_reply(c, s, req, &r, how);
 }

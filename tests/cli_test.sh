@@ -265,6 +265,23 @@ assert d["suggestions"] == [{"drop": "year", "total": 0}, {"drop": "body", "tota
 PY
 check "results: no suggestions" bash -c "'$QUERY' --db '$SYN' --json 电子证照 | grep -qv suggestions"
 
+# --show: a passage read in its report, by REPORT:LINE or id (issue 19).
+SHOWN=$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt
+check "--show prints the section path and the passage marked" bash -c \
+    "'$QUERY' --db '$SYN' --no-color --show '$SHOWN:12' --context 1 >'$TMP/show' && grep -q '^>   12  ' '$TMP/show' \
+     && [ \$(grep -c '^[ >] *[0-9]\+  ' '$TMP/show') -eq 3 ] && grep -q '^  二、' '$TMP/show'"
+check "--show --json: the target among its neighbours" bash -c \
+    "'$QUERY' --db '$SYN' --json --show '$SHOWN:12' --context 2 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+m = [r[\"match\"] for r in d[\"results\"]]
+assert m == [\"context\", \"context\", \"target\", \"context\", \"context\"], m
+lines = [r[\"line\"] for r in d[\"results\"]]
+assert lines == sorted(lines), lines'"
+check "--context without --show is refused" status_is 2 "$QUERY" --db "$SYN" --context 2 电子证照
+check "--show with a query is refused" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:12" 电子证照
+check "--show of a line with no passage" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:99999"
+
 # Every example of --help runs against the shipped corpus: exit 0 or 1, never 2.
 help_examples_run() {
     local line rc n=0

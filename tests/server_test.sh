@@ -95,6 +95,14 @@ status=$(get "/api/search?q=$Q&limit=2" -I)
 check "HEAD search: 200 with the JSON type" status_type "$status" 200 "application/json; charset=utf-8"
 check "HEAD search: no body" head_has_no_body "/api/search?q=$Q&limit=2"
 
+# ---- /api/passage/ID is the CLI's --show --json ------------------------
+PID=$(python3 -c "import json; print(json.load(open('$TMP/expected.json'))['results'][0]['id'])")
+status=$(get "/api/passage/$PID?context=1")
+"$QUERY" --db "$DB" --json --show "$PID" --context 1 >"$TMP/expected.json"
+check "passage: 200" [ "$status" = 200 ]
+check "passage: JSON equals baogao-query --show --json" same_json "$TMP/body" "$TMP/expected.json"
+check "passage: the passage among its neighbours" json "assert [r['match'] for r in d['results']].count('target') == 1 and 2 <= len(d['results']) <= 3 and d['query'] == '$PID'"
+
 # ---- the catalogue and health ------------------------------------------
 status=$(get /api/reports)
 check "reports: 200 JSON" status_type "$status" 200 "application/json; charset=utf-8"
@@ -153,6 +161,10 @@ check "q of exactly 1024 bytes is accepted" [ "$status" = 200 ]
 PASTE=$(python3 -c "import urllib.parse; print(urllib.parse.quote(open('$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt', encoding='utf-8').read().split(chr(10))[9][:600]))")
 status=$(get "/api/search?q=$PASTE&limit=1")
 check "a pasted paragraph is accepted and finds its line" json "assert '$status' == '200' and d['results'][0]['line'] == 10, d['results'][0]['line']"
+
+expect_error "passage: not an id" 400 "/api/passage/corpus%2Fx.txt:3"
+expect_error "passage: context=101" 400 "/api/passage/$PID?context=101"
+expect_error "passage: unknown id" 404 "/api/passage/0123456789abcdef:1"
 
 # ---- the page ----------------------------------------------------------
 status=$(get "/")
