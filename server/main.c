@@ -46,7 +46,8 @@ static void usage(FILE *out)
           "  --db PATH           index directory (default: $BAOGAO_DB, else\n"
           "                      ~/.local/share/baogao/index)\n"
           "  --listen HOST:PORT  address to listen on (default " DEFAULT_LISTEN ");\n"
-          "                      [::1]:8080 for IPv6, port 0 picks a free port\n"
+          "                      [::1]:8080 for IPv6, localhost:8080, :8080 for every\n"
+          "                      IPv4 interface; port 0 picks a free port\n"
           "  --threads N         worker threads (default 4, at most 64)\n"
           "  --cors ORIGIN       allow pages from ORIGIN (or *) to call the API\n"
           "  --timeout MS        give up on a remote shard after MS milliseconds\n"
@@ -143,8 +144,9 @@ static int parse_options(options *o, int argc, char **argv)
     return 0;
 }
 
-/* Parses "127.0.0.1:8080" or "[::1]:8080" into a socket address. Only numeric
- * hosts: resolving names would make the bound address depend on DNS. */
+/* Parses "127.0.0.1:8080", "[::1]:8080", "localhost:8080" (127.0.0.1) or
+ * ":8080" (every IPv4 interface) into a socket address. No other names:
+ * resolving them would make the bound address depend on DNS. */
 static int parse_listen(struct sockaddr_storage *ss, int *is_v6, const char *spec)
 {
     char host[64];
@@ -153,6 +155,10 @@ static int parse_listen(struct sockaddr_storage *ss, int *is_v6, const char *spe
     if (!colon || bgi_cli_parse_size(&port, colon + 1, 65535))
         return -1;
     size_t n = (size_t)(colon - spec);
+    if (n == 0)
+        spec = "0.0.0.0", n = strlen(spec);
+    else if (n == strlen("localhost") && strncmp(spec, "localhost", n) == 0)
+        spec = "127.0.0.1", n = strlen(spec);
     *is_v6 = n >= 2 && spec[0] == '[' && spec[n - 1] == ']';
     if (*is_v6)
         spec++, n -= 2;
@@ -325,7 +331,7 @@ static int serve(const options *o, const char *db)
     struct sockaddr_storage addr;
     int is_v6 = 0;
     if (parse_listen(&addr, &is_v6, o->listen) != 0) {
-        bgi_cli_error(prog, "--listen: '%s' is not HOST:PORT with a numeric host (127.0.0.1:8080, [::1]:8080)",
+        bgi_cli_error(prog, "--listen: '%s' is not HOST:PORT with a numeric host, localhost or none (127.0.0.1:8080, [::1]:8080, localhost:8080, :8080)",
                      o->listen);
         return 2;
     }
@@ -368,7 +374,8 @@ static int serve(const options *o, const char *db)
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[64];
-    snprintf(host, sizeof host, "%.*s", (int)(strrchr(o->listen, ':') - o->listen), o->listen);
+    int host_len = (int)(strrchr(o->listen, ':') - o->listen);
+    snprintf(host, sizeof host, "%.*s", host_len ? host_len : 7, host_len ? o->listen : "0.0.0.0");
     print_limits(&l, o);
     fprintf(stderr, "%s: listening on http://%s:%u/ (%zu threads)\n", prog, host, info ? info->port : 0,
             o->threads);

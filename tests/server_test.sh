@@ -212,8 +212,21 @@ stop_server
 "$SERVE" --db "$TMP/no-such-index" --listen 127.0.0.1:0 2>"$TMP/err.log"
 check "a missing index fails at start (exit 2)" [ $? = 2 ]
 check "a missing index: the message says so" grep -q "no index" "$TMP/err.log"
-"$SERVE" --db "$DB" --listen localhost:80 2>"$TMP/err.log"
+"$SERVE" --db "$DB" --listen example.org:80 2>"$TMP/err.log"
 check "--listen with a host name is refused (exit 2)" [ $? = 2 ]
+# localhost:PORT and :PORT (every interface) are taken (issue 19).
+listens_as() { # SPEC URL_HOST: started with --listen SPEC, it answers at http://URL_HOST:PORT/
+    local spec=$1 want=$2 pid url ok=1
+    "$SERVE" --db "$DB" --listen "$spec" --threads 1 2>"$TMP/listen.log" &
+    pid=$!
+    for _ in $(seq 100); do grep -q 'listening on' "$TMP/listen.log" && break; sleep 0.05; done
+    url=$(grep -o "listening on http://$want:[0-9]*/" "$TMP/listen.log" | sed 's/listening on //')
+    [ -n "$url" ] && curl -sf "${url/0.0.0.0/127.0.0.1}healthz" | grep -q '"ok"' && ok=0
+    kill "$pid"; wait "$pid" 2>/dev/null
+    return $ok
+}
+check "--listen localhost:0" listens_as localhost:0 localhost
+check "--listen :0 (every interface)" listens_as :0 0.0.0.0
 "$SERVE" --db "$DB" --threads 0 2>"$TMP/err.log"
 check "--threads 0 is refused (exit 2)" [ $? = 2 ]
 
