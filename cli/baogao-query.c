@@ -76,7 +76,10 @@ static void usage(FILE *out)
           "  --context N       passages before and after it with --show (default 2,\n"
           "                    at most 100)\n"
           "  --json            print one JSON document (see docs/format.md, docs/years.md)\n"
-          "  --no-color        mark matches with 【】 even on a terminal\n"
+          "  --color=WHEN      mark matches in colour: auto (on a terminal, unless\n"
+          "                    NO_COLOR is set; the default), always, never\n"
+          "  --no-color        the same as --color=never: matches marked with 【】\n"
+          "  --count           print only the number of matching passages\n"
           "  -h, --help        show this help\n"
           "      --version     show the version\n"
           "\n"
@@ -382,6 +385,7 @@ static int print_reports(const char *json_text, int json)
 typedef struct query_cli {
     const char *db, *like, *year;   /* year: --year as given, for messages */
     size_t context;          /* --show: passages on each side */
+    int count;               /* --count: the number of matches only */
     bg_search_options so;
     int years[400];          /* --year 2019,2021: so.years points here */
     size_t timeout_ms;
@@ -474,7 +478,10 @@ static int run(bg_index *ix, const query_cli *o)
         err = mode == MODE_LIKE ? bg_search_like(&res, ix, query, so) : bg_search_run(&res, ix, query, so);
         if (err == 0) {
             warn_missing(bg_results_missing_shards(res));
-            if (mode == MODE_SEARCH && bg_results_total(res) == 0 && bg_results_count(res) == 0)
+            if (o->count) {
+                printf("%zu\n", bg_results_total(res));
+                rc = bg_results_total(res) ? 0 : 1;
+            } else if (mode == MODE_SEARCH && bg_results_total(res) == 0 && bg_results_count(res) == 0)
                 rc = print_no_results(ix, res, o);
             else
                 rc = print_results(res, query, mode == MODE_LIKE ? "from other years are like" : "match", json, color);
@@ -497,6 +504,8 @@ static const struct option query_options[] = {
     {"by-year", no_argument, 0, 'Y'},    {"per-year", required_argument, 0, 'P'},
     {"figures", no_argument, 0, 'F'},    {"like", required_argument, 0, 'L'},
     {"no-color", no_argument, 0, 'C'},   {"help", no_argument, 0, 'h'},
+    {"color", required_argument, 0, 'k'}, {"colour", required_argument, 0, 'k'},
+    {"count", no_argument, 0, 'N'},
     {"version", no_argument, 0, 'V'},    {"timeout", required_argument, 0, 'T'},
     {"partial", no_argument, 0, 'p'},    {"show", required_argument, 0, 'W'},
     {"context", required_argument, 0, 'c'}, {0, 0, 0, 0},
@@ -651,6 +660,17 @@ static int parse_options(query_cli *o, int argc, char **argv)
             has_context = 1;
             break;
         case 'C': o->color = 0; break;
+        case 'k':
+            if (strcmp(optarg, "always") == 0)
+                o->color = 1;
+            else if (strcmp(optarg, "never") == 0)
+                o->color = 0;
+            else if (strcmp(optarg, "auto") != 0) {
+                bgi_cli_error(prog, "--color: '%s' is not auto, always or never", optarg);
+                return 2;
+            }
+            break;
+        case 'N': o->count = 1; break;
         case 'T':
             if (bgi_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
                 bgi_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
@@ -665,6 +685,18 @@ static int parse_options(query_cli *o, int argc, char **argv)
     }
     if (modes & (modes - 1)) {
         bgi_cli_error(prog, "--by-year, --figures, --like, --show and --reports do not go together");
+        return 2;
+    }
+    static const char *const mode_names[] = {"", "--by-year", "--figures", "--like", "--reports", "--show"};
+    if ((so->limit || so->offset) && o->mode != MODE_SEARCH && o->mode != MODE_LIKE) {
+        bgi_cli_error(prog, "--limit and --offset do not go with %s (it lists %s)", mode_names[o->mode],
+                      o->mode == MODE_BY_YEAR ? "every year; --per-year N sets passages per year"
+                      : o->mode == MODE_SHOW  ? "a passage and --context N around it"
+                                              : "all of it");
+        return 2;
+    }
+    if (o->count && ((o->mode != MODE_SEARCH && o->mode != MODE_LIKE) || o->json)) {
+        bgi_cli_error(prog, "--count goes with a search or --like, without --json");
         return 2;
     }
     if (has_context && o->mode != MODE_SHOW) {

@@ -282,6 +282,17 @@ check "--context without --show is refused" status_is 2 "$QUERY" --db "$SYN" --c
 check "--show with a query is refused" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:12" 电子证照
 check "--show of a line with no passage" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:99999"
 
+# --count, --color=WHEN, paging options only where they page (issue 19).
+check "--count prints the total alone" bash -c "[ \"\$('$QUERY' --db '$SYN' --count 电子证照)\" = \"\$(NO_COLOR=1 '$QUERY' --db '$SYN' --json 电子证照 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])')\" ]"
+check "--count of nothing: 0, exit 1" bash -c "out=\$('$QUERY' --db '$SYN' --count 量子测绘); [ \$? = 1 ] && [ \"\$out\" = 0 ]"
+check "--count with --json is refused" status_is 2 "$QUERY" --db "$SYN" --count --json 电子证照
+check "--color=always colours a pipe" bash -c "'$QUERY' --db '$SYN' --color=always --limit 1 电子证照 | grep -q \$'\\033\\['"
+check "--color=never: 【】" bash -c "'$QUERY' --db '$SYN' --color=never --limit 1 电子证照 | grep -q '【电子证照】'"
+check "--color=sometimes is refused" status_is 2 "$QUERY" --db "$SYN" --color=sometimes 电子证照
+check "--limit with --by-year is refused" status_is 2 "$QUERY" --db "$SYN" --by-year --limit 3 电子证照
+check "--offset with --figures is refused" status_is 2 "$QUERY" --db "$SYN" --figures --offset 3 就业
+check "--limit with --show is refused" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:12" --limit 3
+
 # Every example of --help runs against the shipped corpus: exit 0 or 1, never 2.
 help_examples_run() {
     local line rc n=0
