@@ -593,7 +593,7 @@ static int fill_tiers(bg_results *res, bg_index *ix, bgi_qplan *plan, const bg_s
     static const char *const names[2] = {"all_words", "partial"};
     size_t before = res->total;   /* matches of the tiers so far */
     found_ids found = {0};
-    bgx_query *queries[2] = {plan->query};
+    bgx_query *queries[3] = {plan->query};   /* the exact query and each tier run */
     size_t n_queries = 1;
     int rc = collect_ids(&found, ix, plan->query, res->total, o->offset ? NULL : res->hits, res->n_hits);
     for (int t = 0; rc == 0 && t < 2; t++) {
