@@ -1,5 +1,6 @@
-/* api.c — the JSON endpoints of baogao-serve: /api/search, /api/reports and
- * /healthz. Every parameter is checked here, before the library sees it, so a
+/* api.c — the JSON endpoints of baogao-serve: /api/search, the views of a
+ * query or passage (/api/passage/ID, /api/like/ID, /api/byyear,
+ * /api/figures), /api/reports and /healthz. Every parameter is checked here, before the library sees it, so a
  * client error is a 400 naming the parameter rather than a library failure. */
 #include "serve.h"
 #include "cli.h"
@@ -177,13 +178,21 @@ static int check_years(bg_search_options *o, int *years, struct MHD_Connection *
     return 0;
 }
 
+/* What a view takes besides the filters: a page (limit, offset), or not
+ * (they are refused, not ignored), and its query from q= or from the path. */
+enum { PAGED = 1, QUERY_IN_PATH = 2 };
+
 /* Fills q and o from the request (a list of years goes to years[], of
  * BG_SERVE_MAX_YEARS); -1 with why filled when it is malformed. */
-static int parse_search(const char **q, bg_search_options *o, int *years, struct MHD_Connection *c,
+static int parse_search(const char **q, bg_search_options *o, int *years, struct MHD_Connection *c, unsigned how,
                         complaint *why)
 {
-    *o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = 10};
-    if (check_text(q, c, "q", BG_SERVE_MAX_QUERY, 1, why)
+    *o = (bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .limit = how & PAGED ? 10 : 0};
+    size_t len;
+    int bad = 0;
+    if (!(how & PAGED) && (get_param(c, "limit", &len, &bad) || get_param(c, "offset", &len, &bad)))
+        return complain(why, "limit and offset do not go with this view (it lists all of it)");
+    if ((!(how & QUERY_IN_PATH) && check_text(q, c, "q", BG_SERVE_MAX_QUERY, 1, why))
         || check_text(&o->body, c, "body", BG_SERVE_MAX_BODY, 0, why)
         || check_text(&o->kind, c, "kind", BG_SERVE_MAX_BODY, 0, why)
         || check_text(&o->docno, c, "docno", BG_SERVE_MAX_BODY, 0, why)
@@ -213,7 +222,7 @@ void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
     bg_search_options o;
     int years[BG_SERVE_MAX_YEARS];
     complaint why;
-    if (parse_search(&q, &o, years, c, &why) != 0) {
+    if (parse_search(&q, &o, years, c, PAGED, &why) != 0) {
         bgi_reply_error(r, 400, why.msg);
         return;
     }
@@ -250,48 +259,136 @@ void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
         bgi_reply_error(r, 500, "out of memory");
 }
 
+/* ---- the views of one query or passage ----------------------------------- */
+
+/* Makes the JSON of a view on a pooled handle: 0 with *json, else the
+ * library's error code (its message is bg_errmsg()). */
+typedef int (*view_fn)(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n);
+
+static int json_or_enomem(char **json, char *made)
+{
+    *json = made;
+    return made ? BG_OK : BG_ENOMEM;
+}
+
+static int passage_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t context)
+{
+    (void)o;
+    bg_results *res = NULL;
+    int rc = bg_passage_context(&res, ix, id, context);
+    rc = rc ? rc : json_or_enomem(json, bg_results_json(res));
+    bg_results_free(res);
+    return rc;
+}
+
+static int like_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t n)
+{
+    (void)n;
+    bg_results *res = NULL;
+    int rc = bg_search_like(&res, ix, id, o);
+    rc = rc ? rc : json_or_enomem(json, bg_results_json(res));
+    bg_results_free(res);
+    return rc;
+}
+
+static int byyear_view(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n)
+{
+    (void)n;
+    bg_byyear *by = NULL;
+    int rc = bg_search_by_year(&by, ix, q, o);
+    rc = rc ? rc : json_or_enomem(json, bg_byyear_json(by));
+    bg_byyear_free(by);
+    return rc;
+}
+
+static int figures_view(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n)
+{
+    (void)n;
+    bg_figures *f = NULL;
+    int rc = bg_search_figures(&f, ix, q, o);
+    rc = rc ? rc : json_or_enomem(json, bg_figures_json(f));
+    bg_figures_free(f);
+    return rc;
+}
+
+/* Answers with view's JSON. A passage named by the request that the index
+ * does not hold is a 404 naming it (nothing of the server is in the
+ * message); other failures as reply_library_error() says. */
+static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view_fn view, const char *q,
+                       const bg_search_options *o, size_t n)
+{
+    bg_index *ix = NULL;
+    char *json = NULL;
+    if (bgi_ix_pool_take(&ix, s->pool) != BG_OK) {
+        reply_library_error(r, what);
+        return;
+    }
+    if (view(&json, ix, q, o, n) != BG_OK) {
+        int missing = bg_errcode() == BG_ENOTFOUND && (view == passage_view || view == like_view);
+        if (missing)
+            bgi_reply_error(r, 404, bg_errmsg());
+        else
+            reply_library_error(r, what);
+        bgi_ix_pool_give(s->pool, ix, missing || is_client_error(bg_errcode()));
+        return;
+    }
+    bgi_ix_pool_give(s->pool, ix, 1);
+    reply_json(r, 200, json, bg_free);
+}
+
 /* "3fa9c0d2e1b4a5c6:17": the only reference the API takes (REPORT:LINE
  * would look paths up on the server). */
-static int is_passage_id(const char *id)
+static int check_passage_id(const char *id, complaint *why)
 {
     size_t hex = strspn(id, "0123456789abcdef"), digits = hex == 16 && id[16] == ':' ? strspn(id + 17, "0123456789") : 0;
-    return digits >= 1 && digits <= 9 && id[17 + digits] == '\0';
+    if (digits >= 1 && digits <= 9 && id[17 + digits] == '\0')
+        return 0;
+    return complain(why, "a passage id is 16 hex digits, ':' and a number (3fa9c0d2e1b4a5c6:17)");
 }
 
 void bgi_api_passage(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id)
 {
     complaint why;
     size_t context = 2;
-    if (!is_passage_id(id)) {
-        bgi_reply_error(r, 400, "a passage id is 16 hex digits, ':' and a number (3fa9c0d2e1b4a5c6:17)");
-        return;
-    }
-    if (check_number(&context, c, "context", 0, BG_MAX_CONTEXT, &why) != 0) {
+    if (check_passage_id(id, &why) || check_number(&context, c, "context", 0, BG_MAX_CONTEXT, &why))
         bgi_reply_error(r, 400, why.msg);
-        return;
-    }
-    bg_index *ix = NULL;
-    bg_results *res = NULL;
-    if (bgi_ix_pool_take(&ix, s->pool) != BG_OK) {
-        reply_library_error(r, "/api/passage");
-        return;
-    }
-    if (bg_passage_context(&res, ix, id, context) != BG_OK) {
-        int missing = bg_errcode() == BG_ENOTFOUND, healthy = missing || is_client_error(bg_errcode());
-        if (missing)   /* the message names the id, nothing of the server */
-            bgi_reply_error(r, 404, bg_errmsg());
-        else
-            reply_library_error(r, "/api/passage");
-        bgi_ix_pool_give(s->pool, ix, healthy);
-        return;
-    }
-    bgi_ix_pool_give(s->pool, ix, 1);
-    char *json = bg_results_json(res);
-    bg_results_free(res);
-    if (json)
-        reply_json(r, 200, json, bg_free);
     else
-        bgi_reply_error(r, 500, "out of memory");
+        reply_view(r, s, "/api/passage", passage_view, id, NULL, context);
+}
+
+void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id)
+{
+    bg_search_options o;
+    int years[BG_SERVE_MAX_YEARS];
+    complaint why;
+    if (check_passage_id(id, &why) || parse_search(NULL, &o, years, c, PAGED | QUERY_IN_PATH, &why))
+        bgi_reply_error(r, 400, why.msg);
+    else
+        reply_view(r, s, "/api/like", like_view, id, &o, 0);
+}
+
+void bgi_api_byyear(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
+{
+    const char *q = NULL;
+    bg_search_options o;
+    int years[BG_SERVE_MAX_YEARS];
+    complaint why;
+    if (parse_search(&q, &o, years, c, 0, &why) || check_number(&o.per_year, c, "per_year", 1, 1000, &why))
+        bgi_reply_error(r, 400, why.msg);
+    else
+        reply_view(r, s, "/api/byyear", byyear_view, q, &o, 0);
+}
+
+void bgi_api_figures(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
+{
+    const char *q = NULL;
+    bg_search_options o;
+    int years[BG_SERVE_MAX_YEARS];
+    complaint why;
+    if (parse_search(&q, &o, years, c, 0, &why))
+        bgi_reply_error(r, 400, why.msg);
+    else
+        reply_view(r, s, "/api/figures", figures_view, q, &o, 0);
 }
 
 void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)

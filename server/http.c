@@ -305,6 +305,8 @@ static endpoint route(const char *url)
         {"/", serve_page},
         {"/api/search", bgi_api_search},
         {"/api/reports", bgi_api_reports},
+        {"/api/byyear", bgi_api_byyear},
+        {"/api/figures", bgi_api_figures},
         {"/healthz", bgi_api_health},
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
@@ -345,16 +347,20 @@ enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char
      * answering (a search may wait on a remote shard's own timeout). */
     bgi_guard_received(s->guard, req ? req->conn : bgi_guard_conn(c));
     endpoint fn = route(url);
-    static const char passage[] = "/api/passage/";
+    static const char passage[] = "/api/passage/", like[] = "/api/like/";
     int is_passage = strncmp(url, passage, sizeof passage - 1) == 0;
-    if (!fn && !is_passage)
-        bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/passage/ID, /api/reports and /healthz");
+    int is_like = strncmp(url, like, sizeof like - 1) == 0;
+    if (!fn && !is_passage && !is_like)
+        bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/byyear, /api/figures, /api/passage/ID, "
+                                 "/api/like/ID, /api/reports and /healthz");
     else if (!is_get && !is_head)
         bgi_reply_error(&r, 405, "method not allowed: only GET and HEAD");
     else if (is_passage)
         bgi_api_passage(&r, s, c, url + sizeof passage - 1);
+    else if (is_like)
+        bgi_api_like(&r, s, c, url + sizeof like - 1);
     else
         fn(&r, s, c);
-    unsigned how = ((fn || is_passage) && !is_get && !is_head ? REPLY_ALLOW : 0) | (is_head ? REPLY_HEAD : 0);
+    unsigned how = ((fn || is_passage || is_like) && !is_get && !is_head ? REPLY_ALLOW : 0) | (is_head ? REPLY_HEAD : 0);
     return send_reply(c, s, req, &r, how);
 }

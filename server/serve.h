@@ -43,8 +43,13 @@ typedef struct bgi_reply {
 /* The endpoints; each fills r completely. */
 void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
-/* GET /api/passage/{id}?context=N: the passage with N passages on each side. */
+/* GET /api/passage/{id}?context=N: the passage with N passages on each side;
+ * /api/like/{id}, /api/byyear, /api/figures: the JSON of baogao-query's
+ * --like, --by-year and --figures (docs/http.md). */
 void bgi_api_passage(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id);
+void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id);
+void bgi_api_byyear(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
+void bgi_api_figures(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 void bgi_api_health(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 
 /* An error reply {"error": message} with the given HTTP status. */

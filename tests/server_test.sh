@@ -103,6 +103,21 @@ check "passage: 200" [ "$status" = 200 ]
 check "passage: JSON equals baogao-query --show --json" same_json "$TMP/body" "$TMP/expected.json"
 check "passage: the passage among its neighbours" json "assert [r['match'] for r in d['results']].count('target') == 1 and 2 <= len(d['results']) <= 3 and d['query'] == '$PID'"
 
+# ---- /api/like/ID, /api/byyear, /api/figures: the CLI's --like, --by-year, --figures
+status=$(get "/api/like/$PID?limit=3")
+"$QUERY" --db "$DB" --json --like "$PID" --limit 3 >"$TMP/expected.json"
+check "like: 200, JSON equals baogao-query --like --json" bash -c "[ $status = 200 ] && python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' '$TMP/body' '$TMP/expected.json'"
+status=$(get "/api/byyear?q=$Q&per_year=1&year=2021..2022")
+"$QUERY" --db "$DB" --json --by-year --per-year 1 --year 2021..2022 电子证照 >"$TMP/expected.json"
+check "byyear: 200" [ "$status" = 200 ]
+check "byyear: JSON equals baogao-query --by-year --json" same_json "$TMP/body" "$TMP/expected.json"
+check "byyear: one passage a year, 2021 and 2022" json "assert [y['year'] for y in d['years']] == [2022, 2021] and all(len(y['results']) == 1 for y in d['years'])"
+JOBS_Q='%E5%B0%B1%E4%B8%9A'   # 就业
+status=$(get "/api/figures?q=$JOBS_Q")
+"$QUERY" --db "$DB" --json --figures 就业 >"$TMP/expected.json"
+check "figures: 200" [ "$status" = 200 ]
+check "figures: JSON equals baogao-query --figures --json" same_json "$TMP/body" "$TMP/expected.json"
+
 # ---- the catalogue and health ------------------------------------------
 status=$(get /api/reports)
 check "reports: 200 JSON" status_type "$status" 200 "application/json; charset=utf-8"
@@ -162,6 +177,11 @@ PASTE=$(python3 -c "import urllib.parse; print(urllib.parse.quote(open('$SRC/cor
 status=$(get "/api/search?q=$PASTE&limit=1")
 check "a pasted paragraph is accepted and finds its line" json "assert '$status' == '200' and d['results'][0]['line'] == 10, d['results'][0]['line']"
 
+expect_error "byyear: limit is refused" 400 "/api/byyear?q=$Q&limit=3"
+expect_error "byyear: per_year=0" 400 "/api/byyear?q=$Q&per_year=0"
+expect_error "figures: missing q" 400 "/api/figures"
+expect_error "like: not an id" 400 "/api/like/x.txt:3"
+expect_error "like: unknown id" 404 "/api/like/0123456789abcdef:1"
 expect_error "passage: not an id" 400 "/api/passage/corpus%2Fx.txt:3"
 expect_error "passage: context=101" 400 "/api/passage/$PID?context=101"
 expect_error "passage: unknown id" 404 "/api/passage/0123456789abcdef:1"
