@@ -3,6 +3,7 @@
  * the ones asked for, commit; say what was skipped and why. */
 #include "baogao.h"
 #include "cli.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -39,16 +40,18 @@ static void usage(FILE *out)
           "  --remove         remove the named files from the index instead of adding them\n"
           "  --compact        after indexing, rewrite every shard compactly (roughly\n"
           "                   halves the index after a bulk build; may be given alone)\n"
-          "  --sync           also remove indexed reports under the named directories\n"
-          "                   whose files no longer exist\n"
+          "  --keep-missing   keep indexed reports under the named directories whose\n"
+          "                   files no longer exist (by default they are removed, as\n"
+          "                   omindex does; --sync, which asked for that, is the default)\n"
           "  --repair         check every year shard; move each damaged one aside and\n"
           "                   index its reports again from their files (may be given\n"
           "                   alone)\n"
           "  -j, --jobs N     index with N threads (default: the number of CPUs, at\n"
           "                   most 4); reports of different years are written in parallel\n"
           "  --wait           wait for another running indexer instead of failing\n"
-          "  -q, --quiet      print only errors and the summary\n"
-          "  -v, --verbose    also name each skipped file and why\n"
+          "  -q, --quiet      print only errors and the summary (no progress line)\n"
+          "  -v, --verbose    also print a line for each file: new, updated, unchanged,\n"
+          "                   removed, or skipped and why\n"
           "  -h, --help       show this help\n"
           "      --version    show the version\n"
           "\n"
@@ -57,7 +60,7 @@ static void usage(FILE *out)
           "\n"
           "Examples:\n"
           "  baogao-index corpus/\n"
-          "  baogao-index --db /srv/baogao/index --sync reports/\n"
+          "  baogao-index --db /srv/baogao/index -v reports/\n"
           "  baogao-index --remove reports/old-2019.txt\n"
           "  baogao-index --jobs 2 --compact reports/\n"
           "  baogao-index --stub all.stub ~/index 10.0.0.2:7001 10.0.0.3:7001\n"
@@ -84,6 +87,7 @@ typedef struct file_list {
 typedef struct run_stats {
     size_t n_new, n_updated, n_unchanged, n_removed, n_failed, n_skipped;
     int quiet, verbose;
+    progress *progress;       /* the line on a terminal, or NULL */
     skip_reason *reasons;     /* "scanned PDF without a text layer …" */
     size_t n_reasons;
     file_list unsupported_exts;   /* ".xls", ".zip", … once each */
@@ -214,6 +218,10 @@ static void on_added(void *ctx, const char *path, int rc, int status, size_t pas
 {
     static const char *const words[] = {"", "new", "updated", "unchanged"};
     run_stats *st = ctx;
+    struct stat sb;
+    progress_step(st->progress, stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0);
+    if (rc && rc != BG_ESKIPPED)
+        progress_clear(st->progress);   /* the error gets a line of its own */
     /* A file found in a directory that holds nothing to index is skipped; one
      * the user named is a failure, as they asked for it. */
     int named = st->named.n && bsearch(&path, st->named.paths, st->named.n, sizeof *st->named.paths, cmp_str);
@@ -232,7 +240,7 @@ static void on_added(void *ctx, const char *path, int rc, int status, size_t pas
         st->n_updated++;
     else
         st->n_unchanged++;
-    if (!st->quiet)
+    if (st->verbose)
         printf("%-9s %s (%zu passages)\n", words[status], path, passages);
 }
 
@@ -291,7 +299,7 @@ static int remove_one(bg_index *ix, run_stats *st, const char *path)
         return 0;
     }
     st->n_removed++;
-    if (!st->quiet)
+    if (st->verbose)
         printf("%-9s %s\n", "removed", path);
     return 0;
 }
@@ -350,7 +358,7 @@ typedef struct index_cli {
     const char *db, *stub;
     const char **lexicons;    /* argc entries at most */
     size_t n_lexicons, jobs;
-    int remove, sync, wait, compact, repair, quiet, verbose;
+    int remove, keep_missing, wait, compact, repair, quiet, verbose;
     char **targets;           /* files and directories, or shards for --stub */
     size_t n_targets;
 } index_cli;
@@ -366,7 +374,7 @@ static int parse_options(index_cli *o, int argc, char **argv)
         {"jobs", required_argument, 0, 'j'},   {"compact", no_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
         {"stub", required_argument, 0, 'S'},   {"verbose", no_argument, 0, 'v'},
-        {"repair", no_argument, 0, 'R'},
+        {"repair", no_argument, 0, 'R'},       {"keep-missing", no_argument, 0, 'k'},
         {0, 0, 0, 0},
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -390,7 +398,8 @@ static int parse_options(index_cli *o, int argc, char **argv)
         case 'r': o->remove = 1; break;
         case 'c': o->compact = 1; break;
         case 'R': o->repair = 1; break;
-        case 's': o->sync = 1; break;
+        case 's': break;   /* --sync: what a run does now unless --keep-missing */
+        case 'k': o->keep_missing = 1; break;
         case 'w': o->wait = 1; break;
         case 'q': o->quiet = 1; break;
         case 'v': o->verbose = 1; break;
@@ -403,8 +412,9 @@ static int parse_options(index_cli *o, int argc, char **argv)
     }
     o->targets = argv + optind;
     o->n_targets = (size_t)(argc - optind);
-    if (o->stub && (o->db || o->remove || o->sync || o->compact || o->repair || o->n_lexicons)) {
-        bgi_cli_error(prog, "--stub takes only shards (no --db, --remove, --sync, --compact, --repair, --lexicon)");
+    if (o->stub && (o->db || o->remove || o->keep_missing || o->compact || o->repair || o->n_lexicons)) {
+        bgi_cli_error(prog, "--stub takes only shards (no --db, --remove, --keep-missing, --compact, --repair, "
+                      "--lexicon)");
         return 2;
     }
     if (o->repair && o->remove) {
@@ -486,15 +496,25 @@ static int update_index(bg_index *ix, const index_cli *o, run_stats *st)
             collect_target(&fl, st, o->targets[i]);
         if (st->named.n)
             qsort(st->named.paths, st->named.n, sizeof *st->named.paths, cmp_str);
+        uint64_t bytes = 0;
+        struct stat sb;
+        for (size_t i = 0; i < fl.n; i++)
+            bytes += stat(fl.paths[i], &sb) == 0 ? (uint64_t)sb.st_size : 0;
+        if (!o->quiet && !o->verbose)
+            st->progress = progress_new(stderr, fl.n, bytes);
         if (bg_index_add_files(ix, (const char *const *)fl.paths, fl.n, (unsigned)o->jobs, on_added, st) != 0) {
+            progress_clear(st->progress);
             bgi_cli_error(prog, "%s", bg_errmsg());
             fatal = 1;
         }
+        progress_free(st->progress);
+        st->progress = NULL;
         for (size_t i = 0; i < fl.n; i++)
             free(fl.paths[i]);
         free(fl.paths);
     }
-    if (!fatal && o->sync && !o->remove)
+    /* Reports whose files are gone from a directory named go too (omindex). */
+    if (!fatal && !o->keep_missing && !o->remove)
         fatal = sync_removed(ix, st, o->targets, o->n_targets) < 0;
     if (!fatal && bg_index_commit(ix) != 0) {
         bgi_cli_error(prog, "%s", bg_errmsg());
@@ -548,11 +568,27 @@ static void print_failed_summary(const run_stats *st, const char *path, size_t b
                after, after == 1 ? "" : "s", before, read, read == 1 ? "" : "s", st->n_failed);
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb, (void)type, (void)ftw;
+    return remove(path) == 0 ? 0 : -1;
+}
+
+/* A run that created the index directory and committed no report to it
+ * leaves nothing behind (--db x /nonexistent created an empty index). */
+static void remove_if_left_empty(const char *path, int existed)
+{
+    if (!existed && committed_reports(path) == 0)
+        nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static int run(const index_cli *o)
 {
     if (o->stub)
         return write_stub(o);
     char *db_default = o->db ? NULL : bg_default_index_path();
+    struct stat sb;
+    int existed = db_default || o->db ? stat(o->db ? o->db : db_default, &sb) == 0 : 1;
     bg_index *ix = NULL;
     unsigned flags = BG_OPEN_WRITE | (o->remove ? 0 : BG_OPEN_CREATE) | (o->wait ? BG_OPEN_WAIT : 0);
     if (bg_index_open(&ix, o->db ? o->db : db_default, flags) != 0
@@ -571,12 +607,13 @@ static int run(const index_cli *o)
         bg_index_free(ix);
         ix = NULL;
         print_failed_summary(&st, path, before);
-    } else {
+    } else if (o->n_targets || o->repair) {   /* --compact alone says only what it compacted */
         printf("%zu new, %zu updated, %zu unchanged, %zu removed, %zu failed%s\n", st.n_new, st.n_updated,
                st.n_unchanged, st.n_removed, st.n_failed, fatal ? " (committed; the compaction failed)" : "");
     }
     print_skipped(&st);
     bg_index_free(ix);
+    remove_if_left_empty(path, existed);
     free(db_default);
     int rc = fatal ? 2 : st.n_failed ? 1 : 0;
     run_stats_free(&st);

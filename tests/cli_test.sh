@@ -44,7 +44,7 @@ check "query missing db one line" one_line_err
 
 # Index the shipped corpus into the default location, as the README does.
 check "index corpus" status_is 0 "$INDEX" "$SRC/corpus"
-check "index reports new" out_has "^new"
+check "index reports new" out_has "^[1-9][0-9]* new, "
 check "default location used" test -f "$HOME/.local/share/baogao/index/XAPIANDB"
 check "query default db" status_is 0 "$QUERY" --no-color 电子证照
 check "breadcrumb" out_has "2022 韶关市曲江区2022年度法治政府建设情况报告 › 二、2022年主要举措和成效"
@@ -70,23 +70,36 @@ assert sum(d["facets"]["year"].values()) == d["total"]
 PY
 
 # A second run changes nothing; a bad file fails alone with a clear line.
-check "reindex unchanged" status_is 0 "$INDEX" "$SRC/corpus"
+check "reindex unchanged" status_is 0 "$INDEX" -v "$SRC/corpus"
 check "reindex all unchanged" bash -c "! grep -q '^new\|^updated' '$TMP/out' && grep -q '^unchanged' '$TMP/out'"
 mkdir -p "$TMP/docs"
 cp "$SRC/tests/fixtures/reports/sample-gov-2021.txt" "$TMP/docs/"
 head -c 3000 /dev/urandom > "$TMP/docs/binary.txt"
 printf '\0\0\0binary' >> "$TMP/docs/binary.txt"
-check "bad file fails alone" status_is 1 "$INDEX" "$TMP/docs"
+check "bad file fails alone" status_is 1 "$INDEX" -v "$TMP/docs"
 check "bad file named" err_has "binary.txt"
 check "bad file one line" one_line_err
 check "good file indexed" out_has "^new.*sample-gov-2021.txt"
 check "indexed file found" status_is 0 "$QUERY" 保障性住房
 
-# --sync removes reports whose files are gone; --remove removes one.
+# A directory run removes reports whose files are gone from it (omindex's
+# way; --keep-missing keeps them); --remove removes one. By default a run
+# prints its summary only, -v a line per file.
 rm "$TMP/docs/binary.txt" "$TMP/docs/sample-gov-2021.txt"
-check "sync" status_is 0 "$INDEX" --sync "$TMP/docs"
-check "sync removed" out_has "^removed.*sample-gov-2021.txt"
+check "keep-missing" status_is 0 "$INDEX" --keep-missing "$TMP/docs"
+check "keep-missing: nothing removed" out_has "^0 new, 0 updated, 0 unchanged, 0 removed, 0 failed"
+check "kept file still found" status_is 0 "$QUERY" 保障性住房
+check "sync by default" status_is 0 "$INDEX" "$TMP/docs"
+check "sync: summary only" bash -c "[ \$(wc -l <'$TMP/out') = 1 ] && grep -q '^0 new, 0 updated, 0 unchanged, 1 removed' '$TMP/out'"
 check "synced file gone" status_is 1 "$QUERY" 保障性住房
+cp "$SRC/tests/fixtures/reports/sample-gov-2021.txt" "$TMP/docs/"
+check "-v names each file" status_is 0 "$INDEX" -v "$TMP/docs"
+check "-v: new" out_has "^new.*sample-gov-2021.txt"
+rm "$TMP/docs/sample-gov-2021.txt"
+check "--sync still accepted" status_is 0 "$INDEX" -v --sync "$TMP/docs"
+check "sync removed" out_has "^removed.*sample-gov-2021.txt"
+check "a failed first run leaves no index" bash -c "! '$INDEX' --db '$TMP/never' '$TMP/no-such-dir' >/dev/null 2>&1 && [ ! -e '$TMP/never' ]"
+check "--compact alone: no file summary" bash -c "'$INDEX' --compact >'$TMP/out' && grep -q '^compacted' '$TMP/out' && ! grep -q ' new, ' '$TMP/out'"
 check "remove" status_is 0 "$INDEX" --remove "$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt"
 check "removed file gone" status_is 1 "$QUERY" 电子证照
 check "remove unknown" status_is 1 "$INDEX" --remove "$SRC/corpus/nothing.txt"

@@ -69,7 +69,7 @@ d = json.loads(subprocess.run(sys.argv[1:], capture_output=True, text=True, chec
 sys.exit(0 if d["total"] > 0 and all(r["year"] == 2019 for r in d["results"]) else 1)' \
     "$QUERY" --db "$DB" --json --limit 100 --year 2019 减税
 
-check "second run unchanged" bash -c "'$INDEX' --db '$DB' '$TMP/corpus' > '$TMP/second' && [ \$(grep -c '^unchanged' '$TMP/second') -eq 21 ] && ! grep -q '^new\|^updated' '$TMP/second'"
+check "second run unchanged" bash -c "'$INDEX' --db '$DB' -v '$TMP/corpus' > '$TMP/second' && [ \$(grep -c '^unchanged' '$TMP/second') -eq 21 ] && ! grep -q '^new\|^updated' '$TMP/second'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

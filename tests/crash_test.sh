@@ -101,7 +101,7 @@ PY
 kill_during() {
     local k=$3 delay=$4 db=$5
     : >"$TMP/run.out"
-    stdbuf -oL "$INDEX" -j"$2" --db "$db" "$DOCS" >"$TMP/run.out" 2>"$TMP/run.err" &
+    stdbuf -oL "$INDEX" -v -j"$2" --db "$db" "$DOCS" >"$TMP/run.out" 2>"$TMP/run.err" &
     IDX_PID=$!
     while kill -0 "$IDX_PID" 2>/dev/null && [ "$(wc -l <"$TMP/run.out")" -lt "$k" ]; do
         sleep 0.01

@@ -94,7 +94,7 @@ else
 fi
 
 # ---- --repair ----------------------------------------------------------------
-"$INDEX" --db "$TMP/db" --repair >"$TMP/repair.out" 2>"$TMP/repair.err"
+"$INDEX" --db "$TMP/db" --repair -v >"$TMP/repair.out" 2>"$TMP/repair.err"
 rc=$?
 check "--repair exits 0 (exit $rc)" test "$rc" -eq 0
 check "--repair names the shard and where it went" grep -q 'shards/2022: damaged (position.glass.*moved to .*shards/2022.damaged-' "$TMP/repair.out"

@@ -51,7 +51,7 @@ cp "$D/good.txt" "$D/$(printf 'bad\377name.txt')"
 
 # ---- one run over the whole directory ---------------------------------------
 DB=$TMP/db
-"$INDEX" --db "$DB" -j2 "$D" >"$TMP/out" 2>"$TMP/err"
+"$INDEX" --db "$DB" -v -j2 "$D" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 check "exit 1: some files failed, the rest indexed" test "$rc" = 1
 check "good report indexed" has "$TMP/out" '^new .*/good.txt (18 passages)'
@@ -100,7 +100,7 @@ check "second run: failures again, nothing re-indexed" \
 # ---- odd paths given on the command line -------------------------------------
 mkfifo "$TMP/fifo.txt"
 truncate -s 65M "$TMP/oversize.txt"
-"$INDEX" --db "$TMP/db2" "$TMP/fifo.txt" "$TMP/oversize.txt" "$TMP/missing.txt" "$D/good.txt" \
+"$INDEX" --db "$TMP/db2" -v "$TMP/fifo.txt" "$TMP/oversize.txt" "$TMP/missing.txt" "$D/good.txt" \
     >"$TMP/out2" 2>"$TMP/err2"
 rc=$?
 check "odd paths: exit 1" test "$rc" = 1
@@ -135,7 +135,7 @@ revision() { xapian-delve "$1"/shards/* 2>/dev/null | sed -n 's/^revision = //p'
 TIME=
 [ -x /usr/bin/time ] && [ -z "$LIGHT" ] && TIME="/usr/bin/time -v -o $TMP/time.txt"
 size=$(stat -c %s "$TMP/big/huge-line.txt")
-$TIME "$INDEX" --db "$TMP/db3" "$TMP/big/huge-line.txt" >"$TMP/out3" 2>"$TMP/err3"
+$TIME "$INDEX" --db "$TMP/db3" -v "$TMP/big/huge-line.txt" >"$TMP/out3" 2>"$TMP/err3"
 rc=$?
 check "huge line indexed" bash -c "[ $rc = 0 ] || cat '$TMP/err3'"
 n=$(sed -n 's/^new .*(\([0-9]*\) passages)$/\1/p' "$TMP/out3")
@@ -157,7 +157,7 @@ rc=$?
 check "run without punctuation indexed" bash -c "[ $rc = 0 ] || cat '$TMP/err4'"
 check "run without punctuation: hard cuts, still covering" pieces "$TMP/db4" "$TMP/big/huge-run.txt" 电子证照
 n_lines=$(wc -l <"$TMP/big/many-lines.txt")
-"$INDEX" --db "$TMP/db5" "$TMP/big/many-lines.txt" >"$TMP/out5" 2>"$TMP/err5"
+"$INDEX" --db "$TMP/db5" -v "$TMP/big/many-lines.txt" >"$TMP/out5" 2>"$TMP/err5"
 check "many short lines indexed, one passage each" has "$TMP/out5" "^new .*many-lines.txt ($n_lines passages)"
 check "many short lines searchable" test "$(total "$TMP/db5" 字)" = $((n_lines / 5))
 check "many short lines: committed in parts of 4,000 passages" test "$(revision "$TMP/db5")" -ge $((n_lines / 4000))
