@@ -135,7 +135,8 @@ static void print_hit(const bg_hit *h, const style *s)
     char *snippet = bg_hit_snippet(h, SNIPPET_CHARS, s->open, s->close);
     printf("   %s\n", snippet ? snippet : bg_hit_text(h));
     bg_free(snippet);
-    printf("   %s%s:%zu  id %s%s\n\n", s->dim, bg_hit_report(h), bg_hit_line(h), bg_hit_id(h), s->reset);
+    printf("   %s%s:%zu  id %s%s\n\n", s->dim, bgi_cli_shown_path(bg_hit_report(h)), bg_hit_line(h), bg_hit_id(h),
+           s->reset);
 }
 
 static char *join_args(char **argv, int n)
@@ -309,7 +310,7 @@ static int print_figures(const bg_figures *f, const char *query, int json)
             print_cell(bg_figure_value(g), value_cols, 1);
             printf("  %-6s  ", bg_figure_role(g));
             print_cell(bg_figure_text(g), CLAUSE_COLUMNS, 1);
-            printf("  %s:%zu\n", bg_figure_report(g), bg_figure_line(g));
+            printf("  %s:%zu\n", bgi_cli_shown_path(bg_figure_report(g)), bg_figure_line(g));
         }
     return 0;
 }
@@ -331,7 +332,7 @@ static int print_context(const bg_results *res, int json, int color)
     printf("%d %s\n", bg_hit_year(target), bg_hit_title(target));
     for (size_t k = 0; k < bg_hit_section_count(target); k++)
         printf("%*s%s\n", (int)(2 * k + 2), "", bg_hit_section(target, k));
-    printf("%s:%zu  id %s\n\n", bg_hit_report(target), bg_hit_line(target), bg_hit_id(target));
+    printf("%s:%zu  id %s\n\n", bgi_cli_shown_path(bg_hit_report(target)), bg_hit_line(target), bg_hit_id(target));
     for (size_t i = 0; i < bg_results_count(res); i++) {
         const bg_hit *h = bg_results_hit(res, i);
         int me = h == target;
@@ -370,10 +371,10 @@ static int print_reports(const char *json_text, int json)
         printf("%d  %s  %s  (%d passages)%s%s%s%s\n",
                cJSON_GetObjectItemCaseSensitive(r, "year")->valueint,
                cJSON_GetObjectItemCaseSensitive(r, "title")->valuestring,
-               cJSON_GetObjectItemCaseSensitive(r, "report")->valuestring,
+               bgi_cli_shown_path(cJSON_GetObjectItemCaseSensitive(r, "report")->valuestring),
                cJSON_GetObjectItemCaseSensitive(r, "passages")->valueint,
                cJSON_IsString(docno) ? "  " : "", cJSON_IsString(docno) ? docno->valuestring : "",
-               cJSON_IsString(dup) ? "  copy of " : "", cJSON_IsString(dup) ? dup->valuestring : "");
+               cJSON_IsString(dup) ? "  copy of " : "", cJSON_IsString(dup) ? bgi_cli_shown_path(dup->valuestring) : "");
         n++;
     }
     printf("%zu report%s\n", n, n == 1 ? "" : "s");

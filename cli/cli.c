@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int bgi_cli_parse_size(size_t *out, const char *s, size_t max)
 {
@@ -133,4 +134,15 @@ void bgi_cli_error(const char *prog, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+const char *bgi_cli_shown_path(const char *path)
+{
+    static char cwd[4096];
+    static size_t n;
+    if (!n && getcwd(cwd, sizeof cwd))
+        n = strlen(cwd);
+    if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1])
+        return path + n + 1;
+    return path;
 }

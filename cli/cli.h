@@ -28,4 +28,10 @@ char *bgi_cli_json_suggestions(char *json, const struct bg_suggestion *s, size_t
 /* Prints "prog: message\n" to stderr. */
 void bgi_cli_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A report's path as the index stores it (absolute) shown from the current
+ * directory: relative when the file is under it (corpus/x.txt), else as it
+ * is, so a printed REPORT:LINE opens from here either way. A pointer into
+ * path. */
+const char *bgi_cli_shown_path(const char *path);
+
 #endif

@@ -163,8 +163,10 @@ enum {
 BG_API int bg_index_set_lexicon(bg_index *ix, const char *const *paths, size_t n);
 
 /* Indexes the report file at path (replacing its earlier passages, if any).
- * The file is identified by its real path; the path as given is what results
- * show as "report". *status (may be NULL) receives BG_ADD_*; *n_passages (may be
+ * The file is identified by its real path, and results show that path as
+ * "report" (absolute, so it opens from any directory; an index built before
+ * stored paths as given, and a file indexed again under another path is
+ * re-indexed). *status (may be NULL) receives BG_ADD_*; *n_passages (may be
  * NULL) the number of passages written. The format (text in any Chinese
  * encoding, HTML, PDF, DOCX; .doc/.wps through an installed converter) is
  * read from the content (docs/formats.md). Errors name the file: BG_EIO,
@@ -354,7 +356,7 @@ BG_API double bg_hit_score(const bg_hit *h);
 BG_API int bg_hit_kind(const bg_hit *h);                 /* BG_KIND_* */
 BG_API const char *bg_hit_kind_name(const bg_hit *h);    /* "heading", "paragraph", "measure" */
 BG_API const char *bg_hit_text(const bg_hit *h);         /* the whole passage, original text */
-BG_API const char *bg_hit_report(const bg_hit *h);       /* path as indexed */
+BG_API const char *bg_hit_report(const bg_hit *h);       /* the file's real path */
 BG_API size_t bg_hit_line(const bg_hit *h);              /* 1-based line in the report */
 BG_API const char *bg_hit_title(const bg_hit *h);
 BG_API const char *bg_hit_body(const bg_hit *h);
@@ -470,7 +472,7 @@ BG_API const char *bg_figure_text(const bg_figure *g);   /* the clause holding i
  * says 目标, 预期, 力争 or 争取, else "". A heuristic for reports laid out like
  * the State Council's; see docs/years.md. */
 BG_API const char *bg_figure_role(const bg_figure *g);
-BG_API const char *bg_figure_report(const bg_figure *g); /* path as indexed */
+BG_API const char *bg_figure_report(const bg_figure *g); /* the file's real path */
 BG_API size_t bg_figure_line(const bg_figure *g);
 BG_API const char *bg_figure_id(const bg_figure *g);     /* passage id */
 BG_API int bg_figure_year(const bg_figure *g);
@@ -484,8 +486,9 @@ BG_API char *bg_figures_json(const bg_figures *f);
 
 /* Passages on the same subject as the passage ref, from OTHER years. ref is a
  * passage id as bg_hit_id() gives, or REPORT:LINE — the report's path as
- * indexed (or any path to the same file) and a 1-based line, meaning the first
- * passage on that line. Relevance feedback: the words that best tell the
+ * indexed (or any path to the same file, or its file name alone when one
+ * indexed report has that name; BG_EINVAL when several do) and a 1-based
+ * line, meaning the first passage on that line. Relevance feedback: the words that best tell the
  * passage apart from the rest of the index (Xapian's expand set) are searched
  * for, weighted, outside the passage's year. opts as for bg_search_run();
  * the results' query is ref. Errors: BG_EINVAL (ref malformed), BG_ENOTFOUND

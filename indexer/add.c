@@ -51,7 +51,9 @@ static int starts_like_pdf(const char *path)
 
 /* A file ready to be written. */
 typedef struct prepared {
-    char *path;                 /* as given */
+    char *path;                 /* as stored and shown: the real path, absolute, so that a
+                                   REPORT:LINE printed opens from any directory */
+    char *given;                /* as given, for the caller's callback */
     bgi_file_rec fresh;          /* id, real, hash, fp; year/title/body once resolved */
     bgi_meta meta;
     bgi_document doc;            /* the file as paragraphs, one per line */
@@ -64,6 +66,7 @@ typedef struct prepared {
 static void prepared_clear(prepared *p)
 {
     free(p->path);
+    free(p->given);
     bgi_ix_file_rec_clear(&p->fresh);
     bgi_meta_clear(&p->meta);
     bgi_document_clear(&p->doc);
@@ -203,13 +206,14 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
     int rc = bgi_read_file(&bytes, &n, path, err);
     if (rc)
         return rc;
-    p->path = bgi_strdup(path);
+    p->path = bgi_strdup(real);
+    p->given = bgi_strdup(path);
     p->fresh.real = bgi_strdup(real);
     bgi_ix_file_id(p->fresh.id, real);
     p->fresh.hash = bgi_fnv1a64(bgi_fnv1a64(BG_FNV_INIT, bytes, n), &n, sizeof n);
     p->fresh.fp = bgi_ix_fingerprint(ix);
     bgi_file_rec old;
-    int found = p->path && p->fresh.real ? bgi_ix_lookup_file(&old, ix, p->fresh.id) : BG_ENOMEM;
+    int found = p->path && p->given && p->fresh.real ? bgi_ix_lookup_file(&old, ix, p->fresh.id) : BG_ENOMEM;
     if (found < 0) {
         free(bytes);
         return bgi_err_set(err, BG_ENOMEM, "out of memory");
@@ -435,7 +439,7 @@ static int write_prepared(writer_ctx *w, prepared *p)
     bgi_outline *ol = rc == 0 ? bgi_outline_new() : NULL;
     if (rc == 0 && !ol)
         rc = bgi_err_set(w->err, BG_ENOMEM, "out of memory");
-    unit_sink sink = {.w = w, .shard = shard, .path = p->path, .p = p,
+    unit_sink sink = {.w = w, .shard = shard, .path = p->given, .p = p,
                       .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .file_id = p->fresh.id,
                                .format = bgi_format_name(p->doc.format), .paras = p->doc.paras,
                                .n_paras = p->doc.n_paras}};
@@ -578,7 +582,7 @@ static void *worker_main(void *arg)
             pthread_cond_broadcast(&pl->changed);
         }
         if (rc == 0)
-            report(pl, p->path, 0, p->status, p->fresh.passages, NULL);
+            report(pl, p->given, 0, p->status, p->fresh.passages, NULL);
         pthread_mutex_unlock(&pl->mu);
         prepared_clear(p);
         free(p);
@@ -763,7 +767,7 @@ int bg_index_add_files(bg_index *ix, const char *const *paths, size_t n, unsigne
             writer_ctx w = {.ix = ix, .an = ix->an, .err = &ix->err, .owner = 0};
             rc = write_prepared(&w, later[i]);
             if (rc == 0)
-                report(&pl, later[i]->path, 0, later[i]->status, later[i]->fresh.passages, NULL);
+                report(&pl, later[i]->given, 0, later[i]->status, later[i]->fresh.passages, NULL);
         }
         prepared_clear(later[i]);
         free(later[i]);

@@ -51,10 +51,13 @@ static int first_data(cJSON **out, bg_index *ix, const char *term)
 typedef struct file_search {
     bg_index *ix;
     const char *report;
-    char term[BG_TERM_MAX];       /* F<file id> once found */
+    int bare;                     /* report is a file name alone: any directory */
+    size_t found;                 /* reports it names (a bare name may name several) */
+    char term[BG_TERM_MAX];       /* F<file id> of the first */
 } file_search;
 
-/* Is the file of file term t the one indexed as fs->report? */
+/* Is the file of file term t the one indexed as fs->report (or, for a bare
+ * file name, one of that name)? */
 static int on_file_term(void *ctx, const char *t, size_t len)
 {
     file_search *fs = ctx;
@@ -62,9 +65,12 @@ static int on_file_term(void *ctx, const char *t, size_t len)
         return 0;
     cJSON *d = NULL;
     int rc = first_data(&d, fs->ix, t);
-    if (rc == 0 && d && strcmp(bgi_json_str(d, BG_REC_REPORT), fs->report) == 0) {
-        memcpy(fs->term, t, len + 1);
-        rc = 1;
+    const char *stored = d ? bgi_json_str(d, BG_REC_REPORT) : "";
+    const char *slash = strrchr(stored, '/');
+    if (rc == 0 && d && strcmp(fs->bare && slash ? slash + 1 : stored, fs->report) == 0) {
+        if (fs->found++ == 0)
+            memcpy(fs->term, t, len + 1);
+        rc = !fs->bare;   /* a bare name goes on, to tell several apart */
     }
     cJSON_Delete(d);
     return rc;
@@ -72,7 +78,8 @@ static int on_file_term(void *ctx, const char *t, size_t len)
 
 /* The file term (F<id>) of report: the file's identity is its real path, so
  * any path to it works; a report that has moved since is found by the path
- * it was indexed as. */
+ * it was indexed as, and a file name alone finds the one report of that
+ * name. */
 static int file_term(char term[BG_TERM_MAX], bg_index *ix, const char *report)
 {
     char real[PATH_MAX], id[17];
@@ -84,12 +91,15 @@ static int file_term(char term[BG_TERM_MAX], bg_index *ix, const char *report)
         if (rc || freq)
             return rc;
     }
-    file_search fs = {.ix = ix, .report = report};
+    file_search fs = {.ix = ix, .report = report, .bare = !strchr(report, '/')};
     int rc = bgx_reader_foreach_term(ix->reader, BG_PREFIX_FILE, on_file_term, &fs, &ix->err);
     if (rc < 0)
         return rc;
     if (!fs.term[0])
         return bgi_err_set(&ix->err, BG_ENOTFOUND, "%s: not in the index", report);
+    if (fs.found > 1)
+        return bgi_err_set(&ix->err, BG_EINVAL, "%s: %zu indexed reports have that name (give its directory too)",
+                          report, fs.found);
     memcpy(term, fs.term, sizeof fs.term);
     return 0;
 }

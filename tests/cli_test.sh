@@ -295,6 +295,26 @@ check "--context without --show is refused" status_is 2 "$QUERY" --db "$SYN" --c
 check "--show with a query is refused" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:12" 电子证照
 check "--show of a line with no passage" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:99999"
 
+# Indexed from one directory with a relative path, every printed REPORT:LINE
+# opens from another, and --show takes a bare file name (issue 19).
+mkdir -p "$TMP/here/docs" "$TMP/elsewhere"
+cp "$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt" "$TMP/here/docs/"
+check "index from one directory" bash -c "cd '$TMP/here' && '$INDEX' -q --db '$TMP/rel-db' docs"
+opens_elsewhere() {
+    local n=0 where line text
+    (cd "$TMP/elsewhere" && "$QUERY" --db "$TMP/rel-db" --no-color --limit 20 法治) >"$TMP/rel.out" || return 1
+    while read -r where; do
+        line=${where##*:}
+        text=$(cd "$TMP/elsewhere" && sed -n "${line}p" "${where%:*}") || return 1
+        [ -n "$text" ] || { echo "  cannot open $where from elsewhere" >&2; return 1; }
+        n=$((n + 1))
+    done < <(grep -o '^   [^ ]*:[0-9]*  id' "$TMP/rel.out" | sed 's/^   //; s/  id$//')
+    [ "$n" -ge 5 ]
+}
+check "every printed REPORT:LINE opens from another directory" opens_elsewhere
+check "paths under the current directory print relative" bash -c "cd '$TMP/here' && '$QUERY' --db '$TMP/rel-db' --limit 1 政务服务 | grep -q '^   docs/shaoguan-qujiang-fazhi-2022.txt:[0-9]'"
+check "--show takes a bare file name" bash -c "cd '$TMP/elsewhere' && '$QUERY' --db '$TMP/rel-db' --show shaoguan-qujiang-fazhi-2022.txt:10 --context 0 | grep -q '^>   10  '"
+
 # --count, --color=WHEN, paging options only where they page (issue 19).
 check "--count prints the total alone" bash -c "[ \"\$('$QUERY' --db '$SYN' --count 电子证照)\" = \"\$(NO_COLOR=1 '$QUERY' --db '$SYN' --json 电子证照 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])')\" ]"
 check "--count of nothing: 0, exit 1" bash -c "out=\$('$QUERY' --db '$SYN' --count 量子测绘); [ \$? = 1 ] && [ \"\$out\" = 0 ]"
