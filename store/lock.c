@@ -1,6 +1,11 @@
-/* lock.c — one writer per index: an fcntl lock on INDEX/LOCK that holds the
- * writer's pid, so a second indexer can say who holds it. The kernel drops the
- * lock when the process dies, so a killed indexer never leaves it stale. */
+/* lock.c — one writer per index: an open-file-description lock (Linux's
+ * F_OFD_SETLK) on INDEX/LOCK, which holds the writer's pid so a second
+ * indexer can say who holds it. The kernel drops the lock when the process
+ * dies, so a killed indexer never leaves it stale. Unlike a classic fcntl
+ * lock, which belongs to the process, it belongs to the open file: a second
+ * writer handle in the same process is refused too, and closing it cannot
+ * release the first handle's lock. The two kinds conflict with each other,
+ * so older baogao writers are still kept out. */
 #include "store.h"
 #include "util.h"
 
@@ -11,12 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The pid the holder wrote (the kernel gives none for OFD locks). */
 static long lock_holder_pid(int fd)
 {
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
-        return (long)fl.l_pid;
-    return 0;
+    char buf[32] = "";
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    return n > 0 ? strtol(buf, NULL, 10) : 0;
 }
 
 int bgi_lock_take(int *out_fd, const char *index_path, int wait, bgi_err *err)
@@ -32,8 +37,8 @@ int bgi_lock_take(int *out_fd, const char *index_path, int wait, bgi_err *err)
         return rc;
     }
     free(path);
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    while (fcntl(fd, wait ? F_SETLKW : F_SETLK, &fl) != 0) {
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_pid = 0};
+    while (fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl) != 0) {
         if (errno == EINTR)
             continue;
         long pid = lock_holder_pid(fd);
@@ -44,7 +49,7 @@ int bgi_lock_take(int *out_fd, const char *index_path, int wait, bgi_err *err)
     char pid[32];
     int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
-        /* The pid is informative only; the fcntl lock is what counts. */
+        /* The pid is informative only; the lock is what counts. */
     }
     *out_fd = fd;
     return 0;

@@ -299,9 +299,15 @@ static void test_writer_lock(void **state)
     fixture *f = *state;
     bg_index *a = NULL, *b = NULL;
     assert_int_equal(bg_index_open(&a, f->index, BG_OPEN_WRITE), 0);
-    /* The lock is per process (fcntl), so a second writer in this process is
-     * refused by Xapian's own shard lock once it writes; a child process sees
-     * the index lock at once. */
+    /* The lock belongs to the open file, not the process: a second writer in
+     * this process is refused at once (a classic fcntl lock let it in, and
+     * closing it then dropped the first one's lock), and a child process is
+     * refused too, told the holder's pid. */
+    assert_int_equal(bg_index_open(&b, f->index, BG_OPEN_WRITE), BG_ELOCKED);
+    assert_null(b);
+    char want[64];
+    snprintf(want, sizeof want, "locked by another indexer (pid %ld)", (long)getpid());
+    assert_non_null(strstr(bg_errmsg(), want));
     pid_t pid = fork();
     if (pid == 0) {
         int rc = bg_index_open(&b, f->index, BG_OPEN_WRITE);
