@@ -75,6 +75,9 @@ static void usage(FILE *out)
           "                    passages around it, in order (REF as for --like)\n"
           "  --context N       passages before and after it with --show (default 2,\n"
           "                    at most 100)\n"
+          "  --section         with --show: its whole section, from the heading\n"
+          "  --report          with --show: its whole report (REF may also be a\n"
+          "                    report's id, the part of a passage id before ':')\n"
           "  --json            print one JSON document (see docs/format.md, docs/years.md)\n"
           "  --color=WHEN      mark matches in colour: auto (on a terminal, unless\n"
           "                    NO_COLOR is set; the default), always, never\n"
@@ -318,7 +321,8 @@ static int print_figures(const bg_figures *f, const char *query, int json)
 enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SHOW };
 
 /* --show: the report and the section path of the passage asked for, then the
- * passages around it, each with its line, the passage itself marked. */
+ * passages around it (its section, its report), each with its line, the
+ * passage itself marked. */
 static int print_context(const bg_results *res, int json, int color)
 {
     if (json)
@@ -327,8 +331,15 @@ static int print_context(const bg_results *res, int json, int color)
     for (size_t i = 0; i < bg_results_count(res) && !target; i++)
         if (strcmp(bg_hit_match(bg_results_hit(res, i)), "target") == 0)
             target = bg_results_hit(res, i);
-    if (!target)
+    if (!target && bg_results_count(res) == 0)
         return 1;
+    const bg_hit *top = target ? target : bg_results_hit(res, 0);
+    if (!target) {   /* a report by its id: no passage to mark */
+        printf("%d %s\n%s\n\n", bg_hit_year(top), bg_hit_title(top), bgi_cli_shown_path(bg_hit_report(top)));
+        for (size_t i = 0; i < bg_results_count(res); i++)
+            printf(" %5zu  %s\n", bg_hit_line(bg_results_hit(res, i)), bg_hit_text(bg_results_hit(res, i)));
+        return 0;
+    }
     printf("%d %s\n", bg_hit_year(target), bg_hit_title(target));
     for (size_t k = 0; k < bg_hit_section_count(target); k++)
         printf("%*s%s\n", (int)(2 * k + 2), "", bg_hit_section(target, k));
@@ -386,6 +397,7 @@ static int print_reports(const char *json_text, int json)
 typedef struct query_cli {
     const char *db, *like, *year;   /* year: --year as given, for messages */
     size_t context;          /* --show: passages on each side */
+    int scope;               /* --show: 0 around it, 1 --section, 2 --report */
     int count;               /* --count: the number of matches only */
     bg_search_options so;
     int years[400];          /* --year 2019,2021: so.years points here */
@@ -471,7 +483,10 @@ static int run(bg_index *ix, const query_cli *o)
         bg_figures_free(f);
     } else if (mode == MODE_SHOW) {
         bg_results *res = NULL;
-        if ((err = bg_passage_context(&res, ix, query, o->context)) == 0)
+        err = o->scope == 2   ? bg_report_passages(&res, ix, query)
+              : o->scope == 1 ? bg_section_passages(&res, ix, query)
+                              : bg_passage_context(&res, ix, query, o->context);
+        if (err == 0)
             rc = print_context(res, json, color);
         bg_results_free(res);
     } else {
@@ -509,7 +524,8 @@ static const struct option query_options[] = {
     {"count", no_argument, 0, 'N'},
     {"version", no_argument, 0, 'V'},    {"timeout", required_argument, 0, 'T'},
     {"partial", no_argument, 0, 'p'},    {"show", required_argument, 0, 'W'},
-    {"context", required_argument, 0, 'c'}, {0, 0, 0, 0},
+    {"context", required_argument, 0, 'c'}, {"section", no_argument, 0, 'E'},
+    {"report", no_argument, 0, 'G'},     {0, 0, 0, 0},
 };
 
 /* Whether arg, standing where an option could, is query text getopt would
@@ -653,6 +669,8 @@ static int parse_options(query_cli *o, int argc, char **argv)
         case 'F': modes |= 1 << (o->mode = MODE_FIGURES); break;
         case 'L': o->like = optarg; modes |= 1 << (o->mode = MODE_LIKE); break;
         case 'W': o->like = optarg; modes |= 1 << (o->mode = MODE_SHOW); break;
+        case 'E': o->scope = 1; has_context = 1; break;
+        case 'G': o->scope = 2; has_context = 1; break;
         case 'c':
             if (bgi_cli_parse_size(&o->context, optarg, BG_MAX_CONTEXT)) {
                 bgi_cli_error(prog, "--context: '%s' is not a number from 0 to %d", optarg, BG_MAX_CONTEXT);
@@ -701,7 +719,7 @@ static int parse_options(query_cli *o, int argc, char **argv)
         return 2;
     }
     if (has_context && o->mode != MODE_SHOW) {
-        bgi_cli_error(prog, "--context goes with --show");
+        bgi_cli_error(prog, "--context, --section and --report go with --show");
         return 2;
     }
     if (o->mode == MODE_REPORTS) {

@@ -513,6 +513,20 @@ BG_API int bg_search_like(bg_results **out, bg_index *ix, const char *ref,
  * BG_EXAPIAN. */
 BG_API int bg_passage_context(bg_results **out, bg_index *ix, const char *ref, size_t context);
 
+/* Every passage of a report, in its order: ref is the report's id (the 16 hex
+ * digits of its passage ids before the ':'), or a passage id or REPORT:LINE of
+ * one of its passages. Results as
+ * for bg_passage_context() (every bg_hit_match() "context"; at most 10,000
+ * passages). Errors: BG_EINVAL, BG_ENOTFOUND, BG_EXAPIAN. */
+BG_API int bg_report_passages(bg_results **out, bg_index *ix, const char *ref);
+
+/* The section of the passage ref names (a passage id or REPORT:LINE), in the
+ * report's order: its enclosing section's heading and every passage under it
+ * (a heading's section is its own). The passage is the one whose
+ * bg_hit_match() is "target" (also in bg_report_passages() when ref names a
+ * passage). Errors as for bg_passage_context(). */
+BG_API int bg_section_passages(bg_results **out, bg_index *ix, const char *ref);
+
 #ifdef __cplusplus
 }
 #endif

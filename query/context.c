@@ -1,5 +1,7 @@
-/* context.c — bg_passage_context: a passage with the passages around it in
- * its report, in the report's order (baogao-query --show, /api/passage).
+/* context.c — reading: bg_passage_context, a passage with the passages
+ * around it in its report, in the report's order (baogao-query --show,
+ * /api/passage); bg_report_passages, a whole report (--show --report,
+ * /api/report).
  * A passage's id is its file's id and its ordinal in the file, so the
  * neighbours are the Q terms of the ordinals around it: one search, whatever
  * the size of the index. */
@@ -7,6 +9,7 @@
 #include "search_priv.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,4 +101,124 @@ int bg_passage_context(bg_results **out, bg_index *ix, const char *ref, size_t c
     }
     *out = res;
     return 0;
+}
+
+/* ---- a whole report ---------------------------------------------------------- */
+
+/* "3fa9c0d2e1b4a5c6": a report's id, the part of its passage ids before ':'. */
+static int is_report_id(const char *ref)
+{
+    return strlen(ref) == 16 && strspn(ref, "0123456789abcdef") == 16;
+}
+
+/* A hit in the section whose path is path[0..n): under it, or its heading. */
+static int in_section(const bg_hit *h, char *const *path, size_t n)
+{
+    size_t k = h->n_section;
+    if (k + 1 == n && h->kind == BG_KIND_HEADING && strcmp(h->text, path[n - 1]) == 0)
+        n--;   /* the section's own heading */
+    else if (k < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(h->section[i], path[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* Keeps the hits of the target's section (res holds a whole report, in
+ * order, the target marked): the section of a heading is its own. A passage
+ * outside every section keeps the whole report. */
+static void keep_section(bg_results *res, const bg_hit *target)
+{
+    char *path[64];
+    size_t n = 0;
+    for (size_t k = 0; k < target->n_section && n < 63; k++)
+        path[n++] = target->section[k];
+    if (target->kind == BG_KIND_HEADING)
+        path[n++] = target->text;
+    if (n == 0)
+        return;
+    bg_hit *kept = res->hits;
+    size_t m = 0;
+    for (size_t i = 0; i < res->n_hits; i++) {
+        if (in_section(&res->hits[i], path, n))
+            kept[m++] = res->hits[i];
+        else
+            bgi_hit_clear(&res->hits[i]);
+    }
+    res->n_hits = m;
+}
+
+enum { WHOLE_REPORT, SECTION };
+
+static int run_report(bg_results *res, bg_index *ix, const char *ref, int scope)
+{
+    int rc = bgi_ix_refresh_reader(ix);
+    if (rc == 0 && !ix->reader)
+        rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no report %.200s: the index is empty", ref);
+    char term[BG_TERM_MAX] = "", file_id[17];
+    if (rc == 0 && is_report_id(ref) && scope == WHOLE_REPORT)
+        memcpy(file_id, ref, sizeof file_id);
+    else if (rc == 0 && (rc = bgi_passage_term(term, ix, ref)) == 0)
+        snprintf(file_id, sizeof file_id, "%.16s", term + strlen(BG_PREFIX_ID));
+    if (rc)
+        return rc;
+    char fterm[BG_TERM_MAX];
+    size_t fl = bgi_term_file(fterm, file_id);
+    bgx_query *q = bgx_query_term(fterm, fl, 1, 0);
+    bgx_match m = {0};
+    bgi_qplan plan = {0};
+    rc = q ? bgx_search(&m, ix->reader, q, 0, BG_MAX_LIMIT, NULL, 0, &ix->err)
+           : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bgx_query_free(q);
+    if (rc == 0)
+        rc = bgi_results_fill(res, ix, &m, &plan, 0);
+    bgx_match_clear(&m);
+    if (rc)
+        return rc;
+    if (res->n_hits == 0)
+        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no report %.200s in the index", ref);
+    qsort(res->hits, res->n_hits, sizeof *res->hits, by_ordinal);
+    const char *target_id = term[0] ? term + strlen(BG_PREFIX_ID) : NULL;
+    const bg_hit *target = NULL;
+    for (size_t i = 0; i < res->n_hits; i++) {
+        int me = target_id && strcmp(res->hits[i].id, target_id) == 0;
+        res->hits[i].match = me ? "target" : "context";
+        target = me ? &res->hits[i] : target;
+    }
+    if (target_id && !target)
+        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
+    if (scope == SECTION)
+        keep_section(res, target);
+    for (size_t i = 0; i < res->n_hits; i++)
+        res->hits[i].rank = i + 1;
+    res->total = res->n_hits;
+    return 0;
+}
+
+static int report_call(bg_results **out, bg_index *ix, const char *ref, int scope)
+{
+    *out = NULL;
+    if (!ref)
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "no report given"});
+    bgi_err_clear(&ix->err);
+    bg_results *res = bgi_results_new(ref);
+    if (!res)
+        return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
+    if (run_report(res, ix, ref, scope)) {
+        bg_results_free(res);
+        return bgi_err_publish(&ix->err);
+    }
+    *out = res;
+    return 0;
+}
+
+int bg_report_passages(bg_results **out, bg_index *ix, const char *ref)
+{
+    return report_call(out, ix, ref, WHOLE_REPORT);
+}
+
+int bg_section_passages(bg_results **out, bg_index *ix, const char *ref)
+{
+    return report_call(out, ix, ref, SECTION);
 }

@@ -459,7 +459,6 @@ static int merge_facets(bgi_facet_count **a, size_t *na, bgi_facet_count *b, siz
     return 0;
 }
 
-static void hit_clear(bg_hit *h);
 
 static void uncount_value(bgi_facet_count *f, size_t n, const char *value)
 {
@@ -499,7 +498,7 @@ static int append_tier(bg_results *res, bg_results *part, const char *match)
             seen = strcmp(res->hits[k].id, part->hits[i].id) == 0;
         if (seen) {
             uncount(part, &part->hits[i]);
-            hit_clear(&part->hits[i]);
+            bgi_hit_clear(&part->hits[i]);
             again++;
             continue;
         }
@@ -747,7 +746,7 @@ int bg_search_suggest(bg_suggestion *out, size_t max, size_t *n, bg_index *ix, c
     return 0;
 }
 
-static void hit_clear(bg_hit *h)
+void bgi_hit_clear(bg_hit *h)
 {
     free(h->text);
     free(h->report);
@@ -772,7 +771,7 @@ void bg_results_free(bg_results *res)
     if (!res)
         return;
     for (size_t i = 0; i < res->n_hits; i++)
-        hit_clear(&res->hits[i]);
+        bgi_hit_clear(&res->hits[i]);
     free(res->hits);
     for (size_t i = 0; i < res->n_years; i++)
         free(res->years[i].value);

@@ -48,6 +48,9 @@ int bgi_search_fill_page(bg_results *res, bg_index *ix, bgi_qplan *plan, const b
 /* A new empty result set for query, or NULL when out of memory. */
 bg_results *bgi_results_new(const char *query);
 
+/* Frees what a hit holds (not the hit itself). */
+void bgi_hit_clear(bg_hit *h);
+
 /* Turns the matches m into res's hits (ranked from first_rank + 1, match
  * ranges from plan's needles) and its facets (when m has year and body
  * facets, in that order). */

@@ -281,6 +281,26 @@ static int passage_view(char **json, bg_index *ix, const char *id, const bg_sear
     return rc;
 }
 
+static int section_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t n)
+{
+    (void)o, (void)n;
+    bg_results *res = NULL;
+    int rc = bg_section_passages(&res, ix, id);
+    rc = rc ? rc : json_or_enomem(json, bg_results_json(res));
+    bg_results_free(res);
+    return rc;
+}
+
+static int report_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t n)
+{
+    (void)o, (void)n;
+    bg_results *res = NULL;
+    int rc = bg_report_passages(&res, ix, id);
+    rc = rc ? rc : json_or_enomem(json, bg_results_json(res));
+    bg_results_free(res);
+    return rc;
+}
+
 static int like_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t n)
 {
     (void)n;
@@ -324,7 +344,7 @@ static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view_fn vi
         return;
     }
     if (view(&json, ix, q, o, n) != BG_OK) {
-        int missing = bg_errcode() == BG_ENOTFOUND && (view == passage_view || view == like_view);
+        int missing = bg_errcode() == BG_ENOTFOUND && view != byyear_view && view != figures_view;
         if (missing)
             bgi_reply_error(r, 404, bg_errmsg());
         else
@@ -349,11 +369,24 @@ static int check_passage_id(const char *id, complaint *why)
 void bgi_api_passage(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id)
 {
     complaint why;
-    size_t context = 2;
-    if (check_passage_id(id, &why) || check_number(&context, c, "context", 0, BG_MAX_CONTEXT, &why))
+    size_t context = 2, section = 0;
+    if (check_passage_id(id, &why) || check_number(&context, c, "context", 0, BG_MAX_CONTEXT, &why)
+        || check_number(&section, c, "section", 0, 1, &why))
         bgi_reply_error(r, 400, why.msg);
     else
-        reply_view(r, s, "/api/passage", passage_view, id, NULL, context);
+        reply_view(r, s, "/api/passage", section ? section_view : passage_view, id, NULL, context);
+}
+
+/* A report's id (16 hex digits) or one of its passages' ids. */
+void bgi_api_report(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id)
+{
+    (void)c;
+    complaint why;
+    int report_id = strlen(id) == 16 && strspn(id, "0123456789abcdef") == 16;
+    if (!report_id && check_passage_id(id, &why))
+        bgi_reply_error(r, 400, "a report id is 16 hex digits (3fa9c0d2e1b4a5c6), or give a passage id");
+    else
+        reply_view(r, s, "/api/report", report_view, id, NULL, 0);
 }
 
 void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id)

@@ -315,6 +315,27 @@ static endpoint route(const char *url)
     return NULL;
 }
 
+/* The endpoints whose path ends in an id: /api/passage/ID and the like. */
+typedef void (*id_endpoint)(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id);
+
+static id_endpoint route_id(const char *url, const char **id)
+{
+    static const struct {
+        const char *prefix;
+        id_endpoint fn;
+    } routes[] = {
+        {"/api/passage/", bgi_api_passage},
+        {"/api/like/", bgi_api_like},
+        {"/api/report/", bgi_api_report},
+    };
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (strncmp(url, routes[i].prefix, strlen(routes[i].prefix)) == 0) {
+            *id = url + strlen(routes[i].prefix);
+            return routes[i].fn;
+        }
+    return NULL;
+}
+
 /* MHD calls the handler at least twice per request: once when the headers
  * are in, then for each piece of a request body, then once more at its end.
  * Answering at the first call makes MHD close the connection afterwards, so
@@ -347,20 +368,17 @@ enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char
      * answering (a search may wait on a remote shard's own timeout). */
     bgi_guard_received(s->guard, req ? req->conn : bgi_guard_conn(c));
     endpoint fn = route(url);
-    static const char passage[] = "/api/passage/", like[] = "/api/like/";
-    int is_passage = strncmp(url, passage, sizeof passage - 1) == 0;
-    int is_like = strncmp(url, like, sizeof like - 1) == 0;
-    if (!fn && !is_passage && !is_like)
+    const char *id = NULL;
+    id_endpoint by_id = route_id(url, &id);
+    if (!fn && !by_id)
         bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/byyear, /api/figures, /api/passage/ID, "
-                                 "/api/like/ID, /api/reports and /healthz");
+                                 "/api/like/ID, /api/report/ID, /api/reports and /healthz");
     else if (!is_get && !is_head)
         bgi_reply_error(&r, 405, "method not allowed: only GET and HEAD");
-    else if (is_passage)
-        bgi_api_passage(&r, s, c, url + sizeof passage - 1);
-    else if (is_like)
-        bgi_api_like(&r, s, c, url + sizeof like - 1);
+    else if (by_id)
+        by_id(&r, s, c, id);
     else
         fn(&r, s, c);
-    unsigned how = ((fn || is_passage || is_like) && !is_get && !is_head ? REPLY_ALLOW : 0) | (is_head ? REPLY_HEAD : 0);
+    unsigned how = ((fn || by_id) && !is_get && !is_head ? REPLY_ALLOW : 0) | (is_head ? REPLY_HEAD : 0);
     return send_reply(c, s, req, &r, how);
 }

@@ -48,6 +48,7 @@ void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
  * --like, --by-year and --figures (docs/http.md). */
 void bgi_api_passage(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id);
 void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id);
+void bgi_api_report(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id);
 void bgi_api_byyear(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 void bgi_api_figures(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 void bgi_api_health(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);

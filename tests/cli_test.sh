@@ -291,6 +291,12 @@ m = [r[\"match\"] for r in d[\"results\"]]
 assert m == [\"context\", \"context\", \"target\", \"context\", \"context\"], m
 lines = [r[\"line\"] for r in d[\"results\"]]
 assert lines == sorted(lines), lines'"
+check "--show --section: the heading and its paragraphs" bash -c \
+    "'$QUERY' --db '$SYN' --no-color --show '$SHOWN:12' --section >'$TMP/show' && grep -q '^>   12  ' '$TMP/show' \
+     && [ \$(grep -c '^[ >] *[0-9]\+  ' '$TMP/show') -ge 2 ]"
+check "--show --report: every passage of the report" bash -c \
+    "[ \$('$QUERY' --db '$SYN' --no-color --show '$SHOWN:12' --report | grep -c '^[ >] *[0-9]\+  ') -gt 50 ]"
+check "--section without --show is refused" status_is 2 "$QUERY" --db "$SYN" --section 电子证照
 check "--context without --show is refused" status_is 2 "$QUERY" --db "$SYN" --context 2 电子证照
 check "--show with a query is refused" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:12" 电子证照
 check "--show of a line with no passage" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:99999"

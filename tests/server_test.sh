@@ -103,6 +103,16 @@ check "passage: 200" [ "$status" = 200 ]
 check "passage: JSON equals baogao-query --show --json" same_json "$TMP/body" "$TMP/expected.json"
 check "passage: the passage among its neighbours" json "assert [r['match'] for r in d['results']].count('target') == 1 and 2 <= len(d['results']) <= 3 and d['query'] == '$PID'"
 
+status=$(get "/api/passage/$PID?section=1")
+"$QUERY" --db "$DB" --json --show "$PID" --section >"$TMP/expected.json"
+check "passage section=1: JSON equals baogao-query --show --section --json" same_json "$TMP/body" "$TMP/expected.json"
+status=$(get "/api/report/${PID%%:*}")
+"$QUERY" --db "$DB" --json --show "${PID%%:*}" --report >"$TMP/expected.json"
+check "report: 200, JSON equals baogao-query --show --report --json" bash -c "[ $status = 200 ] && python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' '$TMP/body' '$TMP/expected.json'"
+check "report: every passage, in order" json "lines = [r['line'] for r in d['results']]; assert len(lines) > 10 and lines == sorted(lines) and {r['match'] for r in d['results']} == {'context'}"
+status=$(get "/api/report/$PID")
+check "report by a passage id: that passage marked" json "assert [r['id'] for r in d['results'] if r['match'] == 'target'] == ['$PID']"
+
 # ---- /api/like/ID, /api/byyear, /api/figures: the CLI's --like, --by-year, --figures
 status=$(get "/api/like/$PID?limit=3")
 "$QUERY" --db "$DB" --json --like "$PID" --limit 3 >"$TMP/expected.json"
@@ -181,6 +191,8 @@ expect_error "byyear: limit is refused" 400 "/api/byyear?q=$Q&limit=3"
 expect_error "byyear: per_year=0" 400 "/api/byyear?q=$Q&per_year=0"
 expect_error "figures: missing q" 400 "/api/figures"
 expect_error "like: not an id" 400 "/api/like/x.txt:3"
+expect_error "report: not an id" 400 "/api/report/corpus"
+expect_error "report: unknown" 404 "/api/report/0123456789abcdef"
 expect_error "like: unknown id" 404 "/api/like/0123456789abcdef:1"
 expect_error "passage: not an id" 400 "/api/passage/corpus%2Fx.txt:3"
 expect_error "passage: context=101" 400 "/api/passage/$PID?context=101"

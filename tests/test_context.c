@@ -112,6 +112,44 @@ static void test_report_edges_and_line_refs(void **state)
     bg_results_free(res);
 }
 
+static void test_section_and_report(void **state)
+{
+    fixture *f = *state;
+    char *id = id_of(f, "乙段落");
+    bg_results *res = NULL;
+    /* The section of 乙: its heading and the three paragraphs under it. */
+    assert_int_equal(bg_section_passages(&res, f->ix, id), 0);
+    assert_int_equal(bg_results_count(res), 4);
+    assert_string_equal(bg_hit_text(bg_results_hit(res, 0)), "一、第一部分");
+    assert_string_equal(bg_hit_match(bg_results_hit(res, 2)), "target");
+    assert_string_equal(bg_hit_text(bg_results_hit(res, 3)), "丙段落讲医疗。");
+    bg_results_free(res);
+    /* A heading's section is its own. */
+    char ref[160];
+    snprintf(ref, sizeof ref, "%s:5", f->path);
+    assert_int_equal(bg_section_passages(&res, f->ix, ref), 0);
+    assert_int_equal(bg_results_count(res), 2);
+    assert_string_equal(bg_hit_match(bg_results_hit(res, 0)), "target");
+    assert_string_equal(bg_hit_text(bg_results_hit(res, 1)), "丁段落讲住房。");
+    bg_results_free(res);
+    /* The whole report, by its id or by a passage (then marked). */
+    char report_id[17];
+    snprintf(report_id, sizeof report_id, "%.16s", id);
+    assert_int_equal(bg_report_passages(&res, f->ix, report_id), 0);
+    assert_int_equal(bg_results_count(res), 6);
+    for (size_t i = 0; i < 6; i++) {
+        assert_string_equal(bg_hit_text(bg_results_hit(res, i)), lines[i]);
+        assert_string_equal(bg_hit_match(bg_results_hit(res, i)), "context");
+    }
+    bg_results_free(res);
+    assert_int_equal(bg_report_passages(&res, f->ix, id), 0);
+    assert_int_equal(bg_results_count(res), 6);
+    assert_string_equal(bg_hit_match(bg_results_hit(res, 2)), "target");
+    bg_results_free(res);
+    assert_int_equal(bg_report_passages(&res, f->ix, "0123456789abcdef"), BG_ENOTFOUND);
+    free(id);
+}
+
 static void test_errors(void **state)
 {
     fixture *f = *state;
@@ -130,6 +168,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_neighbours_in_order),
         cmocka_unit_test(test_report_edges_and_line_refs),
+        cmocka_unit_test(test_section_and_report),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
