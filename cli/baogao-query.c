@@ -4,6 +4,7 @@
  * to the query (--figures), similar passages of other years (--like). */
 #include "baogao.h"
 #include "cli.h"
+#include "table.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -83,6 +84,8 @@ static void usage(FILE *out)
           "                    NO_COLOR is set; the default), always, never\n"
           "  --no-color        the same as --color=never: matches marked with 【】\n"
           "  --count           print only the number of matching passages\n"
+          "  --format tsv|csv  print hits (and --figures rows) as tab- or comma-\n"
+          "                    separated values with a header line\n"
           "  -h, --help        show this help\n"
           "      --version     show the version\n"
           "\n"
@@ -353,6 +356,34 @@ static int print_context(const bg_results *res, int json, int color)
     return 0;
 }
 
+/* --format tsv|csv: every hit a row (the report's path absolute, for
+ * scripts); exit 1 when there are none. */
+static int table_results(const bg_results *res, table_format f)
+{
+    table_hit_header(stdout, f);
+    for (size_t i = 0; i < bg_results_count(res); i++)
+        table_hit_row(stdout, f, bg_results_hit(res, i), bg_hit_report(bg_results_hit(res, i)));
+    return bg_results_count(res) ? 0 : 1;
+}
+
+static int table_by_year(const bg_byyear *by, table_format f)
+{
+    table_hit_header(stdout, f);
+    for (size_t i = 0; i < bg_byyear_years(by); i++)
+        for (size_t j = 0; j < bg_byyear_count(by, i); j++)
+            table_hit_row(stdout, f, bg_byyear_hit(by, i, j), bg_hit_report(bg_byyear_hit(by, i, j)));
+    return bg_byyear_total(by) ? 0 : 1;
+}
+
+static int table_figures(const bg_figures *fig, table_format f)
+{
+    table_figure_header(stdout, f);
+    for (size_t i = 0; i < bg_figures_years(fig); i++)
+        for (size_t j = 0; j < bg_figures_count(fig, i); j++)
+            table_figure_row(stdout, f, bg_figures_item(fig, i, j), bg_figure_report(bg_figures_item(fig, i, j)));
+    return bg_figures_years(fig) ? 0 : 1;
+}
+
 /* A partial answer says so on stderr, whatever the output format. */
 static void warn_missing(const bg_missing *m)
 {
@@ -399,6 +430,7 @@ typedef struct query_cli {
     size_t context;          /* --show: passages on each side */
     int scope;               /* --show: 0 around it, 1 --section, 2 --report */
     int count;               /* --count: the number of matches only */
+    table_format format;     /* --format tsv|csv, or TABLE_NONE */
     bg_search_options so;
     int years[400];          /* --year 2019,2021: so.years points here */
     size_t timeout_ms;
@@ -471,14 +503,14 @@ static int run(bg_index *ix, const query_cli *o)
         bg_byyear *by = NULL;
         if ((err = bg_search_by_year(&by, ix, query, so)) == 0) {
             warn_missing(bg_byyear_missing_shards(by));
-            rc = print_by_year(by, query, json, color);
+            rc = o->format ? table_by_year(by, o->format) : print_by_year(by, query, json, color);
         }
         bg_byyear_free(by);
     } else if (mode == MODE_FIGURES) {
         bg_figures *f = NULL;
         if ((err = bg_search_figures(&f, ix, query, so)) == 0) {
             warn_missing(bg_figures_missing_shards(f));
-            rc = print_figures(f, query, json);
+            rc = o->format ? table_figures(f, o->format) : print_figures(f, query, json);
         }
         bg_figures_free(f);
     } else if (mode == MODE_SHOW) {
@@ -487,7 +519,7 @@ static int run(bg_index *ix, const query_cli *o)
               : o->scope == 1 ? bg_section_passages(&res, ix, query)
                               : bg_passage_context(&res, ix, query, o->context);
         if (err == 0)
-            rc = print_context(res, json, color);
+            rc = o->format ? table_results(res, o->format) : print_context(res, json, color);
         bg_results_free(res);
     } else {
         bg_results *res = NULL;
@@ -497,6 +529,8 @@ static int run(bg_index *ix, const query_cli *o)
             if (o->count) {
                 printf("%zu\n", bg_results_total(res));
                 rc = bg_results_total(res) ? 0 : 1;
+            } else if (o->format) {
+                rc = table_results(res, o->format);
             } else if (mode == MODE_SEARCH && bg_results_total(res) == 0 && bg_results_count(res) == 0)
                 rc = print_no_results(ix, res, o);
             else
@@ -525,7 +559,8 @@ static const struct option query_options[] = {
     {"version", no_argument, 0, 'V'},    {"timeout", required_argument, 0, 'T'},
     {"partial", no_argument, 0, 'p'},    {"show", required_argument, 0, 'W'},
     {"context", required_argument, 0, 'c'}, {"section", no_argument, 0, 'E'},
-    {"report", no_argument, 0, 'G'},     {0, 0, 0, 0},
+    {"report", no_argument, 0, 'G'},     {"format", required_argument, 0, 'f'},
+    {0, 0, 0, 0},
 };
 
 /* Whether arg, standing where an option could, is query text getopt would
@@ -690,6 +725,12 @@ static int parse_options(query_cli *o, int argc, char **argv)
             }
             break;
         case 'N': o->count = 1; break;
+        case 'f':
+            if (table_format_parse(&o->format, optarg)) {
+                bgi_cli_error(prog, "--format: '%s' is not tsv or csv", optarg);
+                return 2;
+            }
+            break;
         case 'T':
             if (bgi_cli_parse_size(&o->timeout_ms, optarg, 3600000) || o->timeout_ms == 0) {
                 bgi_cli_error(prog, "--timeout: '%s' is not a number of milliseconds from 1 to 3600000", optarg);
@@ -716,6 +757,11 @@ static int parse_options(query_cli *o, int argc, char **argv)
     }
     if (o->count && ((o->mode != MODE_SEARCH && o->mode != MODE_LIKE) || o->json)) {
         bgi_cli_error(prog, "--count goes with a search or --like, without --json");
+        return 2;
+    }
+    if (o->format && (o->json || o->count || o->mode == MODE_REPORTS)) {
+        bgi_cli_error(prog, "--format goes with a search, --by-year, --figures, --like or --show, without "
+                      "--json or --count");
         return 2;
     }
     if (has_context && o->mode != MODE_SHOW) {

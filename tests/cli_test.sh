@@ -321,6 +321,30 @@ check "every printed REPORT:LINE opens from another directory" opens_elsewhere
 check "paths under the current directory print relative" bash -c "cd '$TMP/here' && '$QUERY' --db '$TMP/rel-db' --limit 1 政务服务 | grep -q '^   docs/shaoguan-qujiang-fazhi-2022.txt:[0-9]'"
 check "--show takes a bare file name" bash -c "cd '$TMP/elsewhere' && '$QUERY' --db '$TMP/rel-db' --show shaoguan-qujiang-fazhi-2022.txt:10 --context 0 | grep -q '^>   10  '"
 
+# --format tsv|csv: a header, then one row per hit, every row the same
+# number of fields, read back by Python's csv module (issue 19).
+table_ok() { # FORMAT ARGS...: rows parse, match the JSON's hits, one field count
+    local fmt=$1; shift
+    "$QUERY" --db "$SYN" --format "$fmt" "$@" >"$TMP/table" || return 1
+    "$QUERY" --db "$SYN" --json "$@" >"$TMP/table.json" || return 1
+    python3 - "$fmt" "$TMP/table" "$TMP/table.json" <<'PY'
+import csv, json, sys
+fmt, table, doc = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
+rows = list(csv.reader(open(table, newline=""), delimiter="\t" if fmt == "tsv" else ","))
+assert rows[0][:3] == ["rank", "year", "title"], rows[0]
+assert all(len(r) == len(rows[0]) for r in rows), [len(r) for r in rows]
+hits = doc["results"]
+assert [r[7] for r in rows[1:]] == [h["id"] for h in hits], (rows[1:3], hits[:2])
+assert all(r[9] == h["text"].replace("\t", " ").replace("\n", " ") or fmt == "csv" for r, h in zip(rows[1:], hits))
+assert all(r[9] == h["text"] for r, h in zip(rows[1:], hits)) or fmt == "tsv"
+PY
+}
+check "--format tsv: one row per hit" table_ok tsv --limit 5 电子证照
+check "--format csv: one row per hit, quoted where needed" table_ok csv --limit 5 法治
+check "--format tsv --figures: a row per figure" bash -c "'$QUERY' --db '$SYN' --format tsv --figures 就业 | head -1 | grep -q \$'^year\tvalue\trole'"
+check "--format xml is refused" status_is 2 "$QUERY" --db "$SYN" --format xml 电子证照
+check "--format with --json is refused" status_is 2 "$QUERY" --db "$SYN" --format csv --json 电子证照
+
 # --count, --color=WHEN, paging options only where they page (issue 19).
 check "--count prints the total alone" bash -c "[ \"\$('$QUERY' --db '$SYN' --count 电子证照)\" = \"\$(NO_COLOR=1 '$QUERY' --db '$SYN' --json 电子证照 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])')\" ]"
 check "--count of nothing: 0, exit 1" bash -c "out=\$('$QUERY' --db '$SYN' --count 量子测绘); [ \$? = 1 ] && [ \"\$out\" = 0 ]"
