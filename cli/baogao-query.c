@@ -83,6 +83,10 @@ static void usage(FILE *out)
           "  --color=WHEN      mark matches in colour: auto (on a terminal, unless\n"
           "                    NO_COLOR is set; the default), always, never\n"
           "  --no-color        the same as --color=never: matches marked with 【】\n"
+          "  --trend QUERY     the query year by year: passages holding it as written,\n"
+          "                    its occurrences and occurrences per 10,000 characters\n"
+          "                    of each year's reports, with a bar; repeat to compare\n"
+          "                    (--trend 稳就业 --trend 稳增长); filters apply\n"
           "  --count           print only the number of matching passages\n"
           "  --format tsv|csv  print hits (and --figures rows) as tab- or comma-\n"
           "                    separated values with a header line\n"
@@ -106,6 +110,7 @@ static void usage(FILE *out)
           "  baogao-query --figures 城镇新增就业\n"
           "  baogao-query --like corpus/shaoguan-qujiang-fazhi-2022.txt:10\n"
           "  baogao-query --show corpus/shaoguan-qujiang-fazhi-2022.txt:10 --context 1\n"
+          "  baogao-query --trend 电子证照 --trend 政务服务\n"
           "\n"
           "Exit status: 0 results found, 1 no results (with filters, the message says\n"
           "how many each filter left out), 2 error (a remote shard that is\n"
@@ -321,7 +326,75 @@ static int print_figures(const bg_figures *f, const char *query, int json)
     return 0;
 }
 
-enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SHOW };
+enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SHOW, MODE_TREND };
+
+#define MAX_TRENDS 8
+#define BAR_COLUMNS 40
+
+/* --trend: a table per query, a bar a year scaled to the busiest year's
+ * rate (or its occurrences when sizes are unknown). */
+static void print_trend(const bg_trend *t, const char *query)
+{
+    size_t n = bg_trend_years(t);
+    double top = 0;
+    int rates = 1;
+    for (size_t i = 0; i < n; i++)
+        rates &= bg_trend_per_10k(t, i) >= 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = rates ? bg_trend_per_10k(t, i) : (double)bg_trend_occurrences(t, i);
+        top = v > top ? v : top;
+    }
+    printf("%s, year by year (occurrences%s)\n\n", query, rates ? " per 10,000 characters" : "");
+    printf("year  passages  occurrences  per 10k\n");
+    for (size_t i = 0; i < n; i++) {
+        double v = rates ? bg_trend_per_10k(t, i) : (double)bg_trend_occurrences(t, i);
+        int bar = top > 0 ? (int)(v / top * BAR_COLUMNS + 0.5) : 0;
+        char rate[32] = "-";
+        if (bg_trend_per_10k(t, i) >= 0)
+            snprintf(rate, sizeof rate, "%.2f", bg_trend_per_10k(t, i));
+        printf("%-4d  %8zu  %11zu  %7s  ", bg_trend_year(t, i), bg_trend_passages(t, i),
+               bg_trend_occurrences(t, i), rate);
+        for (int k = 0; k < bar; k++)
+            fputs("█", stdout);
+        putchar('\n');
+    }
+}
+
+/* Every --trend query: one JSON document ({"trends": [...]} for several), or
+ * a table each. 0 when any year has a match, else 1. */
+static int run_trends(bg_index *ix, const char *const *queries, size_t n, const bg_search_options *so, int json,
+                      int *err)
+{
+    int found = 0;
+    if (json && n > 1)
+        fputs("{\"trends\":[", stdout);
+    for (size_t q = 0; q < n; q++) {
+        bg_trend *t = NULL;
+        if ((*err = bg_search_trend(&t, ix, queries[q], so)) != 0)
+            return 2;
+        for (size_t i = 0; i < bg_trend_years(t); i++)
+            found |= bg_trend_passages(t, i) > 0;
+        if (json) {
+            char *doc = bg_trend_json(t);
+            if (!doc) {
+                bg_trend_free(t);
+                *err = BG_ENOMEM;
+                return 2;
+            }
+            fputs(q ? "," : "", stdout);
+            fputs(doc, stdout);
+            bg_free(doc);
+        } else {
+            if (q)
+                putchar('\n');
+            print_trend(t, queries[q]);
+        }
+        bg_trend_free(t);
+    }
+    if (json)
+        fputs(n > 1 ? "]}\n" : "\n", stdout);
+    return found ? 0 : 1;
+}
 
 /* --show: the report and the section path of the passage asked for, then the
  * passages around it (its section, its report), each with its line, the
@@ -431,6 +504,8 @@ typedef struct query_cli {
     int scope;               /* --show: 0 around it, 1 --section, 2 --report */
     int count;               /* --count: the number of matches only */
     table_format format;     /* --format tsv|csv, or TABLE_NONE */
+    const char *trends[MAX_TRENDS];   /* --trend QUERY, each */
+    size_t n_trends;
     bg_search_options so;
     int years[400];          /* --year 2019,2021: so.years points here */
     size_t timeout_ms;
@@ -513,6 +588,8 @@ static int run(bg_index *ix, const query_cli *o)
             rc = o->format ? table_figures(f, o->format) : print_figures(f, query, json);
         }
         bg_figures_free(f);
+    } else if (mode == MODE_TREND) {
+        rc = run_trends(ix, o->trends, o->n_trends, so, json, &err);
     } else if (mode == MODE_SHOW) {
         bg_results *res = NULL;
         err = o->scope == 2   ? bg_report_passages(&res, ix, query)
@@ -560,6 +637,7 @@ static const struct option query_options[] = {
     {"partial", no_argument, 0, 'p'},    {"show", required_argument, 0, 'W'},
     {"context", required_argument, 0, 'c'}, {"section", no_argument, 0, 'E'},
     {"report", no_argument, 0, 'G'},     {"format", required_argument, 0, 'f'},
+    {"trend", required_argument, 0, 't'},
     {0, 0, 0, 0},
 };
 
@@ -725,6 +803,14 @@ static int parse_options(query_cli *o, int argc, char **argv)
             }
             break;
         case 'N': o->count = 1; break;
+        case 't':
+            if (o->n_trends == MAX_TRENDS) {
+                bgi_cli_error(prog, "--trend: at most %d queries at once", MAX_TRENDS);
+                return 2;
+            }
+            o->trends[o->n_trends++] = optarg;
+            modes |= 1 << (o->mode = MODE_TREND);
+            break;
         case 'f':
             if (table_format_parse(&o->format, optarg)) {
                 bgi_cli_error(prog, "--format: '%s' is not tsv or csv", optarg);
@@ -744,10 +830,10 @@ static int parse_options(query_cli *o, int argc, char **argv)
         }
     }
     if (modes & (modes - 1)) {
-        bgi_cli_error(prog, "--by-year, --figures, --like, --show and --reports do not go together");
+        bgi_cli_error(prog, "--by-year, --figures, --like, --show, --trend and --reports do not go together");
         return 2;
     }
-    static const char *const mode_names[] = {"", "--by-year", "--figures", "--like", "--reports", "--show"};
+    static const char *const mode_names[] = {"", "--by-year", "--figures", "--like", "--reports", "--show", "--trend"};
     if ((so->limit || so->offset) && o->mode != MODE_SEARCH && o->mode != MODE_LIKE) {
         bgi_cli_error(prog, "--limit and --offset do not go with %s (it lists %s)", mode_names[o->mode],
                       o->mode == MODE_BY_YEAR ? "every year; --per-year N sets passages per year"
@@ -758,6 +844,15 @@ static int parse_options(query_cli *o, int argc, char **argv)
     if (o->count && ((o->mode != MODE_SEARCH && o->mode != MODE_LIKE) || o->json)) {
         bgi_cli_error(prog, "--count goes with a search or --like, without --json");
         return 2;
+    }
+    if (o->mode == MODE_TREND) {
+        if (optind < argc || o->count || o->format) {
+            bgi_cli_error(prog, "--trend takes its queries as its arguments (--trend A --trend B), without "
+                          "--count or --format");
+            return 2;
+        }
+        o->query = strdup(o->trends[0]);
+        return o->query ? 0 : (bgi_cli_error(prog, "out of memory"), 2);
     }
     if (o->format && (o->json || o->count || o->mode == MODE_REPORTS)) {
         bgi_cli_error(prog, "--format goes with a search, --by-year, --figures, --like or --show, without "

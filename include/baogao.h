@@ -497,6 +497,31 @@ BG_API char *bg_figures_json(const bg_figures *f);
 BG_API int bg_search_like(bg_results **out, bg_index *ix, const char *ref,
                           const bg_search_options *opts);
 
+/* ---- trends: a query year by year -------------------------------------------- */
+
+typedef struct bg_trend bg_trend;
+
+/* How often query's text comes up in each year of the index (docs/years.md):
+ * the passages holding it as written (the exact matches; opts->strict is
+ * implied), its occurrences in them, and occurrences per 10,000 characters
+ * of that year's reports. Every year of the index that the year, body and
+ * kind filters of opts keep is listed, oldest first, a year without a match
+ * with 0. opts may be NULL; its offset, limit and per_year do not apply.
+ * Errors as for bg_search_run(). Free *out with bg_trend_free(). */
+BG_API int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_search_options *opts);
+BG_API void bg_trend_free(bg_trend *t);                           /* NULL allowed */
+BG_API size_t bg_trend_years(const bg_trend *t);
+BG_API int bg_trend_year(const bg_trend *t, size_t i);             /* oldest first */
+BG_API size_t bg_trend_passages(const bg_trend *t, size_t i);      /* exact, collapsed as searches are */
+BG_API size_t bg_trend_occurrences(const bg_trend *t, size_t i);
+/* Occurrences per 10,000 characters of the year's reports; -1 when their
+ * size is unknown (a remote shard, or reports indexed before it was kept). */
+BG_API double bg_trend_per_10k(const bg_trend *t, size_t i);
+/* {"query": "...", "years": [{"year": 2019, "passages": 3, "occurrences": 4,
+ * "per_10k": 0.213}, ...]} (per_10k null when unknown). The caller owns the
+ * string (bg_free). NULL when out of memory. */
+BG_API char *bg_trend_json(const bg_trend *t);
+
 /* ---- reading: a passage in its context ------------------------------------ */
 
 #define BG_MAX_CONTEXT 100

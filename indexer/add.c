@@ -455,6 +455,7 @@ static int write_prepared(writer_ctx *w, prepared *p)
         return rc;
     p->fresh.year = p->meta.year;
     p->fresh.passages = sink.pctx.ordinal;
+    p->fresh.chars = bgi_utf8_count(p->doc.text, p->doc.len);
     p->fresh.path = p->path;
     p->path = NULL;
     p->fresh.title = p->meta.title;

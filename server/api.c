@@ -321,6 +321,16 @@ static int byyear_view(char **json, bg_index *ix, const char *q, const bg_search
     return rc;
 }
 
+static int trend_view(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n)
+{
+    (void)n;
+    bg_trend *t = NULL;
+    int rc = bg_search_trend(&t, ix, q, o);
+    rc = rc ? rc : json_or_enomem(json, bg_trend_json(t));
+    bg_trend_free(t);
+    return rc;
+}
+
 static int figures_view(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n)
 {
     (void)n;
@@ -344,7 +354,8 @@ static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view_fn vi
         return;
     }
     if (view(&json, ix, q, o, n) != BG_OK) {
-        int missing = bg_errcode() == BG_ENOTFOUND && view != byyear_view && view != figures_view;
+        int missing = bg_errcode() == BG_ENOTFOUND && view != byyear_view && view != figures_view
+                   && view != trend_view;
         if (missing)
             bgi_reply_error(r, 404, bg_errmsg());
         else
@@ -456,4 +467,16 @@ void bgi_api_health(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
     }
     bgi_ix_pool_give(s->pool, ix, 1);
     reply_json(r, 200, json, bg_free);
+}
+
+void bgi_api_trend(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
+{
+    const char *q = NULL;
+    bg_search_options o;
+    int years[BG_SERVE_MAX_YEARS];
+    complaint why;
+    if (parse_search(&q, &o, years, c, 0, &why))
+        bgi_reply_error(r, 400, why.msg);
+    else
+        reply_view(r, s, "/api/trend", trend_view, q, &o, 0);
 }

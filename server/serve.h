@@ -51,6 +51,8 @@ void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const c
 void bgi_api_report(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id);
 void bgi_api_byyear(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 void bgi_api_figures(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
+/* GET /api/trend?q=: baogao-query --trend's JSON (docs/years.md). */
+void bgi_api_trend(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 void bgi_api_health(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 
 /* An error reply {"error": message} with the given HTTP status. */

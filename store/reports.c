@@ -67,6 +67,7 @@ static cJSON *public_report(const bgi_file_rec *rec)
         && cJSON_AddStringToObject(o, "body", rec->body)
         && cJSON_AddNumberToObject(o, "year", rec->year)
         && cJSON_AddNumberToObject(o, "passages", (double)rec->passages)
+        && (rec->chars ? cJSON_AddNumberToObject(o, "chars", (double)rec->chars) : cJSON_AddNullToObject(o, "chars"))
         && (rec->date ? cJSON_AddStringToObject(o, "date", rec->date) : cJSON_AddNullToObject(o, "date"))
         && (rec->docno ? cJSON_AddStringToObject(o, "docno", rec->docno) : cJSON_AddNullToObject(o, "docno"))
         && cJSON_AddStringToObject(o, "kind", rec->kind ? rec->kind : "")
@@ -135,6 +136,7 @@ static int on_file_term(void *ctx, const char *term, size_t len)
           && cJSON_AddStringToObject(item, "body", bgi_json_str(doc, BG_REC_BODY))
           && cJSON_AddNumberToObject(item, "year", bgi_json_num(doc, BG_REC_YEAR, 0))
           && cJSON_AddNumberToObject(item, "passages", passages)
+          && cJSON_AddNullToObject(item, "chars")
           && add_str_or_null(item, "date", doc, BG_REC_DATE) && add_str_or_null(item, "docno", doc, BG_REC_DOCNO)
           && cJSON_AddStringToObject(item, "kind", bgi_json_str(doc, BG_REC_DOCKIND))
           && cJSON_AddNullToObject(item, "duplicate_of");
@@ -221,6 +223,22 @@ int bgi_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *
     for (size_t i = 0; i < l.n; i++) {
         if (rc == 0)
             rc = cb(ctx, bgi_json_str(l.items[i], "report"));
+        cJSON_Delete(l.items[i]);
+    }
+    free(l.items);
+    bgi_names_clear(&missing);
+    return rc;
+}
+
+int bgi_ix_foreach_report_size(bg_index *ix, bgi_report_size_fn cb, void *ctx)
+{
+    report_list l = {0};
+    bg_names missing = {0};
+    int rc = for_each_shard(ix, collect_shard_reports, &l, &missing);
+    for (size_t i = 0; i < l.n; i++) {
+        if (rc == 0)
+            rc = cb(ctx, (int)bgi_json_num(l.items[i], "year", 0), bgi_json_str(l.items[i], "body"),
+                    bgi_json_str(l.items[i], "kind"), (size_t)bgi_json_num(l.items[i], "chars", 0));
         cJSON_Delete(l.items[i]);
     }
     free(l.items);

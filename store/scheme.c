@@ -251,6 +251,7 @@ char *bgi_file_rec_json(const bgi_file_rec *r)
           && cJSON_AddNumberToObject(o, "year", r->year) && cJSON_AddStringToObject(o, "title", r->title)
           && cJSON_AddStringToObject(o, "body", r->body)
           && cJSON_AddNumberToObject(o, "passages", (double)r->passages)
+          && (!r->chars || cJSON_AddNumberToObject(o, "chars", (double)r->chars))
           && (!r->date || cJSON_AddStringToObject(o, "date", r->date))
           && (!r->docno || cJSON_AddStringToObject(o, "docno", r->docno))
           && (!r->kind || cJSON_AddStringToObject(o, "kind", r->kind))
@@ -274,6 +275,7 @@ int bgi_file_rec_parse(bgi_file_rec *r, const char *id, const char *json)
     r->fp = strtoull(bgi_json_str(o, "fp"), NULL, 16);
     r->year = (int)bgi_json_num(o, "year", 0);
     r->passages = (size_t)bgi_json_num(o, "passages", 0);
+    r->chars = (size_t)bgi_json_num(o, "chars", 0);
     const char *fields[4] = {"date", "docno", "kind", "duplicate_of"};
     char **dst[4] = {&r->date, &r->docno, &r->kind, &r->duplicate_of};
     int lost = 0;

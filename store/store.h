@@ -29,6 +29,8 @@ typedef struct bgi_file_rec {
     char *date, *docno, *kind;   /* NULL when unknown (kind: none) */
     char *duplicate_of;          /* path of the report this one copies as a whole, or NULL */
     size_t passages;
+    size_t chars;                /* characters of its text (0: unknown, indexed before
+                                    it was counted): the trends' per-10,000 rates */
 } bgi_file_rec;
 
 /* One year shard opened for writing (lazily, when first changed). */
@@ -137,6 +139,13 @@ int bgi_ix_load_catalogue(bg_index *ix);
  * year first then by path; cb's non-zero return stops and is returned
  * (reports.c). */
 int bgi_ix_foreach_listed_report(bg_index *ix, int (*cb)(void *ctx, const char *path), void *ctx);
+
+/* Calls cb for every report of the catalogue (as bg_index_reports_json lists
+ * it) with its year, issuing body, kind of document and characters (0 when
+ * unknown: a report on a remote shard, or indexed before they were counted).
+ * Stops at cb's first non-zero return, which it returns. */
+typedef int (*bgi_report_size_fn)(void *ctx, int year, const char *body, const char *kind, size_t chars);
+int bgi_ix_foreach_report_size(bg_index *ix, bgi_report_size_fn cb, void *ctx);
 /* Puts back a shard whose compaction swap was interrupted (compact.c); the
  * writer calls it on open, holding the lock. */
 int bgi_ix_finish_swaps(bg_index *ix);

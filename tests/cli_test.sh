@@ -345,6 +345,31 @@ check "--format tsv --figures: a row per figure" bash -c "'$QUERY' --db '$SYN' -
 check "--format xml is refused" status_is 2 "$QUERY" --db "$SYN" --format xml 电子证照
 check "--format with --json is refused" status_is 2 "$QUERY" --db "$SYN" --format csv --json 电子证照
 
+# --trend (issue 18): every year of the index, the occurrences of each year
+# equal to a substring count over the reports; several queries compare.
+TR=$TMP/trend-db
+check "trend: index the year fixtures" status_is 0 "$INDEX" -q --db "$TR" "$SRC/tests/fixtures/years"
+trend_counts() { # QUERY: occurrences per year equal a substring count
+    "$QUERY" --db "$TR" --json --trend "$1" >"$TMP/trend.json" || return 1
+    python3 - "$1" "$TMP/trend.json" "$SRC/tests/fixtures/years" <<'PY'
+import collections, glob, json, re, sys
+q, doc, folder = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
+want = collections.Counter()
+for f in glob.glob(folder + "/*.txt"):
+    year = int(re.search(r"(\d{4})", f.rsplit("/", 1)[1]).group(1))
+    want[year] += open(f, encoding="utf-8").read().count(q)
+got = {y["year"]: y["occurrences"] for y in doc["years"]}
+assert set(got) == set(want), (got, want)       # every year, zero years too
+assert got == dict(want), (got, dict(want))
+assert all(y["per_10k"] is not None and (y["per_10k"] > 0) == (y["occurrences"] > 0) for y in doc["years"])
+PY
+}
+check "trend: 就业 per year equals a substring count" trend_counts 就业
+check "trend: 改革 per year equals a substring count" trend_counts 改革
+check "trend: text table with a bar" bash -c "'$QUERY' --db '$TR' --trend 就业 | grep -q '█'"
+check "trend: two queries, one JSON document" bash -c "'$QUERY' --db '$TR' --json --trend 就业 --trend 改革 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [t[\"query\"] for t in d[\"trends\"]] == [\"就业\", \"改革\"]'"
+check "trend: no query words besides --trend" status_is 2 "$QUERY" --db "$TR" --trend 就业 改革
+
 # --count, --color=WHEN, paging options only where they page (issue 19).
 check "--count prints the total alone" bash -c "[ \"\$('$QUERY' --db '$SYN' --count 电子证照)\" = \"\$(NO_COLOR=1 '$QUERY' --db '$SYN' --json 电子证照 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])')\" ]"
 check "--count of nothing: 0, exit 1" bash -c "out=\$('$QUERY' --db '$SYN' --count 量子测绘); [ \$? = 1 ] && [ \"\$out\" = 0 ]"

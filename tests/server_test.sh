@@ -128,6 +128,12 @@ status=$(get "/api/figures?q=$JOBS_Q")
 check "figures: 200" [ "$status" = 200 ]
 check "figures: JSON equals baogao-query --figures --json" same_json "$TMP/body" "$TMP/expected.json"
 
+status=$(get "/api/trend?q=$Q&year=2018..")
+"$QUERY" --db "$DB" --json --trend 电子证照 --year 2018.. >"$TMP/expected.json"
+check "trend: 200" [ "$status" = 200 ]
+check "trend: JSON equals baogao-query --trend --json" same_json "$TMP/body" "$TMP/expected.json"
+check "trend: years oldest first, from 2018" json "ys = [y['year'] for y in d['years']]; assert ys == sorted(ys) and ys[0] >= 2018 and sum(y['passages'] for y in d['years']) >= 3"
+
 # ---- the catalogue and health ------------------------------------------
 status=$(get /api/reports)
 check "reports: 200 JSON" status_type "$status" 200 "application/json; charset=utf-8"
@@ -190,6 +196,7 @@ check "a pasted paragraph is accepted and finds its line" json "assert '$status'
 expect_error "byyear: limit is refused" 400 "/api/byyear?q=$Q&limit=3"
 expect_error "byyear: per_year=0" 400 "/api/byyear?q=$Q&per_year=0"
 expect_error "figures: missing q" 400 "/api/figures"
+expect_error "trend: limit is refused" 400 "/api/trend?q=$Q&limit=3"
 expect_error "like: not an id" 400 "/api/like/x.txt:3"
 expect_error "report: not an id" 400 "/api/report/corpus"
 expect_error "report: unknown" 404 "/api/report/0123456789abcdef"
