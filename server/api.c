@@ -261,90 +261,46 @@ void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 
 /* ---- the views of one query or passage ----------------------------------- */
 
-/* Makes the JSON of a view on a pooled handle: 0 with *json, else the
- * library's error code (its message is bg_errmsg()). */
-typedef int (*view_fn)(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n);
+/* The views of one query or passage: those named by a passage come first. */
+typedef enum view {
+    VIEW_PASSAGE, VIEW_SECTION, VIEW_REPORT, VIEW_LIKE,   /* of a passage (or report) id */
+    VIEW_BYYEAR, VIEW_FIGURES, VIEW_TREND,                /* of a query */
+} view;
 
-static int json_or_enomem(char **json, char *made)
+/* Makes the JSON of view v on a pooled handle (n: the context of
+ * VIEW_PASSAGE): 0 with *json, else the library's error code (its message is
+ * bg_errmsg()). */
+static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_search_options *o, size_t n)
 {
-    *json = made;
-    return made ? BG_OK : BG_ENOMEM;
-}
-
-static int passage_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t context)
-{
-    (void)o;
     bg_results *res = NULL;
-    int rc = bg_passage_context(&res, ix, id, context);
-    rc = rc ? rc : json_or_enomem(json, bg_results_json(res));
-    bg_results_free(res);
-    return rc;
-}
-
-static int section_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t n)
-{
-    (void)o, (void)n;
-    bg_results *res = NULL;
-    int rc = bg_section_passages(&res, ix, id);
-    rc = rc ? rc : json_or_enomem(json, bg_results_json(res));
-    bg_results_free(res);
-    return rc;
-}
-
-static int report_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t n)
-{
-    (void)o, (void)n;
-    bg_results *res = NULL;
-    int rc = bg_report_passages(&res, ix, id);
-    rc = rc ? rc : json_or_enomem(json, bg_results_json(res));
-    bg_results_free(res);
-    return rc;
-}
-
-static int like_view(char **json, bg_index *ix, const char *id, const bg_search_options *o, size_t n)
-{
-    (void)n;
-    bg_results *res = NULL;
-    int rc = bg_search_like(&res, ix, id, o);
-    rc = rc ? rc : json_or_enomem(json, bg_results_json(res));
-    bg_results_free(res);
-    return rc;
-}
-
-static int byyear_view(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n)
-{
-    (void)n;
     bg_byyear *by = NULL;
-    int rc = bg_search_by_year(&by, ix, q, o);
-    rc = rc ? rc : json_or_enomem(json, bg_byyear_json(by));
-    bg_byyear_free(by);
-    return rc;
-}
-
-static int trend_view(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n)
-{
-    (void)n;
-    bg_trend *t = NULL;
-    int rc = bg_search_trend(&t, ix, q, o);
-    rc = rc ? rc : json_or_enomem(json, bg_trend_json(t));
-    bg_trend_free(t);
-    return rc;
-}
-
-static int figures_view(char **json, bg_index *ix, const char *q, const bg_search_options *o, size_t n)
-{
-    (void)n;
     bg_figures *f = NULL;
-    int rc = bg_search_figures(&f, ix, q, o);
-    rc = rc ? rc : json_or_enomem(json, bg_figures_json(f));
+    bg_trend *t = NULL;
+    int rc;
+    switch (v) {
+    case VIEW_PASSAGE: rc = bg_passage_context(&res, ix, q, n); break;
+    case VIEW_SECTION: rc = bg_section_passages(&res, ix, q); break;
+    case VIEW_REPORT: rc = bg_report_passages(&res, ix, q); break;
+    case VIEW_LIKE: rc = bg_search_like(&res, ix, q, o); break;
+    case VIEW_BYYEAR: rc = bg_search_by_year(&by, ix, q, o); break;
+    case VIEW_FIGURES: rc = bg_search_figures(&f, ix, q, o); break;
+    default: rc = bg_search_trend(&t, ix, q, o); break;
+    }
+    if (rc == 0) {
+        *json = res ? bg_results_json(res) : by ? bg_byyear_json(by) : f ? bg_figures_json(f) : bg_trend_json(t);
+        rc = *json ? BG_OK : BG_ENOMEM;
+    }
+    bg_results_free(res);
+    bg_byyear_free(by);
     bg_figures_free(f);
+    bg_trend_free(t);
     return rc;
 }
 
 /* Answers with view's JSON. A passage named by the request that the index
  * does not hold is a 404 naming it (nothing of the server is in the
  * message); other failures as reply_library_error() says. */
-static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view_fn view, const char *q,
+static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view v, const char *q,
                        const bg_search_options *o, size_t n)
 {
     bg_index *ix = NULL;
@@ -353,9 +309,8 @@ static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view_fn vi
         reply_library_error(r, what);
         return;
     }
-    if (view(&json, ix, q, o, n) != BG_OK) {
-        int missing = bg_errcode() == BG_ENOTFOUND && view != byyear_view && view != figures_view
-                   && view != trend_view;
+    if (make_view(&json, ix, v, q, o, n) != BG_OK) {
+        int missing = bg_errcode() == BG_ENOTFOUND && v <= VIEW_LIKE;
         if (missing)
             bgi_reply_error(r, 404, bg_errmsg());
         else
@@ -385,7 +340,7 @@ void bgi_api_passage(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, cons
         || check_number(&section, c, "section", 0, 1, &why))
         bgi_reply_error(r, 400, why.msg);
     else
-        reply_view(r, s, "/api/passage", section ? section_view : passage_view, id, NULL, context);
+        reply_view(r, s, "/api/passage", section ? VIEW_SECTION : VIEW_PASSAGE, id, NULL, context);
 }
 
 /* A report's id (16 hex digits) or one of its passages' ids. */
@@ -397,7 +352,7 @@ void bgi_api_report(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const
     if (!report_id && check_passage_id(id, &why))
         bgi_reply_error(r, 400, "a report id is 16 hex digits (3fa9c0d2e1b4a5c6), or give a passage id");
     else
-        reply_view(r, s, "/api/report", report_view, id, NULL, 0);
+        reply_view(r, s, "/api/report", VIEW_REPORT, id, NULL, 0);
 }
 
 void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id)
@@ -408,31 +363,36 @@ void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const c
     if (check_passage_id(id, &why) || parse_search(NULL, &o, years, c, PAGED | QUERY_IN_PATH, &why))
         bgi_reply_error(r, 400, why.msg);
     else
-        reply_view(r, s, "/api/like", like_view, id, &o, 0);
+        reply_view(r, s, "/api/like", VIEW_LIKE, id, &o, 0);
+}
+
+/* The views of a query: q and the filters, no page (per_year for by-year). */
+static void query_view(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *what, view v)
+{
+    const char *q = NULL;
+    bg_search_options o;
+    int years[BG_SERVE_MAX_YEARS];
+    complaint why;
+    if (parse_search(&q, &o, years, c, 0, &why)
+        || (v == VIEW_BYYEAR && check_number(&o.per_year, c, "per_year", 1, 1000, &why)))
+        bgi_reply_error(r, 400, why.msg);
+    else
+        reply_view(r, s, what, v, q, &o, 0);
 }
 
 void bgi_api_byyear(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
-    const char *q = NULL;
-    bg_search_options o;
-    int years[BG_SERVE_MAX_YEARS];
-    complaint why;
-    if (parse_search(&q, &o, years, c, 0, &why) || check_number(&o.per_year, c, "per_year", 1, 1000, &why))
-        bgi_reply_error(r, 400, why.msg);
-    else
-        reply_view(r, s, "/api/byyear", byyear_view, q, &o, 0);
+    query_view(r, s, c, "/api/byyear", VIEW_BYYEAR);
 }
 
 void bgi_api_figures(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
-    const char *q = NULL;
-    bg_search_options o;
-    int years[BG_SERVE_MAX_YEARS];
-    complaint why;
-    if (parse_search(&q, &o, years, c, 0, &why))
-        bgi_reply_error(r, 400, why.msg);
-    else
-        reply_view(r, s, "/api/figures", figures_view, q, &o, 0);
+    query_view(r, s, c, "/api/figures", VIEW_FIGURES);
+}
+
+void bgi_api_trend(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
+{
+    query_view(r, s, c, "/api/trend", VIEW_TREND);
 }
 
 void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
@@ -469,14 +429,3 @@ void bgi_api_health(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
     reply_json(r, 200, json, bg_free);
 }
 
-void bgi_api_trend(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
-{
-    const char *q = NULL;
-    bg_search_options o;
-    int years[BG_SERVE_MAX_YEARS];
-    complaint why;
-    if (parse_search(&q, &o, years, c, 0, &why))
-        bgi_reply_error(r, 400, why.msg);
-    else
-        reply_view(r, s, "/api/trend", trend_view, q, &o, 0);
-}
