@@ -51,3 +51,11 @@ install(FILES ${CMAKE_BINARY_DIR}/baogao.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/
 # The starter lexicon (data/lexicon.txt) is what writers use by default; the
 # short names of issuing bodies (data/bodies.txt) what the body filter knows.
 install(FILES data/lexicon.txt data/bodies.txt data/synonyms.txt DESTINATION ${CMAKE_INSTALL_DATADIR}/baogao)
+
+# The manual pages, and the bash completions: one file per program, named
+# after it, where bash-completion looks for it when the program is first
+# completed (tests/docs_test.sh checks both against the programs' --help).
+install(FILES man/baogao-index.1 man/baogao-query.1 man/baogao-serve.1
+  DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES completions/baogao-index completions/baogao-query completions/baogao-serve
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
