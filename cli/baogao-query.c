@@ -87,6 +87,7 @@ static void usage(FILE *out)
           "                    its occurrences and occurrences per 10,000 characters\n"
           "                    of each year's reports, with a bar; repeat to compare\n"
           "                    (--trend 稳就业 --trend 稳增长); filters apply\n"
+          "  --by-body         with --trend: a table for each issuing body\n"
           "  --count           print only the number of matching passages\n"
           "  --format tsv|csv  print hits (and --figures rows) as tab- or comma-\n"
           "                    separated values with a header line\n"
@@ -331,29 +332,32 @@ enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SH
 #define MAX_TRENDS 8
 #define BAR_COLUMNS 40
 
-/* --trend: a table per query, a bar a year scaled to the busiest year's
- * rate (or its occurrences when sizes are unknown). */
-static void print_trend(const bg_trend *t, const char *query)
+/* --trend: a table per query (and per body with --by-body), a bar a year
+ * scaled to the busiest year's rate (or its occurrences when sizes are
+ * unknown). */
+static void print_trend(const bg_trend *t, size_t s, const char *query)
 {
     size_t n = bg_trend_years(t);
     double top = 0;
     int rates = 1;
     for (size_t i = 0; i < n; i++)
-        rates &= bg_trend_per_10k(t, i) >= 0;
+        rates &= bg_trend_per_10k(t, s, i) >= 0 || bg_trend_passages(t, s, i) == 0;
     for (size_t i = 0; i < n; i++) {
-        double v = rates ? bg_trend_per_10k(t, i) : (double)bg_trend_occurrences(t, i);
+        double v = rates ? bg_trend_per_10k(t, s, i) : (double)bg_trend_occurrences(t, s, i);
         top = v > top ? v : top;
     }
-    printf("%s, year by year (occurrences%s)\n\n", query, rates ? " per 10,000 characters" : "");
+    const char *body = bg_trend_body(t, s);
+    printf("%s%s%s, year by year (occurrences%s)\n\n", query, body ? " from " : "", body ? (body[0] ? body : "(no body)") : "",
+           rates ? " per 10,000 characters" : "");
     printf("year  passages  occurrences  per 10k\n");
     for (size_t i = 0; i < n; i++) {
-        double v = rates ? bg_trend_per_10k(t, i) : (double)bg_trend_occurrences(t, i);
-        int bar = top > 0 ? (int)(v / top * BAR_COLUMNS + 0.5) : 0;
+        double v = rates ? bg_trend_per_10k(t, s, i) : (double)bg_trend_occurrences(t, s, i);
+        int bar = top > 0 && v > 0 ? (int)(v / top * BAR_COLUMNS + 0.5) : 0;
         char rate[32] = "-";
-        if (bg_trend_per_10k(t, i) >= 0)
-            snprintf(rate, sizeof rate, "%.2f", bg_trend_per_10k(t, i));
-        printf("%-4d  %8zu  %11zu  %7s  ", bg_trend_year(t, i), bg_trend_passages(t, i),
-               bg_trend_occurrences(t, i), rate);
+        if (bg_trend_per_10k(t, s, i) >= 0)
+            snprintf(rate, sizeof rate, "%.2f", bg_trend_per_10k(t, s, i));
+        printf("%-4d  %8zu  %11zu  %7s  ", bg_trend_year(t, i), bg_trend_passages(t, s, i),
+               bg_trend_occurrences(t, s, i), rate);
         for (int k = 0; k < bar; k++)
             fputs("█", stdout);
         putchar('\n');
@@ -362,18 +366,19 @@ static void print_trend(const bg_trend *t, const char *query)
 
 /* Every --trend query: one JSON document ({"trends": [...]} for several), or
  * a table each. 0 when any year has a match, else 1. */
-static int run_trends(bg_index *ix, const char *const *queries, size_t n, const bg_search_options *so, int json,
-                      int *err)
+static int run_trends(bg_index *ix, const char *const *queries, size_t n, const bg_search_options *so, int by_body,
+                      int json, int *err)
 {
     int found = 0;
     if (json && n > 1)
         fputs("{\"trends\":[", stdout);
     for (size_t q = 0; q < n; q++) {
         bg_trend *t = NULL;
-        if ((*err = bg_search_trend(&t, ix, queries[q], so)) != 0)
+        if ((*err = bg_search_trend(&t, ix, queries[q], so, by_body)) != 0)
             return 2;
-        for (size_t i = 0; i < bg_trend_years(t); i++)
-            found |= bg_trend_passages(t, i) > 0;
+        for (size_t s = 0; s < bg_trend_series(t); s++)
+            for (size_t i = 0; i < bg_trend_years(t); i++)
+                found |= bg_trend_passages(t, s, i) > 0;
         if (json) {
             char *doc = bg_trend_json(t);
             if (!doc) {
@@ -385,9 +390,11 @@ static int run_trends(bg_index *ix, const char *const *queries, size_t n, const 
             fputs(doc, stdout);
             bg_free(doc);
         } else {
-            if (q)
-                putchar('\n');
-            print_trend(t, queries[q]);
+            for (size_t s = 0; s < bg_trend_series(t); s++) {
+                if (q || s)
+                    putchar('\n');
+                print_trend(t, s, queries[q]);
+            }
         }
         bg_trend_free(t);
     }
@@ -506,6 +513,7 @@ typedef struct query_cli {
     table_format format;     /* --format tsv|csv, or TABLE_NONE */
     const char *trends[MAX_TRENDS];   /* --trend QUERY, each */
     size_t n_trends;
+    int by_body;             /* --by-body: a trend per issuing body */
     bg_search_options so;
     int years[400];          /* --year 2019,2021: so.years points here */
     size_t timeout_ms;
@@ -589,7 +597,7 @@ static int run(bg_index *ix, const query_cli *o)
         }
         bg_figures_free(f);
     } else if (mode == MODE_TREND) {
-        rc = run_trends(ix, o->trends, o->n_trends, so, json, &err);
+        rc = run_trends(ix, o->trends, o->n_trends, so, o->by_body, json, &err);
     } else if (mode == MODE_SHOW) {
         bg_results *res = NULL;
         err = o->scope == 2   ? bg_report_passages(&res, ix, query)
@@ -637,7 +645,7 @@ static const struct option query_options[] = {
     {"partial", no_argument, 0, 'p'},    {"show", required_argument, 0, 'W'},
     {"context", required_argument, 0, 'c'}, {"section", no_argument, 0, 'E'},
     {"report", no_argument, 0, 'G'},     {"format", required_argument, 0, 'f'},
-    {"trend", required_argument, 0, 't'},
+    {"trend", required_argument, 0, 't'}, {"by-body", no_argument, 0, 'B'},
     {0, 0, 0, 0},
 };
 
@@ -803,6 +811,7 @@ static int parse_options(query_cli *o, int argc, char **argv)
             }
             break;
         case 'N': o->count = 1; break;
+        case 'B': o->by_body = 1; break;
         case 't':
             if (o->n_trends == MAX_TRENDS) {
                 bgi_cli_error(prog, "--trend: at most %d queries at once", MAX_TRENDS);
@@ -843,6 +852,10 @@ static int parse_options(query_cli *o, int argc, char **argv)
     }
     if (o->count && ((o->mode != MODE_SEARCH && o->mode != MODE_LIKE) || o->json)) {
         bgi_cli_error(prog, "--count goes with a search or --like, without --json");
+        return 2;
+    }
+    if (o->by_body && o->mode != MODE_TREND) {
+        bgi_cli_error(prog, "--by-body goes with --trend");
         return 2;
     }
     if (o->mode == MODE_TREND) {

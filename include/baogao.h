@@ -506,20 +506,27 @@ typedef struct bg_trend bg_trend;
  * implied), its occurrences in them, and occurrences per 10,000 characters
  * of that year's reports. Every year of the index that the year, body and
  * kind filters of opts keep is listed, oldest first, a year without a match
- * with 0. opts may be NULL; its offset, limit and per_year do not apply.
- * Errors as for bg_search_run(). Free *out with bg_trend_free(). */
-BG_API int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_search_options *opts);
-BG_API void bg_trend_free(bg_trend *t);                           /* NULL allowed */
-BG_API size_t bg_trend_years(const bg_trend *t);
-BG_API int bg_trend_year(const bg_trend *t, size_t i);             /* oldest first */
-BG_API size_t bg_trend_passages(const bg_trend *t, size_t i);      /* exact, collapsed as searches are */
-BG_API size_t bg_trend_occurrences(const bg_trend *t, size_t i);
-/* Occurrences per 10,000 characters of the year's reports; -1 when their
- * size is unknown (a remote shard, or reports indexed before it was kept). */
-BG_API double bg_trend_per_10k(const bg_trend *t, size_t i);
+ * with 0. With by_body, one series per issuing body the filters keep (in
+ * name order; "" for reports without one), each listing the same years;
+ * else one series. opts may be NULL; its offset, limit and per_year do not
+ * apply. Errors as for bg_search_run(). Free *out with bg_trend_free(). */
+BG_API int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_search_options *opts,
+                           int by_body);
+BG_API void bg_trend_free(bg_trend *t);                             /* NULL allowed */
+BG_API size_t bg_trend_series(const bg_trend *t);                   /* 1, or one per body */
+BG_API const char *bg_trend_body(const bg_trend *t, size_t s);      /* NULL without by_body */
+BG_API size_t bg_trend_years(const bg_trend *t);                    /* the same in every series */
+BG_API int bg_trend_year(const bg_trend *t, size_t i);              /* oldest first */
+BG_API size_t bg_trend_passages(const bg_trend *t, size_t s, size_t i);   /* exact; copies once */
+BG_API size_t bg_trend_occurrences(const bg_trend *t, size_t s, size_t i);
+/* Occurrences per 10,000 characters of the year's reports (of that body);
+ * -1 when their size is unknown (a remote shard, or reports indexed before
+ * it was kept). */
+BG_API double bg_trend_per_10k(const bg_trend *t, size_t s, size_t i);
 /* {"query": "...", "years": [{"year": 2019, "passages": 3, "occurrences": 4,
- * "per_10k": 0.213}, ...]} (per_10k null when unknown). The caller owns the
- * string (bg_free). NULL when out of memory. */
+ * "per_10k": 0.213}, ...]} (per_10k null when unknown); with by_body
+ * {"query": "...", "bodies": [{"body": "国务院", "years": [...]}, ...]}. The
+ * caller owns the string (bg_free). NULL when out of memory. */
 BG_API char *bg_trend_json(const bg_trend *t);
 
 /* ---- reading: a passage in its context ------------------------------------ */

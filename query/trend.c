@@ -29,13 +29,21 @@ typedef struct trend_year {
     int chars_unknown;   /* some report of the year has no character count */
 } trend_year;
 
-struct bg_trend {
-    char *query;
+/* One series: the years of one body (or of every body). */
+typedef struct trend_series {
+    char *body;          /* NULL: every body the filters keep */
     trend_year *y;
     size_t n, cap;
+} trend_series;
+
+struct bg_trend {
+    char *query;
+    int by_body;
+    trend_series *s;
+    size_t n;
 };
 
-static trend_year *year_slot(bg_trend *t, int year)
+static trend_year *year_slot(trend_series *t, int year)
 {
     for (size_t i = 0; i < t->n; i++)
         if (t->y[i].year == year)
@@ -50,9 +58,10 @@ static trend_year *year_slot(bg_trend *t, int year)
  * filter takes it (the name, a known short name's full name, or the start of
  * names) and the kind exactly. */
 typedef struct size_walk {
-    bg_trend *t;
+    trend_series *t;
     const bg_search_options *o;
     char *full_body;   /* the full name of a short body name, or NULL */
+    int exact;         /* o->body is a body of the index: that body only */
 } size_walk;
 
 static int body_kept(const size_walk *w, const char *body)
@@ -62,7 +71,19 @@ static int body_kept(const size_walk *w, const char *body)
         return body[0] == '\0';
     if (!b)
         return 1;
+    if (w->exact)
+        return strcmp(body, b) == 0;
     return strncmp(body, b, strlen(b)) == 0 || (w->full_body && strncmp(body, w->full_body, strlen(w->full_body)) == 0);
+}
+
+/* Whether some report of the index has exactly this body (the body filter
+ * then means it alone, as bgi_body_filter does). */
+static int on_report_body(void *ctx, int year, const char *body, const char *kind, size_t chars)
+{
+    (void)year, (void)kind, (void)chars;
+    size_walk *w = ctx;
+    w->exact |= strcmp(body, w->o->body) == 0;
+    return 0;
 }
 
 static int year_kept(const bg_search_options *o, int year)
@@ -93,7 +114,7 @@ static int on_report_size(void *ctx, int year, const char *body, const char *kin
 }
 
 /* Counts the occurrences in the matches of plan->query, chunk by chunk. */
-static int count_occurrences(bg_trend *t, bg_index *ix, const bgi_qplan *plan, size_t total)
+static int count_occurrences(trend_series *t, bg_index *ix, const bgi_qplan *plan, size_t total)
 {
     int rc = 0;
     for (size_t offset = 0; rc == 0 && offset < total; offset += CHUNK) {
@@ -126,7 +147,8 @@ static int oldest_first(const void *a, const void *b)
     return (x->year > y->year) - (x->year < y->year);
 }
 
-static int run(bg_trend *t, bg_index *ix, const char *query, const bg_search_options *opts)
+/* One series: the years of the reports o keeps, the matches counted. */
+static int run_series(trend_series *t, bg_index *ix, const char *query, const bg_search_options *opts)
 {
     bg_search_options o = *opts;
     o.strict = 1;   /* the expression as written */
@@ -135,7 +157,10 @@ static int run(bg_trend *t, bg_index *ix, const char *query, const bg_search_opt
     if (rc)
         return rc;
     size_walk w = {.t = t, .o = &o, .full_body = o.body ? bgi_body_full_name(NULL, o.body) : NULL};
-    rc = bgi_ix_foreach_report_size(ix, on_report_size, &w);
+    if (o.body)
+        rc = bgi_ix_foreach_report_size(ix, on_report_body, &w);
+    if (rc == 0)
+        rc = bgi_ix_foreach_report_size(ix, on_report_size, &w);
     free(w.full_body);
     if (rc == BG_ENOMEM)
         rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
@@ -154,12 +179,86 @@ static int run(bg_trend *t, bg_index *ix, const char *query, const bg_search_opt
         rc = count_occurrences(t, ix, &plan, m.total);
     bgx_match_clear(&m);
     bgi_qplan_clear(&plan);
-    if (rc == 0 && t->n)
-        qsort(t->y, t->n, sizeof *t->y, oldest_first);
     return rc;
 }
 
-int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_search_options *opts)
+/* The bodies of the reports opts keeps, once each. */
+typedef struct body_walk {
+    size_walk keep;
+    char **names;
+    size_t n, cap;
+} body_walk;
+
+static int on_body(void *ctx, int year, const char *body, const char *kind, size_t chars)
+{
+    (void)chars;
+    body_walk *b = ctx;
+    const bg_search_options *o = b->keep.o;
+    if (year <= 0 || !year_kept(o, year) || !body_kept(&b->keep, body) || (o->kind && strcmp(kind, o->kind) != 0))
+        return 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (strcmp(b->names[i], body) == 0)
+            return 0;
+    if (bgi_grow(&b->names, &b->cap, b->n, sizeof *b->names, 8) || !(b->names[b->n] = bgi_strdup(body)))
+        return BG_ENOMEM;
+    b->n++;
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The series: one for the filters, or one per body they keep. Every series
+ * lists the same years (those of any series), so they line up. */
+static int run(bg_trend *t, bg_index *ix, const char *query, const bg_search_options *opts)
+{
+    body_walk b = {.keep = {.o = opts}};
+    int rc = 0;
+    if (t->by_body) {
+        b.keep.full_body = opts->body ? bgi_body_full_name(NULL, opts->body) : NULL;
+        if (opts->body)
+            rc = bgi_ix_foreach_report_size(ix, on_report_body, &b.keep);
+        if (rc == 0)
+            rc = bgi_ix_foreach_report_size(ix, on_body, &b);
+        free(b.keep.full_body);
+        if (rc == 0 && b.n)
+            qsort(b.names, b.n, sizeof *b.names, by_name);
+    }
+    size_t n = t->by_body ? b.n : 1;
+    if (rc == 0 && !(t->s = calloc(n ? n : 1, sizeof *t->s)))
+        rc = BG_ENOMEM;
+    if (rc == BG_ENOMEM)
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        bg_search_options o = *opts;
+        if (t->by_body) {
+            t->s[i].body = b.names[i];
+            b.names[i] = NULL;
+            o.body = t->s[i].body;
+            o.body_unknown = !o.body[0];
+            o.body = o.body[0] ? o.body : NULL;
+        }
+        t->n++;
+        rc = run_series(&t->s[i], ix, query, &o);
+    }
+    for (size_t i = 0; i < b.n; i++)
+        free(b.names[i]);
+    free(b.names);
+    /* Every series gets every year, then oldest first. */
+    for (size_t i = 0; rc == 0 && i < t->n; i++)
+        for (size_t j = 0; rc == 0 && j < t->n; j++)
+            for (size_t k = 0; rc == 0 && k < t->s[j].n; k++)
+                if (!year_slot(&t->s[i], t->s[j].y[k].year))
+                    rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < t->n; i++)
+        if (t->s[i].n)
+            qsort(t->s[i].y, t->s[i].n, sizeof *t->s[i].y, oldest_first);
+    return rc;
+}
+
+int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_search_options *opts, int by_body)
 {
     *out = NULL;
     bgi_err_clear(&ix->err);
@@ -171,6 +270,7 @@ int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_se
         free(t);
         return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     }
+    t->by_body = by_body != 0;
     if (run(t, ix, t->query, o)) {
         bg_trend_free(t);
         return bgi_err_publish(&ix->err);
@@ -183,36 +283,75 @@ void bg_trend_free(bg_trend *t)
 {
     if (!t)
         return;
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->s[i].body);
+        free(t->s[i].y);
+    }
+    free(t->s);
     free(t->query);
-    free(t->y);
     free(t);
 }
 
-size_t bg_trend_years(const bg_trend *t) { return t->n; }
-int bg_trend_year(const bg_trend *t, size_t i) { return i < t->n ? t->y[i].year : 0; }
-size_t bg_trend_passages(const bg_trend *t, size_t i) { return i < t->n ? t->y[i].passages : 0; }
-size_t bg_trend_occurrences(const bg_trend *t, size_t i) { return i < t->n ? t->y[i].occurrences : 0; }
-
-double bg_trend_per_10k(const bg_trend *t, size_t i)
+static const trend_year *at(const bg_trend *t, size_t s, size_t i)
 {
-    if (i >= t->n || t->y[i].chars_unknown || t->y[i].chars == 0)
+    return s < t->n && i < t->s[s].n ? &t->s[s].y[i] : NULL;
+}
+
+size_t bg_trend_series(const bg_trend *t) { return t->n; }
+const char *bg_trend_body(const bg_trend *t, size_t s) { return s < t->n ? t->s[s].body : NULL; }
+size_t bg_trend_years(const bg_trend *t) { return t->n ? t->s[0].n : 0; }
+int bg_trend_year(const bg_trend *t, size_t i) { return at(t, 0, i) ? at(t, 0, i)->year : 0; }
+size_t bg_trend_passages(const bg_trend *t, size_t s, size_t i) { return at(t, s, i) ? at(t, s, i)->passages : 0; }
+size_t bg_trend_occurrences(const bg_trend *t, size_t s, size_t i)
+{
+    return at(t, s, i) ? at(t, s, i)->occurrences : 0;
+}
+
+double bg_trend_per_10k(const bg_trend *t, size_t s, size_t i)
+{
+    const trend_year *y = at(t, s, i);
+    if (!y || y->chars_unknown || y->chars == 0)
         return -1;
-    return (double)t->y[i].occurrences * 10000.0 / (double)t->y[i].chars;
+    return (double)y->occurrences * 10000.0 / (double)y->chars;
+}
+
+static cJSON *years_json(const bg_trend *t, size_t s)
+{
+    cJSON *years = cJSON_CreateArray();
+    int ok = years != NULL;
+    for (size_t i = 0; ok && i < bg_trend_years(t); i++) {
+        cJSON *y = cJSON_CreateObject();
+        double rate = bg_trend_per_10k(t, s, i);
+        ok = y && cJSON_AddItemToArray(years, y) && cJSON_AddNumberToObject(y, "year", bg_trend_year(t, i))
+          && cJSON_AddNumberToObject(y, "passages", (double)bg_trend_passages(t, s, i))
+          && cJSON_AddNumberToObject(y, "occurrences", (double)bg_trend_occurrences(t, s, i))
+          && (rate < 0 ? cJSON_AddNullToObject(y, "per_10k") != NULL
+                       : cJSON_AddNumberToObject(y, "per_10k", (double)(long long)(rate * 1000 + 0.5) / 1000) != NULL);
+    }
+    if (!ok)
+        cJSON_Delete(years);
+    return ok ? years : NULL;
 }
 
 char *bg_trend_json(const bg_trend *t)
 {
-    cJSON *root = cJSON_CreateObject(), *years = NULL;
-    int ok = root && cJSON_AddStringToObject(root, "query", t->query)
-          && (years = cJSON_AddArrayToObject(root, "years")) != NULL;
-    for (size_t i = 0; ok && i < t->n; i++) {
-        cJSON *y = cJSON_CreateObject();
-        double rate = bg_trend_per_10k(t, i);
-        ok = y && cJSON_AddItemToArray(years, y) && cJSON_AddNumberToObject(y, "year", t->y[i].year)
-          && cJSON_AddNumberToObject(y, "passages", (double)t->y[i].passages)
-          && cJSON_AddNumberToObject(y, "occurrences", (double)t->y[i].occurrences)
-          && (rate < 0 ? cJSON_AddNullToObject(y, "per_10k") != NULL
-                       : cJSON_AddNumberToObject(y, "per_10k", (double)(long long)(rate * 1000 + 0.5) / 1000) != NULL);
+    cJSON *root = cJSON_CreateObject(), *bodies = NULL;
+    int ok = root && cJSON_AddStringToObject(root, "query", t->query);
+    if (ok && !t->by_body) {
+        cJSON *years = years_json(t, 0);
+        ok = years && cJSON_AddItemToObject(root, "years", years);
+    } else if (ok) {
+        ok = (bodies = cJSON_AddArrayToObject(root, "bodies")) != NULL;
+        for (size_t s = 0; ok && s < t->n; s++) {
+            cJSON *b = cJSON_CreateObject(), *years = years_json(t, s);
+            ok = b && years && cJSON_AddStringToObject(b, "body", t->s[s].body);
+            if (ok)
+                ok = cJSON_AddItemToObject(b, "years", years) ? (years = NULL, 1) : 0;
+            if (ok)
+                ok = cJSON_AddItemToArray(bodies, b) ? (b = NULL, 1) : 0;
+            cJSON_Delete(years);
+            cJSON_Delete(b);
+        }
     }
     char *s = ok ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);

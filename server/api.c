@@ -268,7 +268,7 @@ typedef enum view {
 } view;
 
 /* Makes the JSON of view v on a pooled handle (n: the context of
- * VIEW_PASSAGE): 0 with *json, else the library's error code (its message is
+ * VIEW_PASSAGE, by_body for VIEW_TREND): 0 with *json, else the library's error code (its message is
  * bg_errmsg()). */
 static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_search_options *o, size_t n)
 {
@@ -284,7 +284,7 @@ static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_
     case VIEW_LIKE: rc = bg_search_like(&res, ix, q, o); break;
     case VIEW_BYYEAR: rc = bg_search_by_year(&by, ix, q, o); break;
     case VIEW_FIGURES: rc = bg_search_figures(&f, ix, q, o); break;
-    default: rc = bg_search_trend(&t, ix, q, o); break;
+    default: rc = bg_search_trend(&t, ix, q, o, n != 0); break;
     }
     if (rc == 0) {
         *json = res ? bg_results_json(res) : by ? bg_byyear_json(by) : f ? bg_figures_json(f) : bg_trend_json(t);
@@ -373,11 +373,13 @@ static void query_view(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, co
     bg_search_options o;
     int years[BG_SERVE_MAX_YEARS];
     complaint why;
+    size_t by_body = 0;
     if (parse_search(&q, &o, years, c, 0, &why)
-        || (v == VIEW_BYYEAR && check_number(&o.per_year, c, "per_year", 1, 1000, &why)))
+        || (v == VIEW_BYYEAR && check_number(&o.per_year, c, "per_year", 1, 1000, &why))
+        || (v == VIEW_TREND && check_number(&by_body, c, "by_body", 0, 1, &why)))
         bgi_reply_error(r, 400, why.msg);
     else
-        reply_view(r, s, what, v, q, &o, 0);
+        reply_view(r, s, what, v, q, &o, by_body);
 }
 
 void bgi_api_byyear(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)

@@ -369,6 +369,13 @@ check "trend: 改革 per year equals a substring count" trend_counts 改革
 check "trend: text table with a bar" bash -c "'$QUERY' --db '$TR' --trend 就业 | grep -q '█'"
 check "trend: two queries, one JSON document" bash -c "'$QUERY' --db '$TR' --json --trend 就业 --trend 改革 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [t[\"query\"] for t in d[\"trends\"]] == [\"就业\", \"改革\"]'"
 check "trend: no query words besides --trend" status_is 2 "$QUERY" --db "$TR" --trend 就业 改革
+check "trend --by-body: a series per body, each with every year" bash -c "'$QUERY' --db '$TR' --json --trend 就业 --by-body | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+years = [[y[\"year\"] for y in b[\"years\"]] for b in d[\"bodies\"]]
+assert len(d[\"bodies\"]) >= 1 and all(ys == years[0] for ys in years), years
+'"
+check "--by-body without --trend is refused" status_is 2 "$QUERY" --db "$TR" --by-body 就业
 
 # --count, --color=WHEN, paging options only where they page (issue 19).
 check "--count prints the total alone" bash -c "[ \"\$('$QUERY' --db '$SYN' --count 电子证照)\" = \"\$(NO_COLOR=1 '$QUERY' --db '$SYN' --json 电子证照 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])')\" ]"

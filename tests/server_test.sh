@@ -132,6 +132,10 @@ status=$(get "/api/trend?q=$Q&year=2018..")
 "$QUERY" --db "$DB" --json --trend 电子证照 --year 2018.. >"$TMP/expected.json"
 check "trend: 200" [ "$status" = 200 ]
 check "trend: JSON equals baogao-query --trend --json" same_json "$TMP/body" "$TMP/expected.json"
+status=$(get "/api/trend?q=$Q&by_body=1")
+"$QUERY" --db "$DB" --json --trend 电子证照 --by-body >"$TMP/expected2.json"
+check "trend by_body=1: JSON equals baogao-query --trend --by-body --json" same_json "$TMP/body" "$TMP/expected2.json"
+status=$(get "/api/trend?q=$Q&year=2018..")
 check "trend: years oldest first, from 2018" json "ys = [y['year'] for y in d['years']]; assert ys == sorted(ys) and ys[0] >= 2018 and sum(y['passages'] for y in d['years']) >= 3"
 
 # ---- the catalogue and health ------------------------------------------
