@@ -696,6 +696,28 @@ class Index:
             finally:
                 L.bg_figures_free(f)
 
+    def trend(self, query: str, *, by_body: bool = False, year: YearFilter = None,
+              body: Optional[str] = None, kind: Optional[str] = None) -> Dict[str, Any]:
+        """The query year by year (bg_search_trend()): the document of
+        ``baogao-query --trend QUERY --json``, {"query", "years": [{"year",
+        "passages", "occurrences", "per_10k"}]} oldest first, every year of
+        the index listed; with by_body=True {"query", "bodies": [{"body",
+        "years": [...]}]}. Filters as for :meth:`search`."""
+        o = _Options(year=year, body=body, kind=kind)
+        q = _text(query, "query")
+        L = _L()
+        with self._use() as h:
+            t = ctypes.c_void_p()
+            rc = L.bg_search_trend(ctypes.byref(t), h, q, o.ref(), 1 if by_body else 0)
+            if rc != 0:
+                err = _error(rc)
+                L.bg_trend_free(t)
+                raise err
+            try:
+                return _doc(L.bg_trend_json(t))
+            finally:
+                L.bg_trend_free(t)
+
     # -- what the index holds
 
     def reports(self) -> List[Dict[str, Any]]:

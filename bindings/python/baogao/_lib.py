@@ -124,6 +124,9 @@ _PROTOTYPES = {
     "bg_search_figures": (c_int, [_PP, _P, c_char_p, POINTER(SearchOptions)]),
     "bg_figures_free": (None, [_P]),
     "bg_figures_json": (c_void_p, [_P]),
+    "bg_search_trend": (c_int, [_PP, _P, c_char_p, POINTER(SearchOptions), c_int]),
+    "bg_trend_free": (None, [_P]),
+    "bg_trend_json": (c_void_p, [_P]),
     "bg_search_like": (c_int, [_PP, _P, c_char_p, POINTER(SearchOptions)]),
     "bg_passage_context": (c_int, [_PP, _P, c_char_p, c_size_t]),
 }

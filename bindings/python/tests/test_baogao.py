@@ -437,6 +437,15 @@ class CliTest(unittest.TestCase):
         self.assertEqual(self.ix.search("普法 宣传 讲座", strict=True).json,
                          cli("--strict", "普法 宣传 讲座"))
 
+    def test_trend_same_as_cli(self):
+        t = self.ix.trend("电子证照")
+        self.assertEqual(t, cli("--trend", "电子证照"))
+        years = [y["year"] for y in t["years"]]
+        self.assertEqual(years, sorted(years))
+        self.assertGreater(sum(y["occurrences"] for y in t["years"]), 0)
+        self.assertEqual(self.ix.trend("电子证照", by_body=True, year="2021.."),
+                         cli("--trend", "电子证照", "--by-body", "--year", "2021.."))
+
     def test_no_results_same_as_cli(self):
         self.assertEqual(self.ix.search("电子证照", year=2030, body="示范区").json,
                          cli("--year", "2030", "--body", "示范区", "电子证照"))
