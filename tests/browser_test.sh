@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # browser_test.sh — baogao-serve's search page in a real browser: headless
-# Chromium loads page URLs and the test reads the DOM the page's script built.
-# Every filter and page link on the page is a plain <a href="/?q=…">, so
+# Chromium loads page URLs (driven over the DevTools protocol) and the test
+# reads the DOM the page's script built, plus a few layout measurements
+# (where the first hit and the reader's target passage are on the screen).
+# Every filter, tab and page link on the page is a plain <a href="/?…">, so
 # loading a link's href is exactly what clicking it does.
 #   usage: browser_test.sh BAOGAO-SERVE BAOGAO-INDEX BAOGAO-QUERY SOURCE_DIR
+# Screenshots of the main views go to $BAOGAO_SCREENSHOTS when set (kept),
+# else to the temporary directory (removed with it).
 # Skipped (exit 77) when /usr/bin/chromium is not installed.
 set -uo pipefail
 SERVE=$1 INDEX=$2 SRC=$4
@@ -12,9 +16,11 @@ CHROMIUM=/usr/bin/chromium
 command -v python3 >/dev/null || { echo "skipped: python3 is not installed"; exit 77; }
 
 . "$(dirname "$0")/lib.sh"   # TMP, SERVER_PID cleanup, ok/not_ok/check
+SHOTS=${BAOGAO_SCREENSHOTS:-$TMP/screenshots}
+mkdir -p "$SHOTS"
 
-# The shipped corpus and the fixtures (two years, so the year facet has a
-# choice), plus a report whose text is markup, to prove the page escapes it.
+# The shipped corpus and the fixtures (three years, so the year histogram has
+# a choice), plus a report whose text is markup, to prove the page escapes it.
 mkdir -p "$TMP/docs/hostile"
 cp -r "$SRC/corpus" "$SRC/tests/fixtures/reports" "$TMP/docs/"
 cat >"$TMP/docs/hostile/hostile-2020.txt" <<'EOF'
@@ -34,81 +40,245 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 [ -n "$BASE" ] || { cat "$TMP/serve.log"; echo "0 passed, 1 failed (server did not start)"; exit 1; }
+export BASE TMP
 
-# dom URL_PATH: the page's DOM after its script ran, into $TMP/dom.
-dom() {
-    timeout 90 $CHROMIUM --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
-        --user-data-dir="$TMP/chrome" --virtual-time-budget=5000 --dump-dom "$BASE$1" >"$TMP/dom" 2>"$TMP/chrome.log"
+# browse.py URL WIDTHxHEIGHT SCREENSHOT|'' OUT PROFILE [SELECTOR]: opens URL in
+# headless Chromium with that viewport (a phone's when under 700 px wide), waits
+# until the page's script is done (it takes aria-busy off #content) — with
+# SELECTOR, shift-clicks that element and waits for the page it leads to —
+# and writes OUT: {url, html, layout, problems}. problems lists CSP violations
+# and uncaught script errors. --remote-debugging-pipe: the protocol runs over
+# fds 3 and 4, NUL-separated.
+cat >"$TMP/browse.py" <<'EOF'
+import base64, json, os, subprocess, sys, time
+url, size, shot, out, profile = sys.argv[1:6]
+shift_click = sys.argv[6] if len(sys.argv) > 6 else ''
+width, height = map(int, size.split('x'))
+
+# Runs in the page before its own script (DevTools scripts are not subject to
+# the page's CSP): records what the CSP blocked.
+RECORD = """window.__problems = [];
+document.addEventListener('securitypolicyviolation', (e) =>
+  window.__problems.push('CSP blocked ' + e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sample || '')));"""
+READY = """location.href !== 'about:blank' && document.readyState === 'complete'
+  && !!document.getElementById('content') && !document.getElementById('content').hasAttribute('aria-busy')"""
+MEASURE = """(() => {
+  const box = (e) => { if (!e) return null; const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, height: r.height }; };
+  return JSON.stringify({ url: location.href, html: '<!DOCTYPE html>' + document.documentElement.outerHTML,
+    problems: window.__problems || [],
+    layout: { width: innerWidth, height: innerHeight, scrollY: scrollY, scrollWidth: document.documentElement.scrollWidth,
+      firstHit: box(document.querySelector('.hit')), target: box(document.querySelector('#reader .target')),
+      years: box(document.getElementById('years')),
+      bars: Array.from(document.querySelectorAll('.hist .fill'), (e) => e.getBoundingClientRect().height),
+      sideOpen: document.getElementById('side').open } });
+})()"""
+
+def launch():
+    to_r, to_w = os.pipe()
+    from_r, from_w = os.pipe()
+    def child_fds():   # chromium reads commands on fd 3 and answers on fd 4
+        a, b = os.dup(to_r), os.dup(from_w)
+        os.dup2(a, 3)
+        os.dup2(b, 4)
+    proc = subprocess.Popen(['/usr/bin/chromium', '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+                             '--no-first-run', '--force-color-profile=srgb', '--hide-scrollbars',
+                             '--user-data-dir=' + profile, '--remote-debugging-pipe', 'about:blank'],
+                            preexec_fn=child_fds, close_fds=False, stdout=subprocess.DEVNULL)
+    os.close(to_r)
+    os.close(from_w)
+    return proc, os.fdopen(to_w, 'wb', buffering=0), os.fdopen(from_r, 'rb', buffering=0)
+
+proc, send, recv = launch()
+pending, counter, errors = b'', [0], []
+
+def call(method, params=None, session=None):
+    global pending
+    counter[0] += 1
+    msg = {'id': counter[0], 'method': method, 'params': params or {}}
+    if session:
+        msg['sessionId'] = session
+    send.write(json.dumps(msg).encode() + b'\0')
+    while True:
+        while b'\0' not in pending:
+            chunk = recv.read(1 << 16)
+            if not chunk:
+                raise RuntimeError('chromium closed the DevTools pipe')
+            pending += chunk
+        raw, pending = pending.split(b'\0', 1)
+        m = json.loads(raw)
+        if m.get('method') == 'Runtime.exceptionThrown':
+            d = m['params']['exceptionDetails']
+            errors.append('script error: ' + (d.get('exception') or {}).get('description', d.get('text', '')))
+        if m.get('id') == counter[0]:
+            if 'error' in m:
+                raise RuntimeError('%s: %s' % (method, m['error']))
+            return m['result']
+
+def evaluate(expr, session):
+    r = call('Runtime.evaluate', {'expression': expr, 'returnByValue': True}, session)
+    return r['result'].get('value')
+
+def wait_ready(session, left_url=None):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:   # fails while a navigation replaces the document
+            if evaluate(READY, session) and evaluate('location.href', session) != left_url:
+                return
+        except RuntimeError:
+            pass
+        time.sleep(0.05)
+
+try:
+    target = call('Target.createTarget', {'url': 'about:blank'})['targetId']
+    s = call('Target.attachToTarget', {'targetId': target, 'flatten': True})['sessionId']
+    call('Page.enable', session=s)
+    call('Runtime.enable', session=s)
+    call('Page.addScriptToEvaluateOnNewDocument', {'source': RECORD}, s)
+    call('Emulation.setDeviceMetricsOverride',
+         {'width': width, 'height': height, 'deviceScaleFactor': 1, 'mobile': width < 700}, s)
+    call('Page.navigate', {'url': url}, s)
+    wait_ready(s)
+    if shift_click:   # a real click, as the user makes it: the browser's own input events
+        here = evaluate('location.href', s)
+        x, y = evaluate('(() => { const r = document.querySelector(%s).getBoundingClientRect(); '
+                        'return [r.left + r.width / 2, r.top + r.height / 2]; })()' % json.dumps(shift_click), s)
+        for kind in ('mousePressed', 'mouseReleased'):
+            call('Input.dispatchMouseEvent', {'type': kind, 'x': x, 'y': y, 'button': 'left', 'clickCount': 1,
+                                              'modifiers': 8}, s)   # 8: Shift
+        wait_ready(s, here)
+    page = json.loads(evaluate(MEASURE, s))
+    page['problems'] += errors
+    if shot:
+        with open(shot, 'wb') as f:
+            f.write(base64.b64decode(call('Page.captureScreenshot', {'format': 'png'}, s)['data']))
+    with open(out, 'w', encoding='utf-8') as f:
+        json.dump(page, f, ensure_ascii=False)
+finally:
+    try:
+        call('Browser.close')
+    except Exception:
+        proc.kill()
+    proc.wait(timeout=30)
+EOF
+
+# load URL_PATH [WIDTHxHEIGHT] [SCREENSHOT_NAME] [SHIFT_CLICK_SELECTOR]: the page
+# after its script ran, into $TMP/page.json; what the browser reported is added
+# to $TMP/problems.
+load() {
+    rm -f "$TMP/page.json"
+    timeout 90 python3 "$TMP/browse.py" "$BASE$1" "${2:-1200x900}" "${3:+$SHOTS/$3.png}" "$TMP/page.json" "$TMP/chrome" \
+        "${4:-}" \
+        >"$TMP/chrome.log" 2>&1 || { echo "     loading $1 failed:"; tail -3 "$TMP/chrome.log"; }
+    [ -f "$TMP/page.json" ] && python3 -c '
+import json, sys
+for p in json.load(open(sys.argv[1]))["problems"]: print(sys.argv[2] + ": " + p)' "$TMP/page.json" "$1" >>"$TMP/problems"
 }
-# inspect PYTHON: runs PYTHON with `page`, a parsed summary of $TMP/dom:
-# hits (each with year, title, sections, snippet HTML), facet links, pager links,
-# status text, title, and the raw DOM as `html`.
-inspect() {
-    python3 - "$TMP/dom" "$1" <<'EOF'
-import sys, html.parser
+: >"$TMP/problems"
 
-class Page(html.parser.HTMLParser):
+# inspect PYTHON: runs PYTHON with `page`, the loaded page: its DOM as a small
+# tree (page.root, page.first(sel), page.all(sel); sel is tag, #id, .class,
+# tag.class, [attr], or 'A B' for B inside A) and summaries — hits (year, title, sections, snippet
+# markup, line, read and like links), year bars, facet links, pager items,
+# status, title, visible text, the raw DOM (html) and layout. api(PATH) gets
+# the server's JSON.
+inspect() {
+    python3 - "$TMP/page.json" "$1" <<'EOF'
+import html, html.parser, json, os, re, sys, urllib.parse, urllib.request
+
+VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'}
+SIMPLE = re.compile(r'^([a-z0-9]+)?(?:#([\w-]+))?((?:\.[\w-]+)*)(?:\[([\w-]+)\])?$')
+
+class El:
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+    def get(self, name, default=''):
+        v = self.attrs.get(name)
+        return default if v is None else v
+    def classes(self):
+        return self.get('class').split()
+    def text(self):
+        return ''.join(c if isinstance(c, str) else c.text() for c in self.children)
+    def visible_text(self):
+        if self.tag in ('script', 'style', 'title', 'noscript'):
+            return ''
+        return ''.join(c if isinstance(c, str) else c.visible_text() for c in self.children)
+    def markup(self):   # the children as bare tags and escaped text: where <mark> is
+        return ''.join(html.escape(c, quote=False) if isinstance(c, str)
+                       else '<%s>%s</%s>' % (c.tag, c.markup(), c.tag) for c in self.children)
+    def iter(self):
+        for c in self.children:
+            if isinstance(c, El):
+                yield c
+                yield from c.iter()
+    def matches(self, sel):
+        tag, ident, cls, attr = SIMPLE.match(sel).groups()
+        return ((not tag or self.tag == tag) and (not ident or self.get('id') == ident)
+                and all(c in self.classes() for c in cls.split('.')[1:]) and (not attr or attr in self.attrs))
+    def all(self, sel):   # 'A B': B inside A
+        *outer, last = sel.split()
+        return [e for e in self.iter() if e.matches(last) and e.inside(outer)]
+    def inside(self, sels):
+        e = self.parent
+        for s in reversed(sels):
+            while e is not None and not e.matches(s):
+                e = e.parent
+            if e is None:
+                return False
+            e = e.parent
+        return True
+    def first(self, sel):
+        return next(iter(self.all(sel)), None)
+
+class Tree(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
-        self.hits, self.facets, self.pager, self.status, self.title = [], {}, [], '', ''
-        self.stack, self.facet, self.in_pager, self.link = [], None, False, None
+        self.root = self.at = El('#document', {}, None)
     def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        cls = a.get('class', '')
-        self.stack.append((tag, cls, a.get('id')))
-        if tag == 'li' and cls == 'hit':
-            self.hits.append({'year': '', 'title': '', 'sections': [], 'snippet': '', 'where': ''})
-        if tag == 'ul' and 'data-facet' in a:
-            self.facet = a['data-facet']
-            self.facets[self.facet] = []
-        if tag == 'nav' and a.get('id') == 'pager':
-            self.in_pager = True
-        if tag == 'a':
-            self.link = {'href': a.get('href', ''), 'text': ''}
-        if self.in_snippet() and tag != 'p':
-            self.hits[-1]['snippet'] += '<%s>' % tag
+        e = El(tag, attrs, self.at)
+        self.at.children.append(e)
+        if tag not in VOID:
+            self.at = e
     def handle_endtag(self, tag):
-        if self.in_snippet() and tag != 'p':
-            self.hits[-1]['snippet'] += '</%s>' % tag
-        if tag == 'a' and self.link is not None:
-            if self.facet:
-                self.facets[self.facet].append(self.link)
-            elif self.in_pager:
-                self.pager.append(self.link)
-            self.link = None
-        if tag == 'ul':
-            self.facet = None
-        if tag == 'nav':
-            self.in_pager = False
-        while self.stack and self.stack.pop()[0] != tag:
-            pass
-    def in_snippet(self):
-        return any(t == 'p' and c == 'snippet' for t, c, _ in self.stack)
+        e = self.at
+        while e is not self.root and e.tag != tag:
+            e = e.parent
+        if e is not self.root:
+            self.at = e.parent
     def handle_data(self, data):
-        if not self.stack:
-            return
-        tag, cls, ident = self.stack[-1]
-        if self.link is not None:
-            self.link['text'] += data
-        if ident == 'status':
-            self.status += data
-        if tag == 'title':
-            self.title += data
-        if self.hits and any(t == 'li' and c == 'hit' for t, c, _ in self.stack):
-            h = self.hits[-1]
-            if self.in_snippet():
-                h['snippet'] += html.escape(data, quote=False)
-            elif cls in ('year', 'title'):
-                h[cls] += data
-            elif cls == 'section':
-                h['sections'].append(data)
-            elif tag == 'code':
-                h['where'] += data
+        self.at.children.append(data)
 
-raw = open(sys.argv[1], encoding='utf-8').read()
-page = Page()
-page.feed(raw)
-page.html = raw
+def api(path):
+    with urllib.request.urlopen(os.environ['BASE'] + urllib.parse.quote(path, safe='/?=&:,.')) as r:
+        return json.load(r)
+
+class Page:
+    def __init__(self, doc):
+        self.url, self.html, self.layout = doc['url'], doc['html'], doc['layout']
+        t = Tree()
+        t.feed(self.html)
+        self.root = t.root
+        self.first, self.all = self.root.first, self.root.all
+        self.status = (self.first('#status') or El('p', {}, None)).text()
+        self.title = self.first('title').text()
+        self.text = self.first('body').visible_text()
+        self.hits = [self.hit(li) for li in self.all('li.hit')]
+        self.bars = [{'year': a.get('data-year'), 'count': int(a.get('data-count')), 'href': a.get('href'),
+                      'on': 'on' in a.classes(), 'height': a.first('.fill').get('style')} for a in self.all('a.bar')]
+        self.facets = {ul.get('data-facet'): [{'href': a.get('href'), 'text': a.text()} for a in ul.all('a')]
+                       for ul in self.all('ul[data-facet]')}
+        pager = self.first('#pager')
+        self.pager = [{'href': e.get('href'), 'text': e.text().strip(), 'current': 'aria-current' in e.attrs,
+                       'rel': e.get('rel')} for e in pager.children if isinstance(e, El)] if pager else []
+    @staticmethod
+    def hit(li):
+        first = lambda sel: li.first(sel) or El('span', {}, None)
+        return {'id': li.get('data-id'), 'year': first('.year').text(), 'title': first('.title').text(),
+                'sections': [s.text() for s in li.all('.section')], 'snippet': first('.snippet').markup(),
+                'line': first('.line').text(), 'read': first('a.read').get('href'), 'like': first('a.like').get('href')}
+    def href(self, sel, text=None):
+        return next((a.get('href') for a in self.all(sel) if text is None or a.text().strip() == text), None)
+
+page = Page(json.load(open(sys.argv[1], encoding='utf-8')))
 try:
     exec(sys.argv[2])
 except AssertionError as e:
@@ -116,64 +286,261 @@ except AssertionError as e:
     sys.exit(1)
 EOF
 }
-# facet_href FACET VALUE: the href of that facet's link in $TMP/dom.
-facet_href() {
-    inspect "print(next(l['href'] for l in page.facets.get('$1', []) if l['text'] == '$2'))" 2>/dev/null
-}
+# get PYTHON-EXPRESSION: prints its value for the loaded page (a link to load next).
+get() { inspect "print($1)" 2>/dev/null; }
 
 Q='%E7%94%B5%E5%AD%90%E8%AF%81%E7%85%A7'   # 电子证照
+FAZHI='%E6%B3%95%E6%B2%BB'                 # 法治, a word with many hits
 
 # ---- a search from the URL ------------------------------------------------
-dom "/?q=$Q"
+load "/?q=$Q" 1200x900 search
 check "page renders result elements for ?q=电子证照" inspect "assert len(page.hits) >= 4, len(page.hits)"
 check "matches are highlighted: <mark>电子证照</mark>" inspect "assert '<mark>电子证照</mark>' in page.html"
-check "every hit's snippet marks the query" inspect "assert all('<mark>' in h['snippet'] for h in page.hits)"
+check "every hit's snippet marks the query" inspect "assert all('<mark>' in h['snippet'] for h in page.hits), page.hits"
+check "highlights follow the API's byte ranges" inspect "
+for r in api('/api/search?q=电子证照')['results']:
+    h = next(h for h in page.hits if h['id'] == r['id'])
+    want = [r['text'].encode()[a:b].decode() for a, b in r['matches']]
+    assert re.findall('<mark>(.*?)</mark>', h['snippet']) == [html.escape(w, quote=False) for w in want], (h['snippet'], want)"
 check "breadcrumbs: year, title › section" inspect "
-h = next(h for h in page.hits if '/corpus/' in h['where'])
-assert h['year'] == '2022' and h['title'] == '韶关市曲江区2022年度法治政府建设情况报告' and h['sections'], h"
-check "hits show file:line" inspect "assert all(h['where'].rsplit(':', 1)[1].isdigit() for h in page.hits)"
-check "status line gives the total" inspect "assert page.status.startswith('共 ') and '电子证照' in page.status"
+h = next(h for h in page.hits if h['title'] == '韶关市曲江区2022年度法治政府建设情况报告')
+assert h['year'] == '2022' and h['sections'] == ['二、2022年主要举措和成效', '(二)拓展“无证明”城市建设广度和深度'], h"
+check "hits show their line, not a file" inspect "assert all(re.fullmatch(r'第 \d+ 行', h['line']) for h in page.hits), page.hits"
+check "each hit links to the reader and to similar passages" inspect "
+assert all(h['read'] == '/?read=' + h['id'] + '&q=$Q' and h['like'] == '/?like=' + h['id'] for h in page.hits), page.hits
+assert all('其他年份的类似段落' in li.text() for li in page.all('li.hit'))"
+check "no server path on the page" inspect "
+markup = re.sub(r'(?s)<script>.*?</script>', '', page.html)
+assert not re.search(r'/corpus/|/reports/|/hostile/|\.txt|' + re.escape(os.environ['TMP']), markup), 'a path is shown'"
+check "status line gives the total" inspect "assert page.status.startswith('共 4 段') and '电子证照' in page.status, page.status"
 check "the page title names the query" inspect "assert page.title.startswith('电子证照 — '), page.title"
-check "year facet offers 2022, 2021, 2020" inspect "assert [l['text'] for l in page.facets['year']] == ['2022', '2021', '2020'], page.facets"
-check "body facet lists the issuing bodies" inspect "assert any(l['text'] == '示范区人民政府' for l in page.facets['body'])"
+check "year histogram: a bar per year, oldest first, with counts" inspect "
+assert [(b['year'], b['count']) for b in page.bars] == [('2020', 1), ('2021', 1), ('2022', 2)], page.bars
+assert not any(b['on'] for b in page.bars)"
+check "bar heights are proportional to the counts" inspect "
+assert [b['height'] for b in page.bars] == ['height: 50%;', 'height: 50%;', 'height: 100%;'], page.bars
+h = page.layout['bars']   # as drawn: the CSP lets the script size them
+assert h[2] > 20 and abs(h[0] / h[2] - 0.5) < 0.05, h"
+check "body facet lists the issuing bodies, 未知 included" inspect "
+texts = [l['text'] for l in page.facets['body']]
+assert '示范区人民政府' in texts and '未知' in texts, texts"
+check "tabs: 段落, 按年份, 数字" inspect "
+assert [(a.text(), a.get('href')) for a in page.first('#tabs').all('a')] == [
+    ('段落', '/?q=$Q'), ('按年份', '/?q=$Q&view=byyear'), ('数字', '/?q=$Q&view=figures')]
+assert page.first('#tabs').first('a.on').text() == '段落'"
 
 # ---- index text is escaped, never interpreted ---------------------------
 check "markup from the index is shown as text" inspect "
-h = next(h for h in page.hits if '/hostile/' in h['where'])
+h = next(h for h in page.hits if h['title'] == '2020年<i>注入</i>测试报告')
 assert '&lt;img src=x' in h['snippet'] and '&lt;script&gt;' in h['snippet'], h['snippet']
-assert h['title'] == '2020年<i>注入</i>测试报告', h['title']"
+assert h['sections'] == ['一、<b>标记</b>测试'], h"
 check "no element or script from the index ran" inspect "
-assert '<img' not in page.html and 'pwned' not in page.title and '<script>document' not in page.html"
+assert '<img' not in page.html and 'pwned' not in page.title and '<script>document' not in page.html
+assert not page.all('i') and not page.all('b')"
 
-# ---- clicking a facet = loading its href ---------------------------------
-href=$(facet_href year 2021)
-check "the 2021 facet is a real link to /?q=…&year=2021" [ "$href" = "/?q=$Q&year=2021" ]
-dom "$href"
+# ---- the year histogram is a filter: one year, two years, a range ---------
+href=$(get "[b['href'] for b in page.bars if b['year'] == '2021'][0]")
+check "the 2021 bar is a real link to /?q=…&year=2021" [ "$href" = "/?q=$Q&year=2021" ]
+load "$href" 1200x900 year-2021
 check "after the year click only 2021 passages remain" \
     inspect "assert page.hits and all(h['year'] == '2021' for h in page.hits), [h['year'] for h in page.hits]"
+check "the histogram still shows every year, 2021 selected" \
+    inspect "assert [(b['year'], b['on']) for b in page.bars] == [('2020', False), ('2021', True), ('2022', False)], page.bars"
 check "the active year is shown as a removable filter" \
-    inspect "assert '/?q=$Q\"' in page.html.replace('&amp;', '&') and '2021 ✕' in page.html"
+    inspect "assert page.href('#years a.chip', '2021 ✕') == '/?q=$Q'"
+href=$(get "[b['href'] for b in page.bars if b['year'] == '2022'][0]")
+check "a second year's bar adds it: year=2021,2022" [ "$href" = "/?q=$Q&year=2021,2022" ]
+load "$href"
+check "two years selected: passages of 2021 and 2022 only" inspect "
+assert sorted({h['year'] for h in page.hits}) == ['2021', '2022'] and page.status.startswith('共 3 段'), page.hits
+assert [b['on'] for b in page.bars] == [False, True, True], page.bars
+assert page.href('a.chip', '2021、2022 ✕') == '/?q=$Q'"
+href=$(get "[b['href'] for b in page.bars if b['year'] == '2021'][0]")
+check "clicking a selected year takes it out" [ "$href" = "/?q=$Q&year=2022" ]
+load "$href"
+href=$(get "page.href('a.to', '2020')")
+check "with one year selected, a range link reaches back to 2020" [ "$href" = "/?q=$Q&year=2020..2022" ]
+load "$href"
+check "the range 2020..2022 gives every year in it, 2021 included" inspect "
+assert sorted({h['year'] for h in page.hits}) == ['2020', '2021', '2022'] and page.status.startswith('共 4 段'), page.hits
+assert all(b['on'] for b in page.bars) and page.href('a.chip', '2020–2022 ✕') == '/?q=$Q', page.bars"
 
-dom "/?q=$Q"
-href=$(facet_href body 示范区人民政府)
-dom "$href"
+load "/?q=$Q&year=2020" 1200x900 "" 'a.bar[data-year="2022"]'
+check "shift-click on a bar selects the run of years to it" inspect "
+assert page.url == '$BASE/?q=$Q&year=2020..2022' and all(b['on'] for b in page.bars), (page.url, page.bars)"
+
+load "/?q=$Q"
+href=$(get "page.href('ul.facet a', '示范区人民政府')")
+load "$href"
 check "the body facet filters by issuing body" \
     inspect "assert page.hits and all(h['title'] == '示范区2022年度法治政府建设情况报告' for h in page.hits)"
+load "/?q=$Q"
+href=$(get "page.href('ul.facet a', '未知')")
+check "the 未知 body facet is a link to body=unknown" [ "$href" = "/?q=$Q&body=unknown" ]
+load "$href"
+check "body=unknown gives the report without an issuing body" \
+    inspect "assert [h['title'] for h in page.hits] == ['2020年<i>注入</i>测试报告'], page.hits"
 
-# ---- paging ----------------------------------------------------------------
-dom "/?q=$Q&limit=1"
-check "limit=1 shows one hit and a next-page link" \
-    inspect "assert len(page.hits) == 1 and [l['href'] for l in page.pager] == ['/?q=$Q&offset=1&limit=1'], page.pager"
-dom "/?q=$Q&offset=1&limit=1"
-check "the next page starts at rank 2 and links back" \
-    inspect "assert len(page.hits) == 1 and '第 2–2 条' in page.status and page.pager[0]['href'] == '/?q=$Q&limit=1', page.pager"
+load "/?q=$Q&year=2019"
+check "no hit with a filter: a link to the search without it" inspect "
+assert page.status.startswith('没有找到') and page.href('a.suggest') == '/?q=$Q', (page.status, page.href('a.suggest'))
+assert page.first('a.suggest').text() == '去掉年份筛选（4 段）'"
+
+# ---- by year -----------------------------------------------------------------
+load "/?q=$Q&view=byyear" 1200x900 byyear
+check "by-year view: each year with its total, newest first" inspect "
+want = [(str(y['year']), str(y['total'])) for y in api('/api/byyear?q=电子证照&per_year=3')['years']]
+got = [(s.get('data-year'), s.get('data-total')) for s in page.all('section.year-group')]
+assert got == want == [('2022', '2'), ('2021', '1'), ('2020', '1')], (got, want)"
+check "by-year view: each year's best passages, of that year" inspect "
+api_years = api('/api/byyear?q=电子证照&per_year=3')['years']
+for s, y in zip(page.all('section.year-group'), api_years):
+    assert [li.get('data-id') for li in s.all('li.hit')] == [r['id'] for r in y['results']], s.get('data-year')
+    assert all(page.hit(li)['year'] == s.get('data-year') for li in s.all('li.hit'))
+    assert s.first('h2').text().startswith(s.get('data-year') + ' 年') and (y['total'] and '段' in s.first('h2').text())
+assert page.first('#tabs').first('a.on').text() == '按年份'"
+check "by-year view keeps the histogram and its filter links keep the view" \
+    inspect "assert [b['href'] for b in page.bars][0] == '/?q=$Q&year=2020&view=byyear', page.bars"
+
+# ---- figures -------------------------------------------------------------------
+load "/?q=$Q&view=figures" 1200x900 figures
+check "figures view: the figures table, year by year" inspect "
+want = [(str(g['year']), f['value']) for g in api('/api/figures?q=电子证照')['figures'] for f in g['items']]
+got = [(tr.get('data-year'), tr.first('td.value').text()) for tr in page.all('tr.figure')]
+assert got == want == [('2022', '3971次'), ('2021', '98%')], (got, want)"
+check "figures view: the figure marked in its clause, the source by title" inspect "
+tr = page.all('tr.figure')[0]
+assert '<mark>3971次</mark>' in tr.first('td.clause').markup(), tr.first('td.clause').markup()
+a = tr.first('td.source').first('a')
+item = api('/api/figures?q=电子证照')['figures'][0]['items'][0]
+assert a.text() == '韶关市曲江区2022年度法治政府建设情况报告' and a.get('href') == '/?read=' + item['id'] + '&q=$Q', a.attrs
+assert page.all('tr.figure')[1].first('.role').text() == '完成情况'
+assert page.first('#tabs').first('a.on').text() == '数字'"
+
+# ---- similar passages in other years -----------------------------------------
+load "/?q=$Q"
+src=$(get "page.hits[0]['id']")
+href=$(get "page.hits[0]['like']")
+load "$href" 1200x900 like
+check "like view: other years' passages, as the API gives them" inspect "
+want = api('/api/like/$src')['results']
+assert [h['id'] for h in page.hits] == [r['id'] for r in want] and want, (page.hits, want)
+assert '2022' not in [h['year'] for h in page.hits] and '类似段落' in page.status, page.status"
+check "like view: shows the passage it started from" inspect "
+q = page.first('blockquote.like-source')
+assert q.get('data-id') == '$src' and '韶关市曲江区2022年度法治政府建设情况报告' in q.text(), q and q.text()"
+
+# ---- the report reader ---------------------------------------------------------
+# A passage deep in the shipped report, two sections down: the reader must
+# scroll to it.
+deep=$(python3 -c '
+import json, os, urllib.request
+doc = json.load(urllib.request.urlopen(os.environ["BASE"] + "/api/report/'"${src%%:*}"'"))
+ps = doc["results"]
+print(next(p["id"] for p in ps[len(ps) * 2 // 3:] if p["kind"] != "heading" and len(p["section"]) >= 2))')
+load "/?read=$deep&q=$Q" 1200x900 reader
+check "reader: every passage of the report, in order" inspect "
+ids = [e.get('data-id') for e in page.first('#reader').all('[data-id]')]
+assert ids == [r['id'] for r in api('/api/report/$deep')['results']] and len(ids) > 40, len(ids)"
+check "reader: the hit is the one marked passage" inspect "
+t = page.all('.target')
+assert len(t) == 1 and t[0].get('data-id') == '$deep' and t[0].get('aria-current') == 'true', [e.attrs for e in t]"
+check "reader: headings are headings" inspect "
+heads = [r for r in api('/api/report/$deep')['results'] if r['kind'] == 'heading']
+got = [e for e in page.first('#reader').iter() if re.fullmatch('h[2-6]', e.tag)]
+assert [e.text() for e in got] == [r['text'] for r in heads], len(got)"
+check "reader: breadcrumbs of the hit's sections jump to their headings" inspect "
+target = next(r for r in api('/api/report/$deep')['results'] if r['match'] == 'target')
+crumbs = page.first('#crumbs').all('a.crumb')
+assert [a.text() for a in crumbs] == target['section'], [a.text() for a in crumbs]
+for a in crumbs:
+    h = page.first('#' + a.get('href')[1:])
+    assert re.fullmatch('h[2-6]', h.tag) and h.text() == a.text(), (a.attrs, h.tag)"
+check "reader: a table of contents, the hit's sections marked" inspect "
+links = page.first('#toc').all('a')
+heads = [r for r in api('/api/report/$deep')['results'] if r['kind'] == 'heading']
+assert [a.text() for a in links] == [r['text'] for r in heads], len(links)
+target = next(r for r in api('/api/report/$deep')['results'] if r['match'] == 'target')
+assert [a.text() for a in page.first('#toc').all('a.here')] == target['section']
+assert all(page.first('#' + a.get('href')[1:]) is not None for a in links)"
+check "reader: opens scrolled to the hit" inspect "
+L = page.layout
+assert L['scrollY'] > 0 and L['target'] and 0 <= L['target']['top'] and L['target']['bottom'] <= L['height'], L"
+check "reader: a way back to the search, and no server path" inspect "
+assert page.href('a.back') == '/?q=$Q'
+assert not re.search(r'/corpus/|\.txt', page.text), 'a path is shown'"
+
+# ---- numbered pages ----------------------------------------------------------
+load "/?q=$Q&limit=1"
+check "limit=1: one hit, pages 1–4 numbered, the first current" inspect "
+assert len(page.hits) == 1, len(page.hits)
+assert [(p['text'], p['current']) for p in page.pager] == [('1', True), ('2', False), ('3', False), ('4', False), ('下一页 ›', False)], page.pager
+assert page.href('#pager a', '2') == '/?q=$Q&offset=1&limit=1' and page.href('#pager a', '4') == '/?q=$Q&offset=3&limit=1'"
+href=$(get "page.href('#pager a', '2')")
+load "$href"
+check "page 2 starts at rank 2, is marked, and links back" inspect "
+assert len(page.hits) == 1 and '第 2–2 条' in page.status, page.status
+assert [p['text'] for p in page.pager if p['current']] == ['2'] and page.pager[0]['href'] == '/?q=$Q&limit=1', page.pager"
+load "/?q=$Q&offset=3&limit=1"
+check "the last page has no next link" inspect "
+assert [p['text'] for p in page.pager if p['current']] == ['4'] and not any(p['rel'] == 'next' for p in page.pager), page.pager"
+load "/?q=$Q&offset=1000&limit=1"
+check "an offset past the end says so and links to the last page" inspect "
+assert '没有结果' in page.status and not page.hits, page.status
+assert page.href('#last-page') == '/?q=$Q&offset=3&limit=1'
+offsets = [int(m) for m in re.findall(r'offset=(\d+)', ' '.join(a.get('href') for a in page.all('a')))]
+assert offsets and max(offsets) == 3, offsets"
+load "/?q=$FAZHI&limit=1&offset=10" 1200x900 pages
+check "many pages: first, a gap, the pages around the current one, a gap, last" inspect "
+total = api('/api/search?q=法治')['total']
+assert total > 16, total
+texts = [p['text'] for p in page.pager]
+assert texts == ['‹ 上一页', '1', '…', '9', '10', '11', '12', '13', '…', str(total), '下一页 ›'], texts
+assert [p['text'] for p in page.pager if p['current']] == ['11']
+assert page.href('#pager a', str(total)) == '/?q=$FAZHI&offset=' + str(total - 1) + '&limit=1'"
+
+# ---- a phone's screen ----------------------------------------------------------
+load "/?q=$Q" 400x900 mobile-search
+check "400 px wide: the first hit is on the first screen" inspect "
+L = page.layout
+assert L['width'] == 400 and L['firstHit'] and L['firstHit']['bottom'] < L['height'], L"
+check "400 px wide: nothing wider than the screen, the filters folded" inspect "
+L = page.layout
+assert L['scrollWidth'] <= 400 and L['sideOpen'] is False and L['years']['height'] < 200, L"
+load "/?read=$deep&q=$Q" 400x900 mobile-reader
+check "400 px wide: the reader opens at the hit" inspect "
+L = page.layout
+assert L['target'] and 0 <= L['target']['top'] and L['target']['bottom'] <= L['height'] and L['scrollWidth'] <= 400, L"
 
 # ---- errors and the start page -------------------------------------------
-dom "/?q=$Q&year=20x9"
-check "a bad filter shows the server's error" inspect "assert page.status.startswith('检索失败') and 'year' in page.status"
-dom "/"
+load "/?q=$Q&year=20x9" 1200x900 error
+check "a bad filter is explained in Chinese" inspect "
+s = page.first('#status')
+said = ''.join(c for c in s.children if isinstance(c, str))
+assert 'error' in s.classes() and said.startswith('检索失败。年份的写法不对') and not re.search('[A-Za-z]', said), said
+assert s.first('small').text().startswith('服务器说明：year must be'), s.first('small').text()"
+load "/?read=0000000000000000:1"
+check "an unknown passage in the reader is explained in Chinese" \
+    inspect "assert page.status.startswith('无法打开这份报告。索引中没有'), page.status"
+load "/?like=nonsense"
+check "a malformed passage id is explained in Chinese" \
+    inspect "assert page.status.startswith('无法查找类似段落。段落编号的格式不对'), page.status"
+load "/"
 check "without a query the page lists the indexed reports" \
-    inspect "assert '已索引 4 份报告' in page.status and '韶关市曲江区2022年度法治政府建设情况报告' in page.html"
+    inspect "assert '已索引 4 份报告' in page.status and '韶关市曲江区2022年度法治政府建设情况报告' in page.text"
+
+# ---- the browser's view of it all -----------------------------------------
+check "no CSP violation or script error on any page" \
+    bash -c '[ ! -s "$1" ] || { sed "s/^/     /" "$1"; false; }' _ "$TMP/problems"
+check "screenshots of the main views are PNG images" python3 -c '
+import struct, sys
+for name in sys.argv[2:]:
+    data = open(sys.argv[1] + "/" + name + ".png", "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000, name
+    w, h = struct.unpack(">II", data[16:24])
+    assert (w, h) == ((400, 900) if name.startswith("mobile") else (1200, 900)), (name, w, h)
+' "$SHOTS" search year-2021 byyear figures like reader pages mobile-search mobile-reader error
+echo "screenshots: $SHOTS"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
