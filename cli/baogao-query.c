@@ -490,12 +490,12 @@ static int print_reports(const char *json_text, int json)
     cJSON_ArrayForEach(r, arr) {
         const cJSON *dup = cJSON_GetObjectItemCaseSensitive(r, "duplicate_of");
         const cJSON *docno = cJSON_GetObjectItemCaseSensitive(r, "docno");
-        printf("%d  %s  %s  (%d passages)%s%s%s%s\n",
+        printf("%d  %s  %s  (%d passages)  id %s%s%s%s%s\n",
                cJSON_GetObjectItemCaseSensitive(r, "year")->valueint,
                cJSON_GetObjectItemCaseSensitive(r, "title")->valuestring,
                bgi_cli_shown_path(cJSON_GetObjectItemCaseSensitive(r, "report")->valuestring),
                cJSON_GetObjectItemCaseSensitive(r, "passages")->valueint,
-               cJSON_IsString(docno) ? "  " : "", cJSON_IsString(docno) ? docno->valuestring : "",
+               cJSON_GetObjectItemCaseSensitive(r, "id")->valuestring, cJSON_IsString(docno) ? "  " : "", cJSON_IsString(docno) ? docno->valuestring : "",
                cJSON_IsString(dup) ? "  copy of " : "", cJSON_IsString(dup) ? bgi_cli_shown_path(dup->valuestring) : "");
         n++;
     }

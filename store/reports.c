@@ -62,7 +62,7 @@ static int push_report(report_list *l, cJSON *item)
 static cJSON *public_report(const bgi_file_rec *rec)
 {
     cJSON *o = cJSON_CreateObject();
-    if (o && cJSON_AddStringToObject(o, "report", rec->path)
+    if (o && cJSON_AddStringToObject(o, "id", rec->id) && cJSON_AddStringToObject(o, "report", rec->path)
         && cJSON_AddStringToObject(o, "title", rec->title)
         && cJSON_AddStringToObject(o, "body", rec->body)
         && cJSON_AddNumberToObject(o, "year", rec->year)
@@ -80,9 +80,10 @@ static cJSON *public_report(const bgi_file_rec *rec)
 
 static int on_file_record(void *ctx, const char *key, const char *val, size_t len)
 {
-    (void)key, (void)len;
+    (void)len;
     bgi_file_rec rec = {0};
-    int rc = bgi_file_rec_parse(&rec, "", val);
+    const char *id = strncmp(key, BG_META_FILE, strlen(BG_META_FILE)) == 0 ? key + strlen(BG_META_FILE) : "";
+    int rc = bgi_file_rec_parse(&rec, id, val);
     cJSON *item = rc == 0 ? public_report(&rec) : NULL;
     bgi_ix_file_rec_clear(&rec);
     if (rc == BG_EPARSE)
@@ -131,7 +132,9 @@ static int on_file_term(void *ctx, const char *term, size_t len)
     if (!doc)
         return 0;  /* damaged passage data: skipped, as a damaged record is (on_file_record) */
     cJSON *item = cJSON_CreateObject();
-    int ok = item && cJSON_AddStringToObject(item, "report", bgi_json_str(doc, BG_REC_REPORT))
+    const char *fid = term + strlen(BG_PREFIX_FILE);
+    int ok = item && cJSON_AddStringToObject(item, "id", fid)
+          && cJSON_AddStringToObject(item, "report", bgi_json_str(doc, BG_REC_REPORT))
           && cJSON_AddStringToObject(item, "title", bgi_json_str(doc, BG_REC_TITLE))
           && cJSON_AddStringToObject(item, "body", bgi_json_str(doc, BG_REC_BODY))
           && cJSON_AddNumberToObject(item, "year", bgi_json_num(doc, BG_REC_YEAR, 0))

@@ -528,6 +528,12 @@ check "a malformed passage id is explained in Chinese" \
 load "/"
 check "without a query the page lists the indexed reports" \
     inspect "assert '已索引 4 份报告' in page.status and '韶关市曲江区2022年度法治政府建设情况报告' in page.text"
+href=$(get "page.href('a.report', '韶关市曲江区2022年度法治政府建设情况报告')")
+check "each listed report links to the reader by its id" bash -c '[[ "$1" =~ ^/\?read=[0-9a-f]{16}$ ]]' _ "$href"
+load "$href"
+check "the reader opens a report by its id: every passage, none marked" inspect "
+n = len(page.all('#reader .passage'))
+assert page.status == '全文共 61 段。' and n == 61 and not page.all('#reader .target'), (page.status, n)"
 
 # ---- the browser's view of it all -----------------------------------------
 check "no CSP violation or script error on any page" \

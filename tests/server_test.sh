@@ -147,7 +147,8 @@ q = r[__import__('os').path.realpath('$TMP/docs/corpus/shaoguan-qujiang-fazhi-20
 assert len(r) == 3 and q['title'] == '韶关市曲江区2022年度法治政府建设情况报告'
 assert q['body'] == '韶关市曲江区人民政府' and q['year'] == 2022
 assert all(x['passages'] >= 1 for x in d['reports'])
-assert set(q) >= {'report', 'title', 'body', 'year', 'passages'} and 'real' not in q and 'hash' not in q
+assert set(q) >= {'id', 'report', 'title', 'body', 'year', 'passages', 'chars'} and 'real' not in q and 'hash' not in q
+assert len(q['id']) == 16 and q['chars'] > 1000
 assert q['kind'] == '报告' and q['duplicate_of'] is None and q['docno'] is None"
 check "reports: newest year first" json "y = [x['year'] for x in d['reports']]; assert y == sorted(y, reverse=True)"
 
