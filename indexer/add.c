@@ -442,7 +442,8 @@ static int write_prepared(writer_ctx *w, prepared *p)
     unit_sink sink = {.w = w, .shard = shard, .path = p->given, .p = p,
                       .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .file_id = p->fresh.id,
                                .format = bgi_format_name(p->doc.format), .paras = p->doc.paras,
-                               .n_paras = p->doc.n_paras}};
+                               .n_paras = p->doc.n_paras,
+                               .report_chars = bgi_utf8_count(p->doc.text, p->doc.len)}};
     if (rc == 0) {
         rc = feed_lines(ol, p, &sink, w->err);
         if (rc > 0)
@@ -455,7 +456,7 @@ static int write_prepared(writer_ctx *w, prepared *p)
         return rc;
     p->fresh.year = p->meta.year;
     p->fresh.passages = sink.pctx.ordinal;
-    p->fresh.chars = bgi_utf8_count(p->doc.text, p->doc.len);
+    p->fresh.chars = sink.pctx.report_chars;
     p->fresh.path = p->path;
     p->path = NULL;
     p->fresh.title = p->meta.title;

@@ -116,7 +116,8 @@ static char *passage_data(const bgi_passage_ctx *ctx, const bgi_unit *u, const c
                         .format = ctx->format, .page = page, .date = ctx->meta->date,
                         .docno = ctx->meta->docno, .doc_kind = ctx->meta->kind, .texthash = texthash,
                         .report = ctx->report, .title = ctx->meta->title, .body = ctx->meta->body,
-                        .id = id, .year = ctx->meta->year, .section = u->section, .n_section = u->n_section};
+                        .id = id, .year = ctx->meta->year, .section = u->section, .n_section = u->n_section,
+                        .report_chars = ctx->report_chars};
     return bgi_passage_rec_json(&r);
 }
 

@@ -20,6 +20,7 @@ typedef struct bgi_passage_ctx {
     const char *file_id;
     size_t ordinal;         /* passage number within the file, from 0 */
     const char *format;     /* "txt", "html", "pdf", … (bgi_format_name) */
+    size_t report_chars;    /* characters of the whole document's text */
     const bgi_para_info *paras;  /* per line of the document; NULL for plain text */
     size_t n_paras;
 } bgi_passage_ctx;

@@ -139,7 +139,9 @@ static int on_file_term(void *ctx, const char *term, size_t len)
           && cJSON_AddStringToObject(item, "body", bgi_json_str(doc, BG_REC_BODY))
           && cJSON_AddNumberToObject(item, "year", bgi_json_num(doc, BG_REC_YEAR, 0))
           && cJSON_AddNumberToObject(item, "passages", passages)
-          && cJSON_AddNullToObject(item, "chars")
+          && (bgi_json_num(doc, BG_REC_REPORT_CHARS, 0) > 0
+                  ? cJSON_AddNumberToObject(item, "chars", bgi_json_num(doc, BG_REC_REPORT_CHARS, 0)) != NULL
+                  : cJSON_AddNullToObject(item, "chars") != NULL)
           && add_str_or_null(item, "date", doc, BG_REC_DATE) && add_str_or_null(item, "docno", doc, BG_REC_DOCNO)
           && cJSON_AddStringToObject(item, "kind", bgi_json_str(doc, BG_REC_DOCKIND))
           && cJSON_AddNullToObject(item, "duplicate_of");

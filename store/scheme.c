@@ -228,7 +228,8 @@ char *bgi_passage_rec_json(const bgi_passage_rec *r)
           && (!r->date || !r->date[0] || cJSON_AddStringToObject(o, BG_REC_DATE, r->date))
           && (!r->docno || !r->docno[0] || cJSON_AddStringToObject(o, BG_REC_DOCNO, r->docno))
           && (!r->doc_kind || !r->doc_kind[0] || cJSON_AddStringToObject(o, BG_REC_DOCKIND, r->doc_kind))
-          && (!r->texthash || cJSON_AddStringToObject(o, BG_REC_TEXTHASH, r->texthash));
+          && (!r->texthash || cJSON_AddStringToObject(o, BG_REC_TEXTHASH, r->texthash))
+          && (!r->report_chars || cJSON_AddNumberToObject(o, BG_REC_REPORT_CHARS, (double)r->report_chars));
     free(text);
     char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);

@@ -66,6 +66,9 @@
 #define BG_REC_DOCKIND "doc_kind" /* kind of document; absent when none */
 #define BG_REC_TEXTHASH "texthash" /* the XH term's 16 hex digits; absent for a passage of
                                       punctuation only */
+#define BG_REC_REPORT_CHARS "report_chars" /* characters of the whole report's text, as the
+                                              catalogue's "chars": read back where there is
+                                              no catalogue (a remote shard); absent before */
 
 /* Every term is shorter than this (Xapian refuses terms over 245 bytes). */
 #define BG_TERM_MAX 256
@@ -132,6 +135,7 @@ typedef struct bgi_passage_rec {
     int page;                /* 0: not stored */
     const char *date, *docno, *doc_kind;   /* NULL or "": not stored */
     const char *texthash;    /* NULL: not stored */
+    size_t report_chars;     /* 0: not stored */
 } bgi_passage_rec;
 /* The record as JSON (with its figures), malloc'ed; NULL when out of memory. */
 char *bgi_passage_rec_json(const bgi_passage_rec *r);
