@@ -2,7 +2,8 @@
 # browser_test.sh — baogao-serve's search page in a real browser: headless
 # Chromium loads page URLs (driven over the DevTools protocol) and the test
 # reads the DOM the page's script built, plus a few layout measurements
-# (where the first hit and the reader's target passage are on the screen).
+# (where the first hit and the reader's target passage are on the screen, the
+# trend charts' boxes and bars as drawn).
 # Every filter, tab and page link on the page is a plain <a href="/?…">, so
 # loading a link's href is exactly what clicking it does.
 #   usage: browser_test.sh BAOGAO-SERVE BAOGAO-INDEX BAOGAO-QUERY SOURCE_DIR
@@ -70,6 +71,9 @@ MEASURE = """(() => {
       firstHit: box(document.querySelector('.hit')), target: box(document.querySelector('#reader .target')),
       years: box(document.getElementById('years')),
       bars: Array.from(document.querySelectorAll('.hist .fill'), (e) => e.getBoundingClientRect().height),
+      trend: Array.from(document.querySelectorAll('svg.trend'), (e) => {
+        const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, width: r.width, height: r.height }; }),
+      trendBars: Array.from(document.querySelectorAll('svg.trend a.year-bar .fill'), (e) => e.getBoundingClientRect().height),
       sideOpen: document.getElementById('side').open } });
 })()"""
 
@@ -324,9 +328,9 @@ assert h[2] > 20 and abs(h[0] / h[2] - 0.5) < 0.05, h"
 check "body facet lists the issuing bodies, 未知 included" inspect "
 texts = [l['text'] for l in page.facets['body']]
 assert '示范区人民政府' in texts and '未知' in texts, texts"
-check "tabs: 段落, 按年份, 数字" inspect "
+check "tabs: 段落, 按年份, 数字, 趋势" inspect "
 assert [(a.text(), a.get('href')) for a in page.first('#tabs').all('a')] == [
-    ('段落', '/?q=$Q'), ('按年份', '/?q=$Q&view=byyear'), ('数字', '/?q=$Q&view=figures')]
+    ('段落', '/?q=$Q'), ('按年份', '/?q=$Q&view=byyear'), ('数字', '/?q=$Q&view=figures'), ('趋势', '/?q=$Q&view=trend')]
 assert page.first('#tabs').first('a.on').text() == '段落'"
 
 # ---- index text is escaped, never interpreted ---------------------------
@@ -416,6 +420,115 @@ item = api('/api/figures?q=电子证照')['figures'][0]['items'][0]
 assert a.text() == '韶关市曲江区2022年度法治政府建设情况报告' and a.get('href') == '/?read=' + item['id'] + '&q=$Q', a.attrs
 assert page.all('tr.figure')[1].first('.role').text() == '完成情况'
 assert page.first('#tabs').first('a.on').text() == '数字'"
+
+# ---- the trend ------------------------------------------------------------------
+# TREND: python helpers for the trend checks — the bars of a chart (year,
+# value, drawn height, href, texts), the API's numbers as the page writes them,
+# and whether heights follow values (equal values, equal heights; a larger
+# value, a taller bar; proportional).
+TREND="
+def bars(root):
+    return [{'year': a.get('data-year'), 'value': float(a.get('data-value')), 'href': a.get('href'),
+             'height': float(a.first('rect.fill').get('height')), 'slot': float(a.first('rect.slot').get('height')),
+             'text': a.first('text.value').text(), 'label': a.first('text.year').text(), 'title': a.first('title').text()}
+            for a in root.all('a.year-bar')]
+rate = lambda v: '—' if v is None else '0' if v == 0 else '%.2f' % v
+def ordered(bs):
+    top = max(b['value'] for b in bs)
+    for a in bs:
+        for b in bs:
+            assert (a['value'] < b['value']) == (a['height'] < b['height']), (a, b)
+        assert abs(a['height'] / max(b['height'] for b in bs) - a['value'] / top) < 0.01 if top else a['height'] == 0, a
+"
+load "/?q=$FAZHI&view=trend" 1200x900 trend
+check "trend: a tab 趋势 after 数字, marked, with a link to the chart by body" inspect "
+assert [a.text() for a in page.first('#tabs').all('a')] == ['段落', '按年份', '数字', '趋势'], page.first('#tabs').text()
+assert page.first('#tabs').first('a.on').text() == '趋势' and page.title.startswith('法治 的趋势')
+assert page.href('#by-body') == '/?q=$FAZHI&view=trend&by_body=1' and page.first('#by-body').text() == '按发文机关分列'"
+check "trend: one bar link per year of /api/trend, oldest first, the value and year written" inspect "$TREND
+want = api('/api/trend?q=法治')['years']
+got = bars(page.first('#trend'))
+assert len(page.all('svg.trend')) == 1 and [b['year'] for b in got] == [str(y['year']) for y in want] == ['2020', '2021', '2022'], got
+for b, y in zip(got, want):
+    assert b['value'] == y['per_10k'] and b['text'] == rate(y['per_10k']) and b['label'] == b['year'], (b, y)
+    assert b['title'].startswith(b['year'] + ' 年：出现 %d 次，%d 段，每万字 %s' % (y['occurrences'], y['passages'], rate(y['per_10k']))), b
+assert '“法治”在 3 个年份的报告中共出现 74 次' in page.status, page.status"
+check "trend: a year without a match is an empty slot, not left out" inspect "$TREND
+b = bars(page.first('#trend'))[0]
+assert b['year'] == '2020' and b['value'] == 0 and b['height'] == 0 and b['slot'] > 0 and b['text'] == '0', b"
+check "trend: bar heights follow per_10k, as drawn too" inspect "$TREND
+got = bars(page.first('#trend'))
+ordered(got)
+drawn = page.layout['trendBars']
+assert len(drawn) == 3 and drawn[0] == 0 and drawn[2] > 100 and abs(drawn[1] / drawn[2] - got[1]['value'] / got[2]['value']) < 0.02, drawn
+assert page.first('svg.trend').get('viewbox') and page.layout['trend'][0]['height'] > 150, page.layout['trend']"
+check "trend: each bar links to /?q=…&year=Y" inspect "$TREND
+assert [b['href'] for b in bars(page.first('#trend'))] == ['/?q=$FAZHI&year=' + y for y in ('2020', '2021', '2022')]"
+check "trend: the table below the chart matches the API" inspect "$TREND
+t = page.first('table.trend-table')
+assert [th.text() for th in t.all('th')] == ['年份', '段落', '出现次数', '每万字'], t.text()
+rows = [[td.text() for td in tr.all('td')] for tr in t.all('tbody tr')]
+want = [[str(y['year']), str(y['passages']), str(y['occurrences']), rate(y['per_10k'])] for y in api('/api/trend?q=法治')['years']]
+assert rows == want == [['2020', '0', '0', '0'], ['2021', '2', '2', '56.34'], ['2022', '33', '72', '141.73']], rows
+assert [a.get('href') for a in t.all('a')] == [b['href'] for b in bars(page.first('#trend'))]"
+
+load "/?q=$Q&view=trend"
+check "trend: bars by per_10k, not by occurrences (a short report's one match is dense)" inspect "$TREND
+want = api('/api/trend?q=电子证照')['years']
+got = bars(page.first('#trend'))
+assert [b['value'] for b in got] == [y['per_10k'] for y in want] and got[0]['height'] == max(b['height'] for b in got), got
+assert [y['occurrences'] for y in want] == [1, 1, 3], want
+ordered(got)"
+href=$(get "[a.get('href') for a in page.all('a.year-bar') if a.get('data-year') == '2022'][0]")
+check "trend: the 2022 bar is /?q=电子证照&year=2022" [ "$href" = "/?q=$Q&year=2022" ]
+load "$href"
+check "trend: a bar's link gives that year's passages only" inspect "
+assert len(page.hits) == 2 and all(h['year'] == '2022' for h in page.hits), page.hits
+assert page.first('#tabs').first('a.on').text() == '段落'"
+
+load "/?q=$FAZHI&view=trend&body=%E7%A4%BA%E8%8C%83%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C"
+check "trend: filters restrict the years and carry over to the bars' links" inspect "$TREND
+want = api('/api/trend?q=法治&body=示范区人民政府')['years']
+got = bars(page.first('#trend'))
+assert [(b['year'], b['value']) for b in got] == [(str(y['year']), y['per_10k']) for y in want] == [('2022', 149.254)], got
+assert got[0]['href'] == '/?q=$FAZHI&year=2022&body=%E7%A4%BA%E8%8C%83%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C', got
+assert page.href('#by-body') == '/?q=$FAZHI&body=%E7%A4%BA%E8%8C%83%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C&view=trend&by_body=1'"
+load "/?q=$FAZHI&view=trend&year=2021..2022"
+check "trend: a year filter keeps its years, shown as a removable chip" inspect "
+assert [a.get('data-year') for a in page.all('a.year-bar')] == ['2021', '2022']
+assert page.href('.trend-modes a.chip', '2021–2022 ✕') == '/?q=$FAZHI&view=trend'"
+load "/?q=$FAZHI&view=trend&year=2019"
+check "trend: no year kept by the filters, said so, no chart" \
+    inspect "assert page.status.startswith('筛选条件下没有报告') and not page.all('svg'), page.status"
+load "/?q=%3Ci%3E%E6%B3%A8%E5%85%A5%3C%2Fi%3E&view=trend"
+check "trend: the query is written as text" inspect "
+assert '“<i>注入</i>”' in page.status and not page.all('i') and page.all('a.year-bar'), page.status"
+
+load "/?q=$Q&view=trend&by_body=1" 1200x900 trend-bodies
+check "trend by body: one chart per body of /api/trend?by_body=1, most occurrences first" inspect "$TREND
+want = sorted(api('/api/trend?q=电子证照&by_body=1')['bodies'], key=lambda b: -sum(y['occurrences'] for y in b['years']))
+figs = page.all('figure.trend-body')
+assert [f.get('data-body') for f in figs] == [b['body'] for b in want] and len(want) == 4, [f.get('data-body') for f in figs]
+assert [len(f.all('svg')) for f in figs] == [1] * 4
+assert [f.first('a.body').text() for f in figs] == [b['body'] or '未知' for b in want]
+for f, b in zip(figs, want):
+    got = bars(f)
+    assert [(g['year'], g['value'], g['text']) for g in got] == [(str(y['year']), y['per_10k'] or 0, rate(y['per_10k'])) for y in b['years']], got
+    body = urllib.parse.quote(b['body'] or 'unknown', safe='')
+    assert [g['href'] for g in got] == ['/?q=$Q&year=' + str(y['year']) + '&body=' + body for y in b['years']], got
+    rows = [[td.text() for td in tr.all('td')] for tr in f.all('tbody tr')]
+    assert rows == [[str(y['year']), str(y['passages']), str(y['occurrences']), rate(y['per_10k'])] for y in b['years']], rows
+ordered([g for f in figs for g in bars(f)])   # one scale for all
+assert page.first('.trend-modes [aria-current]').text() == '按发文机关分列' and page.href('#trend-total') == '/?q=$Q&view=trend'
+assert [a.get('href') for a in page.first('#tabs').all('a')][:3] == ['/?q=$Q', '/?q=$Q&view=byyear', '/?q=$Q&view=figures']"
+check "trend by body: a body's year without a report is a dashed slot marked —" inspect "
+a = page.first('figure.trend-body').first('a.year-bar')
+assert 'none' in a.classes() and a.first('text.value').text() == '—' and '无数据' in a.first('title').text(), a.attrs"
+href=$(get "[a.get('href') for f in page.all('figure.trend-body') if f.get('data-body') == '示范市人民政府' for a in f.all('a.year-bar') if a.get('data-year') == '2021'][0]")
+load "$href"
+check "trend by body: a bar's link gives the passages of that body and year" inspect "
+assert [(h['year'], h['title']) for h in page.hits] == [('2021', '2021年示范市人民政府工作报告')], page.hits
+assert page.href('#side a.chip', '示范市人民政府 ✕') == '/?q=$Q&year=2021' and page.status.startswith('共 1 段'), page.status"
 
 # ---- similar passages in other years -----------------------------------------
 load "/?q=$Q"
@@ -507,6 +620,16 @@ assert L['width'] == 400 and L['firstHit'] and L['firstHit']['bottom'] < L['heig
 check "400 px wide: nothing wider than the screen, the filters folded" inspect "
 L = page.layout
 assert L['scrollWidth'] <= 400 and L['sideOpen'] is False and L['years']['height'] < 200, L"
+load "/?q=$FAZHI&view=trend" 400x900 mobile-trend
+check "400 px wide: the trend chart fits the screen" inspect "
+L = page.layout
+assert len(L['trend']) == 1 and all(0 <= c['left'] and c['right'] <= 400 and c['height'] > 100 for c in L['trend']), L
+assert L['scrollWidth'] <= 400, L"
+load "/?q=$Q&view=trend&by_body=1" 400x900
+check "400 px wide: the charts by body fit the screen" inspect "
+L = page.layout
+assert len(L['trend']) == 4 and all(0 <= c['left'] and c['right'] <= 400 and c['height'] > 100 for c in L['trend']), L
+assert L['scrollWidth'] <= 400, L"
 load "/?read=$deep&q=$Q" 400x900 mobile-reader
 check "400 px wide: the reader opens at the hit" inspect "
 L = page.layout
@@ -545,7 +668,7 @@ for name in sys.argv[2:]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000, name
     w, h = struct.unpack(">II", data[16:24])
     assert (w, h) == ((400, 900) if name.startswith("mobile") else (1200, 900)), (name, w, h)
-' "$SHOTS" search year-2021 byyear figures like reader pages mobile-search mobile-reader error
+' "$SHOTS" search year-2021 byyear figures trend trend-bodies like reader pages mobile-search mobile-trend mobile-reader error
 echo "screenshots: $SHOTS"
 
 echo "$pass passed, $fail failed"
