@@ -27,7 +27,7 @@ PKGS="xapian-core icu-uc icu-i18n libcjson opencc libxml-2.0 poppler-glib libzip
 pkg-config --exists $PKGS || { echo "skipped: development packages missing ($PKGS)"; exit 77; }
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-COMMON="-g -O1 $SAN -D_GNU_SOURCE -I$SRC/include -I$SRC/common -I$SRC/analysis -I$SRC/formats -I$SRC/store -I$SRC/indexer -I$SRC/query -I$SRC/xapian $(pkg-config --cflags $PKGS)"
+COMMON="-g -O1 $SAN -D_GNU_SOURCE -DBAOGAO_SYNONYMS_INSTALLED=\"/nonexistent\" -DBAOGAO_SYNONYMS_SOURCE=\"$SRC/data/synonyms.txt\" -I$SRC/include -I$SRC/common -I$SRC/analysis -I$SRC/formats -I$SRC/store -I$SRC/indexer -I$SRC/query -I$SRC/xapian $(pkg-config --cflags $PKGS)"
 CFLAGS="-std=c11 -Wall -Wextra -Werror $COMMON -fsanitize=fuzzer-no-link"
 CXXFLAGS="-std=c++17 $COMMON -fsanitize=fuzzer-no-link"
 # Short units so that small inputs reach the cutting of over-long ones.
@@ -49,7 +49,7 @@ compile() { # compile OUT SRC FLAGS...
     "$@" -c "$src" -o "$out" || { echo "FAIL: cannot compile $src"; exit 1; }
 }
 LIB_OBJS=()
-for f in common/bgi_err.c common/util.c common/cn_numeral.c common/json_get.c analysis/*.c formats/*.c store/scheme.c query/qparse.c query/qbuild.c; do
+for f in common/bgi_err.c common/util.c common/cn_numeral.c common/json_get.c analysis/*.c formats/*.c store/scheme.c query/qparse.c query/qbuild.c query/synonyms.c; do
     [ -f "$f" ] || continue
     o=$OUT/obj/$(echo "$f" | tr / _).o
     compile "$o" "$f" "$CC" $CFLAGS

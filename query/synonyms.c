@@ -2,12 +2,12 @@
  * once per process, the first time a search needs it, and kept read-only:
  * searches on many threads share it without locks. */
 #include "synonyms.h"
-#include "store.h"
 #include "util.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The file, each name NUL-terminated in place; names[group[g] .. group[g+1])
  * are the names of group g. */
@@ -62,8 +62,8 @@ static int split(synonym_list *l)
 /* The installed list, else the source tree's (running from a build). */
 static void read_list(void)
 {
-    const char *path = bgi_ix_file_exists(BAOGAO_SYNONYMS_INSTALLED) ? BAOGAO_SYNONYMS_INSTALLED
-                                                                      : BAOGAO_SYNONYMS_SOURCE;
+    const char *path = access(BAOGAO_SYNONYMS_INSTALLED, R_OK) == 0 ? BAOGAO_SYNONYMS_INSTALLED
+                                                                       : BAOGAO_SYNONYMS_SOURCE;
     bgi_err ignored = {0};
     if (bgi_read_file(&list.data, &list.len, path, &ignored) == 0 && split(&list) != 0) {
         free(list.data);
