@@ -647,6 +647,34 @@ class Index:
         n = _count(context, "context", 0)
         return self._results("bg_passage_context", _ref(ref), ctypes.c_size_t(n))
 
+    def section(self, ref: str) -> Results:
+        """The section of the passage ref (as for :meth:`like`), in the
+        report's order (bg_section_passages()): its enclosing section's
+        heading and every passage under it (a heading's section is its own);
+        the passage's ``match`` is "target", the others' "context"."""
+        return self._read("bg_section_passages", _ref(ref))
+
+    def report(self, ref: str) -> Results:
+        """Every passage of a report, in its order (bg_report_passages()):
+        ref is the report's id (the 16 hex digits of its passage ids before
+        the ':', also the ``id`` of :meth:`reports`), or a passage id or
+        REPORT:LINE of one of its passages, which is then marked "target"."""
+        return self._read("bg_report_passages", _ref(ref))
+
+    def _read(self, fn: str, ref: bytes) -> Results:
+        L = _L()
+        with self._use() as h:
+            res = ctypes.c_void_p()
+            rc = getattr(L, fn)(ctypes.byref(res), h, ref)
+            if rc != 0:
+                err = _error(rc)
+                L.bg_results_free(res)
+                raise err
+            try:
+                return Results(_doc(L.bg_results_json(res)))
+            finally:
+                L.bg_results_free(res)
+
     def by_year(self, query: str, *, per_year: int = 3, year: YearFilter = None,
                 body: Optional[str] = None, kind: Optional[str] = None,
                 docno: Optional[str] = None, strict: bool = False,

@@ -129,6 +129,8 @@ _PROTOTYPES = {
     "bg_trend_json": (c_void_p, [_P]),
     "bg_search_like": (c_int, [_PP, _P, c_char_p, POINTER(SearchOptions)]),
     "bg_passage_context": (c_int, [_PP, _P, c_char_p, c_size_t]),
+    "bg_section_passages": (c_int, [_PP, _P, c_char_p]),
+    "bg_report_passages": (c_int, [_PP, _P, c_char_p]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

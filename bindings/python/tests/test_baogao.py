@@ -437,6 +437,22 @@ class CliTest(unittest.TestCase):
         self.assertEqual(self.ix.search("普法 宣传 讲座", strict=True).json,
                          cli("--strict", "普法 宣传 讲座"))
 
+    def test_section_and_report_same_as_cli(self):
+        hit = self.ix.search("电子证照", year=2021)[0]
+        sec = self.ix.section(hit.id)
+        self.assertEqual(sec.json, cli("--show", hit.id, "--section"))
+        self.assertEqual([h.id for h in sec if h.match == "target"], [hit.id])
+        self.assertEqual(sec[0].kind, "heading")
+        rid = hit.id.split(":")[0]
+        rep = self.ix.report(rid)
+        self.assertEqual(rep.json, cli("--show", rid, "--report"))
+        self.assertEqual({h.match for h in rep}, {"context"})
+        self.assertEqual([h.line for h in rep], sorted(h.line for h in rep))
+        self.assertIn(rid, {r["id"] for r in self.ix.reports()})
+        self.assertEqual([h.match for h in self.ix.report(hit.id)].count("target"), 1)
+        with self.assertRaises(baogao.NotFound):
+            self.ix.report("0123456789abcdef")
+
     def test_trend_same_as_cli(self):
         t = self.ix.trend("电子证照")
         self.assertEqual(t, cli("--trend", "电子证照"))
