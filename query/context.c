@@ -1,7 +1,8 @@
 /* context.c — reading: bg_passage_context, a passage with the passages
  * around it in its report, in the report's order (baogao-query --show,
- * /api/passage); bg_report_passages, a whole report (--show --report,
- * /api/report).
+ * /api/passage); bg_section_passages and bg_report_passages, its section
+ * or its whole report (--show --section/--report, /api/report). One search
+ * each, read in the report's order.
  * A passage's id is its file's id and its ordinal in the file, so the
  * neighbours are the Q terms of the ordinals around it: one search, whatever
  * the size of the index. */
@@ -25,15 +26,11 @@ static int by_ordinal(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The Q terms of the ordinals [first, last] of the file of id term. */
-static bgx_query *neighbours(const char *term, unsigned long first, unsigned long last)
+/* The Q terms of the ordinals [first, last] of the file file_id. */
+static bgx_query *neighbours(const char *file_id, unsigned long first, unsigned long last)
 {
-    char file_id[17] = "";
-    const char *id = term + strlen(BG_PREFIX_ID);
-    if (strlen(id) > 16 && id[16] == ':')
-        memcpy(file_id, id, 16);
     size_t n = (size_t)(last - first + 1);
-    bgx_query **subs = file_id[0] ? calloc(n, sizeof *subs) : NULL;
+    bgx_query **subs = calloc(n, sizeof *subs);
     int ok = subs != NULL;
     for (size_t i = 0; ok && i < n; i++) {
         char pid[BG_PASSAGE_ID_MAX], t[BG_TERM_MAX];
@@ -48,62 +45,13 @@ static bgx_query *neighbours(const char *term, unsigned long first, unsigned lon
     return q;
 }
 
-static int run(bg_results *res, bg_index *ix, const char *ref, size_t context)
+/* Every passage of the file file_id (its F term). */
+static bgx_query *whole_file(const char *file_id)
 {
-    int rc = bgi_ix_refresh_reader(ix);
-    if (rc == 0 && !ix->reader)
-        rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s: the index is empty", ref);
-    char term[BG_TERM_MAX];
-    if (rc == 0)
-        rc = bgi_passage_term(term, ix, ref);
-    if (rc)
-        return rc;
-    unsigned long at = ordinal_of(term);
-    bgx_query *q = neighbours(term, at > context ? at - context : 0, at + context);
-    bgx_match m = {0};
-    bgi_qplan plan = {0};
-    rc = q ? bgx_search(&m, ix->reader, q, 0, 2 * context + 1, NULL, 0, &ix->err)
-           : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    bgx_query_free(q);
-    if (rc == 0)
-        rc = bgi_results_fill(res, ix, &m, &plan, 0);
-    bgx_match_clear(&m);
-    if (rc)
-        return rc;
-    qsort(res->hits, res->n_hits, sizeof *res->hits, by_ordinal);
-    int found = 0;
-    for (size_t i = 0; i < res->n_hits; i++) {
-        res->hits[i].rank = i + 1;
-        int target = ordinal_of(res->hits[i].id) == at;
-        res->hits[i].match = target ? "target" : "context";
-        found |= target;
-    }
-    res->total = res->n_hits;
-    if (!found)
-        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
-    return 0;
+    char t[BG_TERM_MAX];
+    size_t len = bgi_term_file(t, file_id);
+    return bgx_query_term(t, len, 1, 0);
 }
-
-int bg_passage_context(bg_results **out, bg_index *ix, const char *ref, size_t context)
-{
-    *out = NULL;
-    if (!ref)
-        return bgi_err_publish(&(bgi_err){BG_EINVAL, "no passage given"});
-    if (context > BG_MAX_CONTEXT)
-        return bgi_err_publish(&(bgi_err){BG_ETOOBIG, "context is at most 100 passages on each side"});
-    bgi_err_clear(&ix->err);
-    bg_results *res = bgi_results_new(ref);
-    if (!res)
-        return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
-    if (run(res, ix, ref, context)) {
-        bg_results_free(res);
-        return bgi_err_publish(&ix->err);
-    }
-    *out = res;
-    return 0;
-}
-
-/* ---- a whole report ---------------------------------------------------------- */
 
 /* "3fa9c0d2e1b4a5c6": a report's id, the part of its passage ids before ':'. */
 static int is_report_id(const char *ref)
@@ -149,26 +97,29 @@ static void keep_section(bg_results *res, const bg_hit *target)
     res->n_hits = m;
 }
 
-enum { WHOLE_REPORT, SECTION };
+/* What is read around the passage (or report) ref names. */
+typedef enum scope { AROUND, SECTION, WHOLE_REPORT } scope;
 
-static int run_report(bg_results *res, bg_index *ix, const char *ref, int scope)
+static int run(bg_results *res, bg_index *ix, const char *ref, scope sc, size_t context)
 {
     int rc = bgi_ix_refresh_reader(ix);
     if (rc == 0 && !ix->reader)
-        rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no report %.200s: the index is empty", ref);
-    char term[BG_TERM_MAX] = "", file_id[17];
-    if (rc == 0 && is_report_id(ref) && scope == WHOLE_REPORT)
+        rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s: the index is empty", ref);
+    /* A report's id reads a whole report; else ref names a passage. */
+    char term[BG_TERM_MAX] = "", file_id[17] = "";
+    if (rc == 0 && sc == WHOLE_REPORT && is_report_id(ref))
         memcpy(file_id, ref, sizeof file_id);
     else if (rc == 0 && (rc = bgi_passage_term(term, ix, ref)) == 0)
         snprintf(file_id, sizeof file_id, "%.16s", term + strlen(BG_PREFIX_ID));
     if (rc)
         return rc;
-    char fterm[BG_TERM_MAX];
-    size_t fl = bgi_term_file(fterm, file_id);
-    bgx_query *q = bgx_query_term(fterm, fl, 1, 0);
+    const char *target_id = term[0] ? term + strlen(BG_PREFIX_ID) : NULL;
+    unsigned long at = target_id ? ordinal_of(target_id) : 0;
+    bgx_query *q = sc == AROUND ? neighbours(file_id, at > context ? at - context : 0, at + context)
+                                : whole_file(file_id);
     bgx_match m = {0};
-    bgi_qplan plan = {0};
-    rc = q ? bgx_search(&m, ix->reader, q, 0, BG_MAX_LIMIT, NULL, 0, &ix->err)
+    bgi_qplan plan = {0};   /* nothing to highlight */
+    rc = q ? bgx_search(&m, ix->reader, q, 0, sc == AROUND ? 2 * context + 1 : BG_MAX_LIMIT, NULL, 0, &ix->err)
            : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bgx_query_free(q);
     if (rc == 0)
@@ -176,10 +127,8 @@ static int run_report(bg_results *res, bg_index *ix, const char *ref, int scope)
     bgx_match_clear(&m);
     if (rc)
         return rc;
-    if (res->n_hits == 0)
-        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no report %.200s in the index", ref);
-    qsort(res->hits, res->n_hits, sizeof *res->hits, by_ordinal);
-    const char *target_id = term[0] ? term + strlen(BG_PREFIX_ID) : NULL;
+    if (res->n_hits)
+        qsort(res->hits, res->n_hits, sizeof *res->hits, by_ordinal);
     const bg_hit *target = NULL;
     for (size_t i = 0; i < res->n_hits; i++) {
         int me = target_id && strcmp(res->hits[i].id, target_id) == 0;
@@ -188,7 +137,9 @@ static int run_report(bg_results *res, bg_index *ix, const char *ref, int scope)
     }
     if (target_id && !target)
         return bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
-    if (scope == SECTION)
+    if (!target_id && res->n_hits == 0)
+        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no report %.200s in the index", ref);
+    if (sc == SECTION)
         keep_section(res, target);
     for (size_t i = 0; i < res->n_hits; i++)
         res->hits[i].rank = i + 1;
@@ -196,16 +147,17 @@ static int run_report(bg_results *res, bg_index *ix, const char *ref, int scope)
     return 0;
 }
 
-static int report_call(bg_results **out, bg_index *ix, const char *ref, int scope)
+/* The public calls: a new bg_results for ref, or the error published. */
+static int read_call(bg_results **out, bg_index *ix, const char *ref, scope sc, size_t context)
 {
     *out = NULL;
     if (!ref)
-        return bgi_err_publish(&(bgi_err){BG_EINVAL, "no report given"});
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "no passage or report given"});
     bgi_err_clear(&ix->err);
     bg_results *res = bgi_results_new(ref);
     if (!res)
         return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
-    if (run_report(res, ix, ref, scope)) {
+    if (run(res, ix, ref, sc, context)) {
         bg_results_free(res);
         return bgi_err_publish(&ix->err);
     }
@@ -213,12 +165,21 @@ static int report_call(bg_results **out, bg_index *ix, const char *ref, int scop
     return 0;
 }
 
+int bg_passage_context(bg_results **out, bg_index *ix, const char *ref, size_t context)
+{
+    if (context > BG_MAX_CONTEXT) {
+        *out = NULL;
+        return bgi_err_publish(&(bgi_err){BG_ETOOBIG, "context is at most 100 passages on each side"});
+    }
+    return read_call(out, ix, ref, AROUND, context);
+}
+
 int bg_report_passages(bg_results **out, bg_index *ix, const char *ref)
 {
-    return report_call(out, ix, ref, WHOLE_REPORT);
+    return read_call(out, ix, ref, WHOLE_REPORT, 0);
 }
 
 int bg_section_passages(bg_results **out, bg_index *ix, const char *ref)
 {
-    return report_call(out, ix, ref, SECTION);
+    return read_call(out, ix, ref, SECTION, 0);
 }
