@@ -6,8 +6,9 @@
  * the year facet. Occurrences are counted in those passages by the
  * highlighter, which knows where a number starts and ends (3% is not counted
  * inside 33%). The rate divides them by the characters of the year's reports,
- * which the catalogue keeps per report (the "chars" of its record), so a
- * trend reads no passage that does not match. Every year of the index is
+ * which the catalogue keeps per report (the "chars" of its record; read once
+ * per trend, whatever the number of series), so a trend reads no passage that
+ * does not match. Every year of the index is
  * listed, a year without a match with 0. */
 #include "bodies.h"
 #include "highlight.h"
@@ -54,36 +55,64 @@ static trend_year *year_slot(trend_series *t, int year)
     return &t->y[t->n++];
 }
 
-/* The reports the filters keep, for the denominators: the body as the body
- * filter takes it (the name, a known short name's full name, or the start of
- * names) and the kind exactly. */
-typedef struct size_walk {
-    trend_series *t;
-    const bg_search_options *o;
-    char *full_body;   /* the full name of a short body name, or NULL */
-    int exact;         /* o->body is a body of the index: that body only */
-} size_walk;
+/* The catalogue, read once per trend: each report's year, body, kind of
+ * document and characters (the denominators). */
+typedef struct report_size {
+    int year;
+    char *body, *kind;
+    size_t chars;
+} report_size;
 
-static int body_kept(const size_walk *w, const char *body)
+typedef struct catalogue {
+    report_size *r;
+    size_t n, cap;
+} catalogue;
+
+static int on_report_size(void *ctx, int year, const char *body, const char *kind, size_t chars)
 {
-    const char *b = w->o->body;
-    if (w->o->body_unknown)
+    catalogue *c = ctx;
+    if (bgi_grow(&c->r, &c->cap, c->n, sizeof *c->r, 32))
+        return BG_ENOMEM;
+    report_size *r = &c->r[c->n++];
+    *r = (report_size){.year = year, .body = bgi_strdup(body), .kind = bgi_strdup(kind), .chars = chars};
+    return r->body && r->kind ? 0 : BG_ENOMEM;
+}
+
+static void catalogue_clear(catalogue *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->r[i].body);
+        free(c->r[i].kind);
+    }
+    free(c->r);
+}
+
+/* Which reports a search with o keeps: the body as the body filter takes it
+ * (a body of the index alone; else a known short name's full name or the
+ * start of names), the kind exactly, the years. */
+typedef struct report_filter {
+    const bg_search_options *o;
+    char *full_body;   /* the full name of a short body name, or NULL; owned */
+    int exact;         /* o->body is a body of the index */
+} report_filter;
+
+static void filter_init(report_filter *f, const bg_search_options *o, const catalogue *c)
+{
+    *f = (report_filter){.o = o, .full_body = o->body ? bgi_body_full_name(NULL, o->body) : NULL};
+    for (size_t i = 0; o->body && i < c->n && !f->exact; i++)
+        f->exact = strcmp(c->r[i].body, o->body) == 0;
+}
+
+static int body_kept(const report_filter *f, const char *body)
+{
+    const char *b = f->o->body;
+    if (f->o->body_unknown)
         return body[0] == '\0';
     if (!b)
         return 1;
-    if (w->exact)
+    if (f->exact)
         return strcmp(body, b) == 0;
-    return strncmp(body, b, strlen(b)) == 0 || (w->full_body && strncmp(body, w->full_body, strlen(w->full_body)) == 0);
-}
-
-/* Whether some report of the index has exactly this body (the body filter
- * then means it alone, as bgi_body_filter does). */
-static int on_report_body(void *ctx, int year, const char *body, const char *kind, size_t chars)
-{
-    (void)year, (void)kind, (void)chars;
-    size_walk *w = ctx;
-    w->exact |= strcmp(body, w->o->body) == 0;
-    return 0;
+    return strncmp(body, b, strlen(b)) == 0 || (f->full_body && strncmp(body, f->full_body, strlen(f->full_body)) == 0);
 }
 
 static int year_kept(const bg_search_options *o, int year)
@@ -100,17 +129,10 @@ static int year_kept(const bg_search_options *o, int year)
     return 0;
 }
 
-static int on_report_size(void *ctx, int year, const char *body, const char *kind, size_t chars)
+static int report_kept(const report_filter *f, const report_size *r)
 {
-    size_walk *w = ctx;
-    if (year <= 0 || !year_kept(w->o, year) || !body_kept(w, body) || (w->o->kind && strcmp(kind, w->o->kind) != 0))
-        return 0;
-    trend_year *y = year_slot(w->t, year);
-    if (!y)
-        return BG_ENOMEM;
-    y->chars += chars;
-    y->chars_unknown |= chars == 0;
-    return 0;
+    const bg_search_options *o = f->o;
+    return r->year > 0 && year_kept(o, r->year) && body_kept(f, r->body) && (!o->kind || strcmp(r->kind, o->kind) == 0);
 }
 
 /* Counts the occurrences in the matches of plan->query, chunk by chunk. */
@@ -147,8 +169,10 @@ static int oldest_first(const void *a, const void *b)
     return (x->year > y->year) - (x->year < y->year);
 }
 
-/* One series: the years of the reports o keeps, the matches counted. */
-static int run_series(trend_series *t, bg_index *ix, const char *query, const bg_search_options *opts)
+/* One series: the years of the reports o keeps with their sizes, and the
+ * matches counted. */
+static int run_series(trend_series *t, bg_index *ix, const char *query, const bg_search_options *opts,
+                      const catalogue *c)
 {
     bg_search_options o = *opts;
     o.strict = 1;   /* the expression as written */
@@ -156,14 +180,20 @@ static int run_series(trend_series *t, bg_index *ix, const char *query, const bg
     int rc = bgi_search_plan(&plan, ix, query, &o);
     if (rc)
         return rc;
-    size_walk w = {.t = t, .o = &o, .full_body = o.body ? bgi_body_full_name(NULL, o.body) : NULL};
-    if (o.body)
-        rc = bgi_ix_foreach_report_size(ix, on_report_body, &w);
-    if (rc == 0)
-        rc = bgi_ix_foreach_report_size(ix, on_report_size, &w);
-    free(w.full_body);
-    if (rc == BG_ENOMEM)
-        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    report_filter f;
+    filter_init(&f, &o, c);
+    for (size_t i = 0; rc == 0 && i < c->n; i++) {
+        if (!report_kept(&f, &c->r[i]))
+            continue;
+        trend_year *y = year_slot(t, c->r[i].year);
+        if (!y) {
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+            break;
+        }
+        y->chars += c->r[i].chars;
+        y->chars_unknown |= c->r[i].chars == 0;
+    }
+    free(f.full_body);
     bgx_match m = {0};
     if (rc == 0 && plan.query)
         rc = bgi_search_match(&m, ix, plan.query, 0, 0, 0);
@@ -182,70 +212,64 @@ static int run_series(trend_series *t, bg_index *ix, const char *query, const bg
     return rc;
 }
 
-/* The bodies of the reports opts keeps, once each. */
-typedef struct body_walk {
-    size_walk keep;
-    char **names;
-    size_t n, cap;
-} body_walk;
-
-static int on_body(void *ctx, int year, const char *body, const char *kind, size_t chars)
-{
-    (void)chars;
-    body_walk *b = ctx;
-    const bg_search_options *o = b->keep.o;
-    if (year <= 0 || !year_kept(o, year) || !body_kept(&b->keep, body) || (o->kind && strcmp(kind, o->kind) != 0))
-        return 0;
-    for (size_t i = 0; i < b->n; i++)
-        if (strcmp(b->names[i], body) == 0)
-            return 0;
-    if (bgi_grow(&b->names, &b->cap, b->n, sizeof *b->names, 8) || !(b->names[b->n] = bgi_strdup(body)))
-        return BG_ENOMEM;
-    b->n++;
-    return 0;
-}
-
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The bodies of the reports opts keeps, once each, in name order, into
+ * t's series. */
+static int body_series(bg_trend *t, const catalogue *c, const bg_search_options *opts)
+{
+    report_filter f;
+    filter_init(&f, opts, c);
+    char **names = calloc(c->n ? c->n : 1, sizeof *names);
+    size_t n = 0;
+    int rc = names ? 0 : BG_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < c->n; i++) {
+        if (!report_kept(&f, &c->r[i]))
+            continue;
+        size_t k = 0;
+        while (k < n && strcmp(names[k], c->r[i].body) != 0)
+            k++;
+        if (k == n)
+            names[n++] = c->r[i].body;   /* borrowed from the catalogue */
+    }
+    free(f.full_body);
+    if (rc == 0 && n)
+        qsort(names, n, sizeof *names, by_name);
+    if (rc == 0 && !(t->s = calloc(n ? n : 1, sizeof *t->s)))
+        rc = BG_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++, t->n++)
+        if (!(t->s[i].body = bgi_strdup(names[i])))
+            rc = BG_ENOMEM;
+    free(names);
+    return rc;
 }
 
 /* The series: one for the filters, or one per body they keep. Every series
  * lists the same years (those of any series), so they line up. */
 static int run(bg_trend *t, bg_index *ix, const char *query, const bg_search_options *opts)
 {
-    body_walk b = {.keep = {.o = opts}};
-    int rc = 0;
-    if (t->by_body) {
-        b.keep.full_body = opts->body ? bgi_body_full_name(NULL, opts->body) : NULL;
-        if (opts->body)
-            rc = bgi_ix_foreach_report_size(ix, on_report_body, &b.keep);
-        if (rc == 0)
-            rc = bgi_ix_foreach_report_size(ix, on_body, &b);
-        free(b.keep.full_body);
-        if (rc == 0 && b.n)
-            qsort(b.names, b.n, sizeof *b.names, by_name);
-    }
-    size_t n = t->by_body ? b.n : 1;
-    if (rc == 0 && !(t->s = calloc(n ? n : 1, sizeof *t->s)))
+    catalogue c = {0};
+    int rc = bgi_ix_foreach_report_size(ix, on_report_size, &c);
+    if (rc == 0 && t->by_body)
+        rc = body_series(t, &c, opts);
+    else if (rc == 0 && (t->s = calloc(1, sizeof *t->s)))
+        t->n = 1;
+    else if (rc == 0)
         rc = BG_ENOMEM;
     if (rc == BG_ENOMEM)
         rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && i < n; i++) {
+    for (size_t i = 0; rc == 0 && i < t->n; i++) {
         bg_search_options o = *opts;
-        if (t->by_body) {
-            t->s[i].body = b.names[i];
-            b.names[i] = NULL;
-            o.body = t->s[i].body;
-            o.body_unknown = !o.body[0];
-            o.body = o.body[0] ? o.body : NULL;
+        if (t->by_body) {   /* "": the reports without a body */
+            o.body_unknown = !t->s[i].body[0];
+            o.body = t->s[i].body[0] ? t->s[i].body : NULL;
         }
-        t->n++;
-        rc = run_series(&t->s[i], ix, query, &o);
+        rc = run_series(&t->s[i], ix, query, &o, &c);
     }
-    for (size_t i = 0; i < b.n; i++)
-        free(b.names[i]);
-    free(b.names);
+    catalogue_clear(&c);
     /* Every series gets every year, then oldest first. */
     for (size_t i = 0; rc == 0 && i < t->n; i++)
         for (size_t j = 0; rc == 0 && j < t->n; j++)
