@@ -529,6 +529,54 @@ BG_API double bg_trend_per_10k(const bg_trend *t, size_t s, size_t i);
  * caller owns the string (bg_free). NULL when out of memory. */
 BG_API char *bg_trend_json(const bg_trend *t);
 
+/* ---- new expressions: what a year says first, or no longer ---------------- */
+
+typedef struct bg_novel bg_novel;
+
+#define BG_NOVEL_OPTIONS_VERSION 1
+#define BG_NOVEL_DEFAULT_LIMIT 30
+#define BG_NOVEL_MAX_LIMIT 1000
+#define BG_NOVEL_MAX_PASSAGES 20
+
+typedef struct bg_novel_options {
+    unsigned version;   /* BG_NOVEL_OPTIONS_VERSION */
+    int gone;           /* 0: expressions new in the year; 1: expressions that stopped in it */
+    int since;          /* compare with the years from this one on (0: every year of the index) */
+    size_t limit;       /* expressions returned, best first (0: BG_NOVEL_DEFAULT_LIMIT) */
+    size_t passages;    /* first passages listed with each (0: none) */
+} bg_novel_options;
+
+#define BG_NOVEL_OPTIONS_INIT {BG_NOVEL_OPTIONS_VERSION, 0, 0, BG_NOVEL_DEFAULT_LIMIT, 3}
+
+/* The expressions (2 to 8 Han characters, a trailing + kept; no numbers)
+ * that year's reports use and no earlier report of the index does (since
+ * opts->since when set), best first: how salient they are in that year and
+ * whether later years take them up (docs/years.md, "New expressions"). With
+ * opts->gone, the reverse: the expressions of the last year before year that
+ * neither year nor any later year uses. The body and kind filters of filters
+ * (may be NULL) choose the reports compared; its years, offset and limit do
+ * not apply. Errors: BG_EINVAL (an option out of range), BG_ENOTFOUND (no
+ * reports of year, or none before it, with these filters), BG_EXAPIAN.
+ * Free *out with bg_novel_free(). */
+BG_API int bg_search_new(bg_novel **out, bg_index *ix, int year, const bg_novel_options *opts,
+                         const bg_search_options *filters);
+BG_API void bg_novel_free(bg_novel *n);                                /* NULL allowed */
+BG_API int bg_novel_year(const bg_novel *n);                           /* the year asked for */
+BG_API int bg_novel_base_year(const bg_novel *n);      /* whose text lists them (gone: the year before) */
+BG_API size_t bg_novel_count(const bg_novel *n);
+BG_API const char *bg_novel_text(const bg_novel *n, size_t i);         /* normalised */
+BG_API size_t bg_novel_occurrences(const bg_novel *n, size_t i);       /* in the base year */
+BG_API size_t bg_novel_passages(const bg_novel *n, size_t i);          /* passages of the base year holding it */
+BG_API size_t bg_novel_other_years(const bg_novel *n, size_t i);       /* later (gone: earlier) years using it */
+/* Its first passages in the base year, as a search for it would list them;
+ * owned by n; NULL when opts->passages was 0. */
+BG_API const bg_results *bg_novel_hits(const bg_novel *n, size_t i);
+/* {"year", "direction": "new"|"gone", "base_year", "since", "compared_years",
+ * "other_years", "expressions": [{"text", "occurrences", "passage_count",
+ * "other_years", "score", "passages": [results as in a search]}]}. The
+ * caller owns the string (bg_free). NULL when out of memory. */
+BG_API char *bg_novel_json(const bg_novel *n);
+
 /* ---- reading: a passage in its context ------------------------------------ */
 
 #define BG_MAX_CONTEXT 100

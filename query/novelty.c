@@ -1,0 +1,719 @@
+/* novelty.c — bg_search_new: the expressions (新提法) a year's reports use
+ * for the first time (baogao-query --new-in, /api/new) or the ones the
+ * reports stopped using (--gone-in, /api/gone); docs/years.md "New
+ * expressions".
+ *
+ * Why characters and not words: a new expression is made of old pieces. ICU
+ * cuts 新质生产力 into 新/质/生产/力 and each piece is decades old, so no word
+ * statistic finds it; what is new is the string. Every string of 2 to 8 Han
+ * characters (a trailing + kept: 互联网+) of the base year's passages is a
+ * candidate; it is new when no passage of the years compared holds it.
+ * Salience then separates expressions from fragments and chance phrasing:
+ *   - it must start and end on word edges (the analyser's, lexicon included)
+ *     in at least half of its occurrences, and not start or end on a
+ *     function character (的, 和, 等 …);
+ *   - it must not be a fragment: when one character stands beside it in at
+ *     least 70% of two or more occurrences, the longer string is the
+ *     expression (a lexicon word is never a fragment);
+ *   - score = occurrences (in the base year and the years on the other side)
+ *     × (1 + those years) — an expression comes back, a turn of phrase does
+ *     not — × 3 when written in quotes (“互联网+”) × 3 when a lexicon word ×
+ *     2 when a new string of 2 characters is inside (新质), 1.5 of 3.
+ * For --gone-in the time runs backwards: the base year is the last year
+ * before YEAR, "new" means absent from YEAR and every year after it, and the
+ * years before the base year are the other side.
+ *
+ * Cost: every passage of the years compared is read once (a hash table of
+ * the base year's strings, then a scan of the other years' text); see
+ * docs/years.md for measurements and the limit this sets at scale. */
+#include "analysis.h"
+#include "json_get.h"
+#include "results.h"
+#include "scheme.h"
+#include "search_priv.h"
+#include "utf8.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_CHARS 2
+#define MAX_CHARS 8
+#define RUN_MAX 256       /* characters of a run scanned at once */
+#define NEIGHBOURS 3      /* characters beside a candidate, counted exactly */
+#define CHUNK 2000        /* passages read per search */
+#define FRAGMENT_SHARE 0.7
+#define QUOTED_BONUS 3.0
+#define LEXICON_BONUS 3.0
+
+/* Characters that begin or end phrases, not expressions. */
+static const char *const function_chars[] = {"的", "了", "和", "与", "及", "或", "等", "在", "是", "对", "把",
+                                             "被", "为", "将", "从", "向", "以", "于", "并", "而", "且", "也",
+                                             "都", "就", "又", "还"};
+
+enum { C_OLD = 1, C_QUOTED = 2, C_LEXICON = 4 };
+
+typedef struct neighbours {
+    int32_t c[NEIGHBOURS];
+    uint32_t n[NEIGHBOURS];
+} neighbours;
+
+typedef struct cand {
+    uint64_t hash;       /* 0: empty slot */
+    uint32_t off;        /* bytes of the base year's text */
+    uint8_t len, chars, flags;
+    uint32_t count;      /* occurrences in the base year */
+    uint32_t passages, last_passage;
+    uint32_t other;      /* occurrences in the years on the other side */
+    uint32_t years;      /* those years holding it */
+    int last_year;
+    uint32_t edges;      /* occurrences on word edges at both ends */
+    neighbours left, right;
+    double score;
+} cand;
+
+/* One year's passages, normalised, '\n' between passages. */
+typedef struct year_text {
+    int year;
+    char *text;
+    size_t len, cap;
+    unsigned char *edge;   /* per byte: a word starts or ends here (NULL: not analysed) */
+    uint32_t *lex_end;     /* base year only: the end of a lexicon word starting here */
+} year_text;
+
+typedef struct expression {
+    char *text;
+    size_t occurrences, passages, other_years;
+    double score;
+    bg_results *hits;
+} expression;
+
+struct bg_novel {
+    int year, base_year, since, gone;
+    int *compared;       /* the years whose text rules an expression out */
+    size_t n_compared;
+    int *other;          /* the years on the other side (recurrence) */
+    size_t n_other;
+    expression *e;
+    size_t n;
+};
+
+typedef struct novelty {
+    bg_index *ix;
+    year_text *years;
+    size_t n_years, cap_years;
+    const year_text *base;
+    cand *table;
+    size_t mask, used;
+} novelty;
+
+/* ---- characters ---------------------------------------------------------- */
+
+static int is_han(int32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF)
+        || c == 0x3007;
+}
+
+static int is_open_quote(int32_t c) { return c == 0x201C || c == 0x2018 || c == '"' || c == 0x300C || c == 0x300E; }
+static int is_close_quote(int32_t c) { return c == 0x201D || c == 0x2019 || c == '"' || c == 0x300D || c == 0x300F; }
+
+/* The character ending just before byte a of y, and the one starting at
+ * byte b (0 beyond either end of the text). */
+static int32_t char_before(const year_text *y, size_t a)
+{
+    size_t i = a;
+    while (i > 0 && ((unsigned char)y->text[i - 1] & 0xC0) == 0x80)
+        i--;
+    int32_t c = 0;
+    if (i > 0)
+        bgi_utf8_decode((const unsigned char *)y->text, y->len, i - 1, &c);
+    return c;
+}
+
+static int32_t char_at(const year_text *y, size_t b)
+{
+    int32_t c = 0;
+    if (b < y->len)
+        bgi_utf8_decode((const unsigned char *)y->text, y->len, b, &c);
+    return c;
+}
+
+static int is_function_char(const char *s, size_t len)
+{
+    for (size_t i = 0; i < sizeof function_chars / sizeof *function_chars; i++)
+        if (strlen(function_chars[i]) == len && memcmp(function_chars[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- reading the years ---------------------------------------------------- */
+
+static year_text *year_of(novelty *nv, int year)
+{
+    for (size_t i = 0; i < nv->n_years; i++)
+        if (nv->years[i].year == year)
+            return &nv->years[i];
+    if (bgi_grow(&nv->years, &nv->cap_years, nv->n_years, sizeof *nv->years, 16))
+        return NULL;
+    nv->years[nv->n_years] = (year_text){.year = year};
+    return &nv->years[nv->n_years++];
+}
+
+static int append_text(year_text *y, const char *s, size_t n)
+{
+    if (y->len + n + 2 > y->cap) {
+        size_t cap = y->cap ? y->cap : 1 << 16;
+        while (cap < y->len + n + 2)
+            cap *= 2;
+        char *t = realloc(y->text, cap);
+        if (!t)
+            return BG_ENOMEM;
+        y->text = t, y->cap = cap;
+    }
+    memcpy(y->text + y->len, s, n);
+    y->len += n;
+    y->text[y->len++] = '\n';
+    y->text[y->len] = '\0';
+    return 0;
+}
+
+/* Every passage the filters keep, normalised, into its year. */
+static int read_years(novelty *nv, const bg_search_options *filters)
+{
+    bg_index *ix = nv->ix;
+    bg_search_options o = *filters;
+    o.years = NULL, o.n_years = 0, o.year_to = 0, o.year_unknown = 0;
+    int rc = bgi_ix_refresh_reader(ix);
+    if (rc || !ix->reader)
+        return rc;
+    int copies = bgi_index_has_copies(ix);
+    if (copies < 0)
+        return copies;
+    bgx_query *q = bgx_query_match_all();
+    if (!q)
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    if ((rc = bgi_search_filter(&q, ix->reader, &o, copies, &ix->err)) != 0)
+        return rc;
+    bgi_normtext nt = {0};
+    size_t total = 1;
+    for (size_t offset = 0; rc == 0 && offset < total; offset += CHUNK) {
+        bgx_match m = {0};
+        rc = bgx_search(&m, ix->reader, q, offset, CHUNK, NULL, 0, &ix->err);
+        total = m.total;
+        for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
+            cJSON *rec = bgi_passage_rec_parse(m.hits[i].data, m.hits[i].data_len);
+            const char *text = rec ? bgi_json_str(rec, BG_REC_TEXT) : "";
+            int year = rec ? (int)bgi_json_num(rec, BG_REC_YEAR, 0) : 0;
+            year_text *y = year > 0 ? year_of(nv, year) : NULL;
+            if (year > 0 && !y)
+                rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+            else if (y && (rc = bgi_normalize(ix->query_an, text, strlen(text), &nt, &ix->err)) == 0
+                     && append_text(y, nt.text, nt.len))
+                rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+            cJSON_Delete(rec);
+        }
+        if (rc == 0 && m.n_hits == 0)
+            total = 0;
+        bgx_match_clear(&m);
+    }
+    bgi_normtext_clear(&nt);
+    bgx_query_free(q);
+    return rc;
+}
+
+typedef struct edge_ctx {
+    year_text *y;
+    size_t base;   /* offset of the passage in y->text */
+} edge_ctx;
+
+static int on_token(void *ctx, const bgi_token *t)
+{
+    edge_ctx *e = ctx;
+    if (t->type != BG_TOKEN_WORD)
+        return 0;
+    e->y->edge[e->base + t->start] = e->y->edge[e->base + t->end] = 1;
+    if (e->y->lex_end && (t->flags & BG_TOKEN_LEXICON))
+        e->y->lex_end[e->base + t->start] = (uint32_t)(e->base + t->end);
+    return 0;
+}
+
+/* Marks where the analyser's words start and end in y, passage by passage. */
+static int find_edges(novelty *nv, year_text *y, int lexicon)
+{
+    if (!(y->edge = calloc(y->len + 1, 1)) || (lexicon && !(y->lex_end = calloc(y->len + 1, sizeof *y->lex_end))))
+        return bgi_err_set(&nv->ix->err, BG_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t start = 0; rc == 0 && start < y->len;) {
+        const char *nl = memchr(y->text + start, '\n', y->len - start);
+        size_t end = nl ? (size_t)(nl - y->text) : y->len;
+        edge_ctx e = {y, start};
+        rc = bgi_analyze(nv->ix->query_an, y->text + start, end - start, on_token, &e, &nv->ix->err);
+        start = end + 1;
+    }
+    return rc;
+}
+
+/* ---- the candidates ------------------------------------------------------ */
+
+static int table_init(novelty *nv, size_t base_len)
+{
+    size_t want = 1024;
+    while (want < base_len * 4)   /* at most 8 strings a character; about half distinct */
+        want *= 2;
+    nv->table = calloc(want, sizeof *nv->table);
+    nv->mask = want - 1;
+    return nv->table ? 0 : bgi_err_set(&nv->ix->err, BG_ENOMEM, "out of memory");
+}
+
+static cand *lookup(novelty *nv, uint64_t h, const char *s, size_t len, int insert)
+{
+    h |= 1;   /* 0 marks an empty slot */
+    for (size_t i = h & nv->mask;; i = (i + 1) & nv->mask) {
+        cand *c = &nv->table[i];
+        if (!c->hash) {
+            if (!insert || nv->used * 4 >= (nv->mask + 1) * 3)
+                return NULL;
+            nv->used++;
+            c->hash = h;
+            c->len = (uint8_t)len;
+            c->off = (uint32_t)(s - nv->base->text);
+            return c;
+        }
+        if (c->hash == h && c->len == len && memcmp(nv->base->text + c->off, s, len) == 0)
+            return c;
+    }
+}
+
+static void count_neighbour(neighbours *nb, int32_t c)
+{
+    if (c < 0)
+        return;   /* the edge of a run: no character stands there */
+    for (int i = 0; i < NEIGHBOURS; i++) {
+        if (nb->n[i] && nb->c[i] == c) {
+            nb->n[i]++;
+            return;
+        }
+        if (!nb->n[i]) {
+            nb->c[i] = c, nb->n[i] = 1;
+            return;
+        }
+    }
+}
+
+enum scan_mode { SCAN_BASE, SCAN_EXCLUDE, SCAN_OTHER };
+
+typedef struct run_char {
+    size_t off, len;
+    int32_t c;
+} run_char;
+
+/* One occurrence of the candidate chars[i..i+k) (k >= MIN_CHARS Han
+ * characters, then the '+' that ended the run when plus). */
+static void occurrence(const year_text *y, enum scan_mode mode, cand *c, const run_char *rc, size_t n,
+                       size_t i, size_t k, uint32_t passage)
+{
+    if (mode == SCAN_EXCLUDE) {
+        c->flags |= C_OLD;
+        return;
+    }
+    if (c->flags & C_OLD)
+        return;
+    size_t a = rc[i].off, b = rc[i + k - 1].off + rc[i + k - 1].len;
+    int on_edges = (i == 0 || (y->edge && y->edge[a])) && (i + k == n || (y->edge && y->edge[b]));
+    c->edges += on_edges;
+    count_neighbour(&c->left, i ? rc[i - 1].c : -1);
+    count_neighbour(&c->right, i + k < n ? rc[i + k].c : -1);
+    if (mode == SCAN_BASE) {
+        c->count++;
+        if (!c->passages || c->last_passage != passage)
+            c->passages++, c->last_passage = passage;
+        if (i == 0 && i + k == n && is_open_quote(char_before(y, a)) && is_close_quote(char_at(y, b)))
+            c->flags |= C_QUOTED;
+        if (y->lex_end && y->lex_end[a] == b)
+            c->flags |= C_LEXICON;
+    } else {
+        c->other++;
+        if (c->last_year != y->year)
+            c->years++, c->last_year = y->year;
+    }
+}
+
+/* Every candidate string of one run of y (chars rc[0..n)). */
+static int scan_run(novelty *nv, const year_text *y, enum scan_mode mode, const run_char *rc, size_t n,
+                    uint32_t passage)
+{
+    int plus = n && rc[n - 1].c == '+';
+    size_t han = n - (size_t)plus;
+    for (size_t i = 0; i < han; i++) {
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (size_t k = 1; k <= MAX_CHARS && i + k <= han; k++) {
+            h = bgi_fnv1a64(h, y->text + rc[i + k - 1].off, rc[i + k - 1].len);
+            if (k < MIN_CHARS)
+                continue;
+            /* the string itself, then with the run's '+' when it reaches it */
+            for (int with_plus = 0; with_plus <= (plus && i + k == han); with_plus++) {
+                size_t kk = k + (size_t)with_plus;
+                uint64_t hh = with_plus ? bgi_fnv1a64(h, "+", 1) : h;
+                const char *s = y->text + rc[i].off;
+                size_t len = rc[i + kk - 1].off + rc[i + kk - 1].len - rc[i].off;
+                cand *c = lookup(nv, hh, s, len, mode == SCAN_BASE);
+                if (!c && mode == SCAN_BASE)
+                    return bgi_err_set(&nv->ix->err, BG_ENOMEM, "too many strings in one year");
+                if (c) {
+                    c->chars = (uint8_t)k;
+                    occurrence(y, mode, c, rc, n, i, kk, passage);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* Every run of Han characters (a trailing '+' kept) of y. A run longer
+ * than RUN_MAX characters is scanned in pieces (an expression across the
+ * cut is lost; such runs are tables of names, not prose). */
+static int scan(novelty *nv, const year_text *y, enum scan_mode mode)
+{
+    run_char rc[RUN_MAX + 1];
+    size_t n = 0;
+    uint32_t passage = 0;
+    int err = 0;
+    const unsigned char *t = (const unsigned char *)y->text;
+    for (size_t i = 0; err == 0 && i < y->len;) {
+        int32_t c;
+        size_t l = bgi_utf8_decode(t, y->len, i, &c);
+        if (is_han(c)) {
+            if (n == RUN_MAX) {
+                err = scan_run(nv, y, mode, rc, n, passage);
+                n = 0;
+            }
+            rc[n++] = (run_char){i, l, c};
+        } else {
+            if (c == '+' && n)
+                rc[n++] = (run_char){i, l, c};
+            if (n)
+                err = scan_run(nv, y, mode, rc, n, passage);
+            n = 0;
+            passage += c == '\n';
+        }
+        i += l;
+    }
+    return err ? err : n ? scan_run(nv, y, mode, rc, n, passage) : 0;
+}
+
+/* ---- salience ------------------------------------------------------------ */
+
+static int fragment(const cand *c)
+{
+    uint32_t total = c->count + c->other;
+    if (total < 2 || (c->flags & C_LEXICON))
+        return 0;
+    for (int i = 0; i < NEIGHBOURS; i++)
+        if (c->left.n[i] >= FRAGMENT_SHARE * total || c->right.n[i] >= FRAGMENT_SHARE * total)
+            return 1;
+    return 0;
+}
+
+/* The fewest characters of a new string inside c (itself at most). */
+static size_t new_core(novelty *nv, const cand *c)
+{
+    const char *s = nv->base->text + c->off;
+    size_t offs[MAX_CHARS + 2], n = 0;
+    for (size_t i = 0; i < c->len && n <= MAX_CHARS;) {
+        int32_t ch;
+        offs[n++] = i;
+        i += bgi_utf8_decode((const unsigned char *)s, c->len, i, &ch);
+    }
+    offs[n] = c->len;
+    for (size_t k = MIN_CHARS; k < n; k++)
+        for (size_t i = 0; i + k <= n; i++) {
+            uint64_t h = bgi_fnv1a64(0xcbf29ce484222325ULL, s + offs[i], offs[i + k] - offs[i]);
+            const cand *sub = lookup(nv, h, s + offs[i], offs[i + k] - offs[i], 0);
+            if (sub && !(sub->flags & C_OLD))
+                return k;
+        }
+    return n;
+}
+
+static double salience(novelty *nv, const cand *c)
+{
+    const char *s = nv->base->text + c->off;
+    int32_t first, last = 0;
+    size_t fl = bgi_utf8_decode((const unsigned char *)s, c->len, 0, &first), ll = 0;
+    for (size_t i = 0; i < c->len; i += ll)
+        ll = bgi_utf8_decode((const unsigned char *)s, c->len, i, &last);
+    if (is_function_char(s, fl) || is_function_char(s + c->len - ll, ll))
+        return 0;
+    uint32_t total = c->count + c->other;
+    if (c->edges * 2 < total || fragment(c))
+        return 0;
+    size_t core = new_core(nv, c);
+    return (double)total * (1.0 + c->years) * (c->flags & C_QUOTED ? QUOTED_BONUS : 1.0)
+         * (c->flags & C_LEXICON ? LEXICON_BONUS : 1.0) * (core <= 2 ? 2.0 : core <= 3 ? 1.5 : 1.0);
+}
+
+static int by_salience(const void *a, const void *b)
+{
+    const cand *x = *(const cand *const *)a, *y = *(const cand *const *)b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    if (x->chars != y->chars)
+        return x->chars < y->chars ? 1 : -1;
+    return 0;
+}
+
+/* ---- the run --------------------------------------------------------------- */
+
+static int by_year(const void *a, const void *b)
+{
+    const year_text *x = a, *y = b;
+    return (x->year > y->year) - (x->year < y->year);
+}
+
+static int add_year(int **v, size_t *n, int year)
+{
+    int *t = realloc(*v, (*n + 1) * sizeof *t);
+    if (!t)
+        return BG_ENOMEM;
+    t[(*n)++] = year;
+    *v = t;
+    return 0;
+}
+
+/* Which year is the base, which years rule out, which recur. */
+static int plan_years(novelty *nv, bg_novel *out)
+{
+    bg_index *ix = nv->ix;
+    qsort(nv->years, nv->n_years, sizeof *nv->years, by_year);
+    const year_text *base = NULL;
+    for (size_t i = 0; i < nv->n_years; i++) {
+        int y = nv->years[i].year;
+        if (out->gone ? y < out->year : y == out->year)
+            base = &nv->years[i];
+    }
+    if (!base && out->gone)
+        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no reports before %d to compare %d with", out->year, out->year);
+    if (!base)
+        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no reports of %d (with these filters)", out->year);
+    out->base_year = base->year;
+    nv->base = base;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < nv->n_years; i++) {
+        int y = nv->years[i].year;
+        int rules_out = out->gone ? y >= out->year : y < out->year;
+        if (y == base->year)
+            continue;
+        rc = rules_out ? add_year(&out->compared, &out->n_compared, y) : add_year(&out->other, &out->n_other, y);
+    }
+    if (rc)
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    if (!out->n_compared && !out->gone)
+        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no reports before %d to compare it with", out->year);
+    return 0;
+}
+
+static int find_candidates(novelty *nv, bg_novel *out)
+{
+    year_text *base = (year_text *)nv->base;
+    int rc = find_edges(nv, base, 1);
+    if (rc == 0)
+        rc = table_init(nv, base->len);
+    if (rc == 0)
+        rc = scan(nv, base, SCAN_BASE);
+    for (size_t i = 0; rc == 0 && i < nv->n_years; i++) {
+        year_text *y = &nv->years[i];
+        if (y == base)
+            continue;
+        int rules_out = out->gone ? y->year >= out->year : y->year < out->year;
+        if (!rules_out)
+            rc = find_edges(nv, y, 0);
+        if (rc == 0)
+            rc = scan(nv, y, rules_out ? SCAN_EXCLUDE : SCAN_OTHER);
+    }
+    return rc;
+}
+
+static int first_passages(bg_index *ix, expression *e, int year, const bg_search_options *filters, size_t n)
+{
+    bg_search_options o = *filters;
+    o.years = &year, o.n_years = 1, o.year_from = o.year_to = 0;
+    o.strict = 1, o.offset = 0, o.limit = n ? n : 1;
+    size_t qlen = strlen(e->text) + 3;
+    char *q = malloc(qlen);
+    if (!q)
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    snprintf(q, qlen, "\"%s\"", e->text);
+    int rc = bg_search_run(&e->hits, ix, q, &o);
+    free(q);
+    return rc;   /* ix->err says why */
+}
+
+static int rank(novelty *nv, bg_novel *out, const bg_novel_options *no, const bg_search_options *filters)
+{
+    cand **best = malloc((nv->used ? nv->used : 1) * sizeof *best);
+    if (!best)
+        return bgi_err_set(&nv->ix->err, BG_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i <= nv->mask; i++) {
+        cand *c = &nv->table[i];
+        if (c->hash && !(c->flags & C_OLD) && (c->score = salience(nv, c)) > 0)
+            best[n++] = c;
+    }
+    qsort(best, n, sizeof *best, by_salience);
+    size_t limit = no->limit ? no->limit : BG_NOVEL_DEFAULT_LIMIT;
+    n = n < limit ? n : limit;
+    int rc = (out->e = calloc(n ? n : 1, sizeof *out->e)) ? 0 : BG_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < n; i++, out->n++) {
+        expression *e = &out->e[i];
+        const cand *c = best[i];
+        if (!(e->text = bgi_strndup(nv->base->text + c->off, c->len)))
+            rc = BG_ENOMEM;
+        e->occurrences = c->count, e->passages = c->passages, e->other_years = c->years, e->score = c->score;
+    }
+    free(best);
+    if (rc)
+        return bgi_err_set(&nv->ix->err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < out->n && no->passages; i++)
+        rc = first_passages(nv->ix, &out->e[i], out->base_year, filters, no->passages);
+    return rc;
+}
+
+static void novelty_clear(novelty *nv)
+{
+    for (size_t i = 0; i < nv->n_years; i++) {
+        free(nv->years[i].text);
+        free(nv->years[i].edge);
+        free(nv->years[i].lex_end);
+    }
+    free(nv->years);
+    free(nv->table);
+}
+
+int bg_search_new(bg_novel **out, bg_index *ix, int year, const bg_novel_options *opts,
+                  const bg_search_options *filters)
+{
+    *out = NULL;
+    bgi_err_clear(&ix->err);
+    static const bg_novel_options defaults = BG_NOVEL_OPTIONS_INIT;
+    const bg_novel_options *no = opts ? opts : &defaults;
+    const bg_search_options *fo;
+    if (no->version != BG_NOVEL_OPTIONS_VERSION)
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "bg_novel_options version not supported"});
+    if (bgi_search_options_resolve(&fo, filters, &ix->err))
+        return bgi_err_publish(&ix->err);
+    if (year < 1 || year > 9999 || no->since < 0 || no->since > 9999 || no->limit > BG_NOVEL_MAX_LIMIT
+        || no->passages > BG_NOVEL_MAX_PASSAGES)
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "year, since, limit or passages out of range"});
+    if (no->since && no->since >= year)
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "--since must be a year before the one asked for"});
+    bg_novel *nvl = calloc(1, sizeof *nvl);
+    if (!nvl)
+        return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
+    *nvl = (bg_novel){.year = year, .since = no->since, .gone = no->gone != 0};
+    bg_search_options o = *fo;
+    o.year_from = no->since;
+    novelty nv = {.ix = ix};
+    int rc = read_years(&nv, &o);
+    if (rc == 0)
+        rc = plan_years(&nv, nvl);
+    if (rc == 0)
+        rc = find_candidates(&nv, nvl);
+    if (rc == 0)
+        rc = rank(&nv, nvl, no, fo);
+    novelty_clear(&nv);
+    if (rc) {
+        bg_novel_free(nvl);
+        return bgi_err_publish(&ix->err);
+    }
+    *out = nvl;
+    return 0;
+}
+
+void bg_novel_free(bg_novel *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        free(n->e[i].text);
+        bg_results_free(n->e[i].hits);
+    }
+    free(n->e);
+    free(n->compared);
+    free(n->other);
+    free(n);
+}
+
+static const expression *at(const bg_novel *n, size_t i) { return i < n->n ? &n->e[i] : NULL; }
+
+int bg_novel_year(const bg_novel *n) { return n->year; }
+int bg_novel_base_year(const bg_novel *n) { return n->base_year; }
+size_t bg_novel_count(const bg_novel *n) { return n->n; }
+const char *bg_novel_text(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->text : NULL; }
+size_t bg_novel_occurrences(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->occurrences : 0; }
+size_t bg_novel_passages(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->passages : 0; }
+size_t bg_novel_other_years(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->other_years : 0; }
+const bg_results *bg_novel_hits(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->hits : NULL; }
+
+static cJSON *year_array(const int *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < n; i++) {
+        cJSON *y = cJSON_CreateNumber(v[i]);
+        if (!y || !cJSON_AddItemToArray(a, y)) {
+            cJSON_Delete(y);
+            cJSON_Delete(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+/* "passages": the results array of the expression's search, as printed
+ * by bg_results_json() (so a passage is the same object as a search hit). */
+static int add_passages(cJSON *o, const bg_results *hits)
+{
+    char *doc = hits ? bg_results_json(hits) : NULL;
+    cJSON *parsed = doc ? cJSON_Parse(doc) : NULL;
+    cJSON *results = parsed ? cJSON_DetachItemFromObject(parsed, "results") : cJSON_CreateArray();
+    bg_free(doc);
+    cJSON_Delete(parsed);
+    if (results && cJSON_AddItemToObject(o, "passages", results))
+        return 1;
+    cJSON_Delete(results);
+    return 0;
+}
+
+char *bg_novel_json(const bg_novel *n)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *list = NULL, *compared = year_array(n->compared, n->n_compared), *other = year_array(n->other, n->n_other);
+    int ok = root && compared && other && cJSON_AddNumberToObject(root, "year", n->year)
+          && cJSON_AddStringToObject(root, "direction", n->gone ? "gone" : "new")
+          && cJSON_AddNumberToObject(root, "base_year", n->base_year)
+          && (n->since ? cJSON_AddNumberToObject(root, "since", n->since) != NULL
+                       : cJSON_AddNullToObject(root, "since") != NULL)
+          && cJSON_AddItemToObject(root, "compared_years", compared)
+          && ((compared = NULL), cJSON_AddItemToObject(root, "other_years", other))
+          && ((other = NULL), (list = cJSON_AddArrayToObject(root, "expressions")) != NULL);
+    cJSON_Delete(compared);
+    cJSON_Delete(other);
+    for (size_t i = 0; ok && i < n->n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        ok = o && cJSON_AddItemToArray(list, o);
+        if (!ok)
+            cJSON_Delete(o);
+        const expression *e = &n->e[i];
+        ok = ok && cJSON_AddStringToObject(o, "text", e->text)
+          && cJSON_AddNumberToObject(o, "occurrences", (double)e->occurrences)
+          && cJSON_AddNumberToObject(o, "passage_count", (double)e->passages)
+          && cJSON_AddNumberToObject(o, "other_years", (double)e->other_years)
+          && cJSON_AddNumberToObject(o, "score", e->score) && add_passages(o, e->hits);
+    }
+    char *s = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    return s;
+}
