@@ -1,7 +1,8 @@
 /* baogao-query.c — baogao-query: search an index from the command line and print
  * ranked passages with their section path, or the JSON contract (--json);
  * across years: the best passages of each year (--by-year), the figures next
- * to the query (--figures), similar passages of other years (--like). */
+ * to the query (--figures), similar passages of other years (--like), two
+ * years side by side (--compare). */
 #include "baogao.h"
 #include "cli.h"
 #include "table.h"
@@ -26,6 +27,7 @@ static void usage(FILE *out)
 {
     fputs("Usage: baogao-query [OPTION]... QUERY...\n"
           "  or:  baogao-query [OPTION]... --like REF\n"
+          "  or:  baogao-query [OPTION]... --compare YEAR1 YEAR2 QUERY...\n"
           "Search indexed reports; print the best passages with their report, section\n"
           "path, a highlighted snippet and file:line.\n"
           "\n"
@@ -88,8 +90,13 @@ static void usage(FILE *out)
           "                    of each year's reports, with a bar; repeat to compare\n"
           "                    (--trend 稳就业 --trend 稳增长); filters apply\n"
           "  --by-body         with --trend: a table for each issuing body\n"
+          "  --compare Y1 Y2   the query's passages of year Y1 and year Y2 side by side:\n"
+          "                    each passage of Y2 next to its closest passage of Y1\n"
+          "                    (same section, similar wording), marked = same, ~ similar,\n"
+          "                    < only in Y1, > only in Y2; then the figures of both\n"
+          "                    years (docs/years.md); --body, --kind, --docno apply\n"
           "  --count           print only the number of matching passages\n"
-          "  --format tsv|csv  print hits (and --figures rows) as tab- or comma-\n"
+          "  --format tsv|csv  print hits (and --figures, --compare rows) as tab- or comma-\n"
           "                    separated values with a header line\n"
           "  -h, --help        show this help\n"
           "      --version     show the version\n"
@@ -112,6 +119,7 @@ static void usage(FILE *out)
           "  baogao-query --like corpus/shaoguan-qujiang-fazhi-2022.txt:10\n"
           "  baogao-query --show corpus/shaoguan-qujiang-fazhi-2022.txt:10 --context 1\n"
           "  baogao-query --trend 电子证照 --trend 政务服务\n"
+          "  baogao-query --compare 2023 2024 营商环境\n"
           "\n"
           "Exit status: 0 results found, 1 no results (with filters, the message says\n"
           "how many each filter left out), 2 error (a remote shard that is\n"
@@ -327,7 +335,7 @@ static int print_figures(const bg_figures *f, const char *query, int json)
     return 0;
 }
 
-enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SHOW, MODE_TREND };
+enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SHOW, MODE_TREND, MODE_COMPARE };
 
 #define MAX_TRENDS 8
 #define BAR_COLUMNS 40
@@ -401,6 +409,121 @@ static int run_trends(bg_index *ix, const char *const *queries, size_t n, const 
     if (json)
         fputs(n > 1 ? "]}\n" : "\n", stdout);
     return found ? 0 : 1;
+}
+
+/* ---- --compare ---------------------------------------------------------- */
+
+#define COMPARE_SNIPPET_CHARS 80
+/* Columns of one year's figures in the side-by-side table. */
+#define FIGURE_COLUMNS 38
+
+/* One year's passage of an entry: year and section path, snippet, where. */
+static void print_compare_side(const bg_hit *h, const style *s)
+{
+    printf("  %s%d%s  ", s->bold, bg_hit_year(h), s->reset);
+    for (size_t i = 0; i < bg_hit_section_count(h); i++)
+        printf("%s%s", i ? " › " : "", bg_hit_section(h, i));
+    printf("%s  %s[%s]%s\n", bg_hit_section_count(h) ? "" : "(no section)", s->dim, bg_hit_kind_name(h), s->reset);
+    char *snippet = bg_hit_snippet(h, COMPARE_SNIPPET_CHARS, s->open, s->close);
+    printf("        %s\n", snippet ? snippet : bg_hit_text(h));
+    bg_free(snippet);
+    printf("        %s%s:%zu  id %s%s\n", s->dim, bgi_cli_shown_path(bg_hit_report(h)), bg_hit_line(h), bg_hit_id(h),
+           s->reset);
+}
+
+static void print_compare_entry(const bg_compare *c, size_t i, const style *s)
+{
+    const char *status = bg_compare_status(c, i);
+    if (strcmp(status, "only_a") == 0 || strcmp(status, "only_b") == 0)
+        printf("%s%c only in %d%s\n", s->bold, status[5] == 'a' ? '<' : '>', bg_compare_year(c, status[5] == 'b'),
+               s->reset);
+    else
+        printf("%s%c %.2f%s%s\n", s->bold, status[1] == 'a' ? '=' : '~', bg_compare_similarity(c, i), s->reset,
+               bg_compare_section_match(c, i) ? "  same section" : "");
+    for (int side = 0; side < 2; side++)
+        if (bg_compare_hit(c, i, side))
+            print_compare_side(bg_compare_hit(c, i, side), s);
+    putchar('\n');
+}
+
+/* The figures of year y, or NULL with *n = 0. */
+static const bg_figure *figure_of(const bg_figures *f, int year, size_t j, size_t *n)
+{
+    for (size_t i = 0; f && i < bg_figures_years(f); i++)
+        if (bg_figures_year(f, i) == year) {
+            *n = bg_figures_count(f, i);
+            return j < *n ? bg_figures_item(f, i, j) : NULL;
+        }
+    *n = 0;
+    return NULL;
+}
+
+/* One cell of the figures table: value, then its clause, cut to the column. */
+static void print_figure_cell(const bg_figure *g, int pad)
+{
+    char cell[1024] = "";
+    if (g)
+        snprintf(cell, sizeof cell, "%s  %s", bg_figure_value(g), bg_figure_text(g));
+    print_cell(cell, FIGURE_COLUMNS, pad);
+}
+
+/* The figures of both years, a column each, in reading order. */
+static void print_compare_figures(const bg_compare *c)
+{
+    const bg_figures *f = bg_compare_figures(c);
+    int ya = bg_compare_year(c, 0), yb = bg_compare_year(c, 1);
+    size_t na = 0, nb = 0;
+    figure_of(f, ya, 0, &na);
+    figure_of(f, yb, 0, &nb);
+    if (!na && !nb) {
+        printf("No figures next to the query in %d or %d.\n", ya, yb);
+        return;
+    }
+    printf("Figures\n\n");
+    char head[16];
+    snprintf(head, sizeof head, "%d", ya);
+    print_cell(head, FIGURE_COLUMNS, 1);
+    printf("  %d\n", yb);
+    for (size_t j = 0; j < na || j < nb; j++) {
+        size_t n;
+        print_figure_cell(figure_of(f, ya, j, &n), 1);
+        printf("  ");
+        print_figure_cell(figure_of(f, yb, j, &n), 0);
+        putchar('\n');
+    }
+}
+
+/* --compare: a block per entry, in year Y2's report order, then the figures;
+ * 0 when either year has a match, else 1. */
+static int print_compare(const bg_compare *c, const char *query, int json, int color)
+{
+    int found = bg_compare_count(c) > 0;
+    if (json)
+        return print_json(bg_compare_json(c), found);
+    int ya = bg_compare_year(c, 0), yb = bg_compare_year(c, 1);
+    if (!found) {
+        printf("No results for %s in %d or %d.\n", query, ya, yb);
+        return 1;
+    }
+    const style *s = style_for(color);
+    printf("%s: %d (%zu passage%s) side by side with %d (%zu passage%s)", query, ya, bg_compare_total(c, 0),
+           bg_compare_total(c, 0) == 1 ? "" : "s", yb, bg_compare_total(c, 1), bg_compare_total(c, 1) == 1 ? "" : "s");
+    if (bg_compare_truncated(c))
+        printf("; only the best %d of a year are compared", BG_COMPARE_MAX);
+    putchar('\n');
+    printf("%s= same wording  ~ similar  < only in %d  > only in %d%s\n\n", s->dim, ya, yb, s->reset);
+    for (size_t i = 0; i < bg_compare_count(c); i++)
+        print_compare_entry(c, i, s);
+    print_compare_figures(c);
+    return 0;
+}
+
+static int table_compare(const bg_compare *c, table_format f)
+{
+    table_compare_header(stdout, f);
+    for (size_t i = 0; i < bg_compare_count(c); i++)
+        table_compare_row(stdout, f, c, i);
+    return bg_compare_count(c) ? 0 : 1;
 }
 
 /* --show: the report and the section path of the passage asked for, then the
@@ -514,6 +637,7 @@ typedef struct query_cli {
     const char *trends[MAX_TRENDS];   /* --trend QUERY, each */
     size_t n_trends;
     int by_body;             /* --by-body: a trend per issuing body */
+    int compare[2];          /* --compare Y1 Y2 */
     bg_search_options so;
     int years[400];          /* --year 2019,2021: so.years points here */
     size_t timeout_ms;
@@ -598,6 +722,13 @@ static int run(bg_index *ix, const query_cli *o)
         bg_figures_free(f);
     } else if (mode == MODE_TREND) {
         rc = run_trends(ix, o->trends, o->n_trends, so, o->by_body, json, &err);
+    } else if (mode == MODE_COMPARE) {
+        bg_compare *c = NULL;
+        if ((err = bg_search_compare(&c, ix, query, o->compare[0], o->compare[1], so)) == 0) {
+            warn_missing(bg_compare_missing_shards(c));
+            rc = o->format ? table_compare(c, o->format) : print_compare(c, query, json, color);
+        }
+        bg_compare_free(c);
     } else if (mode == MODE_SHOW) {
         bg_results *res = NULL;
         err = o->scope == 2   ? bg_report_passages(&res, ix, query)
@@ -646,6 +777,7 @@ static const struct option query_options[] = {
     {"context", required_argument, 0, 'c'}, {"section", no_argument, 0, 'E'},
     {"report", no_argument, 0, 'G'},     {"format", required_argument, 0, 'f'},
     {"trend", required_argument, 0, 't'}, {"by-body", no_argument, 0, 'B'},
+    {"compare", required_argument, 0, 'M'},
     {0, 0, 0, 0},
 };
 
@@ -659,18 +791,14 @@ static int is_query_arg(const char *arg)
     return arg[0] == '-' && (c >= 0x80 || c == '"' || c == '(' || (c >= '0' && c <= '9'));
 }
 
-/* Whether option arg (not "--") takes the next argument as its value, as
- * getopt_long reads it: --year 2030 (also abbreviated, --lim 3), -n 3. */
-static int takes_next(const char *arg, const struct option *opts)
+/* The long option arg (not "--") names as getopt_long reads it (also
+ * abbreviated, --lim), or NULL. */
+static const struct option *long_option(const char *arg, const struct option *opts)
 {
-    if (arg[1] != '-') {
-        const char *n = strchr(arg + 1, 'n');   /* -n is the one short option with a value */
-        return n && n[1] == '\0';
-    }
+    if (arg[1] != '-')
+        return NULL;
     const char *name = arg + 2;
-    size_t len = strlen(name), matches = 0;
-    if (strchr(name, '='))
-        return 0;
+    size_t len = strcspn(name, "="), matches = 0;
     const struct option *found = NULL;
     for (const struct option *o = opts; o->name; o++) {
         if (strncmp(o->name, name, len) != 0)
@@ -682,7 +810,24 @@ static int takes_next(const char *arg, const struct option *opts)
             break;
         }
     }
-    return matches == 1 && found->has_arg == required_argument;
+    return matches == 1 ? found : NULL;
+}
+
+/* How many of the next arguments option arg takes as its values, as
+ * getopt_long reads it: --year 2030, --lim 3, -n 3 one; --compare 2023 2024
+ * two (getopt_long gives the first, parse_options takes the second); none
+ * with --year=2030. */
+static int values_next(const char *arg, const struct option *opts)
+{
+    if (arg[1] != '-') {
+        const char *n = strchr(arg + 1, 'n');   /* -n is the one short option with a value */
+        return n && n[1] == '\0';
+    }
+    const struct option *o = long_option(arg, opts);
+    if (!o || o->has_arg != required_argument)
+        return 0;
+    int two = strcmp(o->name, "compare") == 0;
+    return strchr(arg, '=') ? two : 1 + two;
 }
 
 /* argv for getopt_long: the options with their values first, then "--" and
@@ -706,12 +851,13 @@ static char **options_first(int *argc, char **argv, const struct option *opts)
                 words[nw++] = argv[i];
         } else if (a[0] == '-' && a[1] && !is_query_arg(a)) {
             out[n++] = argv[i];
-            if (takes_next(a, opts) && i + 1 == *argc) {
+            int k = values_next(a, opts);
+            if (k && i + 1 == *argc) {
                 *argc = n;     /* its value is missing: getopt_long says so */
                 free(words);
                 return out;
             }
-            if (takes_next(a, opts))
+            for (; k > 0 && i + 1 < *argc; k--)   /* a second year missing: parse_options says so */
                 out[n++] = argv[++i];
         } else {
             words[nw++] = argv[i];
@@ -736,6 +882,29 @@ static void bad_option(int c, char **argv)
                       "after -- (try --help)", optopt);
     else
         bgi_cli_error(prog, "unknown or ambiguous option '%s' (try --help)", arg);
+}
+
+/* --compare A B: two years (1..9999), into o->compare; 0, or -1 reported. */
+static int parse_compare(query_cli *o, const char *a, const char *b)
+{
+    const char *y[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        size_t v = 0;
+        if (!y[i] || strcmp(y[i], "--") == 0) {
+            bgi_cli_error(prog, "--compare takes two years, then the query (--compare 2023 2024 营商环境)");
+            return -1;
+        }
+        if (bgi_cli_parse_size(&v, y[i], 9999) || v == 0) {
+            bgi_cli_error(prog, "--compare: '%s' is not a year (--compare 2023 2024 营商环境)", y[i]);
+            return -1;
+        }
+        o->compare[i] = (int)v;
+    }
+    if (o->compare[0] == o->compare[1]) {
+        bgi_cli_error(prog, "--compare: give two different years, not %d twice", o->compare[0]);
+        return -1;
+    }
+    return 0;
 }
 
 /* Parses argv into *o: 0 to run, 1 when done (help, version), 2 on a usage
@@ -820,6 +989,12 @@ static int parse_options(query_cli *o, int argc, char **argv)
             o->trends[o->n_trends++] = optarg;
             modes |= 1 << (o->mode = MODE_TREND);
             break;
+        case 'M':
+            if (parse_compare(o, optarg, optind < argc ? argv[optind] : NULL))
+                return 2;
+            optind++;   /* the second year, which options_first put after the first */
+            modes |= 1 << (o->mode = MODE_COMPARE);
+            break;
         case 'f':
             if (table_format_parse(&o->format, optarg)) {
                 bgi_cli_error(prog, "--format: '%s' is not tsv or csv", optarg);
@@ -839,15 +1014,21 @@ static int parse_options(query_cli *o, int argc, char **argv)
         }
     }
     if (modes & (modes - 1)) {
-        bgi_cli_error(prog, "--by-year, --figures, --like, --show, --trend and --reports do not go together");
+        bgi_cli_error(prog, "--by-year, --figures, --like, --show, --trend, --compare and --reports do not go together");
         return 2;
     }
-    static const char *const mode_names[] = {"", "--by-year", "--figures", "--like", "--reports", "--show", "--trend"};
+    static const char *const mode_names[] = {"",       "--by-year", "--figures", "--like",
+                                             "--reports", "--show", "--trend", "--compare"};
     if ((so->limit || so->offset) && o->mode != MODE_SEARCH && o->mode != MODE_LIKE) {
         bgi_cli_error(prog, "--limit and --offset do not go with %s (it lists %s)", mode_names[o->mode],
                       o->mode == MODE_BY_YEAR ? "every year; --per-year N sets passages per year"
                       : o->mode == MODE_SHOW  ? "a passage and --context N around it"
+                      : o->mode == MODE_COMPARE ? "every passage of both years, up to 500 each"
                                               : "all of it");
+        return 2;
+    }
+    if (o->mode == MODE_COMPARE && (o->year || so->per_year || o->count)) {
+        bgi_cli_error(prog, "--compare names its two years itself, without --year, --per-year or --count");
         return 2;
     }
     if (o->count && ((o->mode != MODE_SEARCH && o->mode != MODE_LIKE) || o->json)) {
@@ -868,7 +1049,7 @@ static int parse_options(query_cli *o, int argc, char **argv)
         return o->query ? 0 : (bgi_cli_error(prog, "out of memory"), 2);
     }
     if (o->format && (o->json || o->count || o->mode == MODE_REPORTS)) {
-        bgi_cli_error(prog, "--format goes with a search, --by-year, --figures, --like or --show, without "
+        bgi_cli_error(prog, "--format goes with a search, --by-year, --figures, --like, --show or --compare, without "
                       "--json or --count");
         return 2;
     }

@@ -23,4 +23,10 @@ void table_hit_row(FILE *out, table_format f, const bg_hit *h, const char *repor
 void table_figure_header(FILE *out, table_format f);
 void table_figure_row(FILE *out, table_format f, const bg_figure *g, const char *report);
 
+/* The same for the entries of --compare (status, similarity, same_section,
+ * then year, line, id, section, text and report of the passage of each year,
+ * a_… and b_…, empty for the year that has none). */
+void table_compare_header(FILE *out, table_format f);
+void table_compare_row(FILE *out, table_format f, const bg_compare *c, size_t i);
+
 #endif

@@ -577,6 +577,60 @@ BG_API const bg_results *bg_novel_hits(const bg_novel *n, size_t i);
  * caller owns the string (bg_free). NULL when out of memory. */
 BG_API char *bg_novel_json(const bg_novel *n);
 
+/* ---- side by side: two years' passages on a query ----------------------- */
+
+typedef struct bg_compare bg_compare;
+
+/* At most this many passages of each year are compared (the best by
+ * relevance); bg_compare_truncated() says when a year had more. */
+#define BG_COMPARE_MAX 500
+
+/* What year_a's and year_b's reports say about query, side by side
+ * (docs/years.md, "Side by side"): the exact matches of each year (opts->strict
+ * is implied; at most BG_COMPARE_MAX each), every passage of year_b paired with
+ * its closest passage of year_a — one to one, best pairs first, a passage
+ * under the same section path (numbering and digits left out) counting
+ * before one that is only worded alike, texts compared by character bigrams
+ * — and what has no counterpart left alone; plus the figures of both years
+ * (bg_search_figures()). Entries are in year_b's report order, a passage only
+ * in year_a after the entry of the year_a passage before it. opts may be
+ * NULL; its body, kind, docno and copies filters apply, its year filters,
+ * offset, limit and per_year do not. Errors: BG_EINVAL (a year outside
+ * 1..9999, or year_a == year_b), and as for bg_search_run(). Free *out with
+ * bg_compare_free(). */
+BG_API int bg_search_compare(bg_compare **out, bg_index *ix, const char *query, int year_a, int year_b,
+                             const bg_search_options *opts);
+BG_API void bg_compare_free(bg_compare *c);                          /* NULL allowed */
+BG_API int bg_compare_year(const bg_compare *c, int side);           /* side 0: year_a, 1: year_b */
+BG_API size_t bg_compare_total(const bg_compare *c, int side);       /* that year's exact matches */
+BG_API int bg_compare_truncated(const bg_compare *c);  /* 1: a year had more than BG_COMPARE_MAX */
+BG_API size_t bg_compare_count(const bg_compare *c);                 /* entries */
+/* Entry i's passage of year_a (side 0) or year_b (side 1); NULL when the
+ * entry has none (the passage is only in the other year). Owned by c. */
+BG_API const bg_hit *bg_compare_hit(const bg_compare *c, size_t i, int side);
+/* "same" (similarity 0.9 or more), "similar" (paired), "only_a", "only_b".
+ * Static string. */
+BG_API const char *bg_compare_status(const bg_compare *c, size_t i);
+/* The Dice coefficient of the two passages' character bigrams (0..1) after
+ * normalisation, punctuation left out; 0 for an entry of one year. */
+BG_API double bg_compare_similarity(const bg_compare *c, size_t i);
+/* 1 when the pair's passages are under the same section path. */
+BG_API int bg_compare_section_match(const bg_compare *c, size_t i);
+/* The figures of both years (bg_figures_* accessors; years newest first, a
+ * year without figures is not listed). Owned by c. */
+BG_API const bg_figures *bg_compare_figures(const bg_compare *c);
+BG_API const bg_missing *bg_compare_missing_shards(const bg_compare *c); /* shards left out */
+/* {"query": "...", "years": [2023, 2024], "totals": [12, 15],
+ *  "truncated": false,
+ *  "pairs": [{"a": <result object as in bg_results_json()> or null,
+ *             "b": <result object> or null, "status": "similar",
+ *             "similarity": 0.634, "section_match": true}, ...],
+ *  "figures": [{"year": 2023, "items": [<as in bg_figures_json()>]},
+ *              {"year": 2024, "items": [...]}],
+ *  "missing_shards": []}
+ * The caller owns the string (bg_free). NULL when out of memory. */
+BG_API char *bg_compare_json(const bg_compare *c);
+
 /* ---- reading: a passage in its context ------------------------------------ */
 
 #define BG_MAX_CONTEXT 100

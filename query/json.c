@@ -19,6 +19,12 @@
  *                "figures": [{"year": 2019, "items": [{"value": "1100万人以上",
  *                  "text": "<clause>", "role": "target", "report": "...",
  *                  "line": 37, "id": "<passage id>"}]}]}
+ *   --compare:  {"query": "...", "years": [2023, 2024], "totals": [N, M],
+ *                "truncated": false,
+ *                "pairs": [{"a": <result object>|null, "b": <result object>|null,
+ *                  "status": "similar", "similarity": 0.63, "section_match": true}],
+ *                "figures": [<the --figures year object of A>, <of B>]}
+ *                (written by compare.c with bgi_hit_json, bgi_figure_year_json)
  *
  * Field names are a contract other tools read: only ever add fields. */
 #include "search_priv.h"
@@ -81,7 +87,7 @@ static cJSON *facet_object(const bgi_facet_count *f, size_t n)
     return o;
 }
 
-static cJSON *hit_object(const bg_hit *h)
+cJSON *bgi_hit_json(const bg_hit *h)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -136,7 +142,7 @@ static cJSON *hits_array(const bg_hit *hits, size_t n)
     cJSON *arr = cJSON_CreateArray();
     int ok = arr != NULL;
     for (size_t i = 0; ok && i < n; i++)
-        ok = append(arr, hit_object(&hits[i]));
+        ok = append(arr, bgi_hit_json(&hits[i]));
     return done(arr, ok);
 }
 
@@ -213,6 +219,15 @@ static cJSON *figure_year_object(const bg_figures *f, const bgi_figure_group *y)
     for (size_t i = 0; ok && i < y->n; i++)
         ok = append(items, figure_object(&f->items[y->first + i]));
     return done(o, ok);
+}
+
+cJSON *bgi_figure_year_json(const bg_figures *f, int year)
+{
+    bgi_figure_group none = {.year = year};
+    for (size_t i = 0; f && i < f->n_years; i++)
+        if (f->years[i].year == year)
+            return figure_year_object(f, &f->years[i]);
+    return figure_year_object(f, &none);
 }
 
 char *bg_figures_json(const bg_figures *f)

@@ -107,4 +107,16 @@ struct bg_figures {
     bg_names missing;
 };
 
+/* ---- JSON pieces shared with compare.c (json.c) ---------------------------- */
+
+struct cJSON;
+
+/* The result object of h, as in bg_results_json(); NULL when out of memory. */
+struct cJSON *bgi_hit_json(const bg_hit *h);
+
+/* {"year": year, "items": [...]}: the figures of year as bg_figures_json()
+ * lists them ("items" empty when f has none of that year); NULL when out of
+ * memory. */
+struct cJSON *bgi_figure_year_json(const bg_figures *f, int year);
+
 #endif

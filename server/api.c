@@ -264,18 +264,23 @@ void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 /* The views of one query or passage: those named by a passage come first. */
 typedef enum view {
     VIEW_PASSAGE, VIEW_SECTION, VIEW_REPORT, VIEW_LIKE,   /* of a passage (or report) id */
-    VIEW_BYYEAR, VIEW_FIGURES, VIEW_TREND,                /* of a query */
+    VIEW_BYYEAR, VIEW_FIGURES, VIEW_TREND, VIEW_COMPARE,  /* of a query */
 } view;
 
+/* The two years of VIEW_COMPARE in make_view's one number: A·10000 + B
+ * (years are 1..9999). */
+#define COMPARE_YEARS(a, b) ((size_t)(a) * 10000 + (size_t)(b))
+
 /* Makes the JSON of view v on a pooled handle (n: the context of
- * VIEW_PASSAGE, by_body for VIEW_TREND): 0 with *json, else the library's error code (its message is
- * bg_errmsg()). */
+ * VIEW_PASSAGE, by_body for VIEW_TREND, COMPARE_YEARS for VIEW_COMPARE): 0
+ * with *json, else the library's error code (its message is bg_errmsg()). */
 static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_search_options *o, size_t n)
 {
     bg_results *res = NULL;
     bg_byyear *by = NULL;
     bg_figures *f = NULL;
     bg_trend *t = NULL;
+    bg_compare *cmp = NULL;
     int rc;
     switch (v) {
     case VIEW_PASSAGE: rc = bg_passage_context(&res, ix, q, n); break;
@@ -284,12 +289,15 @@ static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_
     case VIEW_LIKE: rc = bg_search_like(&res, ix, q, o); break;
     case VIEW_BYYEAR: rc = bg_search_by_year(&by, ix, q, o); break;
     case VIEW_FIGURES: rc = bg_search_figures(&f, ix, q, o); break;
+    case VIEW_COMPARE: rc = bg_search_compare(&cmp, ix, q, (int)(n / 10000), (int)(n % 10000), o); break;
     default: rc = bg_search_trend(&t, ix, q, o, n != 0); break;
     }
     if (rc == 0) {
-        *json = res ? bg_results_json(res) : by ? bg_byyear_json(by) : f ? bg_figures_json(f) : bg_trend_json(t);
+        *json = res ? bg_results_json(res) : by ? bg_byyear_json(by) : f ? bg_figures_json(f)
+              : cmp ? bg_compare_json(cmp) : bg_trend_json(t);
         rc = *json ? BG_OK : BG_ENOMEM;
     }
+    bg_compare_free(cmp);
     bg_results_free(res);
     bg_byyear_free(by);
     bg_figures_free(f);
@@ -395,6 +403,37 @@ void bgi_api_figures(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 void bgi_api_trend(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {
     query_view(r, s, c, "/api/trend", VIEW_TREND);
+}
+
+/* The request of /api/compare?q=&a=2023&b=2024: q, the filters and the two
+ * years; its years are its own, so year= is refused rather than ignored. */
+static int parse_compare(const char **q, bg_search_options *o, int *years, size_t *a, size_t *b,
+                         struct MHD_Connection *c, complaint *why)
+{
+    if (parse_search(q, o, years, c, 0, why))
+        return -1;
+    if (o->year_from || o->year_to || o->n_years || o->year_unknown)
+        return complain(why, "year does not go with /api/compare: a= and b= are its two years");
+    if (check_number(a, c, "a", 1, 9999, why) || check_number(b, c, "b", 1, 9999, why))
+        return -1;
+    if (*a == 0 || *b == 0)
+        return complain(why, "a and b are required: the two years to compare (a=2023&b=2024)");
+    if (*a == *b)
+        return complain(why, "a and b must be two different years");
+    return 0;
+}
+
+void bgi_api_compare(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
+{
+    const char *q = NULL;
+    bg_search_options o;
+    int years[BG_SERVE_MAX_YEARS];
+    complaint why;
+    size_t a = 0, b = 0;
+    if (parse_compare(&q, &o, years, &a, &b, c, &why))
+        bgi_reply_error(r, 400, why.msg);
+    else
+        reply_view(r, s, "/api/compare", VIEW_COMPARE, q, &o, COMPARE_YEARS(a, b));
 }
 
 void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)

@@ -328,9 +328,10 @@ assert h[2] > 20 and abs(h[0] / h[2] - 0.5) < 0.05, h"
 check "body facet lists the issuing bodies, 未知 included" inspect "
 texts = [l['text'] for l in page.facets['body']]
 assert '示范区人民政府' in texts and '未知' in texts, texts"
-check "tabs: 段落, 按年份, 数字, 趋势" inspect "
+check "tabs: 段落, 按年份, 数字, 趋势, 对比" inspect "
 assert [(a.text(), a.get('href')) for a in page.first('#tabs').all('a')] == [
-    ('段落', '/?q=$Q'), ('按年份', '/?q=$Q&view=byyear'), ('数字', '/?q=$Q&view=figures'), ('趋势', '/?q=$Q&view=trend')]
+    ('段落', '/?q=$Q'), ('按年份', '/?q=$Q&view=byyear'), ('数字', '/?q=$Q&view=figures'), ('趋势', '/?q=$Q&view=trend'),
+    ('对比', '/?q=$Q&view=compare')]
 assert page.first('#tabs').first('a.on').text() == '段落'"
 
 # ---- index text is escaped, never interpreted ---------------------------
@@ -442,7 +443,7 @@ def ordered(bs):
 "
 load "/?q=$FAZHI&view=trend" 1200x900 trend
 check "trend: a tab 趋势 after 数字, marked, with a link to the chart by body" inspect "
-assert [a.text() for a in page.first('#tabs').all('a')] == ['段落', '按年份', '数字', '趋势'], page.first('#tabs').text()
+assert [a.text() for a in page.first('#tabs').all('a')] == ['段落', '按年份', '数字', '趋势', '对比'], page.first('#tabs').text()
 assert page.first('#tabs').first('a.on').text() == '趋势' and page.title.startswith('法治 的趋势')
 assert page.href('#by-body') == '/?q=$FAZHI&view=trend&by_body=1' and page.first('#by-body').text() == '按发文机关分列'"
 check "trend: one bar link per year of /api/trend, oldest first, the value and year written" inspect "$TREND
@@ -658,6 +659,64 @@ check "the reader opens a report by its id: every passage, none marked" inspect 
 n = len(page.all('#reader .passage'))
 assert page.status == '全文共 61 段。' and n == 61 and not page.all('#reader .target'), (page.status, n)"
 
+# ---- side by side ----------------------------------------------------------------
+# COMPARE: the rows as the page drew them, against /api/compare.
+COMPARE="
+def rows():
+    return [{'status': r.get('data-status'), 'classes': r.classes(),
+             'a': (r.first('.cmp-side.a li.hit') or El('li', {}, None)).get('data-id') or None,
+             'b': (r.first('.cmp-side.b li.hit') or El('li', {}, None)).get('data-id') or None,
+             'empty': [e.parent.classes() for e in r.all('.cmp-empty')], 'mark': r.first('.cmp-mark').text(),
+             'marks': len(r.all('mark'))} for r in page.all('#compare .cmp-row')]
+def same_as_api(a, b):
+    want = api('/api/compare?q=法治&a=%d&b=%d' % (a, b))
+    got = rows()
+    assert [(r['status'], r['a'], r['b']) for r in got] == [(p['status'], p['a'] and p['a']['id'], p['b'] and p['b']['id'])
+                                                           for p in want['pairs']], (got, want['pairs'])
+    return want, got
+"
+load "/?q=$FAZHI&view=compare" 1200x900 compare
+check "compare: a tab 对比, marked; the two newest years with matches by default" inspect "
+assert page.first('#tabs').first('a.on').text() == '对比' and page.title.startswith('法治 对比')
+sel = lambda name: [o.get('value') for o in page.first('#cmp-' + name).all('option') if 'selected' in o.attrs]
+assert sel('a') == ['2021'] and sel('b') == ['2022'], (sel('a'), sel('b'))
+assert [d.text() for d in page.first('.cmp-head').all('div')] == ['2021 年', '', '2022 年']"
+check "compare: a row per entry of /api/compare, in its order, 2021 left and 2022 right" inspect "$COMPARE
+want, got = same_as_api(2021, 2022)
+assert len(got) == want['totals'][0] + want['totals'][1] - sum(1 for p in want['pairs'] if p['a'] and p['b']) and got
+assert all(h['year'] in ('2021', '2022') for h in page.hits)
+assert '2021 年 %d 段，2022 年 %d 段' % tuple(want['totals']) in page.status, page.status"
+check "compare: only in one year is marked, the other column says so; matches highlighted" inspect "$COMPARE
+got = rows()
+for r in got:
+    if r['status'] == 'only_b':
+        assert r['a'] is None and r['empty'] == [['cmp-side', 'a']] and r['mark'].startswith('>') and 'only_b' in r['classes'], r
+    elif r['status'] == 'only_a':
+        assert r['b'] is None and r['empty'] == [['cmp-side', 'b']] and r['mark'].startswith('<'), r
+    else:
+        assert r['a'] and r['b'] and r['mark'][0] in '=~' and not r['empty'], r
+    assert r['marks'] >= 1, r
+assert any(r['status'] == 'only_b' for r in got)"
+check "compare: the figures of both years side by side" inspect "
+want = api('/api/compare?q=法治&a=2021&b=2022')['figures']
+t = page.first('#cmp-figures')
+n = max(len(g['items']) for g in want)
+if n:
+    assert [th.text() for th in t.all('th')] == ['2021 年', '2022 年']
+    assert len(t.all('tbody tr')) == n and t.first('tbody tr').all('td')[1].first('.value').text() == want[1]['items'][0]['value']
+else:
+    assert t.tag == 'p'"
+load "/?q=$FAZHI&view=compare&a=2022&b=2021&body=%E7%A4%BA%E8%8C%83%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C"
+check "compare: the years from the URL, the other way round, filters kept in the form and the API call" inspect "$COMPARE
+want = api('/api/compare?q=法治&a=2022&b=2021&body=示范区人民政府')
+got = rows()
+assert [(r['status'], r['a'], r['b']) for r in got] == [(p['status'], p['a'] and p['a']['id'], p['b'] and p['b']['id']) for p in want['pairs']]
+assert [d.text() for d in page.first('.cmp-head').all('div')] == ['2022 年', '', '2021 年']
+assert [i.get('value') for i in page.first('#cmp-form').all('input') if i.get('name') == 'body'] == ['示范区人民政府']"
+load "/?q=$Q&view=compare" 400x900 mobile-compare
+check "compare on a phone: no sideways scrolling" inspect "
+assert page.layout['scrollWidth'] <= 400, page.layout['scrollWidth']"
+
 # ---- the browser's view of it all -----------------------------------------
 check "no CSP violation or script error on any page" \
     bash -c '[ ! -s "$1" ] || { sed "s/^/     /" "$1"; false; }' _ "$TMP/problems"
@@ -668,7 +727,7 @@ for name in sys.argv[2:]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000, name
     w, h = struct.unpack(">II", data[16:24])
     assert (w, h) == ((400, 900) if name.startswith("mobile") else (1200, 900)), (name, w, h)
-' "$SHOTS" search year-2021 byyear figures trend trend-bodies like reader pages mobile-search mobile-trend mobile-reader error
+' "$SHOTS" search year-2021 byyear figures trend trend-bodies compare like reader pages mobile-search mobile-trend mobile-compare mobile-reader error
 echo "screenshots: $SHOTS"
 
 echo "$pass passed, $fail failed"

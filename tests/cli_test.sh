@@ -388,6 +388,42 @@ check "--limit with --by-year is refused" status_is 2 "$QUERY" --db "$SYN" --by-
 check "--offset with --figures is refused" status_is 2 "$QUERY" --db "$SYN" --figures --offset 3 就业
 check "--limit with --show is refused" status_is 2 "$QUERY" --db "$SYN" --show "$SHOWN:12" --limit 3
 
+# --compare (issue 18): two years side by side, over the year fixtures.
+CMP=$TMP/compare-db
+check "compare: index the year fixtures" status_is 0 "$INDEX" -q --db "$CMP" "$SRC/tests/fixtures/years"
+compare_json_ok() {   # every passage of each year once, in its year's column
+    "$QUERY" --db "$CMP" --json --compare 2021 2023 减税 >"$TMP/compare.json" || return 1
+    "$QUERY" --db "$CMP" --json --strict --year 2021 --limit 500 减税 >"$TMP/c21.json" || return 1
+    "$QUERY" --db "$CMP" --json --strict --year 2023 --limit 500 减税 >"$TMP/c23.json" || return 1
+    python3 - "$TMP/compare.json" "$TMP/c21.json" "$TMP/c23.json" <<'PY'
+import json, sys
+d, a, b = (json.load(open(p)) for p in sys.argv[1:4])
+assert d['query'] == '减税' and d['years'] == [2021, 2023] and d['truncated'] is False
+assert d['totals'] == [a['total'], b['total']], (d['totals'], a['total'], b['total'])
+ids = lambda side: sorted(p[side]['id'] for p in d['pairs'] if p[side])
+assert ids('a') == sorted(r['id'] for r in a['results']) and ids('b') == sorted(r['id'] for r in b['results'])
+for p in d['pairs']:
+    assert p['status'] in ('same', 'similar', 'only_a', 'only_b')
+    assert (p['a'] is None) == (p['status'] == 'only_b') and (p['b'] is None) == (p['status'] == 'only_a')
+    if p['a'] and p['b']:
+        assert p['similarity'] >= 0.15, p
+# entries follow 2023's report order
+lines = [p['b']['line'] for p in d['pairs'] if p['b']]
+assert lines == sorted(lines), lines
+assert [f['year'] for f in d['figures']] == [2021, 2023]
+PY
+}
+check "compare --json: every passage of each year once, in 2023's order" compare_json_ok
+check "compare: text marks each entry" bash -c "'$QUERY' --db '$CMP' --no-color --compare 2021 2023 减税 | grep -Eq '^(~ [0-9.]+|= [0-9.]+|< only in 2021|> only in 2023)'"
+check "compare: the query after the years, or before the option" bash -c "diff <('$QUERY' --db '$CMP' --json --compare 2021 2023 减税) <('$QUERY' --db '$CMP' --json 减税 --compare 2021 2023)"
+check "compare --format tsv: a header and a row per entry" bash -c "'$QUERY' --db '$CMP' --format tsv --compare 2021 2023 减税 | head -1 | grep -q \$'^status\tsimilarity\tsame_section'"
+check "compare: no match is exit 1" status_is 1 "$QUERY" --db "$CMP" --compare 2021 2023 量子计算
+check "compare: --limit is refused" status_is 2 "$QUERY" --db "$CMP" --compare 2021 2023 --limit 3 减税
+check "compare: --year is refused" status_is 2 "$QUERY" --db "$CMP" --compare 2021 2023 --year 2021 减税
+check "compare: the same year twice is refused" status_is 2 "$QUERY" --db "$CMP" --compare 2021 2021 减税
+check "compare: a second year is needed" status_is 2 "$QUERY" --db "$CMP" --compare 2021 减税
+check "compare: with --figures is refused" status_is 2 "$QUERY" --db "$CMP" --compare 2021 2023 --figures 减税
+
 # Every example of --help runs against the shipped corpus: exit 0 or 1, never 2.
 help_examples_run() {
     local line rc n=0

@@ -138,6 +138,19 @@ check "trend by_body=1: JSON equals baogao-query --trend --by-body --json" same_
 status=$(get "/api/trend?q=$Q&year=2018..")
 check "trend: years oldest first, from 2018" json "ys = [y['year'] for y in d['years']]; assert ys == sorted(ys) and ys[0] >= 2018 and sum(y['passages'] for y in d['years']) >= 3"
 
+status=$(get "/api/compare?q=$Q&a=2021&b=2022")
+"$QUERY" --db "$DB" --json --compare 2021 2022 电子证照 >"$TMP/expected.json"
+check "compare: 200" [ "$status" = 200 ]
+check "compare: JSON equals baogao-query --compare --json" same_json "$TMP/body" "$TMP/expected.json"
+check "compare: both years' passages, each entry of one year at least, figures of both" json "
+assert d['years'] == [2021, 2022] and d['truncated'] is False and d['totals'][0] >= 1 and d['totals'][1] >= 1
+assert all(p['a'] or p['b'] for p in d['pairs'])
+assert sum(1 for p in d['pairs'] if p['a']) == d['totals'][0] and sum(1 for p in d['pairs'] if p['b']) == d['totals'][1]
+assert all((p['a'] is None or p['a']['year'] == 2021) and (p['b'] is None or p['b']['year'] == 2022) for p in d['pairs'])
+assert [f['year'] for f in d['figures']] == [2021, 2022] and d['missing_shards'] == []"
+status=$(get "/api/compare?q=$Q&a=2021&b=2022&body=unknown")
+check "compare: filters apply (body=unknown: no passage)" json "assert '$status' == '200' and d['pairs'] == [] and d['totals'] == [0, 0]"
+
 # ---- the catalogue and health ------------------------------------------
 status=$(get /api/reports)
 check "reports: 200 JSON" status_type "$status" 200 "application/json; charset=utf-8"
@@ -202,6 +215,12 @@ expect_error "byyear: limit is refused" 400 "/api/byyear?q=$Q&limit=3"
 expect_error "byyear: per_year=0" 400 "/api/byyear?q=$Q&per_year=0"
 expect_error "figures: missing q" 400 "/api/figures"
 expect_error "trend: limit is refused" 400 "/api/trend?q=$Q&limit=3"
+expect_error "compare: limit is refused" 400 "/api/compare?q=$Q&a=2021&b=2022&limit=3"
+expect_error "compare: year is refused" 400 "/api/compare?q=$Q&a=2021&b=2022&year=2021"
+expect_error "compare: the same year twice" 400 "/api/compare?q=$Q&a=2022&b=2022"
+expect_error "compare: b missing" 400 "/api/compare?q=$Q&a=2022"
+expect_error "compare: a not a year" 400 "/api/compare?q=$Q&a=20x1&b=2022"
+expect_error "compare: missing q" 400 "/api/compare?a=2021&b=2022"
 expect_error "like: not an id" 400 "/api/like/x.txt:3"
 expect_error "report: not an id" 400 "/api/report/corpus"
 expect_error "report: unknown" 404 "/api/report/0123456789abcdef"

@@ -2,7 +2,8 @@
 # years_corpus_test.sh — the across-years features over the real reports in
 # ../shared/corpus (skipped, exit 77, when that directory is absent): --by-year
 # and --figures for 城镇新增就业 against the truth computed with grep, and
-# --like on a 2019 passage about 减税降费. See docs/years.md.
+# --like on a 2019 passage about 减税降费, --compare 2018 2019 就业 and
+# 2021 2022 营商环境 (pairs really alike). See docs/years.md.
 # Usage: years_corpus_test.sh BAOGAO_INDEX BAOGAO_QUERY SOURCE_DIR SHARED_CORPUS
 set -u
 INDEX=$1 QUERY=$2 CORPUS=${4:-}
@@ -126,6 +127,42 @@ for b in bad:
     print(*b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PY
+
+# --compare: the pairs' texts are alike by an independent measure (bigram
+# Dice in Python over NFKC text), known counterparts are a pair (the
+# targets paragraphs of 2018 and 2019, 城镇新增就业1100万人以上, at 0.62; 转变政府
+# 职能 in 2021 and 2022 at 0.35), and nothing is left out.
+compare_alike() {
+    "$QUERY" --db "$DB" --json --compare "$1" "$2" "$3" >"$TMP/compare.json" || return 1
+    python3 - "$TMP/compare.json" "$4" <<'PY'
+import collections, json, sys, unicodedata
+d, must = json.load(open(sys.argv[1])), sys.argv[2]
+def grams(t):
+    c = [ch for ch in unicodedata.normalize("NFKC", t).lower() if ch.isalnum()]
+    return collections.Counter(zip(c, c[1:]))
+def dice(a, b):
+    a, b = grams(a), grams(b)
+    return 2 * sum((a & b).values()) / (sum(a.values()) + sum(b.values()))
+pairs = [p for p in d["pairs"] if p["a"] and p["b"]]
+bad = []
+if not pairs:
+    bad.append(("no pair",))
+for p in pairs:
+    sim = dice(p["a"]["text"], p["b"]["text"])
+    if abs(sim - p["similarity"]) > 0.01 or sim < 0.15:
+        bad.append(("not alike", round(sim, 3), p["similarity"], p["a"]["text"][:30], p["b"]["text"][:30]))
+if must and not any(must in p["a"]["text"] and must in p["b"]["text"] and p["similarity"] >= 0.3 for p in pairs):
+    bad.append(("no pair holding", must))
+if sum(1 for p in d["pairs"] if p["a"]) != d["totals"][0] or sum(1 for p in d["pairs"] if p["b"]) != d["totals"][1]:
+    bad.append(("passages left out", d["totals"]))
+for b in bad:
+    print(*b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+check "compare 2018 2019 就业: pairs alike, the targets paired" compare_alike 2018 2019 就业 城镇新增就业1100万人以上
+check "compare 2021 2022 营商环境: pairs alike, 转变政府职能 paired" compare_alike 2021 2022 营商环境 转变政府职能
+check "compare 2023 2024 就业: pairs alike, every passage listed" compare_alike 2023 2024 就业 ""
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
