@@ -28,6 +28,7 @@ static void usage(FILE *out)
     fputs("Usage: baogao-query [OPTION]... QUERY...\n"
           "  or:  baogao-query [OPTION]... --like REF\n"
           "  or:  baogao-query [OPTION]... --compare YEAR1 YEAR2 QUERY...\n"
+          "  or:  baogao-query [OPTION]... --new-in YEAR | --gone-in YEAR\n"
           "Search indexed reports; print the best passages with their report, section\n"
           "path, a highlighted snippet and file:line.\n"
           "\n"
@@ -96,6 +97,13 @@ static void usage(FILE *out)
           "                    < only in Y1, > only in Y2; then the figures of both\n"
           "                    years (docs/years.md); --body, --kind, --docno apply\n"
           "  --count           print only the number of matching passages\n"
+          "  --new-in YEAR     the expressions YEAR's reports use and no earlier report\n"
+          "                    does (新提法), best first, each with its first passage;\n"
+          "                    --limit N of them (default 30), --body/--kind apply\n"
+          "  --gone-in YEAR    the expressions of the year before YEAR that YEAR and\n"
+          "                    the years after it no longer use\n"
+          "  --since YEAR      with --new-in/--gone-in: compare with the years from\n"
+          "                    YEAR on only\n"
           "  --format tsv|csv  print hits (and --figures, --compare rows) as tab- or comma-\n"
           "                    separated values with a header line\n"
           "  -h, --help        show this help\n"
@@ -120,6 +128,7 @@ static void usage(FILE *out)
           "  baogao-query --show corpus/shaoguan-qujiang-fazhi-2022.txt:10 --context 1\n"
           "  baogao-query --trend 电子证照 --trend 政务服务\n"
           "  baogao-query --compare 2023 2024 营商环境\n"
+          "  baogao-query --new-in 2024 --body 国务院\n"
           "\n"
           "Exit status: 0 results found, 1 no results (with filters, the message says\n"
           "how many each filter left out), 2 error (a remote shard that is\n"
@@ -335,7 +344,7 @@ static int print_figures(const bg_figures *f, const char *query, int json)
     return 0;
 }
 
-enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SHOW, MODE_TREND, MODE_COMPARE };
+enum { MODE_SEARCH, MODE_BY_YEAR, MODE_FIGURES, MODE_LIKE, MODE_REPORTS, MODE_SHOW, MODE_TREND, MODE_COMPARE, MODE_NEW };
 
 #define MAX_TRENDS 8
 #define BAR_COLUMNS 40
@@ -627,6 +636,65 @@ static int print_reports(const char *json_text, int json)
     return n ? 0 : 1;
 }
 
+/* ---- --new-in, --gone-in -------------------------------------------------- */
+
+/* "2008–2023": the years of a list, as a range when they run on. */
+static void print_years(const cJSON *years)
+{
+    int n = cJSON_GetArraySize(years);
+    if (n == 0) {
+        fputs("none", stdout);
+        return;
+    }
+    int first = cJSON_GetArrayItem(years, 0)->valueint, last = cJSON_GetArrayItem(years, n - 1)->valueint;
+    if (n == 1)
+        printf("%d", first);
+    else
+        printf("%d%s%d", first, n == last - first + 1 ? "–" : " … ", last);
+}
+
+/* A numbered line per expression, with its first passage. */
+static int print_novel(const bg_novel *nv, int json, int color)
+{
+    int found = bg_novel_count(nv) > 0;
+    char *doc = bg_novel_json(nv);
+    if (json || !doc)
+        return print_json(doc, found);
+    cJSON *root = cJSON_Parse(doc);
+    bg_free(doc);
+    if (!root)
+        return print_json(NULL, found);
+    int gone = strcmp(cJSON_GetObjectItem(root, "direction")->valuestring, "gone") == 0;
+    const style *s = style_for(color);
+    if (gone)
+        printf("Used in %d and no longer from %d on (compared with ", bg_novel_base_year(nv), bg_novel_year(nv));
+    else
+        printf("New in %d (compared with ", bg_novel_year(nv));
+    print_years(cJSON_GetObjectItem(root, "compared_years"));
+    printf("; %s years: ", gone ? "earlier" : "later");
+    print_years(cJSON_GetObjectItem(root, "other_years"));
+    printf(")\n");
+    cJSON_Delete(root);
+    for (size_t i = 0; i < bg_novel_count(nv); i++) {
+        size_t occ = bg_novel_occurrences(nv, i), pas = bg_novel_passages(nv, i), oy = bg_novel_other_years(nv, i);
+        printf("%3zu. %s%s%s  %zu time%s in %zu passage%s", i + 1, s->bold, bg_novel_text(nv, i), s->reset, occ,
+               occ == 1 ? "" : "s", pas, pas == 1 ? "" : "s");
+        if (oy)
+            printf("; %s %zu %s year%s", gone ? "used in" : "again in", oy, gone ? "earlier" : "later",
+                   oy == 1 ? "" : "s");
+        putchar('\n');
+        const bg_results *hits = bg_novel_hits(nv, i);
+        const bg_hit *h = hits && bg_results_count(hits) ? bg_results_hit(hits, 0) : NULL;
+        if (!h)
+            continue;
+        char *snippet = bg_hit_snippet(h, COMPARE_SNIPPET_CHARS, s->open, s->close);
+        printf("      %s\n      %s%s:%zu%s\n", snippet ? snippet : bg_hit_text(h), s->dim,
+               bgi_cli_shown_path(bg_hit_report(h)), bg_hit_line(h), s->reset);
+        bg_free(snippet);
+    }
+    return found ? 0 : 1;
+}
+
 /* What the command line asks for. */
 typedef struct query_cli {
     const char *db, *like, *year;   /* year: --year as given, for messages */
@@ -638,6 +706,8 @@ typedef struct query_cli {
     size_t n_trends;
     int by_body;             /* --by-body: a trend per issuing body */
     int compare[2];          /* --compare Y1 Y2 */
+    bg_novel_options novel;  /* --new-in, --gone-in, --since */
+    int novel_year;
     bg_search_options so;
     int years[400];          /* --year 2019,2021: so.years points here */
     size_t timeout_ms;
@@ -729,6 +799,14 @@ static int run(bg_index *ix, const query_cli *o)
             rc = o->format ? table_compare(c, o->format) : print_compare(c, query, json, color);
         }
         bg_compare_free(c);
+    } else if (mode == MODE_NEW) {
+        bg_novel *nv = NULL;
+        bg_novel_options no = o->novel;
+        no.limit = so->limit;
+        no.passages = json ? 3 : 1;
+        if ((err = bg_search_new(&nv, ix, o->novel_year, &no, so)) == 0)
+            rc = print_novel(nv, json, color);
+        bg_novel_free(nv);
     } else if (mode == MODE_SHOW) {
         bg_results *res = NULL;
         err = o->scope == 2   ? bg_report_passages(&res, ix, query)
@@ -778,6 +856,8 @@ static const struct option query_options[] = {
     {"report", no_argument, 0, 'G'},     {"format", required_argument, 0, 'f'},
     {"trend", required_argument, 0, 't'}, {"by-body", no_argument, 0, 'B'},
     {"compare", required_argument, 0, 'M'},
+    {"new-in", required_argument, 0, 'I'}, {"gone-in", required_argument, 0, 'O'},
+    {"since", required_argument, 0, 's'},
     {0, 0, 0, 0},
 };
 
@@ -911,7 +991,7 @@ static int parse_compare(query_cli *o, const char *a, const char *b)
  * error (already reported). */
 static int parse_options(query_cli *o, int argc, char **argv)
 {
-    *o = (query_cli){.so = BG_SEARCH_OPTIONS_INIT, .timeout_ms = 5000, .mode = MODE_SEARCH,
+    *o = (query_cli){.so = BG_SEARCH_OPTIONS_INIT, .novel = BG_NOVEL_OPTIONS_INIT, .timeout_ms = 5000, .mode = MODE_SEARCH,
                      .color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR")};
     bg_search_options *so = &o->so;
     int c, modes = 0, has_context = 0;
@@ -995,6 +1075,24 @@ static int parse_options(query_cli *o, int argc, char **argv)
             optind++;   /* the second year, which options_first put after the first */
             modes |= 1 << (o->mode = MODE_COMPARE);
             break;
+        case 'I':
+        case 'O':
+        case 's': {
+            size_t v = 0;
+            if (bgi_cli_parse_size(&v, optarg, 9999) || v == 0) {
+                bgi_cli_error(prog, "--%s: '%s' is not a year", c == 'I' ? "new-in" : c == 'O' ? "gone-in" : "since",
+                              optarg);
+                return 2;
+            }
+            if (c == 's') {
+                o->novel.since = (int)v;
+                break;
+            }
+            o->novel_year = (int)v;
+            o->novel.gone = c == 'O';
+            modes |= 1 << (o->mode = MODE_NEW);
+            break;
+        }
         case 'f':
             if (table_format_parse(&o->format, optarg)) {
                 bgi_cli_error(prog, "--format: '%s' is not tsv or csv", optarg);
@@ -1014,11 +1112,27 @@ static int parse_options(query_cli *o, int argc, char **argv)
         }
     }
     if (modes & (modes - 1)) {
-        bgi_cli_error(prog, "--by-year, --figures, --like, --show, --trend, --compare and --reports do not go together");
+        bgi_cli_error(prog, "--by-year, --figures, --like, --show, --trend, --compare, --new-in, --gone-in and --reports do not go "
+                      "together");
         return 2;
     }
     static const char *const mode_names[] = {"",       "--by-year", "--figures", "--like",
-                                             "--reports", "--show", "--trend", "--compare"};
+                                             "--reports", "--show", "--trend", "--compare",
+                                             "--new-in"};
+    if (o->mode == MODE_NEW || o->novel.since) {
+        if (o->mode != MODE_NEW || optind < argc || so->offset || o->year || so->per_year || o->count
+            || o->format) {
+            bgi_cli_error(prog, "--new-in and --gone-in take a year and no query, with --since, --body, --kind, "
+                          "--limit and --json only (--since goes with them)");
+            return 2;
+        }
+        if (o->novel.since && o->novel.since >= o->novel_year) {
+            bgi_cli_error(prog, "--since %d: give a year before %d", o->novel.since, o->novel_year);
+            return 2;
+        }
+        o->query = strdup("");
+        return o->query ? 0 : (bgi_cli_error(prog, "out of memory"), 2);
+    }
     if ((so->limit || so->offset) && o->mode != MODE_SEARCH && o->mode != MODE_LIKE) {
         bgi_cli_error(prog, "--limit and --offset do not go with %s (it lists %s)", mode_names[o->mode],
                       o->mode == MODE_BY_YEAR ? "every year; --per-year N sets passages per year"

@@ -15,7 +15,7 @@
  *   - it must not be a fragment: when one character stands beside it in at
  *     least 70% of two or more occurrences, the longer string is the
  *     expression (a lexicon word is never a fragment);
- *   - score = occurrences (in the base year and the years on the other side)
+ *   - score = √occurrences (in the base year and the years on the other side)
  *     × (1 + those years) — an expression comes back, a turn of phrase does
  *     not — × 3 when written in quotes (“互联网+”) × 3 when a lexicon word ×
  *     2 when a new string of 2 characters is inside (新质), 1.5 of 3.
@@ -35,6 +35,7 @@
 #include "util.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,7 @@ typedef struct cand {
     uint32_t years;      /* those years holding it */
     int last_year;
     uint32_t edges;      /* occurrences on word edges at both ends */
+    uint32_t left_edges, right_edges;   /* on a word edge at that end (a run's edge is one) */
     neighbours left, right;
     double score;
 } cand;
@@ -323,8 +325,10 @@ static void occurrence(const year_text *y, enum scan_mode mode, cand *c, const r
     if (c->flags & C_OLD)
         return;
     size_t a = rc[i].off, b = rc[i + k - 1].off + rc[i + k - 1].len;
-    int on_edges = (i == 0 || (y->edge && y->edge[a])) && (i + k == n || (y->edge && y->edge[b]));
-    c->edges += on_edges;
+    int left = i == 0 || (y->edge && y->edge[a]), right = i + k == n || (y->edge && y->edge[b]);
+    c->edges += left && right;
+    c->left_edges += left;
+    c->right_edges += right;
     count_neighbour(&c->left, i ? rc[i - 1].c : -1);
     count_neighbour(&c->right, i + k < n ? rc[i + k].c : -1);
     if (mode == SCAN_BASE) {
@@ -407,6 +411,9 @@ static int scan(novelty *nv, const year_text *y, enum scan_mode mode)
 
 /* ---- salience ------------------------------------------------------------ */
 
+/* Whether c is a piece of a longer expression: one character stands
+ * beside it in most of its occurrences (新质 in 新质生产力). A lexicon word
+ * is never a piece. */
 static int fragment(const cand *c)
 {
     uint32_t total = c->count + c->other;
@@ -416,6 +423,22 @@ static int fragment(const cand *c)
         if (c->left.n[i] >= FRAGMENT_SHARE * total || c->right.n[i] >= FRAGMENT_SHARE * total)
             return 1;
     return 0;
+}
+
+static int one_lexicon_word(void *ctx, const bgi_token *t)
+{
+    int *n = ctx;
+    if (t->type == BG_TOKEN_WORD)
+        *n = *n == 0 && (t->flags & BG_TOKEN_LEXICON) ? 1 : -1;
+    return 0;
+}
+
+/* Whether s is a word of the lexicon (the analyser makes it one word). */
+static int is_lexicon_word(novelty *nv, const char *s, size_t len)
+{
+    int n = 0;
+    bgi_err err = {0};
+    return bgi_analyze(nv->ix->query_an, s, len, one_lexicon_word, &n, &err) == 0 && n == 1;
 }
 
 /* The fewest characters of a new string inside c (itself at most). */
@@ -439,7 +462,7 @@ static size_t new_core(novelty *nv, const cand *c)
     return n;
 }
 
-static double salience(novelty *nv, const cand *c)
+static double salience(novelty *nv, cand *c)
 {
     const char *s = nv->base->text + c->off;
     int32_t first, last = 0;
@@ -448,11 +471,13 @@ static double salience(novelty *nv, const cand *c)
         ll = bgi_utf8_decode((const unsigned char *)s, c->len, i, &last);
     if (is_function_char(s, fl) || is_function_char(s + c->len - ll, ll))
         return 0;
+    if (!(c->flags & C_LEXICON) && is_lexicon_word(nv, s, c->len))
+        c->flags |= C_LEXICON;
     uint32_t total = c->count + c->other;
     if (c->edges * 2 < total || fragment(c))
         return 0;
     size_t core = new_core(nv, c);
-    return (double)total * (1.0 + c->years) * (c->flags & C_QUOTED ? QUOTED_BONUS : 1.0)
+    return sqrt((double)total) * (1.0 + c->years) * (c->flags & C_QUOTED ? QUOTED_BONUS : 1.0)
          * (c->flags & C_LEXICON ? LEXICON_BONUS : 1.0) * (core <= 2 ? 2.0 : core <= 3 ? 1.5 : 1.0);
 }
 

@@ -265,11 +265,16 @@ void bgi_api_search(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 typedef enum view {
     VIEW_PASSAGE, VIEW_SECTION, VIEW_REPORT, VIEW_LIKE,   /* of a passage (or report) id */
     VIEW_BYYEAR, VIEW_FIGURES, VIEW_TREND, VIEW_COMPARE,  /* of a query */
+    VIEW_NEW,                                             /* of a year */
 } view;
 
 /* The two years of VIEW_COMPARE in make_view's one number: A·10000 + B
  * (years are 1..9999). */
 #define COMPARE_YEARS(a, b) ((size_t)(a) * 10000 + (size_t)(b))
+
+/* VIEW_NEW's year, --since year and direction in the same way:
+ * gone·10^8 + since·10^4 + year. */
+#define NOVEL_ARGS(year, since, gone) ((size_t)(gone) * 100000000 + (size_t)(since) * 10000 + (size_t)(year))
 
 /* Makes the JSON of view v on a pooled handle (n: the context of
  * VIEW_PASSAGE, by_body for VIEW_TREND, COMPARE_YEARS for VIEW_COMPARE): 0
@@ -281,6 +286,8 @@ static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_
     bg_figures *f = NULL;
     bg_trend *t = NULL;
     bg_compare *cmp = NULL;
+    bg_novel *nv = NULL;
+    bg_novel_options no = BG_NOVEL_OPTIONS_INIT;
     int rc;
     switch (v) {
     case VIEW_PASSAGE: rc = bg_passage_context(&res, ix, q, n); break;
@@ -290,14 +297,19 @@ static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_
     case VIEW_BYYEAR: rc = bg_search_by_year(&by, ix, q, o); break;
     case VIEW_FIGURES: rc = bg_search_figures(&f, ix, q, o); break;
     case VIEW_COMPARE: rc = bg_search_compare(&cmp, ix, q, (int)(n / 10000), (int)(n % 10000), o); break;
+    case VIEW_NEW:
+        no.gone = n >= 100000000, no.since = (int)(n / 10000 % 10000), no.limit = o->limit;
+        rc = bg_search_new(&nv, ix, (int)(n % 10000), &no, o);
+        break;
     default: rc = bg_search_trend(&t, ix, q, o, n != 0); break;
     }
     if (rc == 0) {
         *json = res ? bg_results_json(res) : by ? bg_byyear_json(by) : f ? bg_figures_json(f)
-              : cmp ? bg_compare_json(cmp) : bg_trend_json(t);
+              : cmp ? bg_compare_json(cmp) : nv ? bg_novel_json(nv) : bg_trend_json(t);
         rc = *json ? BG_OK : BG_ENOMEM;
     }
     bg_compare_free(cmp);
+    bg_novel_free(nv);
     bg_results_free(res);
     bg_byyear_free(by);
     bg_figures_free(f);
@@ -318,7 +330,7 @@ static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view v, co
         return;
     }
     if (make_view(&json, ix, v, q, o, n) != BG_OK) {
-        int missing = bg_errcode() == BG_ENOTFOUND && v <= VIEW_LIKE;
+        int missing = bg_errcode() == BG_ENOTFOUND && (v <= VIEW_LIKE || v == VIEW_NEW);
         if (missing)
             bgi_reply_error(r, 404, bg_errmsg());
         else
@@ -435,6 +447,40 @@ void bgi_api_compare(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
     else
         reply_view(r, s, "/api/compare", VIEW_COMPARE, q, &o, COMPARE_YEARS(a, b));
 }
+
+/* /api/new?year=2024 and /api/gone?year=2021: since=, body=, kind=,
+ * limit= (expressions, default 30); no query, no year filter, no offset. */
+static void novel_view(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, int gone)
+{
+    bg_search_options o;
+    int years[BG_SERVE_MAX_YEARS];
+    complaint why = {{0}};
+    size_t year = 0, since = 0, len;
+    int bad = 0, has_limit = get_param(c, "limit", &len, &bad) != NULL;
+    const char *what = gone ? "/api/gone" : "/api/new";
+    /* year= is read as the search filters read it; it must name one year */
+    if (get_param(c, "q", &len, &bad) || get_param(c, "offset", &len, &bad))
+        complain(&why, "q and offset do not go with this view: it lists a year's expressions");
+    else if (parse_search(NULL, &o, years, c, PAGED | QUERY_IN_PATH, &why) == 0
+             && check_number(&since, c, "since", 1, 9999, &why) == 0) {
+        year = o.n_years == 1 ? (size_t)o.years[0] : o.year_from && o.year_from == o.year_to ? (size_t)o.year_from : 0;
+        if (!year || o.year_unknown || (o.n_years > 1))
+            complain(&why, "year= is required and names one year (year=2024)");
+        else if (since && since >= year)
+            complain(&why, "since must be a year before year");
+        o.years = NULL, o.n_years = 0, o.year_from = o.year_to = 0;
+    }
+    if (why.msg[0]) {
+        bgi_reply_error(r, 400, why.msg);
+        return;
+    }
+    if (!has_limit)
+        o.limit = 0;   /* the library's default: 30 */
+    reply_view(r, s, what, VIEW_NEW, "", &o, NOVEL_ARGS(year, since, gone));
+}
+
+void bgi_api_new(bgi_reply *r, bgi_server *s, struct MHD_Connection *c) { novel_view(r, s, c, 0); }
+void bgi_api_gone(bgi_reply *r, bgi_server *s, struct MHD_Connection *c) { novel_view(r, s, c, 1); }
 
 void bgi_api_reports(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
 {

@@ -309,6 +309,8 @@ static endpoint route(const char *url)
         {"/api/figures", bgi_api_figures},
         {"/api/trend", bgi_api_trend},
         {"/api/compare", bgi_api_compare},
+        {"/api/new", bgi_api_new},
+        {"/api/gone", bgi_api_gone},
         {"/healthz", bgi_api_health},
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
@@ -374,7 +376,8 @@ enum MHD_Result bgi_serve_handle(void *cls, struct MHD_Connection *c, const char
     id_endpoint by_id = route_id(url, &id);
     if (!fn && !by_id)
         bgi_reply_error(&r, 404, "not found: the API is /api/search, /api/byyear, /api/figures, /api/passage/ID, "
-                                 "/api/like/ID, /api/report/ID, /api/trend, /api/compare, /api/reports and /healthz");
+                                 "/api/like/ID, /api/report/ID, /api/trend, /api/compare, /api/new, /api/gone, "
+                                 "/api/reports and /healthz");
     else if (!is_get && !is_head)
         bgi_reply_error(&r, 405, "method not allowed: only GET and HEAD");
     else if (by_id)

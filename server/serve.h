@@ -55,6 +55,8 @@ void bgi_api_figures(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 void bgi_api_trend(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 /* GET /api/compare?q=&a=&b=: baogao-query --compare's JSON (docs/years.md). */
 void bgi_api_compare(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
+void bgi_api_new(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
+void bgi_api_gone(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 void bgi_api_health(bgi_reply *r, bgi_server *s, struct MHD_Connection *c);
 
 /* An error reply {"error": message} with the given HTTP status. */

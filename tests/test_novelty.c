@@ -1,0 +1,192 @@
+/* test_novelty.c — issue 18: new expressions (bg_search_new). Five small
+ * reports written by the test, where the answer is known: 智慧码上办 first
+ * appears in body A's 2021 report (in quotes, then twice more, and again in
+ * 2022) but body B used it in 2020; 数字政府建设 is used by body A from 2019 to
+ * 2021 and not in 2022. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baogao.h"
+
+#define BODY_A "示范市人民政府"
+
+typedef struct fixture {
+    char dir[64];
+    bg_index *ix;
+} fixture;
+
+static const struct {
+    const char *name, *text;
+} reports[] = {
+    {"a-2019.txt", "2019年示范市人民政府工作报告\n示范市人民政府\n一、工作回顾\n推进数字政府建设，改善营商环境。\n"},
+    {"a-2020.txt", "2020年示范市人民政府工作报告\n示范市人民政府\n一、工作回顾\n继续改善营商环境，加快数字政府建设。\n"},
+    {"a-2021.txt", "2021年示范市人民政府工作报告\n示范市人民政府\n一、工作回顾\n提出“智慧码上办”行动，推行智慧码上办服务。\n"
+                   "二、今年任务\n扩大智慧码上办覆盖，改善营商环境，深化数字政府建设。\n"},
+    {"a-2022.txt", "2022年示范市人民政府工作报告\n示范市人民政府\n一、工作回顾\n智慧码上办全面推开。营商环境持续改善。\n"},
+    {"b-2020.txt", "2020年样本县人民政府工作报告\n样本县人民政府\n一、工作回顾\n试点智慧码上办。\n"},
+};
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/bg_novelty_XXXXXX");
+    if (!f || !mkdtemp(f->dir))
+        return -1;
+    char db[128], path[160];
+    snprintf(db, sizeof db, "%s/index", f->dir);
+    if (bg_index_open(&f->ix, db, BG_OPEN_WRITE | BG_OPEN_CREATE))
+        return -1;
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", f->dir, reports[i].name);
+        FILE *fp = fopen(path, "w");
+        int status = 0;
+        if (!fp || fputs(reports[i].text, fp) < 0 || fclose(fp) || bg_index_add_file(&status, NULL, f->ix, path, NULL))
+            return -1;
+    }
+    if (bg_index_commit(f->ix))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    bg_index_free(f->ix);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    free(f);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static bg_novel *novel(fixture *f, int year, int gone, int since, const char *body)
+{
+    bg_novel_options no = BG_NOVEL_OPTIONS_INIT;
+    no.gone = gone, no.since = since;
+    bg_search_options o = BG_SEARCH_OPTIONS_INIT;
+    o.body = body;
+    bg_novel *n = NULL;
+    if (bg_search_new(&n, f->ix, year, &no, &o) != 0)
+        fail_msg("%d: %s", year, bg_errmsg());
+    return n;
+}
+
+/* The rank (from 1) of text among n's expressions, 0 when absent. */
+static size_t rank_of(const bg_novel *n, const char *text)
+{
+    for (size_t i = 0; i < bg_novel_count(n); i++)
+        if (strcmp(bg_novel_text(n, i), text) == 0)
+            return i + 1;
+    return 0;
+}
+
+static void test_new_in_a_year(void **state)
+{
+    fixture *f = *state;
+    bg_novel *n = novel(f, 2021, 0, 0, BODY_A);
+    assert_int_equal(bg_novel_year(n), 2021);
+    assert_int_equal(bg_novel_base_year(n), 2021);
+    assert_int_equal(rank_of(n, "智慧码上办"), 1);
+    assert_int_equal(bg_novel_occurrences(n, 0), 3);
+    assert_int_equal(bg_novel_passages(n, 0), 2);
+    assert_int_equal(bg_novel_other_years(n, 0), 1);   /* 2022 */
+    /* Its pieces are not listed (码上办 always follows 智慧), nor what earlier
+     * years said. */
+    assert_int_equal(rank_of(n, "码上办"), 0);
+    assert_int_equal(rank_of(n, "智慧码上"), 0);
+    assert_int_equal(rank_of(n, "营商环境"), 0);
+    assert_int_equal(rank_of(n, "数字政府建设"), 0);
+    for (size_t i = 0; i < bg_novel_count(n); i++) {
+        const char *t = bg_novel_text(n, i);
+        assert_null(strpbrk(t, "0123456789"));
+        assert_true(strncmp(t, "的", 3) != 0 && strstr(t, "，") == NULL);
+    }
+    const bg_results *hits = bg_novel_hits(n, 0);
+    assert_non_null(hits);
+    assert_true(bg_results_count(hits) >= 1);
+    assert_int_equal(bg_hit_year(bg_results_hit(hits, 0)), 2021);
+    assert_non_null(strstr(bg_hit_text(bg_results_hit(hits, 0)), "智慧码上办"));
+    char *json = bg_novel_json(n);
+    assert_non_null(strstr(json, "\"direction\":\"new\""));
+    assert_non_null(strstr(json, "\"compared_years\":[2019,2020]"));
+    assert_non_null(strstr(json, "\"other_years\":[2022]"));
+    assert_non_null(strstr(json, "{\"text\":\"智慧码上办\",\"occurrences\":3,\"passage_count\":2,\"other_years\":1"));
+    bg_free(json);
+    bg_novel_free(n);
+}
+
+/* Without the body filter, body B's 2020 report already said it. */
+static void test_filters_choose_the_reports(void **state)
+{
+    fixture *f = *state;
+    bg_novel *n = novel(f, 2021, 0, 0, NULL);
+    assert_int_equal(rank_of(n, "智慧码上办"), 0);
+    bg_novel_free(n);
+    n = novel(f, 2020, 0, 0, NULL);
+    assert_true(rank_of(n, "智慧码上办") >= 1);
+    bg_novel_free(n);
+    /* Compared with 2020 alone, it is still new in 2021 for body A. */
+    n = novel(f, 2021, 0, 2020, BODY_A);
+    assert_int_equal(rank_of(n, "智慧码上办"), 1);
+    char *json = bg_novel_json(n);
+    assert_non_null(strstr(json, "\"since\":2020,\"compared_years\":[2020]"));
+    bg_free(json);
+    bg_novel_free(n);
+}
+
+static void test_gone_in_a_year(void **state)
+{
+    fixture *f = *state;
+    bg_novel *n = novel(f, 2022, 1, 0, BODY_A);
+    assert_int_equal(bg_novel_base_year(n), 2021);
+    size_t r = rank_of(n, "数字政府建设");
+    assert_true(r >= 1);
+    assert_int_equal(bg_novel_other_years(n, r - 1), 2);   /* 2019, 2020 */
+    assert_int_equal(rank_of(n, "营商环境"), 0);            /* 2022 still says it */
+    assert_int_equal(rank_of(n, "智慧码上办"), 0);
+    char *json = bg_novel_json(n);
+    assert_non_null(strstr(json, "\"direction\":\"gone\""));
+    bg_free(json);
+    bg_novel_free(n);
+}
+
+static void test_errors(void **state)
+{
+    fixture *f = *state;
+    bg_novel *n = NULL;
+    bg_novel_options no = BG_NOVEL_OPTIONS_INIT;
+    bg_search_options o = BG_SEARCH_OPTIONS_INIT;
+    o.body = BODY_A;
+    assert_int_equal(bg_search_new(&n, f->ix, 2030, &no, &o), BG_ENOTFOUND);
+    assert_non_null(strstr(bg_errmsg(), "2030"));
+    assert_int_equal(bg_search_new(&n, f->ix, 2019, &no, &o), BG_ENOTFOUND);   /* nothing before it */
+    no.gone = 1;
+    assert_int_equal(bg_search_new(&n, f->ix, 2019, &no, &o), BG_ENOTFOUND);
+    no.gone = 0, no.since = 2021;
+    assert_int_equal(bg_search_new(&n, f->ix, 2021, &no, &o), BG_EINVAL);
+    no.since = 0, no.limit = BG_NOVEL_MAX_LIMIT + 1;
+    assert_int_equal(bg_search_new(&n, f->ix, 2021, &no, &o), BG_EINVAL);
+    no.limit = 0, no.version = 99;
+    assert_int_equal(bg_search_new(&n, f->ix, 2021, &no, &o), BG_EINVAL);
+    assert_int_equal(bg_search_new(&n, f->ix, 0, NULL, NULL), BG_EINVAL);
+    assert_null(n);
+    bg_novel_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_in_a_year),
+        cmocka_unit_test(test_filters_choose_the_reports),
+        cmocka_unit_test(test_gone_in_a_year),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
