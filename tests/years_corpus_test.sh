@@ -3,7 +3,8 @@
 # ../shared/corpus (skipped, exit 77, when that directory is absent): --by-year
 # and --figures for 城镇新增就业 against the truth computed with grep, and
 # --like on a 2019 passage about 减税降费, --compare 2018 2019 就业 and
-# 2021 2022 营商环境 (pairs really alike). See docs/years.md.
+# 2021 2022 营商环境 (pairs really alike), --new-in 2024 --body 国务院 (新质生产力
+# among the first 30). See docs/years.md.
 # Usage: years_corpus_test.sh BAOGAO_INDEX BAOGAO_QUERY SOURCE_DIR SHARED_CORPUS
 set -u
 INDEX=$1 QUERY=$2 CORPUS=${4:-}
@@ -163,6 +164,30 @@ PY
 check "compare 2018 2019 就业: pairs alike, the targets paired" compare_alike 2018 2019 就业 城镇新增就业1100万人以上
 check "compare 2021 2022 营商环境: pairs alike, 转变政府职能 paired" compare_alike 2021 2022 营商环境 转变政府职能
 check "compare 2023 2024 就业: pairs alike, every passage listed" compare_alike 2023 2024 就业 ""
+
+# New expressions (#18): --new-in 2024 --body 国务院 lists 新质生产力 among its
+# first 30, and everything it lists is really absent from the earlier 国务院
+# reports and present in 2024's (a substring check over the files).
+new_in_holds() {
+    "$QUERY" --db "$DB" --json --new-in 2024 --body 国务院 > "$TMP/new.json" &&
+    python3 - "$TMP/new.json" "$CORPUS" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1])); corpus = sys.argv[2]
+rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(corpus, "MANIFEST.tsv"))][1:]
+texts = {}
+for r in rows:
+    if r[2] == "国务院":
+        texts.setdefault(int(r[3]), "")
+        texts[int(r[3])] += open(os.path.join(corpus, r[0])).read()
+listed = [e["text"] for e in d["expressions"]]
+bad = [t for t in listed if t not in texts[2024] or any(t in texts[y] for y in texts if y < 2024)]
+bad += [] if "新质生产力" in listed[:30] else ["新质生产力 not in the first 30"]
+bad += [] if all(e["passages"] and e["passages"][0]["year"] == 2024 for e in d["expressions"]) else ["passages"]
+print(*bad, file=sys.stderr)
+sys.exit(1 if bad or len(listed) != 30 else 0)
+PY
+}
+check "new-in 2024 --body 国务院: 新质生产力 in the first 30, each really new" new_in_holds
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
