@@ -1185,7 +1185,9 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     const Xapian::doccount upper =
         collapse ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
     out->total_exact = out->facets_exact = out->partitions_complete = 1;
-    if (check == all || (!by_shard && n_facet_slots && seen >= upper)) {
+    // The spies saw every match when they saw fewer than the match had to
+    // check (it ran out of candidates first), or as many as can match.
+    if (check == all || (!by_shard && n_facet_slots && (seen < check || seen >= upper))) {
         if (by_shard)
             seen = count_values_by_shard(counts, r, q, facet_slots, n_facet_slots);
         // Spies see every match before collapsing, so they count the
