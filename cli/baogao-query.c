@@ -96,7 +96,14 @@ static void usage(FILE *out)
           "                    (same section, similar wording), marked = same, ~ similar,\n"
           "                    < only in Y1, > only in Y2; then the figures of both\n"
           "                    years (docs/years.md); --body, --kind, --docno apply\n"
-          "  --count           print only the number of matching passages\n"
+          "  --count           print only the number of matching passages (counted\n"
+          "                    exactly, as with --exact)\n"
+          "  --exact           count every match: exact totals and facets however many\n"
+          "                    match (by default, beyond 10,000 matches the total is an\n"
+          "                    estimate with its bounds and the facets are scaled;\n"
+          "                    every year with a match is still listed)\n"
+          "  --count-bound N   count at least N matches exactly before estimating\n"
+          "                    (default 10000)\n"
           "  --new-in YEAR     the expressions YEAR's reports use and no earlier report\n"
           "                    does (新提法), best first, each with its first passage;\n"
           "                    --limit N of them (default 30), --body/--kind apply\n"
@@ -216,13 +223,17 @@ static int print_results(const bg_results *res, const char *query, const char *v
         printf("No results for %s.\n", query);
         return 1;
     }
-    printf("%zu passage%s %s %s", total, total == 1 ? "" : "s", verb, query);
+    printf("%s%zu passage%s %s %s", bg_results_total_exact(res) ? "" : "about ", total, total == 1 ? "" : "s", verb,
+           query);
+    if (!bg_results_total_exact(res))
+        printf(" (%zu to %zu; --exact counts them all)", bg_results_total_lower(res), bg_results_total_upper(res));
     if (n)
         printf(" (showing %zu–%zu)", bg_hit_rank(bg_results_hit(res, 0)),
                bg_hit_rank(bg_results_hit(res, n - 1)));
     printf("\n");
-    print_facet(res, BG_FACET_YEAR, "by year", 1);
-    print_facet(res, BG_FACET_BODY, "by body", 0);
+    int about = !bg_results_facets_exact(res);
+    print_facet(res, BG_FACET_YEAR, about ? "by year (estimated)" : "by year", 1);
+    print_facet(res, BG_FACET_BODY, about ? "by body (estimated)" : "by body", 0);
     printf("\n");
     for (size_t i = 0; i < n; i++) {
         const bg_hit *h = bg_results_hit(res, i);
@@ -247,11 +258,13 @@ static int print_by_year(const bg_byyear *by, const char *query, int json, int c
         return 1;
     }
     const style *s = style_for(color);
-    printf("%zu passage%s match %s in %zu year%s, newest first\n\n", total, total == 1 ? "" : "s", query, years,
-           years == 1 ? "" : "s");
+    const char *about = bg_byyear_total_exact(by) ? "" : "about ";
+    printf("%s%zu passage%s match %s in %zu year%s, newest first\n\n", about, total, total == 1 ? "" : "s", query,
+           years, years == 1 ? "" : "s");
+    about = bg_byyear_year_totals_exact(by) ? "" : "about ";
     for (size_t i = 0; i < years; i++) {
         size_t yt = bg_byyear_year_total(by, i), n = bg_byyear_count(by, i);
-        printf("%s%d — %zu passage%s%s", s->bold, bg_byyear_year(by, i), yt, yt == 1 ? "" : "s", s->reset);
+        printf("%s%d — %s%zu passage%s%s", s->bold, bg_byyear_year(by, i), about, yt, yt == 1 ? "" : "s", s->reset);
         if (n < yt)
             printf(" (best %zu)", n);
         printf("\n\n");
@@ -806,6 +819,10 @@ static int run(bg_index *ix, const query_cli *o)
         no.passages = json ? 3 : 1;
         if ((err = bg_search_new(&nv, ix, o->novel_year, &no, so)) == 0)
             rc = print_novel(nv, json, color);
+        else if (err == BG_ENOTFOUND) {   /* no reports of the year: nothing to list, as a search without results */
+            printf("%s.\n", bg_errmsg());
+            rc = 1, err = 0;
+        }
         bg_novel_free(nv);
     } else if (mode == MODE_SHOW) {
         bg_results *res = NULL;
@@ -858,6 +875,7 @@ static const struct option query_options[] = {
     {"compare", required_argument, 0, 'M'},
     {"new-in", required_argument, 0, 'I'}, {"gone-in", required_argument, 0, 'O'},
     {"since", required_argument, 0, 's'},
+    {"exact", no_argument, 0, 'X'},      {"count-bound", required_argument, 0, 'Q'},
     {0, 0, 0, 0},
 };
 
@@ -1059,7 +1077,14 @@ static int parse_options(query_cli *o, int argc, char **argv)
                 return 2;
             }
             break;
-        case 'N': o->count = 1; break;
+        case 'N': o->count = 1; so->exact = 1; break;   /* a bare number cannot say "about" */
+        case 'X': so->exact = 1; break;
+        case 'Q':
+            if (bgi_cli_parse_size(&so->count_bound, optarg, 100000000) || so->count_bound == 0) {
+                bgi_cli_error(prog, "--count-bound: '%s' is not a number from 1 to 100000000", optarg);
+                return 2;
+            }
+            break;
         case 'B': o->by_body = 1; break;
         case 't':
             if (o->n_trends == MAX_TRENDS) {

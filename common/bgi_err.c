@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 static _Thread_local bgi_err last_error;
@@ -75,9 +76,12 @@ const char *bg_strerror(int code)
 
 int bg_search_options_init(bg_search_options *opts, unsigned int version)
 {
-    if (!opts || version != BG_SEARCH_OPTIONS_VERSION)
-        return bgi_err_publish(&(bgi_err){BG_EINVAL, "bg_search_options version is not 1"});
-    *opts = (bg_search_options)BG_SEARCH_OPTIONS_INIT;
+    if (!opts || (version != 1 && version != BG_SEARCH_OPTIONS_VERSION))
+        return bgi_err_publish(&(bgi_err){BG_EINVAL, "bg_search_options version is not 1 or 2"});
+    const bg_search_options defaults = BG_SEARCH_OPTIONS_INIT;
+    /* A version 1 struct ends before exact: only its fields are written. */
+    memcpy(opts, &defaults, version == 1 ? offsetof(bg_search_options, exact) : sizeof defaults);
+    opts->version = version;
     return 0;
 }
 

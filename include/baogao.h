@@ -265,7 +265,7 @@ BG_API char *bg_index_status_json(bg_index *ix);
  * knows, so programs built against an older header keep working when fields
  * are added. A search given options of a version it does not know fails with
  * BG_EINVAL. */
-#define BG_SEARCH_OPTIONS_VERSION 1
+#define BG_SEARCH_OPTIONS_VERSION 2
 typedef struct bg_search_options {
     unsigned int version; /* BG_SEARCH_OPTIONS_VERSION */
     size_t offset;        /* results to skip (paging) */
@@ -291,9 +291,22 @@ typedef struct bg_search_options {
                              several words finds fewer exact matches than a page
                              (limit), the passages holding all its words in any order
                              follow, then those holding most of them (bg_hit_match) */
+    /* Version 2. */
+    int exact;            /* 1: count every match, so that totals and facets are exact
+                             however many there are. 0 (the default): a search checks at
+                             least count_bound matches (and the page); when more match,
+                             the total is an estimate within bounds and the facets are
+                             scaled from the matches counted (bg_results_total_exact,
+                             bg_results_facets_exact); every year with a match is still
+                             listed (docs/format.md, "Totals") */
+    size_t count_bound;   /* with exact 0: matches checked at least; 0 means
+                             BG_COUNT_BOUND (10,000) */
 } bg_search_options;
-#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, NULL, 0, 0}
-/* Sets *opts to the defaults of that version. BG_EINVAL for an unknown one. */
+#define BG_COUNT_BOUND 10000
+#define BG_SEARCH_OPTIONS_INIT {BG_SEARCH_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0, 0, 0, NULL, 0, 0, 0, 0}
+/* Sets *opts to the defaults of that version (1 or 2: a version 1 struct
+ * ends before exact; its searches count up to the bound). BG_EINVAL for an
+ * unknown one. */
 BG_API int bg_search_options_init(bg_search_options *opts, unsigned int version);
 
 typedef struct bg_results bg_results;
@@ -313,14 +326,26 @@ BG_API int bg_search_run(bg_results **out, bg_index *ix, const char *query,
 /* Frees results and every hit and string obtained from them; NULL allowed. */
 BG_API void bg_results_free(bg_results *res);
 
-/* The number of matching passages in the whole index (exact). */
+/* The number of matching passages in the whole index: exact when
+ * bg_results_total_exact() says so (always with bg_search_options.exact),
+ * else Xapian's estimate, between bg_results_total_lower() and
+ * bg_results_total_upper() (both equal to the total when it is exact). */
 BG_API size_t bg_results_total(const bg_results *res);
+BG_API int bg_results_total_exact(const bg_results *res);
+BG_API size_t bg_results_total_lower(const bg_results *res);
+BG_API size_t bg_results_total_upper(const bg_results *res);
+/* 1 when the facets count every match; 0 when they were counted over a
+ * sample of the matches and scaled to the estimate: the counts are estimates
+ * and a rare body or kind may be missing, but every year with a match is
+ * listed. */
+BG_API int bg_results_facets_exact(const bg_results *res);
 
 /* The number of hits in this page, and hit i (0 <= i < count). */
 BG_API size_t bg_results_count(const bg_results *res);
 BG_API const bg_hit *bg_results_hit(const bg_results *res, size_t i);
 
-/* Facets over ALL matching passages (exact counts, not estimates).
+/* Facets over ALL matching passages (exact counts, unless
+ * bg_results_facets_exact() says they are estimates).
  * bg_results_facet_size() gives the number of distinct values;
  * bg_results_facet() value i (sorted by value) and its count. */
 typedef enum bg_facet {
@@ -423,20 +448,26 @@ BG_API int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query,
 /* Frees the groups and every hit and string obtained from them; NULL allowed. */
 BG_API void bg_byyear_free(bg_byyear *by);
 
-BG_API size_t bg_byyear_total(const bg_byyear *by);              /* matching passages, exact */
+BG_API size_t bg_byyear_total(const bg_byyear *by);              /* matching passages: as bg_results_total() */
+BG_API int bg_byyear_total_exact(const bg_byyear *by);           /* as bg_results_total_exact() */
+BG_API size_t bg_byyear_total_lower(const bg_byyear *by);        /* bounds of the total, */
+BG_API size_t bg_byyear_total_upper(const bg_byyear *by);        /* as for bg_results */
+BG_API int bg_byyear_year_totals_exact(const bg_byyear *by);     /* 0: the years' totals are estimates
+                                                                    (every year with a match is listed) */
 BG_API const bg_missing *bg_byyear_missing_shards(const bg_byyear *by); /* shards left out */
 BG_API size_t bg_byyear_missing_count(const bg_byyear *by);      /* shards left out, as for */
 BG_API const char *bg_byyear_missing(const bg_byyear *by, size_t i); /* bg_results_missing() */
 BG_API size_t bg_byyear_years(const bg_byyear *by);              /* years with matches */
 BG_API int bg_byyear_year(const bg_byyear *by, size_t i);        /* 0 = year unknown (last) */
-BG_API size_t bg_byyear_year_total(const bg_byyear *by, size_t i); /* matching passages of year i, exact */
+BG_API size_t bg_byyear_year_total(const bg_byyear *by, size_t i); /* matching passages of year i */
 BG_API size_t bg_byyear_count(const bg_byyear *by, size_t i);    /* hits kept for year i */
 BG_API const bg_hit *bg_byyear_hit(const bg_byyear *by, size_t i, size_t j);
 
 /* The groups as the JSON document of `baogao-query --by-year --json`:
- *   {"query": "...", "total": N,
- *    "years": [{"year": 2025, "total": N, "results": [<result objects as in
- *              bg_results_json()>]}, ...]}
+ *   {"query": "...", "total": N, "total_exact": true, "total_lower": N,
+ *    "total_upper": N, "facets_exact": true,
+ *    "years": [{"year": 2025, "total": N, "total_exact": true,
+ *               "results": [<result objects as in bg_results_json()>]}, ...]}
  * The caller owns the string (bg_free). NULL when out of memory. */
 BG_API char *bg_byyear_json(const bg_byyear *by);
 

@@ -72,11 +72,11 @@ static int run(bg_byyear *by, bg_index *ix, const char *query, const bg_search_o
     size_t limit = per_year * (n_shards ? n_shards : 1), docs = bgx_reader_doccount(ix->reader);
     limit = limit < docs ? limit : (docs ? docs : 1);   /* Xapian reserves room for limit hits */
     bgx_match m = {0};
-    rc = bgi_search_match(&m, ix, plan.query, 0, limit, per_year);
+    rc = bgi_search_match(&m, ix, plan.query, 0, limit, per_year, bgi_count_bound(o));
     size_t need = rc ? 0 : hits_needed(&m, per_year);
     if (rc == 0 && m.n_hits < need) {
         bgx_match_clear(&m);
-        rc = bgi_search_match(&m, ix, plan.query, 0, need, per_year);
+        rc = bgi_search_match(&m, ix, plan.query, 0, need, per_year, bgi_count_bound(o));
     }
     if (rc == 0)
         rc = bgi_results_fill(by->res, ix, &m, &plan, 0);
@@ -92,7 +92,8 @@ int bg_search_by_year(bg_byyear **out, bg_index *ix, const char *query, const bg
     *out = NULL;
     bgi_err_clear(&ix->err);
     const bg_search_options *o;
-    if (bgi_search_options_resolve(&o, opts, &ix->err))
+    bg_search_options buf;
+    if (bgi_search_options_resolve(&o, &buf, opts, &ix->err))
         return bgi_err_publish(&ix->err);
     size_t per_year = o->per_year;
     if (per_year > MAX_PER_YEAR)
@@ -121,6 +122,10 @@ void bg_byyear_free(bg_byyear *by)
 }
 
 size_t bg_byyear_total(const bg_byyear *by) { return by->res->total; }
+int bg_byyear_total_exact(const bg_byyear *by) { return bg_results_total_exact(by->res); }
+size_t bg_byyear_total_lower(const bg_byyear *by) { return bg_results_total_lower(by->res); }
+size_t bg_byyear_total_upper(const bg_byyear *by) { return bg_results_total_upper(by->res); }
+int bg_byyear_year_totals_exact(const bg_byyear *by) { return by->res->facets_exact; }
 const bg_missing *bg_byyear_missing_shards(const bg_byyear *by) { return &by->res->missing; }
 size_t bg_byyear_missing_count(const bg_byyear *by) { return bg_missing_count(&by->res->missing); }
 const char *bg_byyear_missing(const bg_byyear *by, size_t i) { return bg_missing_name(&by->res->missing, i); }

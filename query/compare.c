@@ -440,7 +440,8 @@ int bg_search_compare(bg_compare **out, bg_index *ix, const char *query, int yea
     *out = NULL;
     bgi_err_clear(&ix->err);
     const bg_search_options *o;
-    if (bgi_search_options_resolve(&o, opts, &ix->err))
+    bg_search_options buf;
+    if (bgi_search_options_resolve(&o, &buf, opts, &ix->err))
         return bgi_err_publish(&ix->err);
     if (year_a < 1 || year_a > 9999 || year_b < 1 || year_b > 9999)
         return bgi_err_publish(&(bgi_err){BG_EINVAL, "a year to compare must be 1..9999"});

@@ -16,6 +16,7 @@
 #include "search_priv.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,7 +153,8 @@ static int split_keys(bgx_match *m, const struct bgi_body_names *names)
             return 1;
         counted += keys[i].count;
     }
-    if (counted != m->total)
+    /* Estimated facets are scaled: what the spy skipped is counted apart. */
+    if (m->facets_exact ? counted != m->total : m->unvalued[0] != 0)
         return 1;
     bgx_facet *out[3];
     size_t nf[3] = {0, 0, 0};
@@ -198,10 +200,11 @@ static int count_unkinded(bgx_match *m)
         if (m->facets[2][i].value[0] == '\0')
             blank = i;
     }
-    if (counted >= m->total)
+    size_t missing = m->facets_exact ? (counted < m->total ? m->total - counted : 0) : m->unvalued[2];
+    if (missing == 0)
         return 0;
     if (blank != SIZE_MAX) {
-        m->facets[2][blank].count += m->total - counted;
+        m->facets[2][blank].count += missing;
         return 0;
     }
     bgx_facet *f = realloc(m->facets[2], (m->n_facets[2] + 1) * sizeof *f);
@@ -212,16 +215,79 @@ static int count_unkinded(bgx_match *m)
         return BG_ENOMEM;
     /* "" sorts first */
     memmove(f + 1, f, m->n_facets[2] * sizeof *f);
-    f[0] = (bgx_facet){empty, m->total - counted};
+    f[0] = (bgx_facet){empty, missing};
     m->n_facets[2]++;
     return 0;
 }
 
-int bgi_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year)
+/* ---- every year with a match ----------------------------------------------- */
+
+static int add_year_term(void *ctx, const char *term, size_t len)
 {
-    int rc = per_year ? bgx_search_collapsed(m, ix->reader, q, limit, BG_SLOT_YEAR, per_year, combined_slot, 1,
-                                             &ix->err)
-                      : bgx_search(m, ix->reader, q, offset, limit, combined_slot, 1, &ix->err);
+    char year[BG_TERM_MAX];
+    size_t pl = strlen(BG_PREFIX_YEAR);
+    snprintf(year, sizeof year, "%.*s", (int)(len - pl), term + pl);
+    return bgi_names_push(ctx, year);
+}
+
+static int has_year(const bgx_match *m, const char *year)
+{
+    for (size_t i = 0; i < m->n_facets[0]; i++)
+        if (strcmp(m->facets[0][i].value, year) == 0)
+            return 1;
+    return 0;
+}
+
+/* The sampled facets may have missed a year that a shard of several years
+ * holds (a remote server combining years): each year of the index that is
+ * not listed is looked for on its own (the query within that year, the
+ * first match found ends it), and listed with Xapian's estimate when found.
+ * A year shard never needs this: its sample lists its year when it has a
+ * match. */
+static int complete_years(bgx_match *m, bg_index *ix, const bgx_query *q)
+{
+    bg_names years = {0};
+    int rc = bgx_reader_foreach_term(ix->reader, BG_PREFIX_YEAR, add_year_term, &years, &ix->err);
+    if (rc == BG_ENOMEM)
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    const bgx_count first = {1, NULL};
+    for (size_t i = 0; rc == 0 && i < years.n; i++) {
+        if (has_year(m, years.v[i]))
+            continue;
+        char term[BG_TERM_MAX];
+        bgx_query *pair[2] = {(bgx_query *)q, bgx_query_term(term, bgi_term_year(term, atoi(years.v[i])), 1, 0)};
+        bgx_query *fq = pair[1] ? bgx_query_combine(BGX_OP_FILTER, pair, 2, 0) : NULL;
+        bgx_query_free(pair[1]);
+        bgx_match e = {0};
+        rc = fq ? bgx_search_counted(&e, ix->reader, fq, 0, 1, &first, NULL, 0, &ix->err)
+                : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        bgx_query_free(fq);
+        if (rc == 0 && e.n_hits) {
+            bgx_facet *f = realloc(m->facets[0], (m->n_facets[0] + 1) * sizeof *f);
+            char *v = f ? bgi_strdup(years.v[i]) : NULL;
+            if (f)
+                m->facets[0] = f;
+            if (v)
+                f[m->n_facets[0]++] = (bgx_facet){v, (uint32_t)(e.total ? e.total : 1)};
+            else
+                rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        }
+        bgx_match_clear(&e);
+    }
+    bgi_names_clear(&years);
+    if (rc == 0)
+        merge_equal(m->facets[0], &m->n_facets[0]);
+    m->partitions_complete = rc == 0;
+    return rc;
+}
+
+int bgi_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year,
+                     size_t bound)
+{
+    const bgx_count count = {bound, BG_PREFIX_YEAR};
+    int rc = per_year ? bgx_search_collapsed(m, ix->reader, q, limit, BG_SLOT_YEAR, per_year, &count, combined_slot,
+                                             1, &ix->err)
+                      : bgx_search_counted(m, ix->reader, q, offset, limit, &count, combined_slot, 1, &ix->err);
     if (rc == 0)
         rc = load_body_names(ix);
     if (rc)
@@ -229,12 +295,15 @@ int bgi_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offs
     rc = split_keys(m, ix->body_names.data);
     if (rc == BG_ENOMEM)
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    if (rc == 0)
-        return 0;
-    bgx_match_clear(m);
-    rc = per_year ? bgx_search_collapsed(m, ix->reader, q, limit, BG_SLOT_YEAR, per_year, separate_slots, 3, &ix->err)
-                  : bgx_search(m, ix->reader, q, offset, limit, separate_slots, 3, &ix->err);
-    if (rc == 0 && count_unkinded(m))
-        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    if (rc) {
+        bgx_match_clear(m);
+        rc = per_year ? bgx_search_collapsed(m, ix->reader, q, limit, BG_SLOT_YEAR, per_year, &count,
+                                             separate_slots, 3, &ix->err)
+                      : bgx_search_counted(m, ix->reader, q, offset, limit, &count, separate_slots, 3, &ix->err);
+        if (rc == 0 && count_unkinded(m))
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    }
+    if (rc == 0 && !m->partitions_complete)
+        rc = complete_years(m, ix, q);
     return rc;
 }

@@ -257,7 +257,8 @@ int bg_search_figures(bg_figures **out, bg_index *ix, const char *query, const b
     *out = NULL;
     bgi_err_clear(&ix->err);
     const bg_search_options *o;
-    if (bgi_search_options_resolve(&o, opts, &ix->err))
+    bg_search_options buf;
+    if (bgi_search_options_resolve(&o, &buf, opts, &ix->err))
         return bgi_err_publish(&ix->err);
     bg_figures *f = calloc(1, sizeof *f);
     if (!f || !(f->query = bgi_strdup(query ? query : ""))) {

@@ -1,6 +1,7 @@
 /* json.c — the JSON contracts of `baogao-query --json` (and of the HTTP API):
  *
- *   {"query": "...", "total": N,
+ *   {"query": "...", "total": N, "total_exact": true, "total_lower": N,
+ *    "total_upper": N, "facets_exact": true,
  *    "facets": {"year": {"2022": 3, ...}, "body": {"国务院": 40, ...},
  *               "kind": {"通知": 2, "": 38, ...}},
  *    "results": [{"rank": 1, "score": 12.3, "report": "<path as indexed>",
@@ -13,8 +14,10 @@
  * (--like prints the same, with the passage reference as "query"), and of the
  * across-years views (docs/years.md), which reuse the result objects:
  *
- *   --by-year:  {"query": "...", "total": N,
- *                "years": [{"year": 2025, "total": N, "results": [<as above>]}]}
+ *   --by-year:  {"query": "...", "total": N, "total_exact", "total_lower",
+ *                "total_upper", "facets_exact" (as above),
+ *                "years": [{"year": 2025, "total": N, "total_exact": true,
+ *                           "results": [<as above>]}]}
  *   --figures:  {"query": "...",
  *                "figures": [{"year": 2019, "items": [{"value": "1100万人以上",
  *                  "text": "<clause>", "role": "target", "report": "...",
@@ -146,7 +149,18 @@ static cJSON *hits_array(const bg_hit *hits, size_t n)
     return done(arr, ok);
 }
 
-/* Prints root when ok, then frees it. */
+/* "total_exact", "total_lower", "total_upper" and "facets_exact" after
+ * "total": whether the total counts every match or is Xapian's estimate,
+ * its bounds, and whether the facets (or the years' totals) count every
+ * match or were scaled from the matches counted (docs/format.md, "Totals"). */
+static int add_exactness(cJSON *root, const bg_results *res)
+{
+    return cJSON_AddBoolToObject(root, "total_exact", bg_results_total_exact(res))
+        && cJSON_AddNumberToObject(root, "total_lower", (double)bg_results_total_lower(res))
+        && cJSON_AddNumberToObject(root, "total_upper", (double)bg_results_total_upper(res))
+        && cJSON_AddBoolToObject(root, "facets_exact", bg_results_facets_exact(res));
+}
+
 /* "missing_shards": the shards a partial answer was given without; [] for a
  * whole answer, so that clients can always read it. */
 static int add_missing(cJSON *root, const bg_names *missing)
@@ -158,6 +172,7 @@ static int add_missing(cJSON *root, const bg_names *missing)
     return ok;
 }
 
+/* Prints root when ok, then frees it. */
 static char *print_root(cJSON *root, int ok)
 {
     char *out = ok ? cJSON_PrintUnformatted(root) : NULL;
@@ -171,6 +186,7 @@ char *bg_results_json(const bg_results *res)
     cJSON *facets = NULL;
     int ok = root && cJSON_AddStringToObject(root, "query", res->query)
           && cJSON_AddNumberToObject(root, "total", (double)res->total)
+          && add_exactness(root, res)
           && (facets = cJSON_AddObjectToObject(root, "facets"))
           && add_owned(facets, "year", facet_object(res->years, res->n_years))
           && add_owned(facets, "body", facet_object(res->bodies, res->n_bodies))
@@ -185,6 +201,7 @@ static cJSON *year_group_object(const bg_byyear *by, const bgi_year_group *g)
     cJSON *o = cJSON_CreateObject();
     int ok = o && cJSON_AddNumberToObject(o, "year", g->year)
           && cJSON_AddNumberToObject(o, "total", (double)g->total)
+          && cJSON_AddBoolToObject(o, "total_exact", by->res->facets_exact)
           && add_owned(o, "results", hits_array(by->res->hits + g->first, g->n));
     return done(o, ok);
 }
@@ -195,6 +212,7 @@ char *bg_byyear_json(const bg_byyear *by)
     cJSON *years = NULL;
     int ok = root && cJSON_AddStringToObject(root, "query", by->res->query)
           && cJSON_AddNumberToObject(root, "total", (double)by->res->total)
+          && add_exactness(root, by->res)
           && (years = cJSON_AddArrayToObject(root, "years"));
     for (size_t i = 0; ok && i < by->n_groups; i++)
         ok = append(years, year_group_object(by, &by->groups[i]));

@@ -626,9 +626,10 @@ int bg_search_new(bg_novel **out, bg_index *ix, int year, const bg_novel_options
     static const bg_novel_options defaults = BG_NOVEL_OPTIONS_INIT;
     const bg_novel_options *no = opts ? opts : &defaults;
     const bg_search_options *fo;
+    bg_search_options buf;
     if (no->version != BG_NOVEL_OPTIONS_VERSION)
         return bgi_err_publish(&(bgi_err){BG_EINVAL, "bg_novel_options version not supported"});
-    if (bgi_search_options_resolve(&fo, filters, &ix->err))
+    if (bgi_search_options_resolve(&fo, &buf, filters, &ix->err))
         return bgi_err_publish(&ix->err);
     if (year < 1 || year > 9999 || no->since < 0 || no->since > 9999 || no->limit > BG_NOVEL_MAX_LIMIT
         || no->passages > BG_NOVEL_MAX_PASSAGES)

@@ -44,6 +44,8 @@ typedef struct bgi_facet_count {
 struct bg_results {
     char *query;
     size_t total;
+    size_t total_lower, total_upper;   /* equal to total when total_exact */
+    int total_exact, facets_exact;     /* docs/format.md, "Totals" */
     bg_hit *hits;
     size_t n_hits;
     bgi_facet_count *years, *bodies, *kinds;

@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,6 +397,8 @@ bg_results *bgi_results_new(const char *query)
         free(res);
         return NULL;
     }
+    if (res)
+        res->total_exact = res->facets_exact = 1;
     return res;
 }
 
@@ -403,6 +406,10 @@ bg_results *bgi_results_new(const char *query)
 int bgi_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bgi_qplan *plan, size_t first_rank)
 {
     res->total = m->total;
+    res->total_lower = m->total_lower;
+    res->total_upper = m->total_upper;
+    res->total_exact = m->total_exact;
+    res->facets_exact = m->facets_exact;
     res->hits = calloc(m->n_hits ? m->n_hits : 1, sizeof *res->hits);
     if (!res->hits)
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
@@ -507,6 +514,10 @@ static int append_tier(bg_results *res, bg_results *part, const char *match)
     }
     part->n_hits = 0;
     res->total += part->total - (again < part->total ? again : part->total);
+    res->total_lower += part->total_lower - (again < part->total_lower ? again : part->total_lower);
+    res->total_upper += part->total_upper - (again < part->total_upper ? again : part->total_upper);
+    res->total_exact = res->total_exact && part->total_exact;
+    res->facets_exact = res->facets_exact && part->facets_exact;
     if (merge_facets(&res->years, &res->n_years, part->years, part->n_years)
         || merge_facets(&res->bodies, &res->n_bodies, part->bodies, part->n_bodies)
         || merge_facets(&res->kinds, &res->n_kinds, part->kinds, part->n_kinds))
@@ -603,7 +614,8 @@ static int fill_tiers(bg_results *res, bg_index *ix, bgi_qplan *plan, const bg_s
         bgx_match m = {0};
         bgx_query *q = without_before(plan->tiers[t], &found, queries, n_queries);
         bg_results *part = q ? bgi_results_new(res->query) : NULL;
-        rc = part ? bgi_search_match(&m, ix, q, off, want, 0) : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        rc = part ? bgi_search_match(&m, ix, q, off, want, 0, bgi_count_bound(o))
+                  : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
         if (rc == 0)
             rc = bgi_results_fill(part, ix, &m, plan, o->offset + res->n_hits);
         if (rc == 0 && t == 0 && plan->tiers[1])
@@ -631,10 +643,13 @@ static int run(bg_results *res, bg_index *ix, const char *query, const bg_search
     if (rc || o->strict || (!plan.tiers[0] && !plan.tiers[1]))
         return bgi_search_fill_page(res, ix, &plan, o, rc == 0 ? limit : 0, rc);
     bgx_match m = {0};
-    rc = bgi_search_match(&m, ix, plan.query, o->offset, limit, 0);
+    rc = bgi_search_match(&m, ix, plan.query, o->offset, limit, 0, bgi_count_bound(o));
     if (rc == 0)
         rc = bgi_results_fill(res, ix, &m, &plan, o->offset);
-    /* The tiers follow the exact matches, on this page or the ones after. */
+    /* The tiers follow the exact matches, on this page or the ones after.
+     * When the exact matches are fewer than the page ends at, they were all
+     * checked (a bounded count checks offset + limit at least), so their
+     * total is exact and the tiers start from it. */
     if (rc == 0 && m.total < o->offset + limit)
         rc = fill_tiers(res, ix, &plan, o, limit);
     bgx_match_clear(&m);
@@ -647,7 +662,7 @@ int bgi_search_fill_page(bg_results *res, bg_index *ix, bgi_qplan *plan, const b
 {
     bgx_match m = {0};
     if (rc == 0)
-        rc = bgi_search_match(&m, ix, plan->query, o->offset, limit, 0);
+        rc = bgi_search_match(&m, ix, plan->query, o->offset, limit, 0, bgi_count_bound(o));
     if (rc == 0)
         rc = bgi_results_fill(res, ix, &m, plan, o->offset);
     bgx_match_clear(&m);
@@ -655,14 +670,28 @@ int bgi_search_fill_page(bg_results *res, bg_index *ix, bgi_qplan *plan, const b
     return rc;
 }
 
-int bgi_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bgi_err *err)
+int bgi_search_options_resolve(const bg_search_options **out, bg_search_options *buf, const bg_search_options *opts,
+                               bgi_err *err)
 {
     static const bg_search_options defaults = BG_SEARCH_OPTIONS_INIT;
     *out = opts ? opts : &defaults;
+    if (opts && opts->version == 1) {
+        /* A caller built against version 1: its struct ends before exact. */
+        *buf = defaults;
+        memcpy(buf, opts, offsetof(bg_search_options, exact));
+        buf->version = BG_SEARCH_OPTIONS_VERSION;
+        *out = buf;
+        return 0;
+    }
     if (opts && opts->version != BG_SEARCH_OPTIONS_VERSION)
-        return bgi_err_set(err, BG_EINVAL, "bg_search_options version %u is not supported (this library knows %d; "
+        return bgi_err_set(err, BG_EINVAL, "bg_search_options version %u is not supported (this library knows 1 and %d; "
                           "initialise with BG_SEARCH_OPTIONS_INIT)", opts->version, BG_SEARCH_OPTIONS_VERSION);
     return 0;
+}
+
+size_t bgi_count_bound(const bg_search_options *o)
+{
+    return o->exact ? 0 : o->count_bound ? o->count_bound : BG_COUNT_BOUND;
 }
 
 int bgi_search_with(bg_results **out, bg_index *ix, const char *query, const bg_search_options *opts,
@@ -671,7 +700,8 @@ int bgi_search_with(bg_results **out, bg_index *ix, const char *query, const bg_
     *out = NULL;
     bgi_err_clear(&ix->err);
     const bg_search_options *o;
-    if (bgi_search_options_resolve(&o, opts, &ix->err))
+    bg_search_options buf;
+    if (bgi_search_options_resolve(&o, &buf, opts, &ix->err))
         return bgi_err_publish(&ix->err);
     bg_results *res = bgi_results_new(query);
     if (!res)
@@ -718,7 +748,8 @@ int bg_search_suggest(bg_suggestion *out, size_t max, size_t *n, bg_index *ix, c
 {
     *n = 0;
     const bg_search_options *o;
-    if (bgi_search_options_resolve(&o, opts, &ix->err))
+    bg_search_options buf;
+    if (bgi_search_options_resolve(&o, &buf, opts, &ix->err))
         return bgi_err_publish(&ix->err);
     const struct { const char *name; int on; } filters[] = {
         {"year", o->year_from || o->year_to || (o->years && o->n_years) || o->year_unknown},
@@ -794,6 +825,10 @@ size_t bg_results_missing_count(const bg_results *res) { return bg_missing_count
 const char *bg_results_missing(const bg_results *res, size_t i) { return bg_missing_name(&res->missing, i); }
 
 size_t bg_results_total(const bg_results *res) { return res->total; }
+int bg_results_total_exact(const bg_results *res) { return res->total_exact; }
+size_t bg_results_total_lower(const bg_results *res) { return res->total_exact ? res->total : res->total_lower; }
+size_t bg_results_total_upper(const bg_results *res) { return res->total_exact ? res->total : res->total_upper; }
+int bg_results_facets_exact(const bg_results *res) { return res->facets_exact; }
 size_t bg_results_count(const bg_results *res) { return res->n_hits; }
 const bg_hit *bg_results_hit(const bg_results *res, size_t i) { return i < res->n_hits ? &res->hits[i] : NULL; }
 

@@ -35,9 +35,12 @@ int bgi_index_has_copies(bg_index *ix);
  * BG_EXAPIAN. (like.c) */
 int bgi_passage_term(char term[BG_TERM_MAX], bg_index *ix, const char *ref);
 
-/* The options a search runs with: opts, or the defaults when NULL.
- * BG_EINVAL when opts has a version this library does not know. */
-int bgi_search_options_resolve(const bg_search_options **out, const bg_search_options *opts, bgi_err *err);
+/* The options a search runs with: opts, or the defaults when NULL; the
+ * fields of an older version's struct copied into *buf, which then holds the
+ * defaults of the fields that version lacks. BG_EINVAL when opts has a
+ * version this library does not know. */
+int bgi_search_options_resolve(const bg_search_options **out, bg_search_options *buf, const bg_search_options *opts,
+                               bgi_err *err);
 
 /* Runs plan's query for o's page (limit hits from o->offset) and fills res;
  * clears plan. A non-zero rc (an earlier step failed) only clears plan and
@@ -64,11 +67,18 @@ int bgi_search_with(bg_results **out, bg_index *ix, const char *query, const bg_
                    bgi_search_fn fn);
 
 
-/* Runs q on ix's reader with exact year and body facets in m->facets[0] and
- * [1] (facets.c): hits [offset, offset + limit), or, when per_year > 0, the
- * best per_year of each year from offset 0 (collapsed on the year, total
- * still counting every match). */
-int bgi_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year);
+/* Runs q on ix's reader with year, body and kind facets in m->facets[0], [1]
+ * and [2] (facets.c): hits [offset, offset + limit), or, when per_year > 0,
+ * the best per_year of each year from offset 0 (collapsed on the year, total
+ * still counting every match). bound 0 counts every match (exact total and
+ * facets); else at least bound are checked, and beyond them the total and
+ * facets are estimates (bgx_count) — with every year that has a match still
+ * in the year facet. */
+int bgi_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offset, size_t limit, size_t per_year,
+                     size_t bound);
+
+/* The bound o counts matches to (bgi_search_match): 0 for exact counts. */
+size_t bgi_count_bound(const bg_search_options *o);
 
 /* ---- the results of bg_search_by_year ----------------------------------- */
 

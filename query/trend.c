@@ -196,7 +196,7 @@ static int run_series(trend_series *t, bg_index *ix, const char *query, const bg
     free(f.full_body);
     bgx_match m = {0};
     if (rc == 0 && plan.query)
-        rc = bgi_search_match(&m, ix, plan.query, 0, 0, 0);
+        rc = bgi_search_match(&m, ix, plan.query, 0, 0, 0, 0);   /* a trend counts every match */
     for (size_t i = 0; rc == 0 && i < m.n_facets[0]; i++) {
         int year = atoi(m.facets[0][i].value);
         trend_year *y = year > 0 ? year_slot(t, year) : NULL;
@@ -287,7 +287,8 @@ int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_se
     *out = NULL;
     bgi_err_clear(&ix->err);
     const bg_search_options *o;
-    if (bgi_search_options_resolve(&o, opts, &ix->err))
+    bg_search_options buf;
+    if (bgi_search_options_resolve(&o, &buf, opts, &ix->err))
         return bgi_err_publish(&ix->err);
     bg_trend *t = calloc(1, sizeof *t);
     if (!t || !(t->query = bgi_strdup(query ? query : ""))) {

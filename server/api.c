@@ -154,6 +154,10 @@ static int check_collapse(bg_search_options *o, struct MHD_Connection *c, compla
     if (check_number(&strict, c, "strict", 0, 1, why))
         return -1;
     o->strict = strict == 1;   /* exact matches only */
+    size_t exact = 0;
+    if (check_number(&exact, c, "exact", 0, 1, why))
+        return -1;
+    o->exact = exact == 1;     /* count every match: exact totals and facets */
     return 0;
 }
 

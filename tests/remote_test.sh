@@ -129,7 +129,22 @@ check "same by-year groups" same_json --by-year --per-year 2 政府
 check "same figures" same_json --figures 就业
 ID=$("$QUERY" --db "$TMP/idx" --json --limit 1 法治 | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])')
 check "same passages like $ID" same_json --like "$ID" --limit 15
-compared=$((compared + 7))
+check "same exact counts" same_json --exact --limit 20 发展
+compared=$((compared + 8))
+# Counting only some matches: the same page, bounds that hold the exact
+# count, and every year with a match listed, from the stub as locally.
+bounded() { # DB : the page, the bounds' soundness and the years of a bounded count
+    "$QUERY" --db "$1" --json --count-bound 30 --limit 20 政府 | python3 -c '
+import json, sys
+d, exact = json.load(sys.stdin), int(sys.argv[1])
+ok = d["total_lower"] <= d["total"] <= d["total_upper"] and d["total_lower"] <= exact <= d["total_upper"]
+print(ok, sorted(d["facets"]["year"]), [r["id"] for r in d["results"]])' "$("$QUERY" --db "$TMP/idx" --count 政府)"
+}
+check "a bounded count: same page, sound bounds, every year" \
+    test "$(bounded "$STUB")" = "$(bounded "$TMP/idx")" -a "$(bounded "$TMP/idx" | cut -d' ' -f1)" = True
+check "... every year of the exact count" \
+    test "$(bounded "$STUB" | python3 -c 'import sys, ast; l = sys.stdin.read(); print(l[l.index("["):l.index("]") + 1])')" \
+    = "$("$QUERY" --db "$TMP/idx" --json --exact 政府 | python3 -c 'import json, sys; print(sorted(json.load(sys.stdin)["facets"]["year"]))')"
 echo "compared $compared queries between the local index and the mixed stub"
 
 # ---- the HTTP server over the stub, while every shard is up -----------------

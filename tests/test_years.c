@@ -533,7 +533,8 @@ static void test_empty_index(void **state)
     assert_int_equal(bg_search_by_year(&by, ix, "城镇新增就业", &(bg_search_options){.version = BG_SEARCH_OPTIONS_VERSION, .per_year = 3}), 0);
     assert_int_equal(bg_byyear_years(by), 0);
     char *doc = bg_byyear_json(by);
-    assert_string_equal(doc, "{\"query\":\"城镇新增就业\",\"total\":0,\"years\":[],\"missing_shards\":[]}");
+    assert_string_equal(doc, "{\"query\":\"城镇新增就业\",\"total\":0,\"total_exact\":true,\"total_lower\":0,"
+                             "\"total_upper\":0,\"facets_exact\":true,\"years\":[],\"missing_shards\":[]}");
     bg_free(doc);
     bg_byyear_free(by);
     bg_figures *fig = NULL;

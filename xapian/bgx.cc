@@ -927,81 +927,185 @@ class CallbackDecider : public Xapian::ExpandDecider {
 // Facet counts per slot: value -> matching documents.
 using facet_counts = std::vector<std::map<std::string, Xapian::doccount>>;
 
-// Counts, for every match of q in db, the values in facet_slots; returns the
-// number of matches the spies saw (before any collapsing).
-Xapian::doccount count_values(facet_counts &counts, Xapian::Database &db, const Xapian::Query &q,
-                              const unsigned *facet_slots, size_t n_facet_slots)
+// What one database (a shard, or a group of shards) counted for a query.
+struct group_count {
+    facet_counts counts;               // raw: over the matches checked
+    Xapian::doccount seen = 0;         // matches the spies saw
+    Xapian::doccount lower = 0, estimated = 0, upper = 0;
+    size_t partitions = 0;             // partition terms (up to 2), when sampled
+    bool sampled() const { return seen < upper; }
+};
+
+// Counts the values in facet_slots of the matches of q in db: of every match
+// (check 0), or of the first check of them in docid order, unweighted (no
+// statistics, and the match stops there). Xapian's estimate of the matches
+// of a phrase is then no more than those checked, so a sample is scaled by
+// the part of the docids it covered: seen × last docid ÷ docid of the last
+// match checked. Partition terms are counted only when the count is a
+// sample.
+void count_group(group_count &out, Xapian::Database &db, const Xapian::Query &q, const unsigned *facet_slots,
+                 size_t n_facet_slots, Xapian::doccount check, const std::string &partition_prefix)
 {
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
+    if (check) {
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    }
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     for (size_t i = 0; i < n_facet_slots; i++) {
         spies.emplace_back(new Xapian::ValueCountMatchSpy(facet_slots[i]));
         enquire.add_matchspy(spies.back().get());
     }
-    enquire.get_mset(0, 0, db.get_doccount());
+    Xapian::MSet mset = check ? enquire.get_mset(0, check, check) : enquire.get_mset(0, 0, db.get_doccount());
+    out.counts.assign(n_facet_slots, {});
     for (size_t s = 0; s < n_facet_slots; s++)
         for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v)
-            counts[s][*v] += v.get_termfreq();
-    return spies.empty() ? 0 : spies[0]->get_total();
+            out.counts[s][*v] += v.get_termfreq();
+    out.seen = spies.empty() ? 0 : spies[0]->get_total();
+    out.upper = std::max(mset.get_matches_upper_bound(), out.seen);
+    if (!check || mset.size() < check || out.seen >= out.upper) {
+        out.lower = out.estimated = out.upper = out.seen;
+        return;
+    }
+    out.lower = std::max(mset.get_matches_lower_bound(), out.seen);
+    Xapian::docid last = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+        last = std::max(last, *it);
+    const double covered = last ? static_cast<double>(db.get_lastdocid()) / last : 1.0;
+    const auto estimated = static_cast<Xapian::doccount>(out.seen * covered + 0.5);
+    out.estimated = std::min(std::max(estimated, out.lower), out.upper);
+    if (!partition_prefix.empty())
+        for (auto t = db.allterms_begin(partition_prefix); t != db.allterms_end(partition_prefix)
+                                                           && out.partitions < 2; ++t)
+            out.partitions++;
 }
 
-// Xapian 1.4.22 over-counts when it merges the match spies of two or more
-// remote shards (by one or two documents per query on the reports corpus;
-// one remote shard among local ones counts right). Such readers count values
-// shard by shard: the local shards together, each remote one on its own.
-// The remote shards count at the same time, each in its own thread (its own
-// Database and connection), so the wait is the slowest shard's, not the sum.
-Xapian::doccount count_values_by_shard(facet_counts &counts, bgx_reader *r, const Xapian::Query &q,
-                                       const unsigned *facet_slots, size_t n_facet_slots)
+// Counts values over groups, each on its own: group i in a thread of its own
+// when threaded[i] (a remote shard: its own Database and connection, so the
+// wait is the slowest shard's, not the sum), the others one after another
+// here.
+std::vector<group_count> count_groups(std::vector<Xapian::Database> &groups, const std::vector<bool> &threaded,
+                                      const Xapian::Query &q, const unsigned *facet_slots, size_t n_facet_slots,
+                                      Xapian::doccount check, const std::string &partition_prefix)
 {
-    std::vector<Xapian::Database> groups;
-    Xapian::Database local;
-    for (auto &s : r->shards) {
-        if (s.up && s.is_remote())
-            groups.push_back(s.db);
-        else if (s.up)
-            local.add_database(s.db);
-    }
-    if (local.size())
-        groups.push_back(local);
-    if (groups.empty())
-        return 0;
-    std::vector<facet_counts> part(groups.size(), facet_counts(n_facet_slots));
-    std::vector<Xapian::doccount> seen(groups.size(), 0);
+    std::vector<group_count> part(groups.size());
     std::vector<std::exception_ptr> failed(groups.size());
     // Xapian's objects count their references without atomics: each thread
     // gets a query of its own (a copy would share the tree), made here.
     std::vector<Xapian::Query> queries;
     const std::string serialised = q.serialise();
     for (size_t i = 0; i < groups.size(); i++)
-        queries.push_back(Xapian::Query::unserialise(serialised));
+        queries.push_back(threaded[i] ? Xapian::Query::unserialise(serialised) : q);
+    auto one = [&](size_t i) {
+        try {
+            count_group(part[i], groups[i], queries[i], facet_slots, n_facet_slots, check, partition_prefix);
+        } catch (...) {
+            failed[i] = std::current_exception();
+        }
+    };
     std::vector<std::thread> threads;
-    for (size_t i = 1; i < groups.size(); i++)
-        threads.emplace_back([&, i] {
-            try {
-                seen[i] = count_values(part[i], groups[i], queries[i], facet_slots, n_facet_slots);
-            } catch (...) {
-                failed[i] = std::current_exception();
-            }
-        });
-    try {
-        seen[0] = count_values(part[0], groups[0], queries[0], facet_slots, n_facet_slots);
-    } catch (...) {
-        failed[0] = std::current_exception();
-    }
+    for (size_t i = 0; i < groups.size(); i++)
+        if (threaded[i])
+            threads.emplace_back(one, i);
+    for (size_t i = 0; i < groups.size(); i++)
+        if (!threaded[i])
+            one(i);
     for (auto &t : threads)
         t.join();
-    Xapian::doccount total = 0;
-    for (size_t i = 0; i < groups.size(); i++) {
+    for (size_t i = 0; i < groups.size(); i++)
         if (failed[i])
             std::rethrow_exception(failed[i]);
-        total += seen[i];
+    return part;
+}
+
+// Xapian 1.4.22 over-counts when it merges the match spies of two or more
+// remote shards (by one or two documents per query on the reports corpus;
+// one remote shard among local ones counts right). Such readers count values
+// shard by shard: the local shards together, each remote one on its own, at
+// the same time. Returns the number of matches the spies saw.
+Xapian::doccount count_values_by_shard(facet_counts &counts, bgx_reader *r, const Xapian::Query &q,
+                                       const unsigned *facet_slots, size_t n_facet_slots)
+{
+    std::vector<Xapian::Database> groups;
+    std::vector<bool> threaded;
+    Xapian::Database local;
+    for (auto &s : r->shards) {
+        if (s.up && s.is_remote()) {
+            groups.push_back(s.db);
+            threaded.push_back(true);
+        } else if (s.up) {
+            local.add_database(s.db);
+        }
+    }
+    if (local.size()) {
+        groups.push_back(local);
+        threaded.push_back(false);
+    }
+    Xapian::doccount total = 0;
+    for (const auto &g : count_groups(groups, threaded, q, facet_slots, n_facet_slots, 0, std::string())) {
+        total += g.seen;
         for (size_t s = 0; s < n_facet_slots; s++)
-            for (const auto &kv : part[i][s])
+            for (const auto &kv : g.counts[s])
                 counts[s][kv.first] += kv.second;
     }
     return total;
+}
+
+// Counts values shard by shard, every shard on its own (remote ones each in
+// a thread), each checking at least its share of check_total matches.
+std::vector<group_count> sample_shards(bgx_reader *r, const Xapian::Query &q, const unsigned *facet_slots,
+                                       size_t n_facet_slots, size_t check_total, const std::string &partition_prefix)
+{
+    std::vector<Xapian::Database> groups;
+    std::vector<bool> threaded;
+    if (r->shards.empty()) {
+        groups.push_back(r->db);
+        threaded.push_back(false);
+    }
+    for (auto &s : r->shards)
+        if (s.up) {
+            groups.push_back(s.db);
+            threaded.push_back(s.is_remote());
+        }
+    const size_t n = std::max<size_t>(groups.size(), 1);
+    const auto check = static_cast<Xapian::doccount>(std::max<size_t>((check_total + n - 1) / n, 1));
+    return count_groups(groups, threaded, q, facet_slots, n_facet_slots, check, partition_prefix);
+}
+
+// Sums the shards' counts into counts, the sampled ones scaled so that all
+// add up to total: each sampled shard's share of what the exactly counted
+// shards leave follows its own estimate (its docid coverage); a value seen is
+// counted at least once. unvalued gets the matches without a value, scaled
+// alike.
+void scale_samples(facet_counts &counts, size_t unvalued[4], const std::vector<group_count> &parts,
+                   size_t n_facet_slots, size_t total)
+{
+    double exact_part = 0, sampled_est = 0;
+    for (const auto &g : parts)
+        (g.sampled() ? sampled_est : exact_part) += g.sampled() ? g.estimated : g.seen;
+    const double rest = total > exact_part ? total - exact_part : 0;
+    std::vector<std::map<std::string, double>> scaled(n_facet_slots);
+    std::vector<double> none(n_facet_slots, 0.0);
+    for (const auto &g : parts) {
+        double factor = 1.0;
+        if (g.sampled() && g.seen && sampled_est > 0)
+            factor = std::max(1.0, g.estimated * (rest / sampled_est) / g.seen);
+        for (size_t s = 0; s < n_facet_slots; s++) {
+            Xapian::doccount valued = 0;
+            for (const auto &kv : g.counts[s]) {
+                scaled[s][kv.first] += kv.second * factor;
+                valued += kv.second;
+            }
+            none[s] += (g.seen - std::min(valued, g.seen)) * factor;
+        }
+    }
+    for (size_t s = 0; s < n_facet_slots; s++) {
+        for (const auto &kv : scaled[s])
+            counts[s][kv.first] = std::max<Xapian::doccount>(1, static_cast<Xapian::doccount>(kv.second + 0.5));
+        if (s < 4)
+            unvalued[s] = static_cast<size_t>(none[s] + 0.5);
+    }
 }
 
 size_t remote_shards_up(const bgx_reader *r)
@@ -1029,8 +1133,20 @@ void copy_facets(bgx_match *out, const facet_counts &counts)
     }
 }
 
+// Matches the spies saw without a value in each slot.
+void count_unvalued(bgx_match *out, const facet_counts &counts, Xapian::doccount seen)
+{
+    for (size_t s = 0; s < counts.size() && s < 4; s++) {
+        Xapian::doccount valued = 0;
+        for (const auto &kv : counts[s])
+            valued += kv.second;
+        out->unvalued[s] = seen - std::min(valued, seen);
+    }
+}
+
 void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t offset, size_t limit,
-               const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse)
+               const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse,
+               const bgx_count *count)
 {
     Xapian::Database &db = r->db;
     Xapian::Enquire enquire(db);
@@ -1048,27 +1164,81 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         spies.emplace_back(new Xapian::ValueCountMatchSpy(facet_slots[i]));
         enquire.add_matchspy(spies.back().get());
     }
-    // Counting every match makes total (and facet counts) exact, not estimates.
+    // Checking every match makes total (and facet counts) exact, not
+    // estimates; a bound checks at least that many, and the page.
     const Xapian::doccount all = db.get_doccount();
-    Xapian::MSet mset = enquire.get_mset(offset, limit, all);
+    Xapian::doccount check = all;
+    if (count && count->check_at_least && std::max(count->check_at_least, offset + limit) < all)
+        check = static_cast<Xapian::doccount>(std::max(count->check_at_least, offset + limit));
+    Xapian::MSet mset = enquire.get_mset(offset, limit, check);
 
     facet_counts counts(n_facet_slots);
     Xapian::doccount seen = 0;
-    if (by_shard) {
-        seen = count_values_by_shard(counts, r, q, facet_slots, n_facet_slots);
-    } else {
+    if (!by_shard) {
         for (size_t s = 0; s < n_facet_slots; s++)
             for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v)
                 counts[s][*v] += v.get_termfreq();
         seen = spies.empty() ? 0 : spies[0]->get_total();
     }
-    // Spies see every match before collapsing, so they count the uncollapsed
-    // total exactly; the MSet's own counts would be of collapsed matches.
-    // Counted shard by shard, the total is the facets' own: Xapian 1.4 may
-    // let a document through AND_NOT in the merged match and not in a shard's
-    // (a phrase on the right), and a total above its facets' sum would show
-    // the difference as passages of no kind.
-    out->total = (collapse || by_shard) && n_facet_slots ? seen : mset.get_matches_estimated();
+    // Spies see every match before collapsing: the bounds to read are those
+    // of the uncollapsed matches.
+    const Xapian::doccount upper =
+        collapse ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
+    out->total_exact = out->facets_exact = out->partitions_complete = 1;
+    // The spies saw every match when they saw fewer than the match had to
+    // check (it ran out of candidates first), or as many as can match.
+    if (check == all || (!by_shard && n_facet_slots && (seen < check || seen >= upper))) {
+        if (by_shard)
+            seen = count_values_by_shard(counts, r, q, facet_slots, n_facet_slots);
+        // Spies see every match before collapsing, so they count the
+        // uncollapsed total exactly; the MSet's own counts would be of
+        // collapsed matches. Counted shard by shard, the total is the facets'
+        // own: Xapian 1.4 may let a document through AND_NOT in the merged
+        // match and not in a shard's (a phrase on the right), and a total
+        // above its facets' sum would show the difference as passages of no
+        // kind.
+        out->total = (collapse || by_shard) && n_facet_slots ? seen : mset.get_matches_estimated();
+        out->total_lower = out->total_upper = out->total;
+        count_unvalued(out, counts, seen);
+    } else if (n_facet_slots == 0) {
+        out->total_lower = collapse ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
+        out->total_upper = upper;
+        out->total = collapse ? mset.get_uncollapsed_matches_estimated() : mset.get_matches_estimated();
+        out->total_exact = out->total_lower == out->total_upper;
+    } else {
+        // More match than were checked: the spies saw the matches in the
+        // order the matcher met them, a shard or two in full and the others
+        // barely (once the page is full, it skips what cannot enter it), so
+        // their counts cannot be scaled. Each shard samples its own.
+        for (auto &c : counts)
+            c.clear();
+        const auto parts = sample_shards(r, q, facet_slots, n_facet_slots, count->check_at_least,
+                                         count->partition_prefix ? count->partition_prefix : "");
+        Xapian::doccount sum_lower = 0, sum_upper = 0;
+        out->facets_exact = 1;
+        for (const auto &g : parts) {
+            sum_lower += g.lower;
+            sum_upper += g.upper;
+            out->facets_exact = out->facets_exact && !g.sampled();
+            out->partitions_complete = out->partitions_complete && (!g.sampled() || g.partitions <= 1);
+        }
+        if (out->facets_exact) {
+            // Every shard had fewer matches than its share: all counted.
+            out->total = out->total_lower = out->total_upper = sum_lower;
+        } else {
+            // Xapian's estimate, within both bounds: the merged match's and
+            // the sum of the shards'.
+            const Xapian::doccount lower =
+                collapse ? mset.get_uncollapsed_matches_lower_bound() : mset.get_matches_lower_bound();
+            const Xapian::doccount estimated =
+                collapse ? mset.get_uncollapsed_matches_estimated() : mset.get_matches_estimated();
+            out->total_lower = std::max(lower, sum_lower);
+            out->total_upper = std::max<size_t>(std::min(upper, sum_upper), out->total_lower);
+            out->total = std::min(std::max<size_t>(estimated, out->total_lower), out->total_upper);
+            out->total_exact = out->total_lower == out->total_upper;
+        }
+        scale_samples(counts, out->unvalued, parts, n_facet_slots, out->total);
+    }
     out->hits = static_cast<bgx_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(bgx_hit)));
     if (!out->hits)
         throw std::bad_alloc();
@@ -1084,13 +1254,14 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
 }
 
 int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
-           const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse, bgi_err *err)
+           const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse, const bgx_count *count,
+           bgi_err *err)
 {
     std::memset(out, 0, sizeof *out);
     if (n_facet_slots > 4)
         return bgi_err_set(err, BG_EINVAL, "at most 4 facet slots");
     return with_retry(
-        r, err, [&] { run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse); },
+        r, err, [&] { run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse, count); },
         [&] { bgx_match_clear(out); });
 }
 
@@ -1101,15 +1272,21 @@ extern "C" {
 int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
                const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err)
 {
-    return search(out, r, q, offset, limit, facet_slots, n_facet_slots, nullptr, err);
+    return search(out, r, q, offset, limit, facet_slots, n_facet_slots, nullptr, nullptr, err);
+}
+
+int bgx_search_counted(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
+                       const bgx_count *count, const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err)
+{
+    return search(out, r, q, offset, limit, facet_slots, n_facet_slots, nullptr, count, err);
 }
 
 int bgx_search_collapsed(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t limit,
-                         unsigned collapse_slot, size_t collapse_max,
+                         unsigned collapse_slot, size_t collapse_max, const bgx_count *count,
                          const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err)
 {
     const collapse_spec c = {collapse_slot, static_cast<Xapian::doccount>(collapse_max)};
-    return search(out, r, q, 0, limit, facet_slots, n_facet_slots, &c, err);
+    return search(out, r, q, 0, limit, facet_slots, n_facet_slots, &c, count, err);
 }
 
 /* ---- relevance feedback ------------------------------------------------- */

@@ -197,7 +197,17 @@ typedef struct bgx_facet {
 } bgx_facet;
 
 typedef struct bgx_match {
-    size_t total;            /* matching documents (exact if check_at_least >= doccount) */
+    size_t total;            /* matching documents: exact, or Xapian's estimate (total_exact 0) */
+    size_t total_lower;      /* bounds of total (both equal to it when exact) */
+    size_t total_upper;
+    int total_exact;         /* 1: total counts every match */
+    int facets_exact;        /* 1: the facets count every match; 0: counted over the
+                                matches checked and scaled up to the estimate (see
+                                bgx_count) */
+    int partitions_complete; /* 0 when a value constant within a partition (bgx_count)
+                                may have a match and still be missing from the facets */
+    size_t unvalued[4];      /* matches without a value in facet slot i (scaled as the
+                                facets are) */
     bgx_hit *hits;           /* n_hits entries */
     size_t n_hits;
     /* Value counts for each slot asked for in facet_slots, in the same order. */
@@ -205,20 +215,41 @@ typedef struct bgx_match {
     size_t n_facets[4];
 } bgx_match;
 
+/* How far a match counts. check_at_least 0 counts every match: total and
+ * facets exact. Otherwise the match checks at least check_at_least documents
+ * (and at least offset + limit); when more match, total is Xapian's estimate
+ * within its bounds, and the facets come from a second, cheap match in each
+ * shard on its own (no weights), which checks at least check_at_least / shards
+ * of that shard's matches and scales its counts up to that shard's estimate.
+ * A shard that matches fewer is counted exactly, so a value that is constant
+ * within a shard (the year of a year shard) is listed whenever the shard has
+ * a match. partition_prefix (may be NULL) names the terms that say so: a
+ * shard whose count was sampled and that holds two or more terms with that
+ * prefix (a remote server combining several years) makes partitions_complete
+ * 0, and the caller must look for the values the sample may have missed. */
+typedef struct bgx_count {
+    size_t check_at_least;
+    const char *partition_prefix;
+} bgx_count;
+
 /* Runs q and fills out with hits [offset, offset+limit), their data copied.
  * facet_slots (n_facet_slots <= 4) asks for value counts over ALL matches (the
  * match is then exhaustive). On DatabaseModifiedError the reader reopens and
  * retries. Free out with bgx_match_clear(). */
 int bgx_search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
                const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err);
+/* bgx_search counting as count says (NULL: every match, as bgx_search). */
+int bgx_search_counted(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
+                       const bgx_count *count, const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err);
 void bgx_match_clear(bgx_match *m);
 
 /* Like bgx_search from offset 0, but keeps only the best collapse_max hits of
  * each value of slot collapse_slot (e.g. the best 3 passages of each year).
- * Facets still count every match, and total is then exact too (every match,
- * not only those kept); without facet slots it is Xapian's estimate. */
+ * Facets still count every match (or a sample, as count says), and total is
+ * then of every match too (not only those kept); without facet slots it is
+ * Xapian's estimate. */
 int bgx_search_collapsed(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t limit,
-                         unsigned collapse_slot, size_t collapse_max,
+                         unsigned collapse_slot, size_t collapse_max, const bgx_count *count,
                          const unsigned *facet_slots, size_t n_facet_slots, bgi_err *err);
 
 /* ---- relevance feedback ------------------------------------------------- */

@@ -226,7 +226,9 @@ class Hit:
 
 class Results(Sequence):
     """A page of results: a sequence of :class:`Hit` (``len()`` is the number
-    of hits in this page), with ``total`` (all matching passages, exact),
+    of hits in this page), with ``total`` (all matching passages: exact when
+    ``total_exact``, else an estimate between ``total_lower`` and
+    ``total_upper``), ``facets_exact``,
     ``facets`` ({"year": {...}, "body": {...}, "kind": {...}}), ``query``,
     ``missing_shards``, ``suggestions`` (only for a search without results,
     as ``baogao-query --json`` gives them; else None) and ``json``, the whole
@@ -238,8 +240,30 @@ class Results(Sequence):
 
     @property
     def total(self) -> int:
-        """The number of matching passages in the whole index (exact)."""
+        """The number of matching passages in the whole index (exact when
+        ``total_exact``, else Xapian's estimate)."""
         return int(self.json.get("total", 0))
+
+    @property
+    def total_exact(self) -> bool:
+        """Whether ``total`` counts every match (search(exact=True) always)."""
+        return bool(self.json.get("total_exact", True))
+
+    @property
+    def total_lower(self) -> int:
+        """A lower bound of the number of matches (``total`` when exact)."""
+        return int(self.json.get("total_lower", self.total))
+
+    @property
+    def total_upper(self) -> int:
+        """An upper bound of the number of matches (``total`` when exact)."""
+        return int(self.json.get("total_upper", self.total))
+
+    @property
+    def facets_exact(self) -> bool:
+        """Whether the facets count every match, or were scaled from the
+        matches counted (every year with a match is listed either way)."""
+        return bool(self.json.get("facets_exact", True))
 
     @property
     def facets(self) -> Dict[str, Dict[str, int]]:
@@ -443,7 +467,7 @@ class _Options:
     def __init__(self, *, limit: int = 10, offset: int = 0, per_year: int = 0,
                  year: YearFilter = None, body: Optional[str] = None, kind: Optional[str] = None,
                  docno: Optional[str] = None, strict: bool = False,
-                 all_copies: bool = False) -> None:
+                 all_copies: bool = False, exact: bool = False, count_bound: int = 0) -> None:
         o = _lib.SearchOptions()
         rc = _L().bg_search_options_init(ctypes.byref(o), _lib.BG_SEARCH_OPTIONS_VERSION)
         if rc != 0:
@@ -466,6 +490,8 @@ class _Options:
                 setattr(o, field, b)
         o.strict = 1 if strict else 0
         o.all_copies = 1 if all_copies else 0
+        o.exact = 1 if exact else 0
+        o.count_bound = _count(count_bound, "count_bound", 0)
         self.struct = o
 
     def ref(self) -> Any:
@@ -602,7 +628,7 @@ class Index:
     def search(self, query: str, *, limit: int = 10, offset: int = 0, year: YearFilter = None,
                body: Optional[str] = None, kind: Optional[str] = None,
                docno: Optional[str] = None, strict: bool = False,
-               all_copies: bool = False) -> Results:
+               all_copies: bool = False, exact: bool = False, count_bound: int = 0) -> Results:
         """Searches the index (bg_search_run()) and returns a page of
         :class:`Results`, the document of ``baogao-query --json``.
 
@@ -615,19 +641,24 @@ class Index:
         kind: a kind of document (意见, 通知, 报告…). docno: a 发文字号.
         strict: exact matches only (no all-words / partial matches after
         them). all_copies: every copy of a text indexed several times is a hit.
+        exact: count every match (exact ``total`` and ``facets`` however many
+        match); by default at least ``count_bound`` (0: 10,000) are counted,
+        and beyond them ``total`` is an estimate (``total_exact`` False, with
+        ``total_lower`` and ``total_upper``) and the facets are scaled
+        (``facets_exact`` False), every year with a match still listed.
 
         A search that finds nothing has ``suggestions`` (the total without
         each filter). Raises :class:`QueryError` for a query with nothing to
         search for (empty, only exclusions), :class:`TooBig` for one over the
         limits."""
         o = _Options(limit=limit, offset=offset, year=year, body=body, kind=kind, docno=docno,
-                     strict=strict, all_copies=all_copies)
+                     strict=strict, all_copies=all_copies, exact=exact, count_bound=count_bound)
         return self._results("bg_search_run", _text(query, "query"), o.ref(), suggest=o)
 
     def like(self, ref: str, *, limit: int = 10, offset: int = 0, year: YearFilter = None,
              body: Optional[str] = None, kind: Optional[str] = None,
              docno: Optional[str] = None, strict: bool = False,
-             all_copies: bool = False) -> Results:
+             all_copies: bool = False, exact: bool = False, count_bound: int = 0) -> Results:
         """Passages on the same subject as the passage ref, from OTHER years
         (bg_search_like()). ref is a passage id (``hit.id``) or REPORT:LINE
         (the report's path as indexed, or any path to the file, and a 1-based
@@ -635,7 +666,7 @@ class Index:
         BG_EINVAL for a malformed ref, :class:`NotFound` when the index holds
         no such passage."""
         o = _Options(limit=limit, offset=offset, year=year, body=body, kind=kind, docno=docno,
-                     strict=strict, all_copies=all_copies)
+                     strict=strict, all_copies=all_copies, exact=exact, count_bound=count_bound)
         return self._results("bg_search_like", _ref(ref), o.ref())
 
     def context(self, ref: str, context: int = 2) -> Results:
@@ -678,14 +709,18 @@ class Index:
     def by_year(self, query: str, *, per_year: int = 3, year: YearFilter = None,
                 body: Optional[str] = None, kind: Optional[str] = None,
                 docno: Optional[str] = None, strict: bool = False,
-                all_copies: bool = False) -> Dict[str, Any]:
+                all_copies: bool = False, exact: bool = False, count_bound: int = 0) -> Dict[str, Any]:
         """Matches grouped by year (bg_search_by_year()): the document of
-        ``baogao-query --by-year --json``, {"query", "total", "years": [{"year",
-        "total", "results": [...]}], "missing_shards"}; years newest first,
-        the best ``per_year`` (1..1000) passages of each. Filters as for
+        ``baogao-query --by-year --json``, {"query", "total", "total_exact",
+        "total_lower", "total_upper", "facets_exact", "years": [{"year",
+        "total", "total_exact", "results": [...]}], "missing_shards"}; years
+        newest first, the best ``per_year`` (1..1000) passages of each; every
+        year with a match is listed, its total an estimate when
+        ``total_exact`` is False. Filters, exact and count_bound as for
         :meth:`search`."""
         o = _Options(per_year=_count(per_year, "per_year", 1), year=year, body=body, kind=kind,
-                     docno=docno, strict=strict, all_copies=all_copies)
+                     docno=docno, strict=strict, all_copies=all_copies, exact=exact,
+                     count_bound=count_bound)
         q = _text(query, "query")
         L = _L()
         with self._use() as h:

@@ -40,13 +40,13 @@ BG_ADD_UPDATED = 2
 BG_ADD_UNCHANGED = 3
 
 BG_REPORT_INFO_VERSION = 1
-BG_SEARCH_OPTIONS_VERSION = 1
+BG_SEARCH_OPTIONS_VERSION = 2
 BG_MAX_SUGGESTIONS = 5
 BG_MAX_CONTEXT = 100
 
 
 class SearchOptions(Structure):
-    """struct bg_search_options, field for field (version 1)."""
+    """struct bg_search_options, field for field (version 2)."""
 
     _fields_ = [
         ("version", c_uint),
@@ -64,6 +64,8 @@ class SearchOptions(Structure):
         ("years", POINTER(c_int)),
         ("n_years", c_size_t),
         ("strict", c_int),
+        ("exact", c_int),
+        ("count_bound", c_size_t),
     ]
 
 

@@ -235,6 +235,26 @@ class ReadTest(unittest.TestCase):
         both = self.ix.search("法治", body="示范区人民政府", year=2022, kind="报告")
         self.assertEqual(both.total, 3)
 
+    def test_exact_counts(self):
+        exact = self.ix.search("法治", exact=True)
+        self.assertTrue(exact.total_exact and exact.facets_exact)
+        self.assertEqual((exact.total_lower, exact.total_upper), (exact.total, exact.total))
+        for bound in (1, 5, 0):
+            res = self.ix.search("法治", count_bound=bound)
+            self.assertLessEqual(res.total_lower, res.total)
+            self.assertLessEqual(res.total, res.total_upper)
+            self.assertLessEqual(res.total_lower, exact.total)
+            self.assertLessEqual(exact.total, res.total_upper)
+            self.assertEqual(res.total_exact, res.json["total_exact"])
+            # every year with a match is listed, whatever the counts
+            self.assertEqual(set(res.facets["year"]), set(exact.facets["year"]))
+            self.assertEqual([h.id for h in res], [h.id for h in exact])
+        by = self.ix.by_year("法治", exact=True)
+        self.assertTrue(by["total_exact"] and by["facets_exact"])
+        self.assertTrue(all(y["total_exact"] for y in by["years"]))
+        with self.assertRaises(ValueError):
+            self.ix.search("法治", count_bound=-1)
+
     def test_strict(self):
         loose = self.ix.search("普法 宣传 讲座")
         strict = self.ix.search("普法 宣传 讲座", strict=True)
