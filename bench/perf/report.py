@@ -504,7 +504,6 @@ def section(out):
     # ---- targets (issue #14) ---------------------------------------------------------
     w("### Targets (issue #14)\n")
     w(targets_table(r, lat, qlabels, text))
-    w("")
 
     # ---- commands --------------------------------------------------------------------
     w("### Commands\n")
