@@ -23,11 +23,17 @@ Systems (each only when its option is given):
   rg          ripgrep over the raw files (fixed strings, line = paragraph;
               several words: a pipe of rg filters)
 
+With --interleave the baogao and quest runs of each query alternate (one
+baogao-query, one quest, ...), so both meet the same load on a shared
+machine; their warm-up runs come first.
+
 hits: baogao/inproc: total matching passages; quest: its match count (an
 estimate unless "Exactly"); sqlite: rows matched (COUNT(*), untimed); rg:
 matching lines. Timings are wall clock around the whole child process
 (time.perf_counter_ns), or bench_query_lat's own in-process timings.
 median: statistics.median; p99: nearest rank (with 30 runs, the slowest).
+A last column holds every timed run's wall-clock ms, comma-separated, so
+that the driver can pool the runs of all queries.
 """
 import argparse
 import json
@@ -83,13 +89,55 @@ def output(argv, env=None):
 def row(system, label, hits, times, note=""):
     wall, cpu = times
     med, p99 = stats(wall)
-    print(f"{system}\t{label}\t{hits}\t{med:.3f}\t{p99:.3f}\t{note}\t{statistics.median(cpu):.3f}", flush=True)
+    raw = ",".join(f"{x:.3f}" for x in wall)
+    print(f"{system}\t{label}\t{hits}\t{med:.3f}\t{p99:.3f}\t{note}\t{statistics.median(cpu):.3f}\t{raw}",
+          flush=True)
+
+
+def time_interleaved(argvs, reps, envs):
+    """Warm-up of each, then reps rounds running each argv once in turn;
+    returns one (wall ms list, CPU ms list) per argv."""
+    for argv, env in zip(argvs, envs):
+        run_child(argv, env)
+    out = [([], []) for _ in argvs]
+    for _ in range(reps):
+        for (walls, cpus), argv, env in zip(out, argvs, envs):
+            w, c = run_child(argv, env)
+            walls.append(w)
+            cpus.append(c)
+    return out
 
 
 def fts5_match(q):
     # Each word as an FTS5 string (implicit AND); trigram turns a string into
     # a phrase of trigrams, so a word of fewer than 3 characters matches nothing.
     return " ".join('"%s"' % w.replace('"', '""') for w in q["query"].split())
+
+
+def baogao_argv(a, q):
+    argv = [a.baogao_query, "--db", a.index, "--json"]
+    if q["year"]:
+        argv += ["--year", q["year"]]
+    note = ""
+    if q["kind"] == "by-year":
+        if a.by_year:
+            argv.append("--by-year")
+        else:
+            note = "no --by-year option: plain query"
+    argv.append(q["query"])
+    return argv, note
+
+
+def quest_argv(a, q):
+    env = dict(os.environ, XAPIAN_CJK_NGRAM="1")
+    argv = ["quest", "-d", a.quest_db, "-s", "none", "-o", "and", "-b", "year:Y"]
+    argv.append((f"year:{q['year']} " if q["year"] else "") + q["query"])
+    return argv, env
+
+
+def quest_hits(argv, env):
+    m = re.search(r"^(Exactly|About|Between) (\d+)", output(argv, env), re.M)
+    return (m.group(2) if m.group(1) == "Exactly" else "~" + m.group(2)) if m else "?"
 
 
 def main():
@@ -103,6 +151,7 @@ def main():
     ap.add_argument("--quest-db")
     ap.add_argument("--sqlite-db")
     ap.add_argument("--rg-dir")
+    ap.add_argument("--interleave", action="store_true", help="alternate the baogao-query and quest runs")
     a = ap.parse_args()
     queries = load_queries(a.queries)
 
@@ -114,21 +163,18 @@ def main():
         row("floor", "baogao-query, no match", "0",
             time_runs([a.baogao_query, "--db", a.index, "--json", "qxzqxzqxz"], a.reps))
         for q in queries:
-            argv = [a.baogao_query, "--db", a.index, "--json"]
-            if q["year"]:
-                argv += ["--year", q["year"]]
-            note = ""
-            if q["kind"] == "by-year":
-                if a.by_year:
-                    argv.append("--by-year")
-                else:
-                    note = "no --by-year option: plain query"
-            argv.append(q["query"])
+            argv, note = baogao_argv(a, q)
             try:
                 hits = json.loads(output(argv))["total"]
             except (ValueError, KeyError):
                 hits = "error"
-            row("baogao", q["label"], hits, time_runs(argv, a.reps), note)
+            if a.interleave and a.quest_db:
+                qargv, qenv = quest_argv(a, q)
+                bt, qt = time_interleaved([argv, qargv], a.reps, [None, qenv])
+                row("baogao", q["label"], hits, bt, note)
+                row("quest", q["label"], quest_hits(qargv, qenv), qt)
+            else:
+                row("baogao", q["label"], hits, time_runs(argv, a.reps), note)
 
     if a.inproc:
         res = subprocess.run([a.inproc, a.index, a.queries, str(a.reps)], capture_output=True, check=True)
@@ -137,14 +183,10 @@ def main():
             row("inproc", label, total, ([float(x) / 1000 for x in us.split(",")],
                                          [float(x) / 1000 for x in cpu.split(",")]))
 
-    if a.quest_db:
-        env = dict(os.environ, XAPIAN_CJK_NGRAM="1")
+    if a.quest_db and not (a.interleave and a.baogao_query):
         for q in queries:
-            argv = ["quest", "-d", a.quest_db, "-s", "none", "-o", "and", "-b", "year:Y"]
-            argv.append((f"year:{q['year']} " if q["year"] else "") + q["query"])
-            m = re.search(r"^(Exactly|About|Between) (\d+)", output(argv, env), re.M)
-            hits = (m.group(2) if m.group(1) == "Exactly" else "~" + m.group(2)) if m else "?"
-            row("quest", q["label"], hits, time_runs(argv, a.reps, env))
+            argv, env = quest_argv(a, q)
+            row("quest", q["label"], quest_hits(argv, env), time_runs(argv, a.reps, env))
 
     if a.sqlite_db:
         for q in queries:
