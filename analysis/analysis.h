@@ -104,6 +104,10 @@ uint64_t bgi_analyzer_fingerprint(const bgi_analyzer *an);
  * Owned by the analyser; *len receives its length. */
 const char *bgi_analyzer_lexicon_text(const bgi_analyzer *an, size_t *len);
 
+/* Whether the normalised text w[0..n) is a word of the analyser's lexicon
+ * (so that a long expression ICU would cut in pieces is known as one). */
+int bgi_analyzer_is_lexicon_word(const bgi_analyzer *an, const char *w, size_t n);
+
 /* Analyses text[0..len) and calls cb for every token, in order of position
  * within each stream. The streams are interleaved in text order: a WORD comes
  * just before the CHARs it covers. Invalid UTF-8 bytes are treated as U+FFFD

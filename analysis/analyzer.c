@@ -31,6 +31,11 @@ struct bgi_analyzer {
     bgi_nbuf norm;   /* the piece being analysed, normalised */
 };
 
+int bgi_analyzer_is_lexicon_word(const bgi_analyzer *an, const char *w, size_t n)
+{
+    return an->lx && (bgi_lexicon_lookup(an->lx, w, n) & BG_LEX_WORD) != 0;
+}
+
 /* ---- life cycle ---------------------------------------------------------- */
 
 static int load_lexicon(bgi_analyzer *an, const bgi_analyzer_options *opts, bgi_err *err)

@@ -2,7 +2,7 @@
  * reports written by the test, where the answer is known: 智慧码上办 first
  * appears in body A's 2021 report (in quotes, then twice more, and again in
  * 2022) but body B used it in 2020; 数字政府建设 is used by body A from 2019 to
- * 2021 and not in 2022. */
+ * 2021 and not in 2022 (数字政府 is a word of the shipped lexicon). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -146,9 +146,12 @@ static void test_gone_in_a_year(void **state)
     fixture *f = *state;
     bg_novel *n = novel(f, 2022, 1, 0, BODY_A);
     assert_int_equal(bg_novel_base_year(n), 2021);
-    size_t r = rank_of(n, "数字政府建设");
+    /* 数字政府 is a lexicon word; 数字政府建设, said exactly as often, is the
+     * same expression and not listed again. */
+    size_t r = rank_of(n, "数字政府");
     assert_true(r >= 1);
     assert_int_equal(bg_novel_other_years(n, r - 1), 2);   /* 2019, 2020 */
+    assert_int_equal(rank_of(n, "数字政府建设"), 0);
     assert_int_equal(rank_of(n, "营商环境"), 0);            /* 2022 still says it */
     assert_int_equal(rank_of(n, "智慧码上办"), 0);
     char *json = bg_novel_json(n);
