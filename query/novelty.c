@@ -15,7 +15,7 @@
  *   - it must not be a fragment: when one character stands beside it in at
  *     least 70% of two or more occurrences, the longer string is the
  *     expression (a lexicon word is never a fragment);
- *   - score = √occurrences (in the base year and the years on the other side)
+ *   - score = √passages holding it (in the base year and the years on the other side)
  *     × (1 + those years) — an expression comes back, a turn of phrase does
  *     not — × 3 when written in quotes (“互联网+”) × 3 when a lexicon word ×
  *     2 when a new string of 2 characters is inside (新质), 1.5 of 3.
@@ -69,6 +69,7 @@ typedef struct cand {
     uint32_t count;      /* occurrences in the base year */
     uint32_t passages, last_passage;
     uint32_t other;      /* occurrences in the years on the other side */
+    uint32_t other_passages, last_other_passage;
     uint32_t years;      /* those years holding it */
     int last_year;
     uint32_t edges;      /* occurrences on word edges at both ends */
@@ -341,6 +342,8 @@ static void occurrence(const year_text *y, enum scan_mode mode, cand *c, const r
             c->flags |= C_LEXICON;
     } else {
         c->other++;
+        if (c->last_year != y->year || c->last_other_passage != passage)
+            c->other_passages++, c->last_other_passage = passage;
         if (c->last_year != y->year)
             c->years++, c->last_year = y->year;
     }
@@ -463,7 +466,8 @@ static double salience(novelty *nv, cand *c)
     if (c->edges * 2 < total || fragment(c))
         return 0;
     size_t core = new_core(nv, c);
-    return sqrt((double)total) * (1.0 + c->years) * (c->flags & C_QUOTED ? QUOTED_BONUS : 1.0)
+    double spread = sqrt((double)(c->passages + c->other_passages));
+    return spread * (1.0 + c->years) * (c->flags & C_QUOTED ? QUOTED_BONUS : 1.0)
          * (c->flags & C_LEXICON ? LEXICON_BONUS : 1.0) * (core <= 2 ? 2.0 : core <= 3 ? 1.5 : 1.0);
 }
 
