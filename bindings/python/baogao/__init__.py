@@ -781,6 +781,65 @@ class Index:
             finally:
                 L.bg_trend_free(t)
 
+    def new_in(self, year: int, *, since: int = 0, limit: int = 30, body: Optional[str] = None,
+               kind: Optional[str] = None) -> Dict[str, Any]:
+        """The expressions (新提法) year's reports use and no earlier report
+        does, best first (bg_search_new()): the document of ``baogao-query
+        --new-in YEAR --json``, {"year", "direction": "new", "base_year",
+        "since", "compared_years", "other_years", "expressions": [{"text",
+        "occurrences", "passage_count", "other_years", "score", "passages"}]}.
+        body and kind choose the reports compared; since compares with the
+        years from it on. No reports of year (or none before it) raises
+        NotFound."""
+        return self._novel(year, False, since, limit, body, kind)
+
+    def gone_in(self, year: int, *, since: int = 0, limit: int = 30, body: Optional[str] = None,
+                kind: Optional[str] = None) -> Dict[str, Any]:
+        """The expressions of the last year before year that year and every
+        later year no longer use (``--gone-in YEAR --json``); as
+        :meth:`new_in`, "direction": "gone"."""
+        return self._novel(year, True, since, limit, body, kind)
+
+    def _novel(self, year: int, gone: bool, since: int, limit: int, body: Optional[str],
+               kind: Optional[str]) -> Dict[str, Any]:
+        o = _Options(body=body, kind=kind)
+        no = _lib.NovelOptions(1, 1 if gone else 0, int(since), int(limit), 3)
+        L = _L()
+        with self._use() as h:
+            n = ctypes.c_void_p()
+            rc = L.bg_search_new(ctypes.byref(n), h, int(year), ctypes.byref(no), o.ref())
+            if rc != 0:
+                err = _error(rc)
+                L.bg_novel_free(n)
+                raise err
+            try:
+                return _doc(L.bg_novel_json(n))
+            finally:
+                L.bg_novel_free(n)
+
+    def compare(self, query: str, year_a: int, year_b: int, *, body: Optional[str] = None,
+                kind: Optional[str] = None, docno: Optional[str] = None,
+                all_copies: bool = False) -> Dict[str, Any]:
+        """The query's passages of two years side by side
+        (bg_search_compare()): the document of ``baogao-query --compare A B
+        QUERY --json``, {"query", "years": [A, B], "totals", "truncated",
+        "pairs": [{"a", "b", "status", "similarity", "section_match"}],
+        "figures", "missing_shards"}."""
+        o = _Options(body=body, kind=kind, docno=docno, all_copies=all_copies)
+        q = _text(query, "query")
+        L = _L()
+        with self._use() as h:
+            c = ctypes.c_void_p()
+            rc = L.bg_search_compare(ctypes.byref(c), h, q, int(year_a), int(year_b), o.ref())
+            if rc != 0:
+                err = _error(rc)
+                L.bg_compare_free(c)
+                raise err
+            try:
+                return _doc(L.bg_compare_json(c))
+            finally:
+                L.bg_compare_free(c)
+
     # -- what the index holds
 
     def reports(self) -> List[Dict[str, Any]]:

@@ -69,6 +69,18 @@ class SearchOptions(Structure):
     ]
 
 
+class NovelOptions(Structure):
+    """struct bg_novel_options (version 1)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("gone", c_int),
+        ("since", c_int),
+        ("limit", c_size_t),
+        ("passages", c_size_t),
+    ]
+
+
 class ReportInfo(Structure):
     """struct bg_report_info (version 1)."""
 
@@ -130,6 +142,12 @@ _PROTOTYPES = {
     "bg_trend_free": (None, [_P]),
     "bg_trend_json": (c_void_p, [_P]),
     "bg_search_like": (c_int, [_PP, _P, c_char_p, POINTER(SearchOptions)]),
+    "bg_search_new": (c_int, [_PP, _P, c_int, POINTER(NovelOptions), POINTER(SearchOptions)]),
+    "bg_novel_free": (None, [_P]),
+    "bg_novel_json": (c_void_p, [_P]),
+    "bg_search_compare": (c_int, [_PP, _P, c_char_p, c_int, c_int, POINTER(SearchOptions)]),
+    "bg_compare_free": (None, [_P]),
+    "bg_compare_json": (c_void_p, [_P]),
     "bg_passage_context": (c_int, [_PP, _P, c_char_p, c_size_t]),
     "bg_section_passages": (c_int, [_PP, _P, c_char_p]),
     "bg_report_passages": (c_int, [_PP, _P, c_char_p]),

@@ -482,6 +482,18 @@ class CliTest(unittest.TestCase):
         self.assertEqual(self.ix.trend("电子证照", by_body=True, year="2021.."),
                          cli("--trend", "电子证照", "--by-body", "--year", "2021.."))
 
+    def test_new_gone_compare_same_as_cli(self):
+        new = self.ix.new_in(2022)
+        self.assertEqual(new, cli("--new-in", "2022"))
+        self.assertEqual(new["compared_years"], [2021])
+        self.assertTrue(new["expressions"])
+        self.assertEqual(self.ix.gone_in(2022, limit=5), cli("--gone-in", "2022", "--limit", "5"))
+        self.assertEqual(self.ix.compare("法治", 2021, 2022), cli("--compare", "2021", "2022", "法治"))
+        with self.assertRaises(baogao.NotFound):
+            self.ix.new_in(2021)   # nothing before it to compare with
+        with self.assertRaises(baogao.Error):
+            self.ix.compare("法治", 2021, 2021)
+
     def test_no_results_same_as_cli(self):
         self.assertEqual(self.ix.search("电子证照", year=2030, body="示范区").json,
                          cli("--year", "2030", "--body", "示范区", "电子证照"))
