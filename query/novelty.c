@@ -458,8 +458,10 @@ static double salience(novelty *nv, cand *c)
     size_t fl = bgi_utf8_decode((const unsigned char *)s, c->len, 0, &first), ll = 0;
     for (size_t i = 0; i < c->len; i += ll)
         ll = bgi_utf8_decode((const unsigned char *)s, c->len, i, &last);
-    if (is_function_char(s, fl) || is_function_char(s + c->len - ll, ll))
-        return 0;
+    const unsigned char *edge = nv->base->edge;   /* at its first occurrence */
+    if ((is_function_char(s, fl) && edge[c->off + fl])
+        || (is_function_char(s + c->len - ll, ll) && edge[c->off + c->len - ll]))
+        return 0;   /* 的, 和 … as words of their own, not inside one (碳中和) */
     if (!(c->flags & C_LEXICON) && bgi_analyzer_is_lexicon_word(nv->ix->query_an, s, c->len))
         c->flags |= C_LEXICON;
     uint32_t total = c->count + c->other;
