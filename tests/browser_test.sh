@@ -68,7 +68,7 @@ MEASURE = """(() => {
   return JSON.stringify({ url: location.href, html: '<!DOCTYPE html>' + document.documentElement.outerHTML,
     problems: window.__problems || [],
     layout: { width: innerWidth, height: innerHeight, scrollY: scrollY, scrollWidth: document.documentElement.scrollWidth,
-      firstHit: box(document.querySelector('.hit')), target: box(document.querySelector('#reader .target')),
+      firstHit: box(document.querySelector('.hit')), firstExpr: box(document.querySelector('li.expr')), target: box(document.querySelector('#reader .target')),
       years: box(document.getElementById('years')),
       bars: Array.from(document.querySelectorAll('.hist .fill'), (e) => e.getBoundingClientRect().height),
       trend: Array.from(document.querySelectorAll('svg.trend'), (e) => {
@@ -353,6 +353,8 @@ check "the histogram still shows every year, 2021 selected" \
     inspect "assert [(b['year'], b['on']) for b in page.bars] == [('2020', False), ('2021', True), ('2022', False)], page.bars"
 check "the active year is shown as a removable filter" \
     inspect "assert page.href('#years a.chip', '2021 ✕') == '/?q=$Q'"
+check "with one year selected, a link to its new expressions" \
+    inspect "assert page.href('#years a.new-in') == '/?view=new&year=2021', page.href('#years a.new-in')"
 href=$(get "[b['href'] for b in page.bars if b['year'] == '2022'][0]")
 check "a second year's bar adds it: year=2021,2022" [ "$href" = "/?q=$Q&year=2021,2022" ]
 load "$href"
@@ -652,6 +654,10 @@ check "a malformed passage id is explained in Chinese" \
 load "/"
 check "without a query the page lists the indexed reports" \
     inspect "assert '已索引 4 份报告' in page.status and '韶关市曲江区2022年度法治政府建设情况报告' in page.text"
+check "the start page links each year's new expressions (not the first year's), and a tab 新提法" inspect "
+assert [a.get('href') for a in page.first('#new-years').all('a')] == ['/?view=new&year=2022', '/?view=new&year=2021']
+assert [(a.text(), a.get('href')) for a in page.first('#tabs').all('a')] == [('报告', '/'), ('新提法', '/?view=new')]
+assert page.first('#tabs').first('a.on').text() == '报告'"
 href=$(get "page.href('a.report', '韶关市曲江区2022年度法治政府建设情况报告')")
 check "each listed report links to the reader by its id" bash -c '[[ "$1" =~ ^/\?read=[0-9a-f]{16}$ ]]' _ "$href"
 load "$href"
@@ -717,6 +723,138 @@ load "/?q=$Q&view=compare" 400x900 mobile-compare
 check "compare on a phone: no sideways scrolling" inspect "
 assert page.layout['scrollWidth'] <= 400, page.layout['scrollWidth']"
 
+# ---- new expressions (新提法) -------------------------------------------------------
+# The index holds 2020 (the markup report), 2021 and 2022: 2022 is the newest
+# year, 2020 the first (nothing before it to compare with).
+# NEW: the expressions as the page lists them, against /api/new or /api/gone.
+NEW="
+def exprs():
+    return [{'text': li.get('data-text'), 'bold': li.first('.expr-head strong').text(), 'id': li.get('data-id'),
+             'stats': li.first('.expr-stats').text(), 'title': (li.first('.title') or El('a', {}, None)).text(),
+             'snippet': (li.first('.snippet') or El('p', {}, None)).markup(), 'trend': li.first('a.expr-trend').get('href'),
+             'read': (li.first('a.read') or El('a', {}, None)).get('href')} for li in page.all('#expressions li.expr')]
+def same_as_api(path):
+    want = api(path)['expressions']
+    got = exprs()
+    assert [g['text'] for g in got] == [x['text'] for x in want] and got, ([g['text'] for g in got], [x['text'] for x in want])
+    for g, x in zip(got, want):
+        assert g['bold'] == x['text'] and g['stats'].startswith('%d 次 · %d 段' % (x['occurrences'], x['passage_count'])), (g, x)
+        p = x['passages'][0]
+        assert g['id'] == p['id'] and g['title'] == p['title'], (g, p)
+        marks = re.findall('<mark>(.*?)</mark>', g['snippet'])
+        said = {html.escape(p['text'].encode()[a:b].decode(), quote=False) for a, b in p['matches']}
+        # (a long passage is cut to a window: a match at its edge is marked in part)
+        assert marks and all(any(w == m or w.startswith(m) or w.endswith(m) for w in said) for m in marks), (g['snippet'], said)
+    return want, got
+q = lambda s: urllib.parse.quote(s, safe='')
+"
+load "/?view=new&year=2022" 1200x900 new
+check "new: /?view=new&year=2022 lists the expressions of /api/new?year=2022, same texts, same order" inspect "$NEW
+want, got = same_as_api('/api/new?year=2022')
+assert len(got) == 30 and page.title.startswith('2022 年的新提法'), (len(got), page.title)
+assert page.status.startswith('2022 年的新提法：2020–2021 年（2 个年份）的报告中都没有出现，列出最重要的 30 个'), page.status
+assert [(a.text(), a.get('href')) for a in page.first('#tabs').all('a')] == [('报告', '/'), ('新提法', '/?view=new')]
+assert page.first('#tabs').first('a.on').text() == '新提法'"
+check "new: each expression links to its trend, its passage to the reader" inspect "$NEW
+want, got = exprs(), api('/api/new?year=2022')['expressions']
+for g, x in zip(want, got):
+    assert g['trend'] == '/?q=' + q(x['text']) + '&view=trend', g['trend']
+    assert g['read'] == '/?read=' + x['passages'][0]['id'] + '&q=' + q(x['text']), g['read']
+assert not any('此后' in g['stats'] for g in want)   # 2022 is the last year: nothing after it"
+check "new: a year form (the index's years, 2022 chosen) and the link to the gone ones" inspect "
+sel = [(o.get('value'), 'selected' in o.attrs) for o in page.first('#new-form').all('option')]
+assert sel == [('2022', True), ('2021', False), ('2020', False)], sel
+assert [(i.get('name'), i.get('value')) for i in page.first('#new-form').all('input')] == [('view', 'new')]
+assert page.first('#new-form').get('method') == 'get' and page.first('.new-modes [aria-current]').text() == '新出现的'
+assert page.href('#new-gone') == '/?view=new&year=2022&gone=1' and page.href('#new-more') == '/?view=new&year=2022&limit=100'"
+check "new: the reports' issuing bodies are filters of the view" inspect "
+links = {a.text(): a.get('href') for ul in page.all('ul.facet') if ul.get('data-facet') == 'body' for a in ul.all('a')}
+assert links.get('示范区人民政府') == '/?view=new&year=2022&body=' + urllib.parse.quote('示范区人民政府', safe='') and links.get('未知') == '/?view=new&year=2022&body=unknown', links"
+href=$(inspect "$NEW
+print(exprs()[2]['trend'])")
+text=$(inspect "$NEW
+print(exprs()[2]['text'])")
+read=$(inspect "$NEW
+print(exprs()[2]['read'])")
+id=$(inspect "$NEW
+print(exprs()[2]['id'])")
+load "$href"
+check "new: an expression's link opens its trend" inspect "
+assert page.first('#tabs').first('a.on').text() == '趋势' and '“$text”' in page.status, page.status
+y = [a for a in page.all('a.year-bar') if a.get('data-year') == '2022']
+assert y and float(y[0].get('data-value')) > 0 and all(float(a.get('data-value')) == 0 for a in page.all('a.year-bar') if a.get('data-year') < '2022')"
+load "$read"
+check "new: the passage's link opens the reader at it" inspect "
+t = page.all('#reader .target')
+assert len(t) == 1 and t[0].get('data-id') == '$id' and '$text' in t[0].text(), [e.attrs for e in t]"
+
+load "/?view=new"
+check "new: without a year, the newest year of the index" inspect "$NEW
+same_as_api('/api/new?year=2022')
+assert [o.get('value') for o in page.first('#new-form').all('option') if 'selected' in o.attrs] == ['2022']"
+load "/?view=new&year=2022&limit=100"
+check "new: limit=100 lists more, as the API does" inspect "$NEW
+want, got = same_as_api('/api/new?year=2022&limit=100')
+assert len(got) > 30 and not page.first('#new-more'), len(got)"
+load "/?view=new&year=2021"
+check "new in 2021: how many later years still use each expression" inspect "$NEW
+want, got = same_as_api('/api/new?year=2021')
+for g, x in zip(got, want):
+    assert ('此后 %d 年仍在使用' % x['other_years'] if x['other_years'] else '此后没有再用') in g['stats'], (g['stats'], x)
+assert any(x['other_years'] for x in want) and any(not x['other_years'] for x in want)"
+load "/?view=new&year=2022&since=2021"
+check "new: since= is passed on and shown as a removable chip" inspect "$NEW
+same_as_api('/api/new?year=2022&since=2021')
+assert page.href('.new-modes a.chip', '自 2021 年起比较 ✕') == '/?view=new&year=2022'
+assert [(i.get('name'), i.get('value')) for i in page.first('#new-form').all('input')] == [('view', 'new'), ('since', '2021')]"
+
+load "/?view=new&year=2022&gone=1" 1200x900 new-gone
+check "gone: /?view=new&year=2022&gone=1 lists /api/gone?year=2022, with the earlier years using each" inspect "$NEW
+want, got = same_as_api('/api/gone?year=2022')
+for g, x in zip(got, want):
+    assert ('此前 %d 年使用过' % x['other_years'] if x['other_years'] else '此前没有用过') in g['stats'], (g['stats'], x)
+    assert g['id'].split(':')[0] in [r['id'] for r in api('/api/reports')['reports'] if r['year'] == 2021]
+assert page.status.startswith('2022 年起不再使用的提法：2021 年的报告用过、2022 年的报告都没有再用'), page.status
+assert page.first('.new-modes [aria-current]').text() == '不再使用的' and page.href('#new-new') == '/?view=new&year=2022'
+assert [(i.get('name'), i.get('value')) for i in page.first('#new-form').all('input')] == [('view', 'new'), ('gone', '1')]"
+load "/?view=new&year=2021&gone=1"
+check "gone in 2021: the markup report's expressions, its text shown as text" inspect "$NEW
+same_as_api('/api/gone?year=2021')
+assert any('&lt;' in g['snippet'] for g in exprs()), [g['snippet'] for g in exprs()]
+assert not page.all('img') and not page.all('i') and 'pwned' not in page.title"
+
+load "/?view=new&year=2020" 1200x900 new-404
+check "new in the first year: the 404 explained in Chinese, the server's text in small print, the form kept" inspect "
+s = page.first('#status')
+said = ''.join(c for c in s.children if isinstance(c, str))
+assert 'error' in s.classes() and said.startswith('无法列出新提法。这一年之前没有报告可以比较') and not re.search('[A-Za-z]', said), said
+assert s.first('small').text().startswith('服务器说明：no reports before 2020'), s.first('small').text()
+assert not page.all('li.expr') and [o.get('value') for o in page.first('#new-form').all('option') if 'selected' in o.attrs] == ['2020']"
+check "new in the first year: /api/new answers 404 with that text" python3 -c '
+import json, os, sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(os.environ["BASE"] + "/api/new?year=2020")
+    sys.exit("no error")
+except urllib.error.HTTPError as e:
+    assert e.code == 404 and json.load(e)["error"].startswith("no reports before 2020"), e.code'
+load "/?view=new&year=2021..2022"
+check "new: a year range is explained (one year only)" \
+    inspect "assert page.status.startswith('无法列出新提法。年份的写法不对：这里只能写一年'), page.status"
+load "/?view=new&year=2022&body=%E7%A4%BA%E8%8C%83%E5%8C%BA%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C&gone=1"
+check "gone with a body filter: asked for that body (none of its reports before 2022), a chip to remove it" inspect "
+assert page.status.startswith('无法列出不再使用的提法。这一年之前没有报告'), page.status
+assert page.href('#side a.chip', '示范区人民政府 ✕') == '/?view=new&year=2022&gone=1'
+assert [(i.get('name'), i.get('value')) for i in page.first('#new-form').all('input')] == [('view', 'new'), ('body', '示范区人民政府'), ('gone', '1')]"
+
+load "/?view=new&year=2022" 400x900 mobile-new
+check "new, 400 px wide: the first expression on the first screen, nothing wider than the screen" inspect "
+L = page.layout
+assert L['width'] == 400 and L['firstExpr'] and L['firstExpr']['top'] < L['height'] - 150, L
+assert L['scrollWidth'] <= 400 and L['sideOpen'] is False, L"
+load "/?view=new&year=2020" 400x900
+check "new, 400 px wide: the error fits the screen" inspect "
+assert page.layout['scrollWidth'] <= 400 and page.status.startswith('无法列出新提法'), page.layout"
+
 # ---- the browser's view of it all -----------------------------------------
 check "no CSP violation or script error on any page" \
     bash -c '[ ! -s "$1" ] || { sed "s/^/     /" "$1"; false; }' _ "$TMP/problems"
@@ -727,7 +865,8 @@ for name in sys.argv[2:]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000, name
     w, h = struct.unpack(">II", data[16:24])
     assert (w, h) == ((400, 900) if name.startswith("mobile") else (1200, 900)), (name, w, h)
-' "$SHOTS" search year-2021 byyear figures trend trend-bodies compare like reader pages mobile-search mobile-trend mobile-compare mobile-reader error
+' "$SHOTS" search year-2021 byyear figures trend trend-bodies compare new new-gone new-404 like reader pages mobile-search mobile-trend \
+    mobile-compare mobile-new mobile-reader error
 echo "screenshots: $SHOTS"
 
 echo "$pass passed, $fail failed"
