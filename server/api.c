@@ -272,18 +272,17 @@ typedef enum view {
     VIEW_NEW,                                             /* of a year */
 } view;
 
-/* The two years of VIEW_COMPARE in make_view's one number: A·10000 + B
- * (years are 1..9999). */
-#define COMPARE_YEARS(a, b) ((size_t)(a) * 10000 + (size_t)(b))
+/* What a view takes besides the query and the filters. */
+typedef struct view_args {
+    size_t n;                  /* VIEW_PASSAGE: the context; VIEW_TREND: by_body */
+    int years[2];              /* VIEW_COMPARE: the two years; VIEW_NEW: the year */
+    bg_novel_options novel;    /* VIEW_NEW */
+} view_args;
 
-/* VIEW_NEW's year, --since year and direction in the same way:
- * gone·10^8 + since·10^4 + year. */
-#define NOVEL_ARGS(year, since, gone) ((size_t)(gone) * 100000000 + (size_t)(since) * 10000 + (size_t)(year))
-
-/* Makes the JSON of view v on a pooled handle (n: the context of
- * VIEW_PASSAGE, by_body for VIEW_TREND, COMPARE_YEARS for VIEW_COMPARE): 0
- * with *json, else the library's error code (its message is bg_errmsg()). */
-static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_search_options *o, size_t n)
+/* Makes the JSON of view v on a pooled handle: 0 with *json, else the
+ * library's error code (its message is bg_errmsg()). */
+static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_search_options *o,
+                     const view_args *a)
 {
     bg_results *res = NULL;
     bg_byyear *by = NULL;
@@ -291,21 +290,17 @@ static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_
     bg_trend *t = NULL;
     bg_compare *cmp = NULL;
     bg_novel *nv = NULL;
-    bg_novel_options no = BG_NOVEL_OPTIONS_INIT;
     int rc;
     switch (v) {
-    case VIEW_PASSAGE: rc = bg_passage_context(&res, ix, q, n); break;
+    case VIEW_PASSAGE: rc = bg_passage_context(&res, ix, q, a->n); break;
     case VIEW_SECTION: rc = bg_section_passages(&res, ix, q); break;
     case VIEW_REPORT: rc = bg_report_passages(&res, ix, q); break;
     case VIEW_LIKE: rc = bg_search_like(&res, ix, q, o); break;
     case VIEW_BYYEAR: rc = bg_search_by_year(&by, ix, q, o); break;
     case VIEW_FIGURES: rc = bg_search_figures(&f, ix, q, o); break;
-    case VIEW_COMPARE: rc = bg_search_compare(&cmp, ix, q, (int)(n / 10000), (int)(n % 10000), o); break;
-    case VIEW_NEW:
-        no.gone = n >= 100000000, no.since = (int)(n / 10000 % 10000), no.limit = o->limit;
-        rc = bg_search_new(&nv, ix, (int)(n % 10000), &no, o);
-        break;
-    default: rc = bg_search_trend(&t, ix, q, o, n != 0); break;
+    case VIEW_COMPARE: rc = bg_search_compare(&cmp, ix, q, a->years[0], a->years[1], o); break;
+    case VIEW_NEW: rc = bg_search_new(&nv, ix, a->years[0], &a->novel, o); break;
+    default: rc = bg_search_trend(&t, ix, q, o, a->n != 0); break;
     }
     if (rc == 0) {
         *json = res ? bg_results_json(res) : by ? bg_byyear_json(by) : f ? bg_figures_json(f)
@@ -325,7 +320,7 @@ static int make_view(char **json, bg_index *ix, view v, const char *q, const bg_
  * does not hold is a 404 naming it (nothing of the server is in the
  * message); other failures as reply_library_error() says. */
 static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view v, const char *q,
-                       const bg_search_options *o, size_t n)
+                       const bg_search_options *o, const view_args *a)
 {
     bg_index *ix = NULL;
     char *json = NULL;
@@ -333,7 +328,7 @@ static void reply_view(bgi_reply *r, bgi_server *s, const char *what, view v, co
         reply_library_error(r, what);
         return;
     }
-    if (make_view(&json, ix, v, q, o, n) != BG_OK) {
+    if (make_view(&json, ix, v, q, o, a) != BG_OK) {
         int missing = bg_errcode() == BG_ENOTFOUND && (v <= VIEW_LIKE || v == VIEW_NEW);
         if (missing)
             bgi_reply_error(r, 404, bg_errmsg());
@@ -364,7 +359,7 @@ void bgi_api_passage(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, cons
         || check_number(&section, c, "section", 0, 1, &why))
         bgi_reply_error(r, 400, why.msg);
     else
-        reply_view(r, s, "/api/passage", section ? VIEW_SECTION : VIEW_PASSAGE, id, NULL, context);
+        reply_view(r, s, "/api/passage", section ? VIEW_SECTION : VIEW_PASSAGE, id, NULL, &(view_args){.n = context});
 }
 
 /* A report's id (16 hex digits) or one of its passages' ids. */
@@ -376,7 +371,7 @@ void bgi_api_report(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const
     if (!report_id && check_passage_id(id, &why))
         bgi_reply_error(r, 400, "a report id is 16 hex digits (3fa9c0d2e1b4a5c6), or give a passage id");
     else
-        reply_view(r, s, "/api/report", VIEW_REPORT, id, NULL, 0);
+        reply_view(r, s, "/api/report", VIEW_REPORT, id, NULL, &(view_args){0});
 }
 
 void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const char *id)
@@ -387,7 +382,7 @@ void bgi_api_like(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, const c
     if (check_passage_id(id, &why) || parse_search(NULL, &o, years, c, PAGED | QUERY_IN_PATH, &why))
         bgi_reply_error(r, 400, why.msg);
     else
-        reply_view(r, s, "/api/like", VIEW_LIKE, id, &o, 0);
+        reply_view(r, s, "/api/like", VIEW_LIKE, id, &o, &(view_args){0});
 }
 
 /* The views of a query: q and the filters, no page (per_year for by-year). */
@@ -403,7 +398,7 @@ static void query_view(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, co
         || (v == VIEW_TREND && check_number(&by_body, c, "by_body", 0, 1, &why)))
         bgi_reply_error(r, 400, why.msg);
     else
-        reply_view(r, s, what, v, q, &o, by_body);
+        reply_view(r, s, what, v, q, &o, &(view_args){.n = by_body});
 }
 
 void bgi_api_byyear(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
@@ -449,7 +444,7 @@ void bgi_api_compare(bgi_reply *r, bgi_server *s, struct MHD_Connection *c)
     if (parse_compare(&q, &o, years, &a, &b, c, &why))
         bgi_reply_error(r, 400, why.msg);
     else
-        reply_view(r, s, "/api/compare", VIEW_COMPARE, q, &o, COMPARE_YEARS(a, b));
+        reply_view(r, s, "/api/compare", VIEW_COMPARE, q, &o, &(view_args){.years = {(int)a, (int)b}});
 }
 
 /* /api/new?year=2024 and /api/gone?year=2021: since=, body=, kind=,
@@ -478,9 +473,10 @@ static void novel_view(bgi_reply *r, bgi_server *s, struct MHD_Connection *c, in
         bgi_reply_error(r, 400, why.msg);
         return;
     }
-    if (!has_limit)
-        o.limit = 0;   /* the library's default: 30 */
-    reply_view(r, s, what, VIEW_NEW, "", &o, NOVEL_ARGS(year, since, gone));
+    view_args args = {.years = {(int)year}, .novel = BG_NOVEL_OPTIONS_INIT};
+    args.novel.gone = gone, args.novel.since = (int)since;
+    args.novel.limit = has_limit ? o.limit : 0;   /* 0: the library's default, 30 */
+    reply_view(r, s, what, VIEW_NEW, "", &o, &args);
 }
 
 void bgi_api_new(bgi_reply *r, bgi_server *s, struct MHD_Connection *c) { novel_view(r, s, c, 0); }
