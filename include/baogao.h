@@ -166,7 +166,10 @@ BG_API int bg_index_set_lexicon(bg_index *ix, const char *const *paths, size_t n
  * The file is identified by its real path, and results show that path as
  * "report" (absolute, so it opens from any directory; an index built before
  * stored paths as given, and a file indexed again under another path is
- * re-indexed). *status (may be NULL) receives BG_ADD_*; *n_passages (may be
+ * re-indexed). Its passages' ids (bg_hit_id) are its content's: the same
+ * bytes have the same ids in every index and at every path, an edited file
+ * gets new ones, and a second file of the same bytes in one index ids of its
+ * own (docs/format.md, "Identity"). *status (may be NULL) receives BG_ADD_*; *n_passages (may be
  * NULL) the number of passages written. The format (text in any Chinese
  * encoding, HTML, PDF, DOCX; .doc/.wps through an installed converter) is
  * read from the content (docs/formats.md). Errors name the file: BG_EIO,

@@ -54,7 +54,7 @@ typedef struct prepared {
     char *path;                 /* as stored and shown: the real path, absolute, so that a
                                    REPORT:LINE printed opens from any directory */
     char *given;                /* as given, for the caller's callback */
-    bgi_file_rec fresh;          /* id, real, hash, fp; year/title/body once resolved */
+    bgi_file_rec fresh;          /* key, id, real, hash, fp; year/title/body once resolved */
     bgi_meta meta;
     bgi_document doc;            /* the file as paragraphs, one per line */
     bgi_docframe frame;          /* its official-document frame (GB/T 9704), if any */
@@ -172,6 +172,56 @@ static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, b
     return 0;
 }
 
+/* The report ids given to files prepared in this run but not yet in the
+ * catalogue (bg_index_add_files prepares ahead of its writers), so that a
+ * second file of the same content is told apart before the first is
+ * written. */
+typedef struct id_claims {
+    struct { char key[17], id[17]; } *v;
+    size_t n;
+} id_claims;
+
+/* Whether report id id belongs to a file other than the one of path key
+ * key: in the catalogue or claimed in this run. Caller holds ix->mu. */
+static int id_taken(bg_index *ix, const char *id, const char *key, const id_claims *claims)
+{
+    for (size_t i = 0; i < ix->n_files; i++)
+        if (strcmp(ix->files[i].id, id) == 0 && strcmp(ix->files[i].key, key) != 0)
+            return 1;
+    for (size_t i = 0; claims && i < claims->n; i++)
+        if (strcmp(claims->v[i].id, id) == 0 && strcmp(claims->v[i].key, key) != 0)
+            return 1;
+    return 0;
+}
+
+/* A report's id is its content hash, so that the same text has the same ids
+ * in every index. A second file of the same content (a copy at another path)
+ * must still have passage ids of its own: its id hashes on with its real
+ * path (docs/format.md, "Identity"). The attempts are bounded; the last is
+ * taken whatever (16 collisions of 64-bit hashes do not happen). */
+#define BG_ID_ATTEMPTS 16
+static int assign_report_id(bg_index *ix, prepared *p, id_claims *claims)
+{
+    pthread_mutex_lock(&ix->mu);
+    unsigned k = 0;
+    do
+        bgi_report_id(p->fresh.id, p->fresh.hash, p->fresh.real, k);
+    while (id_taken(ix, p->fresh.id, p->fresh.key, claims) && ++k < BG_ID_ATTEMPTS);
+    int rc = 0;
+    if (claims) {
+        void *v = realloc(claims->v, (claims->n + 1) * sizeof *claims->v);
+        if (v) {
+            claims->v = v;
+            memcpy(claims->v[claims->n].key, p->fresh.key, 17);
+            memcpy(claims->v[claims->n++].id, p->fresh.id, 17);
+        } else {
+            rc = BG_ENOMEM;
+        }
+    }
+    pthread_mutex_unlock(&ix->mu);
+    return rc;
+}
+
 static int same_as_indexed(const bgi_file_rec *old, const prepared *p, const bg_report_info *info)
 {
     return old->hash == p->fresh.hash && old->fp == p->fresh.fp && strcmp(old->path, p->path) == 0
@@ -179,8 +229,11 @@ static int same_as_indexed(const bgi_file_rec *old, const prepared *p, const bg_
 }
 
 /* Fills p for path. Returns 0 (p->status says NEW/UPDATED/UNCHANGED) or a
- * negative code with err naming the file. */
-static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_info *info, bgi_err *err)
+ * negative code with err naming the file. claims (NULL when files are
+ * prepared and written one at a time) gets the report id of a file to
+ * write. */
+static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_info *info, id_claims *claims,
+                   bgi_err *err)
 {
     memset(p, 0, sizeof *p);
     char real[PATH_MAX];
@@ -209,11 +262,11 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
     p->path = bgi_strdup(real);
     p->given = bgi_strdup(path);
     p->fresh.real = bgi_strdup(real);
-    bgi_ix_file_id(p->fresh.id, real);
-    p->fresh.hash = bgi_fnv1a64(bgi_fnv1a64(BG_FNV_INIT, bytes, n), &n, sizeof n);
+    bgi_path_key(p->fresh.key, real);
+    p->fresh.hash = bgi_content_hash(bytes, n);
     p->fresh.fp = bgi_ix_fingerprint(ix);
     bgi_file_rec old;
-    int found = p->path && p->given && p->fresh.real ? bgi_ix_lookup_file(&old, ix, p->fresh.id) : BG_ENOMEM;
+    int found = p->path && p->given && p->fresh.real ? bgi_ix_lookup_file(&old, ix, p->fresh.key) : BG_ENOMEM;
     if (found < 0) {
         free(bytes);
         return bgi_err_set(err, BG_ENOMEM, "out of memory");
@@ -231,6 +284,10 @@ static int prepare(prepared *p, bg_index *ix, const char *path, const bg_report_
         }
     }
     p->status = found ? BG_ADD_UPDATED : BG_ADD_NEW;
+    if (assign_report_id(ix, p, claims)) {
+        free(bytes);
+        return bgi_err_set(err, BG_ENOMEM, "out of memory");
+    }
     rc = bgi_read_document(&p->doc, bgi_format_detect(bytes, n, path), bytes, n, err);
     free(bytes);
     if (rc == 0)
@@ -284,6 +341,7 @@ static int commit_part(unit_sink *s)
     writer_ctx *w = s->w;
     const prepared *p = s->p;
     bgi_file_rec part = {.fp = p->fresh.fp, .year = p->meta.year, .passages = s->pctx.ordinal};
+    memcpy(part.key, p->fresh.key, sizeof part.key);
     memcpy(part.id, p->fresh.id, sizeof part.id);
     part.path = bgi_strdup(p->path);
     part.real = bgi_strdup(p->fresh.real);
@@ -300,7 +358,8 @@ static int commit_part(unit_sink *s)
     return rc;
 }
 
-/* Counts which file an earlier copy of a text (term hash) belongs to. */
+/* Counts which report (by id) an earlier copy of a text (term hash) belongs
+ * to. */
 static int note_copied_file(unit_sink *s, const char *hash, bgi_err *err)
 {
     char *fterm = NULL;
@@ -413,7 +472,7 @@ static int note_duplicate_report(bg_index *ix, prepared *p, const unit_sink *s)
         || (double)s->copied[best].n < BG_DUPLICATE_REPORT_SHARE * (double)passages)
         return 0;
     bgi_file_rec other;
-    int found = bgi_ix_lookup_file(&other, ix, id);
+    int found = bgi_ix_lookup_report(&other, ix, id);
     if (found < 0)
         return bgi_err_set(s->w->err, BG_ENOMEM, "out of memory");
     if (found) {
@@ -430,9 +489,15 @@ static int note_duplicate_report(bg_index *ix, prepared *p, const unit_sink *s)
 static int write_prepared(writer_ctx *w, prepared *p)
 {
     bg_index *ix = w->ix;
-    int rc = 0;
-    if (p->has_old)
-        rc = bgi_ix_delete_file(ix, p->fresh.id, p->old_year, w->owner, w->err);
+    /* The passages to replace are those of the file's record now, which
+     * names their id (its former content's, not the new one) and year. */
+    bgi_file_rec old;
+    int rc = bgi_ix_lookup_file(&old, ix, p->fresh.key);
+    if (rc > 0)
+        rc = bgi_ix_delete_file(ix, old.key, old.id, old.year, w->owner, w->err);
+    else if (rc < 0)
+        rc = bgi_err_set(w->err, BG_ENOMEM, "out of memory");
+    bgi_ix_file_rec_clear(&old);
     bgx_writer *shard = NULL;
     if (rc == 0)
         rc = bgi_ix_shard_writer(&shard, ix, p->meta.year, w->owner, w->err);
@@ -440,7 +505,8 @@ static int write_prepared(writer_ctx *w, prepared *p)
     if (rc == 0 && !ol)
         rc = bgi_err_set(w->err, BG_ENOMEM, "out of memory");
     unit_sink sink = {.w = w, .shard = shard, .path = p->given, .p = p,
-                      .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .file_id = p->fresh.id,
+                      .pctx = {.an = w->an, .meta = &p->meta, .report = p->path, .report_id = p->fresh.id,
+                               .path_key = p->fresh.key,
                                .format = bgi_format_name(p->doc.format), .paras = p->doc.paras,
                                .n_paras = p->doc.n_paras,
                                .report_chars = bgi_utf8_count(p->doc.text, p->doc.len)}};
@@ -500,7 +566,7 @@ int bg_index_add_file(int *status, size_t *n_passages, bg_index *ix, const char 
         return bgi_err_publish(&(bgi_err){BG_EINVAL, "bg_report_info version is not 1 (initialise it with "
                                                    "BG_REPORT_INFO_INIT)"});
     prepared p;
-    int rc = prepare(&p, ix, path, info, &ix->err);
+    int rc = prepare(&p, ix, path, info, NULL, &ix->err);
     int wrote = 0;
     if (rc == 0 && p.status != BG_ADD_UNCHANGED) {
         writer_ctx w = {.ix = ix, .an = ix->an, .err = &ix->err, .owner = 0, .pending = ix->pending_docs};
@@ -693,11 +759,12 @@ static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later,
     bg_index *ix = pl->ix;
     year_route *routes = NULL;
     size_t n_routes = 0;
+    id_claims claims = {0};
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         prepared *p = calloc(1, sizeof *p);
         bgi_err err = {0};
-        int prc = p ? prepare(p, ix, paths[i], NULL, &err) : bgi_err_set(&err, BG_ENOMEM, "out of memory");
+        int prc = p ? prepare(p, ix, paths[i], NULL, &claims, &err) : bgi_err_set(&err, BG_ENOMEM, "out of memory");
         if (prc || p->status == BG_ADD_UNCHANGED) {
             pthread_mutex_lock(&pl->mu);
             report(pl, paths[i], prc, prc ? 0 : p->status, prc ? 0 : p->fresh.passages, prc ? err.msg : NULL);
@@ -729,6 +796,7 @@ static int feed(pool *pl, const char *const *paths, size_t n, prepared ***later,
         }
     }
     free(routes);
+    free(claims.v);
     return rc;
 }
 

@@ -110,7 +110,7 @@ static size_t lead_sentence_end(const char *text, size_t len)
 static char *passage_data(const bgi_passage_ctx *ctx, const bgi_unit *u, const char *texthash)
 {
     char id[BG_PASSAGE_ID_MAX];
-    bgi_passage_id(id, ctx->file_id, ctx->ordinal);
+    bgi_passage_id(id, ctx->report_id, ctx->ordinal);
     int page = ctx->paras && u->line >= 1 && u->line <= ctx->n_paras ? ctx->paras[u->line - 1].page : 0;
     bgi_passage_rec r = {.text = u->text, .len = u->len, .kind = u->kind, .line = u->line,
                         .format = ctx->format, .page = page, .date = ctx->meta->date,
@@ -129,11 +129,14 @@ static int add_term(bgx_doc *doc, const char *term, size_t len, int rc, bgi_err 
 static int add_filters(bgx_doc *doc, const bgi_passage_ctx *ctx, const bgi_unit *u, bgi_err *err)
 {
     char term[BG_TERM_MAX], id[BG_PASSAGE_ID_MAX];
-    bgi_passage_id(id, ctx->file_id, ctx->ordinal);
+    bgi_passage_id(id, ctx->report_id, ctx->ordinal);
     int rc = add_term(doc, term, bgi_term_year(term, ctx->meta->year), 0, err);
     rc = add_term(doc, term, bgi_term_kind(term, u->kind), rc, err);
-    rc = add_term(doc, term, bgi_term_file(term, ctx->file_id), rc, err);
+    rc = add_term(doc, term, bgi_term_file(term, ctx->report_id), rc, err);
     rc = add_term(doc, term, bgi_term_passage(term, id), rc, err);
+    /* One per report: its path finds its id (REPORT:LINE) in any shard. */
+    if (ctx->ordinal == 0)
+        rc = add_term(doc, term, bgi_term_path(term, ctx->path_key), rc, err);
     rc = rc ? rc : bgx_doc_set_value(doc, BG_SLOT_ID, id, strlen(id), err);
     const char *body = ctx->meta->body;
     if (body[0])

@@ -17,7 +17,8 @@ typedef struct bgi_passage_ctx {
     bgi_analyzer *an;
     const bgi_meta *meta;
     const char *report;     /* path as indexed */
-    const char *file_id;
+    const char *report_id;  /* its content's (docs/format.md, "Identity") */
+    const char *path_key;   /* of its real path: the XP term of its first passage */
     size_t ordinal;         /* passage number within the file, from 0 */
     const char *format;     /* "txt", "html", "pdf", … (bgi_format_name) */
     size_t report_chars;    /* characters of the whole document's text */

@@ -3,7 +3,7 @@
  * /api/passage); bg_section_passages and bg_report_passages, its section
  * or its whole report (--show --section/--report, /api/report). One search
  * each, read in the report's order.
- * A passage's id is its file's id and its ordinal in the file, so the
+ * A passage's id is its report's id and its ordinal in the report, so the
  * neighbours are the Q terms of the ordinals around it: one search, whatever
  * the size of the index. */
 #include "scheme.h"
@@ -26,15 +26,15 @@ static int by_ordinal(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The Q terms of the ordinals [first, last] of the file file_id. */
-static bgx_query *neighbours(const char *file_id, unsigned long first, unsigned long last)
+/* The Q terms of the ordinals [first, last] of the report report_id. */
+static bgx_query *neighbours(const char *report_id, unsigned long first, unsigned long last)
 {
     size_t n = (size_t)(last - first + 1);
     bgx_query **subs = calloc(n, sizeof *subs);
     int ok = subs != NULL;
     for (size_t i = 0; ok && i < n; i++) {
         char pid[BG_PASSAGE_ID_MAX], t[BG_TERM_MAX];
-        bgi_passage_id(pid, file_id, first + i);
+        bgi_passage_id(pid, report_id, first + i);
         size_t len = bgi_term_passage(t, pid);
         ok = (subs[i] = bgx_query_term(t, len, 1, 0)) != NULL;
     }
@@ -45,11 +45,11 @@ static bgx_query *neighbours(const char *file_id, unsigned long first, unsigned 
     return q;
 }
 
-/* Every passage of the file file_id (its F term). */
-static bgx_query *whole_file(const char *file_id)
+/* Every passage of the report report_id (its F term). */
+static bgx_query *whole_file(const char *report_id)
 {
     char t[BG_TERM_MAX];
-    size_t len = bgi_term_file(t, file_id);
+    size_t len = bgi_term_file(t, report_id);
     return bgx_query_term(t, len, 1, 0);
 }
 
@@ -106,17 +106,17 @@ static int run(bg_results *res, bg_index *ix, const char *ref, scope sc, size_t 
     if (rc == 0 && !ix->reader)
         rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s: the index is empty", ref);
     /* A report's id reads a whole report; else ref names a passage. */
-    char term[BG_TERM_MAX] = "", file_id[17] = "";
+    char term[BG_TERM_MAX] = "", report_id[17] = "";
     if (rc == 0 && sc == WHOLE_REPORT && is_report_id(ref))
-        memcpy(file_id, ref, sizeof file_id);
+        memcpy(report_id, ref, sizeof report_id);
     else if (rc == 0 && (rc = bgi_passage_term(term, ix, ref)) == 0)
-        snprintf(file_id, sizeof file_id, "%.16s", term + strlen(BG_PREFIX_ID));
+        snprintf(report_id, sizeof report_id, "%.16s", term + strlen(BG_PREFIX_ID));
     if (rc)
         return rc;
     const char *target_id = term[0] ? term + strlen(BG_PREFIX_ID) : NULL;
     unsigned long at = target_id ? ordinal_of(target_id) : 0;
-    bgx_query *q = sc == AROUND ? neighbours(file_id, at > context ? at - context : 0, at + context)
-                                : whole_file(file_id);
+    bgx_query *q = sc == AROUND ? neighbours(report_id, at > context ? at - context : 0, at + context)
+                                : whole_file(report_id);
     bgx_match m = {0};
     bgi_qplan plan = {0};   /* nothing to highlight */
     rc = q ? bgx_search(&m, ix->reader, q, 0, sc == AROUND ? 2 * context + 1 : BG_MAX_LIMIT, NULL, 0, &ix->err)
@@ -135,10 +135,16 @@ static int run(bg_results *res, bg_index *ix, const char *ref, scope sc, size_t 
         res->hits[i].match = me ? "target" : "context";
         target = me ? &res->hits[i] : target;
     }
+    /* Ids follow content (docs/format.md, "Identity"): an id that no longer
+     * resolves is most often that of a report edited since. */
     if (target_id && !target)
-        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
+        return bgi_err_set(&ix->err, BG_ENOTFOUND,
+                          "no passage %.200s in the index (a report edited since it was indexed has new ids)",
+                          ref);
     if (!target_id && res->n_hits == 0)
-        return bgi_err_set(&ix->err, BG_ENOTFOUND, "no report %.200s in the index", ref);
+        return bgi_err_set(&ix->err, BG_ENOTFOUND,
+                          "no report %.200s in the index (a report edited since it was indexed has a new id)",
+                          ref);
     if (sc == SECTION)
         keep_section(res, target);
     for (size_t i = 0; i < res->n_hits; i++)

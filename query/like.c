@@ -53,7 +53,7 @@ typedef struct file_search {
     const char *report;
     int bare;                     /* report is a file name alone: any directory */
     size_t found;                 /* reports it names (a bare name may name several) */
-    char term[BG_TERM_MAX];       /* F<file id> of the first */
+    char term[BG_TERM_MAX];       /* F<report id> of the first */
 } file_search;
 
 /* Is the file of file term t the one indexed as fs->report (or, for a bare
@@ -76,18 +76,43 @@ static int on_file_term(void *ctx, const char *t, size_t len)
     return rc;
 }
 
-/* The file term (F<id>) of report: the file's identity is its real path, so
- * any path to it works; a report that has moved since is found by the path
- * it was indexed as, and a file name alone finds the one report of that
- * name. */
+/* The F term of the report whose first passage holds term (an XP term), in
+ * term's place; 0 when found, 1 when no passage holds it. */
+static int file_term_of_path(char term[BG_TERM_MAX], bg_index *ix)
+{
+    cJSON *d = NULL;
+    int rc = first_data(&d, ix, term);
+    const char *id = d ? bgi_json_str(d, BG_REC_ID) : "";
+    const char *colon = strrchr(id, ':');
+    if (rc == 0 && colon && colon - id == 16) {
+        char rid[17];
+        memcpy(rid, id, 16);
+        rid[16] = '\0';
+        bgi_term_file(term, rid);
+    } else if (rc == 0) {
+        rc = 1;
+    }
+    cJSON_Delete(d);
+    return rc;
+}
+
+/* The file term (F<report id>) of report. A report's id is its content's, so
+ * its path is looked up: the XP term of its real path (any path to the file
+ * works), or for an index before format 5, whose ids were path keys, the F
+ * term of that key; a report that has moved since is found by the path it
+ * was indexed as, and a file name alone finds the one report of that name. */
 static int file_term(char term[BG_TERM_MAX], bg_index *ix, const char *report)
 {
-    char real[PATH_MAX], id[17];
+    char real[PATH_MAX], key[17];
     uint32_t freq = 0;
     if (realpath(report, real)) {
-        bgi_ix_file_id(id, real);
-        bgi_term_file(term, id);
-        int rc = bgx_reader_termfreq(ix->reader, term, &freq, &ix->err);
+        bgi_path_key(key, real);
+        bgi_term_path(term, key);
+        int rc = file_term_of_path(term, ix);
+        if (rc <= 0)
+            return rc;
+        bgi_term_file(term, key);
+        rc = bgx_reader_termfreq(ix->reader, term, &freq, &ix->err);
         if (rc || freq)
             return rc;
     }
@@ -220,7 +245,8 @@ static int run(bg_results *res, bg_index *ix, const char *ref, const bg_search_o
         rc = bgi_passage_term(term, ix, ref);
     cJSON *source = NULL;
     if (rc == 0 && (rc = first_data(&source, ix, term)) == 0 && !source)
-        rc = bgi_err_set(&ix->err, BG_ENOTFOUND, "no passage %.200s in the index", ref);
+        rc = bgi_err_set(&ix->err, BG_ENOTFOUND,
+                         "no passage %.200s in the index (a report edited since it was indexed has new ids)", ref);
     int year = source ? (int)bgi_json_num(source, BG_REC_YEAR, -1) : 0;
     cJSON_Delete(source);
     bgx_eterm *terms = NULL;

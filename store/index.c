@@ -110,7 +110,15 @@ void bgi_ix_file_rec_clear(bgi_file_rec *r)
     memset(r, 0, sizeof *r);
 }
 
-bgi_file_rec *bgi_ix_find_file(bg_index *ix, const char *id)
+bgi_file_rec *bgi_ix_find_file(bg_index *ix, const char *key)
+{
+    for (size_t i = 0; i < ix->n_files; i++)
+        if (strcmp(ix->files[i].key, key) == 0)
+            return &ix->files[i];
+    return NULL;
+}
+
+bgi_file_rec *bgi_ix_find_report(bg_index *ix, const char *id)
 {
     for (size_t i = 0; i < ix->n_files; i++)
         if (strcmp(ix->files[i].id, id) == 0)
@@ -140,7 +148,7 @@ bgi_file_rec *bgi_ix_push_file(bg_index *ix)
  * Whichever copy survives describes its own passages, so the content hash
  * still decides correctly whether the file must be indexed again. */
 typedef struct stale_copy {
-    char id[17];
+    char key[17], id[17];
     int year;
 } stale_copy;
 
@@ -156,20 +164,26 @@ static int on_file_meta(void *ctx, const char *key, const char *val, size_t len)
     (void)len;
     load_ctx *lc = ctx;
     bg_index *ix = lc->ix;
-    const char *id = key + strlen(BG_META_FILE);
-    if (bgi_ix_find_file(ix, id)) {
-        stale_copy *p = realloc(lc->stale, (lc->n_stale + 1) * sizeof *p);
-        if (!p)
-            return BG_ENOMEM;
-        lc->stale = p;
-        snprintf(p[lc->n_stale].id, sizeof p[lc->n_stale].id, "%s", id);
-        p[lc->n_stale++].year = lc->year;
-        return 0;
+    const char *pkey = key + strlen(BG_META_FILE);
+    if (bgi_ix_find_file(ix, pkey)) {
+        /* Its passages go by its own report id (a damaged record: by the
+         * path key, as before format 5). */
+        bgi_file_rec stale = {0};
+        int rc = bgi_file_rec_parse(&stale, pkey, val);
+        stale_copy *p = rc == 0 || rc == BG_EPARSE ? realloc(lc->stale, (lc->n_stale + 1) * sizeof *p) : NULL;
+        if (p) {
+            lc->stale = p;
+            snprintf(p[lc->n_stale].key, sizeof p[lc->n_stale].key, "%s", pkey);
+            snprintf(p[lc->n_stale].id, sizeof p[lc->n_stale].id, "%s", rc == 0 ? stale.id : pkey);
+            p[lc->n_stale++].year = lc->year;
+        }
+        bgi_ix_file_rec_clear(&stale);
+        return p ? 0 : BG_ENOMEM;
     }
     bgi_file_rec *r = bgi_ix_push_file(ix);
     if (!r)
         return BG_ENOMEM;
-    int rc = bgi_file_rec_parse(r, id, val);
+    int rc = bgi_file_rec_parse(r, pkey, val);
     if (rc) {
         bgi_ix_file_rec_clear(r);
         ix->n_files--;
@@ -218,7 +232,7 @@ int bgi_ix_load_catalogue(bg_index *ix)
     }
     for (size_t i = 0; rc == 0 && i < lc.n_stale && (ix->flags & BG_OPEN_WRITE); i++)
         if (!bgi_ix_year_is_damaged(ix, lc.stale[i].year))   /* its repair re-indexes the file anyway */
-            rc = bgi_ix_delete_file(ix, lc.stale[i].id, lc.stale[i].year, 0, &ix->err);
+            rc = bgi_ix_delete_file(ix, lc.stale[i].key, lc.stale[i].id, lc.stale[i].year, 0, &ix->err);
     free(lc.stale);
     return rc;
 }
@@ -500,11 +514,6 @@ out:
     return rc;
 }
 
-void bgi_ix_file_id(char id[17], const char *real)
-{
-    bgi_hex64(id, bgi_fnv1a64(BG_FNV_INIT, real, strlen(real)));
-}
-
 /* The texts a file's passages stand for (those not marked as copies). */
 typedef struct hash_list {
     char **v;
@@ -521,12 +530,12 @@ static int collect_hash(void *ctx, const char *term, size_t len)
     return (v[l->n] = bgi_strndup(term, len)) ? (l->n++, 0) : BG_ENOMEM;
 }
 
-int bgi_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bgi_err *err)
+int bgi_ix_delete_file(bg_index *ix, const char *path_key, const char *id, int year, int owner, bgi_err *err)
 {
     bgx_writer *w = NULL;
     char term[BG_TERM_MAX], key[BG_TERM_MAX];
     bgi_term_file(term, id);
-    bgi_meta_file_key(key, id);
+    bgi_meta_file_key(key, path_key);
     hash_list texts = {0};
     int rc = bgi_ix_shard_writer(&w, ix, year, owner, err);
     /* Where this file held the first copy of a text, a later copy in the
@@ -552,7 +561,7 @@ int bgi_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bgi_er
 int bgi_ix_store_file(bg_index *ix, bgx_writer *w, bgi_file_rec *fresh, bgi_err *err)
 {
     char key[BG_TERM_MAX];
-    bgi_meta_file_key(key, fresh->id);
+    bgi_meta_file_key(key, fresh->key);
     char *json = bgi_file_rec_json(fresh);
     if (!json)
         return bgi_err_set(err, BG_ENOMEM, "out of memory");
@@ -561,7 +570,7 @@ int bgi_ix_store_file(bg_index *ix, bgx_writer *w, bgi_file_rec *fresh, bgi_err 
     if (rc)
         return rc;
     pthread_mutex_lock(&ix->mu);
-    bgi_file_rec *slot = bgi_ix_find_file(ix, fresh->id);
+    bgi_file_rec *slot = bgi_ix_find_file(ix, fresh->key);
     if (!slot && !(slot = bgi_ix_push_file(ix)))
         rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
     if (rc == 0) {
@@ -573,13 +582,14 @@ int bgi_ix_store_file(bg_index *ix, bgx_writer *w, bgi_file_rec *fresh, bgi_err 
     return rc;
 }
 
-int bgi_ix_lookup_file(bgi_file_rec *copy, bg_index *ix, const char *id)
+static int lookup(bgi_file_rec *copy, bg_index *ix, const char *key, const char *id)
 {
     memset(copy, 0, sizeof *copy);
     pthread_mutex_lock(&ix->mu);
-    const bgi_file_rec *r = bgi_ix_find_file(ix, id);
+    const bgi_file_rec *r = key ? bgi_ix_find_file(ix, key) : bgi_ix_find_report(ix, id);
     int found = r != NULL;
     if (found) {
+        memcpy(copy->key, r->key, sizeof copy->key);
         memcpy(copy->id, r->id, sizeof copy->id);
         copy->hash = r->hash;
         copy->fp = r->fp;
@@ -591,6 +601,16 @@ int bgi_ix_lookup_file(bgi_file_rec *copy, bg_index *ix, const char *id)
     if (found && !copy->path)
         return BG_ENOMEM;
     return found;
+}
+
+int bgi_ix_lookup_file(bgi_file_rec *copy, bg_index *ix, const char *key)
+{
+    return lookup(copy, ix, key, NULL);
+}
+
+int bgi_ix_lookup_report(bgi_file_rec *copy, bg_index *ix, const char *id)
+{
+    return lookup(copy, ix, NULL, id);
 }
 
 void bgi_ix_discard_uncommitted(bg_index *ix)
@@ -617,9 +637,9 @@ int bg_index_remove_file(bg_index *ix, const char *path)
     char real[PATH_MAX];
     bgi_file_rec *rec = NULL;
     if (realpath(path, real)) {
-        char id[17];
-        bgi_ix_file_id(id, real);
-        rec = bgi_ix_find_file(ix, id);
+        char key[17];
+        bgi_path_key(key, real);
+        rec = bgi_ix_find_file(ix, key);
     }
     for (size_t i = 0; !rec && i < ix->n_files; i++)
         if (strcmp(ix->files[i].path, path) == 0 || strcmp(ix->files[i].real, path) == 0)
@@ -628,7 +648,7 @@ int bg_index_remove_file(bg_index *ix, const char *path)
         bgi_err_set(&ix->err, BG_ENOTFOUND, "%s: not in the index", path);
         return bgi_err_publish(&ix->err);
     }
-    if (bgi_ix_delete_file(ix, rec->id, rec->year, 0, &ix->err))
+    if (bgi_ix_delete_file(ix, rec->key, rec->id, rec->year, 0, &ix->err))
         return bgi_err_publish(&ix->err);
     bgi_ix_file_rec_clear(rec);
     *rec = ix->files[--ix->n_files];

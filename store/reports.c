@@ -57,8 +57,9 @@ static int push_report(report_list *l, cJSON *item)
     return 0;
 }
 
-/* The public view of a stored file record: it leaves out the real path (where
- * the file lives on the indexing machine) and the hashes, which are internal. */
+/* The public view of a stored file record: its report id (that of its
+ * passages), not the path key; it leaves out the real path (where the file
+ * lives on the indexing machine) and the hashes, which are internal. */
 static cJSON *public_report(const bgi_file_rec *rec)
 {
     cJSON *o = cJSON_CreateObject();
@@ -82,8 +83,8 @@ static int on_file_record(void *ctx, const char *key, const char *val, size_t le
 {
     (void)len;
     bgi_file_rec rec = {0};
-    const char *id = strncmp(key, BG_META_FILE, strlen(BG_META_FILE)) == 0 ? key + strlen(BG_META_FILE) : "";
-    int rc = bgi_file_rec_parse(&rec, id, val);
+    const char *pkey = strncmp(key, BG_META_FILE, strlen(BG_META_FILE)) == 0 ? key + strlen(BG_META_FILE) : "";
+    int rc = bgi_file_rec_parse(&rec, pkey, val);
     cJSON *item = rc == 0 ? public_report(&rec) : NULL;
     bgi_ix_file_rec_clear(&rec);
     if (rc == BG_EPARSE)
@@ -97,7 +98,7 @@ static int on_file_record(void *ctx, const char *key, const char *val, size_t le
 
 /* A remote server may combine several shards, and then shows the metadata of
  * the first one only. So the catalogue of a remote shard is rebuilt from the
- * passages: the F<file id> terms list its reports, the first passage of each
+ * passages: the F<report id> terms list its reports, the first passage of each
  * gives path, title, body and year, and the term's frequency the passages.
  * Reports without passages (empty files) are not seen this way. */
 typedef struct remote_walk {

@@ -67,9 +67,14 @@ size_t bgi_term_kind(char *out, int kind)
     return term_str(out, BG_PREFIX_KIND, bgi_kind_name(kind));
 }
 
-size_t bgi_term_file(char *out, const char *file_id)
+size_t bgi_term_file(char *out, const char *report_id)
 {
-    return term_str(out, BG_PREFIX_FILE, file_id);
+    return term_str(out, BG_PREFIX_FILE, report_id);
+}
+
+size_t bgi_term_path(char *out, const char *path_key)
+{
+    return term_str(out, BG_PREFIX_PATH, path_key);
 }
 
 size_t bgi_term_passage(char *out, const char *passage_id)
@@ -147,14 +152,36 @@ size_t bgi_term_docno(char *out, const char *docno)
     return bgi_term(out, BG_PREFIX_DOCNO, norm, bgi_utf8_clip(norm, strlen(norm), BG_BODY_TERM_BYTES), NULL, 0);
 }
 
-void bgi_passage_id(char *out, const char *file_id, size_t ordinal)
+/* ---- identity ------------------------------------------------------------- */
+
+uint64_t bgi_content_hash(const void *bytes, size_t n)
 {
-    snprintf(out, BG_PASSAGE_ID_MAX, "%s:%zu", file_id, ordinal);
+    unsigned char len[8];
+    for (int i = 0; i < 8; i++)
+        len[i] = (unsigned char)((uint64_t)n >> (8 * i));
+    return bgi_fnv1a64(bgi_fnv1a64(BG_FNV_INIT, bytes, n), len, sizeof len);
 }
 
-void bgi_meta_file_key(char *out, const char *file_id)
+void bgi_report_id(char out[17], uint64_t h, const char *real, unsigned attempt)
 {
-    snprintf(out, BG_TERM_MAX, BG_META_FILE "%s", file_id);
+    for (unsigned k = 0; k < attempt; k++)
+        h = bgi_fnv1a64(h, real, strlen(real));
+    bgi_hex64(out, h);
+}
+
+void bgi_path_key(char out[17], const char *real)
+{
+    bgi_hex64(out, bgi_fnv1a64(BG_FNV_INIT, real, strlen(real)));
+}
+
+void bgi_passage_id(char *out, const char *report_id, size_t ordinal)
+{
+    snprintf(out, BG_PASSAGE_ID_MAX, "%s:%zu", report_id, ordinal);
+}
+
+void bgi_meta_file_key(char *out, const char *path_key)
+{
+    snprintf(out, BG_TERM_MAX, BG_META_FILE "%s", path_key);
 }
 
 void bgi_year_value(char *out, int year)
@@ -247,7 +274,8 @@ char *bgi_file_rec_json(const bgi_file_rec *r)
     bgi_hex64(hash, r->hash);
     bgi_hex64(fp, r->fp);
     cJSON *o = cJSON_CreateObject();
-    int ok = o && cJSON_AddStringToObject(o, "path", r->path) && cJSON_AddStringToObject(o, "real", r->real)
+    int ok = o && cJSON_AddStringToObject(o, "id", r->id)
+          && cJSON_AddStringToObject(o, "path", r->path) && cJSON_AddStringToObject(o, "real", r->real)
           && cJSON_AddStringToObject(o, "hash", hash) && cJSON_AddStringToObject(o, "fp", fp)
           && cJSON_AddNumberToObject(o, "year", r->year) && cJSON_AddStringToObject(o, "title", r->title)
           && cJSON_AddStringToObject(o, "body", r->body)
@@ -262,12 +290,22 @@ char *bgi_file_rec_json(const bgi_file_rec *r)
     return s;
 }
 
-int bgi_file_rec_parse(bgi_file_rec *r, const char *id, const char *json)
+/* "3fa9c0d2e1b4a5c6" */
+static int is_hex16(const char *s)
+{
+    return strlen(s) == 16 && strspn(s, "0123456789abcdef") == 16;
+}
+
+int bgi_file_rec_parse(bgi_file_rec *r, const char *key, const char *json)
 {
     cJSON *o = cJSON_Parse(json);
     if (!o)
         return BG_EPARSE;
-    snprintf(r->id, sizeof r->id, "%s", id);
+    snprintf(r->key, sizeof r->key, "%s", key);
+    /* Before format 5 a report's id was its path key, and its record said
+     * nothing more. */
+    const char *id = bgi_json_str(o, "id");
+    snprintf(r->id, sizeof r->id, "%s", is_hex16(id) ? id : key);
     r->path = bgi_strdup(bgi_json_str(o, "path"));
     r->real = bgi_strdup(bgi_json_str(o, "real"));
     r->title = bgi_strdup(bgi_json_str(o, "title"));

@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#define BG_FORMAT_VERSION "4"
+#define BG_FORMAT_VERSION "5"
 
 /* Terms. Words carry no prefix. */
 #define BG_PREFIX_BIGRAM "B"    /* two adjacent normalised chars, positional */
@@ -18,8 +18,10 @@
 #define BG_PREFIX_HEADING "H"   /* a word of an enclosing heading, no positions */
 #define BG_PREFIX_YEAR "Y"      /* boolean: Y2022 */
 #define BG_PREFIX_KIND "K"      /* boolean: Kheading, Kparagraph, Kmeasure */
-#define BG_PREFIX_FILE "F"      /* boolean: F<file id> on every passage of a file */
-#define BG_PREFIX_ID "Q"        /* unique: Q<file id>:<ordinal> */
+#define BG_PREFIX_FILE "F"      /* boolean: F<report id> on every passage of a report */
+#define BG_PREFIX_ID "Q"        /* unique: Q<report id>:<ordinal> */
+#define BG_PREFIX_PATH "XP"     /* boolean: XP<path key> on the first passage of a report:
+                                   finds a report's id from its path (REPORT:LINE) */
 #define BG_PREFIX_BODY "XB"     /* boolean: XB<issuing body> */
 #define BG_PREFIX_DOCKIND "XK"  /* boolean: XK<kind of document>: XK通知, XK报告 */
 #define BG_PREFIX_TEXTHASH "XH" /* boolean: XH<16 hex>: FNV-1a 64 of the passage's normalised
@@ -34,7 +36,7 @@
 #define BG_SLOT_YEAR 0          /* "2022" */
 #define BG_SLOT_BODY 1          /* issuing body */
 #define BG_SLOT_KIND 2          /* "heading" / "paragraph" / "measure" */
-#define BG_SLOT_ID 3            /* the passage id (<file id>:<ordinal>): breaks ties
+#define BG_SLOT_ID 3            /* the passage id (<report id>:<ordinal>): breaks ties
                                    between equal scores the same way however the
                                    shards are combined */
 #define BG_SLOT_FACETS 4        /* year, a hash of the issuing body and the kind of
@@ -43,7 +45,7 @@
 #define BG_SLOT_DOCKIND 5       /* kind of document ("通知", "" when none) */
 
 /* Metadata keys (per shard). */
-#define BG_META_FILE "file:"      /* + file id → JSON record of the report */
+#define BG_META_FILE "file:"      /* + path key → JSON record of the report */
 #define BG_META_LEXICON "lexicon" /* the normalised lexicon the shard was built with */
 #define BG_META_ANALYSIS "analysis" /* analyser fingerprint, hex */
 #define BG_META_FORMAT "format"   /* BG_FORMAT_VERSION */
@@ -72,7 +74,7 @@
 
 /* Every term is shorter than this (Xapian refuses terms over 245 bytes). */
 #define BG_TERM_MAX 256
-/* A passage id: 16 hex digits of the file id, ':', the ordinal. */
+/* A passage id: 16 hex digits of the report id, ':', the ordinal. */
 #define BG_PASSAGE_ID_MAX 48
 /* The issuing body is clipped to this many bytes in XB terms. */
 #define BG_BODY_TERM_BYTES 200
@@ -86,8 +88,9 @@ int bgi_kind_from_name(const char *name);     /* unknown names are paragraphs */
 size_t bgi_term(char *out, const char *prefix, const char *a, size_t alen, const char *b, size_t blen);
 size_t bgi_term_year(char *out, int year);
 size_t bgi_term_kind(char *out, int kind);
-size_t bgi_term_file(char *out, const char *file_id);
+size_t bgi_term_file(char *out, const char *report_id);
 size_t bgi_term_passage(char *out, const char *passage_id);
+size_t bgi_term_path(char *out, const char *path_key);
 size_t bgi_term_body(char *out, const char *body);
 size_t bgi_term_dockind(char *out, const char *kind);
 size_t bgi_term_texthash(char *out, uint64_t hash);
@@ -102,10 +105,24 @@ size_t bgi_term_docno(char *out, const char *docno);
 int bgi_docno_normalize(char *out, size_t cap, const char *in);
 
 
-/* "<file id>:<ordinal>" into out[BG_PASSAGE_ID_MAX]. */
-void bgi_passage_id(char *out, const char *file_id, size_t ordinal);
+/* Identity (docs/format.md, "Identity"). A report's id is its content: the
+ * same bytes have the same report id, hence the same passage ids, in every
+ * index and at every path. The catalogue and the XP term know a file by its
+ * path instead (the path key), which is what updating and removing go by. */
+/* FNV-1a 64 of the bytes, then of their length as 8 bytes little-endian (the
+ * same on every machine): the record's "hash", and the report id. */
+uint64_t bgi_content_hash(const void *bytes, size_t n);
+/* The report id of content hash h, as 16 hex digits into out[17]: attempt 0
+ * is h itself; attempt k > 0 (a second file of the same content in one index,
+ * whose passages need ids of their own) hashes on with the real path, k times. */
+void bgi_report_id(char out[17], uint64_t h, const char *real, unsigned attempt);
+/* The path key: FNV-1a 64 of the real path, as 16 hex digits into out[17]
+ * (also the report id of indexes before format 5). */
+void bgi_path_key(char out[17], const char *real);
+/* "<report id>:<ordinal>" into out[BG_PASSAGE_ID_MAX]. */
+void bgi_passage_id(char *out, const char *report_id, size_t ordinal);
 /* The metadata key of a file's record, into out[BG_TERM_MAX]. */
-void bgi_meta_file_key(char *out, const char *file_id);
+void bgi_meta_file_key(char *out, const char *path_key);
 /* The year as stored in slot 0: four digits, into out[16]. */
 void bgi_year_value(char *out, int year);
 

@@ -17,9 +17,12 @@
 #include "bgx.h"
 #include "scheme.h"
 
-/* What the index knows of one report file (metadata key "file:<id>"). */
+/* What the index knows of one report file (metadata key "file:<path key>"). */
 typedef struct bgi_file_rec {
-    char id[17];        /* hex FNV-1a of the real path */
+    char key[17];       /* path key: hex FNV-1a of the real path (bgi_path_key) */
+    char id[17];        /* report id: its content hash, or for a second file of the
+                           same content one derived with its path (bgi_report_id);
+                           the path key for records written before format 5 */
     char *path;         /* path as indexed (shown in results) */
     char *real;         /* real path at indexing time */
     uint64_t hash;      /* content hash */
@@ -129,10 +132,9 @@ int bgi_ix_file_exists(const char *path);
 /* What a file's passages depend on besides its bytes: the analyser (its
  * version, ICU's, the lexicon) and the document format. A change re-indexes. */
 uint64_t bgi_ix_fingerprint(const bg_index *ix);
-/* A file's id: FNV-1a 64 of its real path, as 16 hex digits. */
-void bgi_ix_file_id(char id[17], const char *real);
 void bgi_ix_file_rec_clear(bgi_file_rec *r);
-bgi_file_rec *bgi_ix_find_file(bg_index *ix, const char *id);     /* caller holds mu */
+bgi_file_rec *bgi_ix_find_file(bg_index *ix, const char *key);    /* by path key; caller holds mu */
+bgi_file_rec *bgi_ix_find_report(bg_index *ix, const char *id);   /* by report id; caller holds mu */
 bgi_file_rec *bgi_ix_push_file(bg_index *ix);                     /* caller holds mu */
 int bgi_ix_load_catalogue(bg_index *ix);
 /* Calls cb for every report in the shards a reader's path stands for, newest
@@ -149,13 +151,16 @@ int bgi_ix_foreach_report_size(bg_index *ix, bgi_report_size_fn cb, void *ctx);
 /* Puts back a shard whose compaction swap was interrupted (compact.c); the
  * writer calls it on open, holding the lock. */
 int bgi_ix_finish_swaps(bg_index *ix);
-/* Copies the record of file id (with path only) into *copy: 1 found, 0 not,
- * BG_ENOMEM. Locks. */
-int bgi_ix_lookup_file(bgi_file_rec *copy, bg_index *ix, const char *id);
+/* Copies the record of the file of path key key (with path only, no other
+ * string) into *copy: 1 found, 0 not, BG_ENOMEM. Locks. */
+int bgi_ix_lookup_file(bgi_file_rec *copy, bg_index *ix, const char *key);
+/* The same for the file whose report id is id. Locks. */
+int bgi_ix_lookup_report(bgi_file_rec *copy, bg_index *ix, const char *id);
 /* The writer of a year's shard, opened on first use for owner. Locks. */
 int bgi_ix_shard_writer(bgx_writer **out, bg_index *ix, int year, int owner, bgi_err *err);
-/* Deletes a file's passages and record from its shard. */
-int bgi_ix_delete_file(bg_index *ix, const char *id, int year, int owner, bgi_err *err);
+/* Deletes a file's passages (by its report id) and record (by its path key)
+ * from its year's shard. */
+int bgi_ix_delete_file(bg_index *ix, const char *key, const char *id, int year, int owner, bgi_err *err);
 /* Writes fresh's record to w and the catalogue, taking its strings. Locks. */
 int bgi_ix_store_file(bg_index *ix, bgx_writer *w, bgi_file_rec *fresh, bgi_err *err);
 /* Commits owner's shards, then lists new ones in the stub. */
@@ -163,10 +168,11 @@ int bgi_ix_commit_shards(bg_index *ix, int owner, bgi_err *err);
 /* Cancels every open transaction and reloads the catalogue. */
 void bgi_ix_discard_uncommitted(bg_index *ix);
 
-/* A file's record as stored (metadata "file:<id>", JSON): malloc'ed, NULL
- * when out of memory; parsing returns 0, BG_EPARSE or BG_ENOMEM (scheme.c). */
+/* A file's record as stored (metadata "file:<path key>", JSON): malloc'ed,
+ * NULL when out of memory; parsing returns 0, BG_EPARSE or BG_ENOMEM
+ * (scheme.c). */
 char *bgi_file_rec_json(const bgi_file_rec *r);
-int bgi_file_rec_parse(bgi_file_rec *r, const char *id, const char *json);
+int bgi_file_rec_parse(bgi_file_rec *r, const char *key, const char *json);
 
 /* Years listed in the index's stub (malloc'ed array). */
 int bgi_stub_read(int **years, size_t *n, const char *index_path, bgi_err *err);

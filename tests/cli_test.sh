@@ -321,6 +321,68 @@ check "every printed REPORT:LINE opens from another directory" opens_elsewhere
 check "paths under the current directory print relative" bash -c "cd '$TMP/here' && '$QUERY' --db '$TMP/rel-db' --limit 1 政务服务 | grep -q '^   docs/shaoguan-qujiang-fazhi-2022.txt:[0-9]'"
 check "--show takes a bare file name" bash -c "cd '$TMP/elsewhere' && '$QUERY' --db '$TMP/rel-db' --show shaoguan-qujiang-fazhi-2022.txt:10 --context 0 | grep -q '^>   10  '"
 
+# A report's id is its content's (docs/format.md, "Identity"): the same file,
+# indexed at another path into another index, has the same report and passage
+# ids, and --show, --show --report and --like by them answer alike in both.
+"$QUERY" --db "$SYN" --json --limit 50 法治 >"$TMP/ids-a.json"
+"$QUERY" --db "$TMP/rel-db" --json --limit 50 法治 >"$TMP/ids-b.json"
+check "ids: the same at another path in another index" python3 - "$TMP/ids-a.json" "$TMP/ids-b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+ia, ib = ([r["id"] for r in d["results"]] for d in (a, b))
+assert len(ia) >= 20 and sorted(ia) == sorted(ib), (ia, ib)
+assert a["results"][0]["report"] != b["results"][0]["report"]
+PY
+ID=$(python3 -c "import json; print(json.load(open('$TMP/ids-a.json'))['results'][3]['id'])")
+same_answer() { # same_answer ARGS...: both indexes answer alike (ids, exit status 0 or 1)
+    "$QUERY" --db "$SYN" --json "$@" >"$TMP/sa.json"; local a=$?
+    "$QUERY" --db "$TMP/rel-db" --json "$@" >"$TMP/sb.json"; local b=$?
+    [ "$a" = "$b" ] && [ "$a" -le 1 ] || { echo "  exit $a and $b: $*" >&2; return 1; }
+    python3 - "$TMP/sa.json" "$TMP/sb.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert [r["id"] for r in a["results"]] == [r["id"] for r in b["results"]], (a, b)
+assert [r.get("match") for r in a["results"]] == [r.get("match") for r in b["results"]]
+PY
+}
+check "ids: --show ID in both indexes" same_answer --show "$ID" --context 2
+check "ids: --show ID marks it" python3 -c "import json; d = json.load(open('$TMP/sa.json')); assert [r['id'] for r in d['results'] if r['match'] == 'target'] == ['$ID']"
+check "ids: --show REPORT_ID --report in both indexes" same_answer --show "${ID%%:*}" --report
+check "ids: --like ID in both indexes" same_answer --like "$ID"
+
+# Editing a file gives it a new id: its old passages go, and the old id
+# answers "not found" saying why.
+mkdir -p "$TMP/edit"
+cp "$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt" "$TMP/edit/r.txt"
+check "ids: index before an edit" status_is 0 "$INDEX" --db "$TMP/edit-db" --quiet "$TMP/edit"
+check "ids: same id as elsewhere before the edit" bash -c "'$QUERY' --db '$TMP/edit-db' --show '$ID' --context 0 >/dev/null"
+echo "新增一段：推进法治政府建设示范创建。" >>"$TMP/edit/r.txt"
+check "ids: index after an edit" status_is 0 "$INDEX" --db "$TMP/edit-db" -v "$TMP/edit"
+check "ids: the edit is an update" out_has "^updated "
+check "ids: the old id is gone" status_is 2 "$QUERY" --db "$TMP/edit-db" --show "$ID"
+check "ids: saying why" err_has "edited since"
+check "ids: the old report id is gone" status_is 2 "$QUERY" --db "$TMP/edit-db" --show "${ID%%:*}" --report
+check "ids: the new passages, once" bash -c "'$QUERY' --db '$TMP/edit-db' --json --no-collapse --limit 100 法治 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+ids = [r[\"id\"] for r in d[\"results\"]]
+assert ids and len(set(i[:16] for i in ids)) == 1 and ids[0][:16] != \"${ID%%:*}\", ids
+assert d[\"total\"] == $(python3 -c "import json; print(json.load(open('$TMP/ids-a.json'))['total'])"), d[\"total\"]'"
+
+# Two identical files in one index: distinct passage ids, the second a copy.
+mkdir -p "$TMP/twins/a" "$TMP/twins/b"
+cp "$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt" "$TMP/twins/a/"
+cp "$SRC/corpus/shaoguan-qujiang-fazhi-2022.txt" "$TMP/twins/b/"
+check "ids: twins index" status_is 0 "$INDEX" --db "$TMP/twins-db" --quiet "$TMP/twins/a" "$TMP/twins/b"
+check "ids: twins have distinct passage ids" bash -c "'$QUERY' --db '$TMP/twins-db' --json --no-collapse '\"电子证照\"' | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d[\"results\"]
+assert d[\"total\"] == 2 and r[0][\"id\"] != r[1][\"id\"], r
+assert r[0][\"id\"].split(\":\")[1] == r[1][\"id\"].split(\":\")[1]
+assert \"$ID\"[:16] in (r[0][\"id\"][:16], r[1][\"id\"][:16])'"
+check "ids: the second twin is a copy" bash -c "'$QUERY' --db '$TMP/twins-db' --reports | grep -q 'twins/b/.*copy of .*twins/a/'"
+
 # --format tsv|csv: a header, then one row per hit, every row the same
 # number of fields, read back by Python's csv module (issue 19).
 table_ok() { # FORMAT ARGS...: rows parse, match the JSON's hits, one field count

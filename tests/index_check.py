@@ -7,12 +7,15 @@ usage: index_check.py INDEX_DIR [--after-kill] [--summary] [--dump FILE]
 
 Checks, for every shard directory under INDEX/shards:
   - xapian-check accepts it;
-  - every catalogue record (metadata "file:<id>") has exactly as many
-    documents carrying its F<id> term as its "passages" field says, and every
-    F<id> term has a record: a report is all there or not at all;
+  - every catalogue record (metadata "file:<path key>") has exactly as many
+    documents carrying the F term of its report id (its "id"; before format 5
+    the path key) as its "passages" field says, and every F term has a
+    record: a report is all there or not at all;
   - every passage id (Q term) is on exactly one document;
   - the shard's document count is the sum of its reports' passages;
-and across shards: a file id is recorded in one shard only, and every shard
+and across shards: a file (path key) is recorded in one shard only, a report
+id belongs to one file only (so that a passage id names one passage), and
+every shard
 holding documents is listed in the XAPIANDB stub (or is reported as
 "unlisted": only a kill between a shard's commit and the stub's rewrite may
 leave that, and the next indexer run must adopt it).
@@ -92,6 +95,7 @@ def main():
     # NNNN.old (a compaction) are work in progress a kill may leave behind.
     years = sorted(d for d in os.listdir(shards_dir) if re.fullmatch(r"\d{4}", d)) if os.path.isdir(shards_dir) else []
     where = {}
+    owner = {}    # report id -> path key
     lines = []
     n_docs = n_partial = 0
     for year in years:
@@ -108,18 +112,22 @@ def main():
         n_partial += sum(1 for r in recs.values() if int(r.get("hash", "1"), 16) == 0)
         if ndocs and year not in listed and not after_kill:
             problems.append(f"{year}: unlisted shard holding {ndocs} documents")
+        ids = {rec.get("id", fid) for fid, rec in recs.items()}
         for fid, rec in recs.items():
             if fid in where and not after_kill:
                 problems.append(f"{year}: file {fid} ({rec.get('path')}) also recorded in {where[fid]}")
             where[fid] = year
-            got = ffreq.get("F" + fid, 0)
+            rid = rec.get("id", fid)
+            if owner.setdefault(rid, fid) != fid:
+                problems.append(f"{year}: report id {rid} of {rec.get('path')} is also file {owner[rid]}'s")
+            got = ffreq.get("F" + rid, 0)
             if got != rec.get("passages"):
                 problems.append(f"{year}: {rec.get('path')}: {got} documents, catalogue says {rec.get('passages')}")
             rec = dict(rec)
             rec.pop("fp", None)
             lines.append(f"file {fid} " + json.dumps(rec, sort_keys=True, ensure_ascii=False))
         for term in ffreq:
-            if term[1:] not in recs:
+            if term[1:] not in ids:
                 problems.append(f"{year}: {ffreq[term]} documents of {term} without a catalogue record")
         for term, n in qfreq.items():
             if n != 1:

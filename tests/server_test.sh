@@ -117,6 +117,31 @@ check "report by a passage id: that passage marked" json "assert [r['id'] for r 
 status=$(get "/api/like/$PID?limit=3")
 "$QUERY" --db "$DB" --json --like "$PID" --limit 3 >"$TMP/expected.json"
 check "like: 200, JSON equals baogao-query --like --json" bash -c "[ $status = 200 ] && python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' '$TMP/body' '$TMP/expected.json'"
+# ---- ids are the content's (docs/format.md, "Identity"): the documents copied
+# elsewhere and indexed into another index answer by the same ids ----------
+cp -r "$TMP/docs" "$TMP/moved"
+"$INDEX" --db "$TMP/db2" --quiet "$TMP/moved/corpus" "$TMP/moved/reports" >"$TMP/index2.log" 2>&1
+same_but_paths() { # same_but_paths A B: the same passages (ids, texts, marks), reports under other paths
+    python3 - "$1" "$2" "$TMP/docs" "$TMP/moved" <<'PY'
+import json, os, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+docs, moved = (os.path.realpath(p) for p in sys.argv[3:5])
+key = lambda d: [(r["id"], r["text"], r.get("match")) for r in d["results"]]
+assert a["results"] and key(a) == key(b), (key(a), key(b))
+assert all(r["report"].startswith(docs) for r in a["results"]), a["results"][0]["report"]
+assert all(r["report"].startswith(moved) for r in b["results"]), b["results"][0]["report"]
+PY
+}
+status=$(get "/api/passage/$PID?context=2")
+"$QUERY" --db "$TMP/db2" --json --show "$PID" --context 2 >"$TMP/other.json"
+check "ids: /api/passage/ID and --show ID of another index agree" same_but_paths "$TMP/body" "$TMP/other.json"
+status=$(get "/api/report/${PID%%:*}")
+"$QUERY" --db "$TMP/db2" --json --show "${PID%%:*}" --report >"$TMP/other.json"
+check "ids: /api/report/ID and --show ID --report of another index agree" same_but_paths "$TMP/body" "$TMP/other.json"
+status=$(get "/api/like/$PID?limit=3")
+"$QUERY" --db "$TMP/db2" --json --like "$PID" --limit 3 >"$TMP/other.json"
+check "ids: /api/like/ID and --like ID of another index agree" same_but_paths "$TMP/body" "$TMP/other.json"
+
 status=$(get "/api/byyear?q=$Q&per_year=1&year=2021..2022")
 "$QUERY" --db "$DB" --json --by-year --per-year 1 --year 2021..2022 电子证照 >"$TMP/expected.json"
 check "byyear: 200" [ "$status" = 200 ]

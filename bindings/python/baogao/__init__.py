@@ -688,7 +688,8 @@ class Index:
     def report(self, ref: str) -> Results:
         """Every passage of a report, in its order (bg_report_passages()):
         ref is the report's id (the 16 hex digits of its passage ids before
-        the ':', also the ``id`` of :meth:`reports`), or a passage id or
+        the ':', also the ``id`` of :meth:`reports`; a hash of the file's
+        content, so the same in every index), or a passage id or
         REPORT:LINE of one of its passages, which is then marked "target"."""
         return self._read("bg_report_passages", _ref(ref))
 
@@ -881,8 +882,9 @@ class Index:
         """Indexes the report file at path, replacing its earlier passages
         (bg_index_add_file()); returns "new", "updated" or "unchanged" (an
         :class:`Added`, whose ``passages`` is the report's number of
-        passages). The file is identified by its real path; results show
-        the path as given. title, body and year override what is detected
+        passages). The file is identified by its real path, and results
+        show that path; its passages' ids by its content (the same bytes
+        have the same ids in every index; an edited file gets new ones). title, body and year override what is detected
         from the text and a MANIFEST.tsv beside the file. Visible after
         :meth:`commit`. Raises :class:`Error` (BG_EIO, BG_EDECODE …, naming
         the file), :class:`TooBig`, :class:`Skipped` (nothing to index); a
