@@ -18,7 +18,8 @@
  *   - score = √passages holding it (in the base year and the years on the other side)
  *     × (1 + those years) — an expression comes back, a turn of phrase does
  *     not — × 3 when written in quotes (“互联网+”) × 3 when a lexicon word ×
- *     2 when a new string of 2 characters is inside (新质), 1.5 of 3.
+ *     2 when a new (or once said) string of 2 characters is inside (新质),
+ *     1.5 of 3.
  * For --gone-in the time runs backwards: the base year is the last year
  * before YEAR, "new" means absent from YEAR and every year after it, and the
  * years before the base year are the other side.
@@ -49,6 +50,7 @@
 #define FRAGMENT_SHARE 0.7
 #define QUOTED_BONUS 3.0
 #define LEXICON_BONUS 3.0
+#define NEARLY_NEW 1      /* a string said this often before still counts as new in a core */
 
 /* Characters that begin or end phrases, not expressions. */
 static const char *const function_chars[] = {"的", "了", "和", "与", "及", "或", "等", "在", "是", "对", "把",
@@ -67,6 +69,7 @@ typedef struct cand {
     uint32_t off;        /* bytes of the base year's text */
     uint8_t len, chars, flags;
     uint32_t count;      /* occurrences in the base year */
+    uint32_t old;        /* occurrences in the years compared (up to 255) */
     uint32_t passages, last_passage;
     uint32_t other;      /* occurrences in the years on the other side */
     uint32_t other_passages, last_other_passage;
@@ -321,6 +324,7 @@ static void occurrence(const year_text *y, enum scan_mode mode, cand *c, const r
 {
     if (mode == SCAN_EXCLUDE) {
         c->flags |= C_OLD;
+        c->old += c->old < 255;
         return;
     }
     if (c->flags & C_OLD)
@@ -430,7 +434,9 @@ static int fragment(const cand *c)
     return 0;
 }
 
-/* The fewest characters of a new string inside c (itself at most). */
+/* The fewest characters of a new string inside c (itself at most); a
+ * string said at most NEARLY_NEW times in the years compared counts as new
+ * here (新质 once in 2022, in 新域新质作战力量, before 新质生产力 in 2024). */
 static size_t new_core(novelty *nv, const cand *c)
 {
     const char *s = nv->base->text + c->off;
@@ -445,7 +451,7 @@ static size_t new_core(novelty *nv, const cand *c)
         for (size_t i = 0; i + k <= n; i++) {
             uint64_t h = bgi_fnv1a64(0xcbf29ce484222325ULL, s + offs[i], offs[i + k] - offs[i]);
             const cand *sub = lookup(nv, h, s + offs[i], offs[i + k] - offs[i], 0);
-            if (sub && !(sub->flags & C_OLD))
+            if (sub && (!(sub->flags & C_OLD) || sub->old <= NEARLY_NEW))
                 return k;
         }
     return n;
