@@ -484,6 +484,23 @@ static int note_duplicate_report(bg_index *ix, prepared *p, const unit_sink *s)
     return 0;
 }
 
+/* The report's section headings go with its first passage, once the report
+ * is through (its passages' paths index them; docs/format.md). Until then, a
+ * reader of a report committed in parts finds paths it cannot resolve yet:
+ * they show as "". */
+static int store_headings(unit_sink *s, const bgi_headings *h)
+{
+    const char *first = s->pctx.first_data;
+    char *data = first ? bgi_passage_rec_add_headings(first, strlen(first), (const char *const *)h->v, h->n) : NULL;
+    char id[BG_PASSAGE_ID_MAX], term[BG_TERM_MAX];
+    bgi_passage_id(id, s->p->fresh.id, 0);
+    bgi_term_passage(term, id);
+    int rc = data ? bgx_writer_replace_data(s->shard, term, data, strlen(data), s->w->err)
+                  : bgi_err_set(s->w->err, BG_ENOMEM, "out of memory");
+    free(data);
+    return rc;
+}
+
 /* Replaces the file's passages. Returns 0 or a negative code; on failure the
  * owner's open transactions may hold part of the file. */
 static int write_prepared(writer_ctx *w, prepared *p)
@@ -510,12 +527,18 @@ static int write_prepared(writer_ctx *w, prepared *p)
                                .format = bgi_format_name(p->doc.format), .paras = p->doc.paras,
                                .n_paras = p->doc.n_paras,
                                .report_chars = bgi_utf8_count(p->doc.text, p->doc.len)}};
+    bgi_headings headings = {0};
+    sink.pctx.headings = &headings;
     if (rc == 0) {
         rc = feed_lines(ol, p, &sink, w->err);
         if (rc > 0)
             rc = w->err->code ? w->err->code : BG_EXAPIAN;
     }
     bgi_outline_free(ol);
+    if (rc == 0 && headings.n)
+        rc = store_headings(&sink, &headings);
+    bgi_headings_clear(&headings);
+    free(sink.pctx.first_data);
     if (rc == 0)
         rc = note_duplicate_report(ix, p, &sink);
     if (rc)

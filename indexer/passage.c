@@ -107,17 +107,63 @@ static size_t lead_sentence_end(const char *text, size_t len)
     return best + 4 >= len ? 0 : best;
 }
 
+void bgi_headings_clear(bgi_headings *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        free(h->v[i]);
+    free(h->v);
+    memset(h, 0, sizeof *h);
+}
+
+/* The report's headings are stored once, with its first passage, so a report
+ * whose headings are many and long would make that one record, read with
+ * every search page that shows the report, large: past this many bytes of
+ * headings, a passage stores the further ones in its own path again. */
+#define BG_HEADINGS_MAX_BYTES 65536
+
+/* The index of heading s at level i of a path in the table, taking it in
+ * when new; -1 when the table is full. Consecutive passages mostly share
+ * their path, so each level's last index is tried first; a heading that
+ * comes back later may be taken twice, which costs a few bytes, not
+ * correctness. */
+static long heading_index(bgi_headings *h, size_t i, const char *s)
+{
+    long last = h->last[i];
+    if (last >= 0 && (size_t)last < h->n && strcmp(h->v[last], s) == 0)
+        return last;
+    size_t len = strlen(s);
+    if (h->bytes + len > BG_HEADINGS_MAX_BYTES)
+        return -1;
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 16;
+        char **v = realloc(h->v, cap * sizeof *v);
+        if (!v)
+            return -2;
+        h->v = v;
+        h->cap = cap;
+    }
+    if (!(h->v[h->n] = bgi_strdup(s)))
+        return -2;
+    h->bytes += len;
+    return h->last[i] = (long)h->n++;
+}
+
 static char *passage_data(const bgi_passage_ctx *ctx, const bgi_unit *u, const char *texthash)
 {
     char id[BG_PASSAGE_ID_MAX];
     bgi_passage_id(id, ctx->report_id, ctx->ordinal);
     int page = ctx->paras && u->line >= 1 && u->line <= ctx->n_paras ? ctx->paras[u->line - 1].page : 0;
-    bgi_passage_rec r = {.text = u->text, .len = u->len, .kind = u->kind, .line = u->line,
-                        .format = ctx->format, .page = page, .date = ctx->meta->date,
-                        .docno = ctx->meta->docno, .doc_kind = ctx->meta->kind, .texthash = texthash,
+    long ix[BG_OUTLINE_MAX_DEPTH + 2];
+    size_t n_section = u->n_section < sizeof ix / sizeof *ix ? u->n_section : sizeof ix / sizeof *ix;
+    for (size_t i = 0; i < n_section; i++)
+        if ((ix[i] = ctx->headings ? heading_index(ctx->headings, i, u->section[i]) : -1) == -2)
+            return NULL;
+    bgi_passage_rec r = {.text = u->text, .len = u->len, .kind = u->kind, .line = u->line, .id = id,
+                        .year = ctx->meta->year, .section = u->section, .section_ix = ix, .n_section = n_section,
+                        .page = page, .texthash = texthash, .first = ctx->ordinal == 0,
                         .report = ctx->report, .title = ctx->meta->title, .body = ctx->meta->body,
-                        .id = id, .year = ctx->meta->year, .section = u->section, .n_section = u->n_section,
-                        .report_chars = ctx->report_chars};
+                        .format = ctx->format, .date = ctx->meta->date, .docno = ctx->meta->docno,
+                        .doc_kind = ctx->meta->kind, .report_chars = ctx->report_chars};
     return bgi_passage_rec_json(&r);
 }
 
@@ -160,7 +206,7 @@ static int add_filters(bgx_doc *doc, const bgi_passage_ctx *ctx, const bgi_unit 
     return rc;
 }
 
-int bgi_passage_build(bgx_doc **out, char *texthash_term, const bgi_passage_ctx *ctx, const bgi_unit *u, bgi_err *err)
+int bgi_passage_build(bgx_doc **out, char *texthash_term, bgi_passage_ctx *ctx, const bgi_unit *u, bgi_err *err)
 {
     *out = NULL;
     texthash_term[0] = '\0';
@@ -185,6 +231,11 @@ int bgi_passage_build(bgx_doc **out, char *texthash_term, const bgi_passage_ctx 
         char *data = passage_data(ctx, u, hn ? texthash_term + strlen(BG_PREFIX_TEXTHASH) : NULL);
         rc = data ? bgx_doc_set_data(doc, data, strlen(data), err)
                   : bgi_err_set(err, BG_ENOMEM, "out of memory");
+        if (rc == 0 && ctx->ordinal == 0) {
+            free(ctx->first_data);
+            ctx->first_data = data;
+            data = NULL;
+        }
         free(data);
     }
     if (rc) {

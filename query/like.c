@@ -63,8 +63,12 @@ static int on_file_term(void *ctx, const char *t, size_t len)
     file_search *fs = ctx;
     if (len >= sizeof fs->term)
         return 0;
+    /* The path is stored with the report's first passage. */
+    char first[BG_PASSAGE_ID_MAX], qterm[BG_TERM_MAX];
+    bgi_passage_id(first, t + strlen(BG_PREFIX_FILE), 0);
+    bgi_term_passage(qterm, first);
     cJSON *d = NULL;
-    int rc = first_data(&d, fs->ix, t);
+    int rc = first_data(&d, fs->ix, qterm);
     const char *stored = d ? bgi_json_str(d, BG_REC_REPORT) : "";
     const char *slash = strrchr(stored, '/');
     if (rc == 0 && d && strcmp(fs->bare && slash ? slash + 1 : stored, fs->report) == 0) {

@@ -7,6 +7,7 @@
 #include "json_get.h"
 #include "qparse.h"
 #include "scheme.h"
+#include "firsts.h"
 #include "search_priv.h"
 #include "utf8.h"
 #include "util.h"
@@ -147,15 +148,15 @@ static char *dup_field(const cJSON *o, const char *k)
 /* The other copies of the page's texts, found with one search for all of
  * them: the passages sharing a hit's text hash, but for the hit itself. */
 #define BG_MAX_COPIES 20
-static int add_copy(bg_hit *h, const cJSON *o, bgi_err *err)
+static int add_copy(bg_hit *h, const cJSON *o, const cJSON *first, bgi_err *err)
 {
     if (h->n_copies == BG_MAX_COPIES || strcmp(bgi_json_str(o, BG_REC_ID), h->id) == 0)
         return 0;
     if (!h->copies && !(h->copies = calloc(BG_MAX_COPIES, sizeof *h->copies)))
         return bgi_err_set(err, BG_ENOMEM, "out of memory");
     struct bgi_copy *c = &h->copies[h->n_copies];
-    const char *format = bgi_json_str(o, BG_REC_FORMAT);
-    c->report = bgi_strdup(bgi_json_str(o, BG_REC_REPORT));
+    const char *format = first ? bgi_json_str(first, BG_REC_FORMAT) : "";
+    c->report = bgi_strdup(first ? bgi_json_str(first, BG_REC_REPORT) : "");
     c->line = (size_t)bgi_json_num(o, BG_REC_LINE, 0);
     snprintf(c->format, sizeof c->format, "%s", format[0] ? format : "txt");
     if (!c->report)
@@ -195,14 +196,27 @@ static int find_copies(bg_results *res, bg_index *ix)
                                                                                 : BG_MAX_LIMIT,
                     NULL, 0, &ix->err);
     bgx_query_free(q);
+    cJSON **recs = calloc(m.n_hits ? m.n_hits : 1, sizeof *recs);
+    if (!recs)
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bgi_firsts f = {0};
+    for (size_t k = 0; rc == 0 && k < m.n_hits; k++)
+        if ((recs[k] = bgi_passage_rec_parse(m.hits[k].data, m.hits[k].data_len))
+            && bgi_firsts_need(&f, recs[k], m.hits[k].docid))
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = bgi_firsts_fetch(&f, ix);
+    bgi_firsts_clear(&f);
     for (size_t k = 0; rc == 0 && k < m.n_hits; k++) {
-        cJSON *o = bgi_passage_rec_parse(m.hits[k].data, m.hits[k].data_len);
+        const cJSON *o = recs[k];
         const char *hash = o ? bgi_json_str(o, BG_REC_TEXTHASH) : "";
         for (size_t i = 0; rc == 0 && hash[0] && i < res->n_hits; i++)
             if (strcmp(res->hits[i].texthash, hash) == 0)
-                rc = add_copy(&res->hits[i], o, &ix->err);
-        cJSON_Delete(o);
+                rc = add_copy(&res->hits[i], o, bgi_firsts_get(ix, o), &ix->err);
     }
+    for (size_t k = 0; recs && k < m.n_hits; k++)
+        cJSON_Delete(recs[k]);
+    free(recs);
     bgx_match_clear(&m);
     return rc;
 }
@@ -219,19 +233,18 @@ static int source_match(bg_hit *h, bg_index *ix, const bgi_qplan *plan)
     return rc;
 }
 
-static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *plan)
+/* Fills h from its record o and first, the record that holds its report's
+ * fields (o itself, its report's first passage, or NULL when unknown: a
+ * report still being written). */
+static int fill_hit(bg_hit *h, const bgx_hit *m, const cJSON *o, const cJSON *first, bg_index *ix,
+                    const bgi_qplan *plan)
 {
-    cJSON *o = bgi_passage_rec_parse(m->data, m->data_len);
-    if (!o) {
-        uint32_t k = 0;
-        const char *shard = bgx_reader_shard_of(ix->reader, m->docid, &k);
-        return bgi_err_set(&ix->err, BG_EXAPIAN, "shard %s: passage %u: damaged document data", shard, k);
-    }
+    const cJSON *rep = first ? first : o;
     h->score = m->weight;
     h->text = dup_field(o, BG_REC_TEXT);
-    h->report = dup_field(o, BG_REC_REPORT);
-    h->title = dup_field(o, BG_REC_TITLE);
-    h->body = dup_field(o, BG_REC_BODY);
+    h->report = dup_field(rep, BG_REC_REPORT);
+    h->title = dup_field(rep, BG_REC_TITLE);
+    h->body = dup_field(rep, BG_REC_BODY);
     h->id = dup_field(o, BG_REC_ID);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_KIND);
     h->kind = bgi_kind_from_name(cJSON_IsString(v) ? v->valuestring : "");
@@ -239,15 +252,15 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *
     h->line = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_YEAR);
     h->year = cJSON_IsNumber(v) ? v->valueint : 0;
-    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_FORMAT);
+    v = cJSON_GetObjectItemCaseSensitive(rep, BG_REC_FORMAT);
     snprintf(h->format, sizeof h->format, "%s", cJSON_IsString(v) ? v->valuestring : "txt");
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_PAGE);
     h->page = cJSON_IsNumber(v) ? v->valueint : 0;
-    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_DATE);
+    v = cJSON_GetObjectItemCaseSensitive(rep, BG_REC_DATE);
     h->date = cJSON_IsString(v) ? bgi_strdup(v->valuestring) : NULL;
-    v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_DOCNO);
+    v = cJSON_GetObjectItemCaseSensitive(rep, BG_REC_DOCNO);
     h->docno = cJSON_IsString(v) ? bgi_strdup(v->valuestring) : NULL;
-    h->doc_kind = dup_field(o, BG_REC_DOCKIND);
+    h->doc_kind = dup_field(rep, BG_REC_DOCKIND);
     v = cJSON_GetObjectItemCaseSensitive(o, BG_REC_TEXTHASH);
     if (cJSON_IsString(v))
         snprintf(h->texthash, sizeof h->texthash, "%s", v->valuestring);
@@ -255,14 +268,12 @@ static int fill_hit(bg_hit *h, const bgx_hit *m, bg_index *ix, const bgi_qplan *
     int n = cJSON_IsArray(sec) ? cJSON_GetArraySize(sec) : 0;
     h->section = calloc(n ? (size_t)n : 1, sizeof *h->section);
     int ok = h->text && h->report && h->title && h->body && h->id && h->section && h->doc_kind
-          && (h->date || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, BG_REC_DATE)))
-          && (h->docno || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, BG_REC_DOCNO)));
+          && (h->date || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rep, BG_REC_DATE)))
+          && (h->docno || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rep, BG_REC_DOCNO)));
     for (int i = 0; ok && i < n; i++) {
-        const cJSON *s = cJSON_GetArrayItem(sec, i);
-        ok = (h->section[i] = bgi_strdup(cJSON_IsString(s) ? s->valuestring : "")) != NULL;
+        ok = (h->section[i] = bgi_strdup(bgi_passage_rec_section(o, first, i))) != NULL;
         h->n_section += ok;
     }
-    cJSON_Delete(o);
     if (!ok)
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     bgi_ranges r;
@@ -413,12 +424,30 @@ int bgi_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg
     res->hits = calloc(m->n_hits ? m->n_hits : 1, sizeof *res->hits);
     if (!res->hits)
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    int rc = 0;
+    /* Every record first, then the first passages they need, in one search. */
+    cJSON **recs = calloc(m->n_hits ? m->n_hits : 1, sizeof *recs);
+    bgi_firsts f = {0};
+    int rc = recs ? 0 : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < m->n_hits; i++) {
+        if (!(recs[i] = bgi_passage_rec_parse(m->hits[i].data, m->hits[i].data_len))) {
+            uint32_t k = 0;
+            const char *shard = bgx_reader_shard_of(ix->reader, m->hits[i].docid, &k);
+            rc = bgi_err_set(&ix->err, BG_EXAPIAN, "shard %s: passage %u: damaged document data", shard, k);
+        } else if (bgi_firsts_need(&f, recs[i], m->hits[i].docid)) {
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        }
+    }
+    if (rc == 0)
+        rc = bgi_firsts_fetch(&f, ix);
+    bgi_firsts_clear(&f);
     for (size_t i = 0; rc == 0 && i < m->n_hits; i++) {
         res->hits[i].rank = first_rank + i + 1;
         res->n_hits++;
-        rc = fill_hit(&res->hits[i], &m->hits[i], ix, plan);
+        rc = fill_hit(&res->hits[i], &m->hits[i], recs[i], bgi_firsts_get(ix, recs[i]), ix, plan);
     }
+    for (size_t i = 0; recs && i < m->n_hits; i++)
+        cJSON_Delete(recs[i]);
+    free(recs);
     if (rc == 0 && plan->has_copies)
         rc = find_copies(res, ix);
     if (rc == 0 && (copy_facets(&res->years, &res->n_years, m->facets[0], m->n_facets[0])

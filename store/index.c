@@ -391,6 +391,8 @@ void bg_index_free(bg_index *ix)
         ix->ingest.free(ix->ingest.data);
     if (ix->body_names.free)
         ix->body_names.free(ix->body_names.data);
+    if (ix->report_firsts.free)
+        ix->report_firsts.free(ix->report_firsts.data);
     free(ix->listed_years);
     /* A run that did not write a damaged year went on; the shard is named
      * all the same, once (the writer of its year names it in its error). */

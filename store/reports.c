@@ -99,7 +99,7 @@ static int on_file_record(void *ctx, const char *key, const char *val, size_t le
 /* A remote server may combine several shards, and then shows the metadata of
  * the first one only. So the catalogue of a remote shard is rebuilt from the
  * passages: the F<report id> terms list its reports, the first passage of each
- * gives path, title, body and year, and the term's frequency the passages.
+ * (ordinal 0, which holds the report's fields) gives path, title, body and year, and the term's frequency the passages.
  * Reports without passages (empty files) are not seen this way. */
 typedef struct remote_walk {
     bgx_reader *shard;
@@ -123,7 +123,11 @@ static int on_file_term(void *ctx, const char *term, size_t len)
     char *data = NULL;
     size_t n = 0;
     uint32_t passages = 0;
-    int rc = bgx_reader_term_doc_data(w->shard, term, &data, &n, w->err);
+    /* The report's fields are its first passage's (docs/format.md). */
+    char first[BG_PASSAGE_ID_MAX], qterm[BG_TERM_MAX];
+    bgi_passage_id(first, term + strlen(BG_PREFIX_FILE), 0);
+    bgi_term_passage(qterm, first);
+    int rc = bgx_reader_term_doc_data(w->shard, qterm, &data, &n, w->err);
     if (rc == 0)
         rc = bgx_reader_termfreq(w->shard, term, &passages, w->err);
     if (rc)

@@ -232,33 +232,64 @@ void bgi_facet_key(char *out, const char *year, const char *body, const char *ki
 
 /* ---- records -------------------------------------------------------------- */
 
+/* The section path: indices into the report's headings, or the headings
+ * themselves where the table did not take them. */
+static int add_section(cJSON *o, const bgi_passage_rec *r)
+{
+    cJSON *section = cJSON_AddArrayToObject(o, BG_REC_SECTION);
+    for (size_t i = 0; section && i < r->n_section; i++) {
+        long ix = r->section_ix ? r->section_ix[i] : -1;
+        cJSON *e = ix >= 0 ? cJSON_CreateNumber((double)ix) : cJSON_CreateString(r->section[i]);
+        if (!cJSON_AddItemToArray(section, e)) {
+            cJSON_Delete(e);
+            return 0;
+        }
+    }
+    return section != NULL;
+}
+
+/* The fields every passage of a report shares, kept with its first. */
+static int add_report_fields(cJSON *o, const bgi_passage_rec *r)
+{
+    return cJSON_AddStringToObject(o, BG_REC_REPORT, r->report)
+        && cJSON_AddStringToObject(o, BG_REC_TITLE, r->title)
+        && cJSON_AddStringToObject(o, BG_REC_BODY, r->body)
+        && (!r->format || strcmp(r->format, "txt") == 0 || cJSON_AddStringToObject(o, BG_REC_FORMAT, r->format))
+        && (!r->date || !r->date[0] || cJSON_AddStringToObject(o, BG_REC_DATE, r->date))
+        && (!r->docno || !r->docno[0] || cJSON_AddStringToObject(o, BG_REC_DOCNO, r->docno))
+        && (!r->doc_kind || !r->doc_kind[0] || cJSON_AddStringToObject(o, BG_REC_DOCKIND, r->doc_kind))
+        && (!r->report_chars || cJSON_AddNumberToObject(o, BG_REC_REPORT_CHARS, (double)r->report_chars));
+}
+
 char *bgi_passage_rec_json(const bgi_passage_rec *r)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
     char *text = bgi_strndup(r->text, r->len);
-    cJSON *section = cJSON_AddArrayToObject(o, BG_REC_SECTION);
-    for (size_t i = 0; section && i < r->n_section; i++)
-        cJSON_AddItemToArray(section, cJSON_CreateString(r->section[i]));
-    int ok = text && section && cJSON_AddStringToObject(o, BG_REC_TEXT, text)
+    int ok = text && add_section(o, r) && cJSON_AddStringToObject(o, BG_REC_TEXT, text)
           && cJSON_AddStringToObject(o, BG_REC_KIND, bgi_kind_name(r->kind))
           && cJSON_AddNumberToObject(o, BG_REC_LINE, (double)r->line)
-          && cJSON_AddStringToObject(o, BG_REC_REPORT, r->report)
-          && cJSON_AddStringToObject(o, BG_REC_TITLE, r->title)
-          && cJSON_AddStringToObject(o, BG_REC_BODY, r->body)
           && cJSON_AddNumberToObject(o, BG_REC_YEAR, r->year)
           && cJSON_AddStringToObject(o, BG_REC_ID, r->id)
           && bgi_add_figures_json(o, r->text, r->len)
-          && (!r->format || strcmp(r->format, "txt") == 0 || cJSON_AddStringToObject(o, BG_REC_FORMAT, r->format))
           && (r->page <= 0 || cJSON_AddNumberToObject(o, BG_REC_PAGE, r->page))
-          && (!r->date || !r->date[0] || cJSON_AddStringToObject(o, BG_REC_DATE, r->date))
-          && (!r->docno || !r->docno[0] || cJSON_AddStringToObject(o, BG_REC_DOCNO, r->docno))
-          && (!r->doc_kind || !r->doc_kind[0] || cJSON_AddStringToObject(o, BG_REC_DOCKIND, r->doc_kind))
           && (!r->texthash || cJSON_AddStringToObject(o, BG_REC_TEXTHASH, r->texthash))
-          && (!r->report_chars || cJSON_AddNumberToObject(o, BG_REC_REPORT_CHARS, (double)r->report_chars));
+          && (!r->first || add_report_fields(o, r));
     free(text);
     char *json = ok ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return json;
+}
+
+char *bgi_passage_rec_add_headings(const char *data, size_t len, const char *const *headings, size_t n)
+{
+    cJSON *o = cJSON_ParseWithLength(data, len);
+    cJSON *arr = o ? cJSON_AddArrayToObject(o, BG_REC_HEADINGS) : NULL;
+    for (size_t i = 0; arr && i < n; i++)
+        if (!cJSON_AddItemToArray(arr, cJSON_CreateString(headings[i])))
+            arr = NULL;
+    char *json = arr ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return json;
 }
@@ -266,6 +297,31 @@ char *bgi_passage_rec_json(const bgi_passage_rec *r)
 cJSON *bgi_passage_rec_parse(const char *data, size_t len)
 {
     return cJSON_ParseWithLength(data, len);
+}
+
+int bgi_passage_rec_has_report(const cJSON *rec)
+{
+    return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, BG_REC_REPORT));
+}
+
+void bgi_first_passage_id(char *out, const cJSON *rec)
+{
+    const char *id = bgi_json_str(rec, BG_REC_ID);
+    const char *colon = strrchr(id, ':');
+    snprintf(out, BG_PASSAGE_ID_MAX, "%.*s:0", colon ? (int)(colon - id) : 0, id);
+    if (!colon)
+        out[0] = '\0';
+}
+
+const char *bgi_passage_rec_section(const cJSON *rec, const cJSON *first, int i)
+{
+    const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(rec, BG_REC_SECTION), i);
+    if (cJSON_IsString(e))
+        return e->valuestring;
+    const cJSON *h = cJSON_IsNumber(e) && first
+                         ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(first, BG_REC_HEADINGS), e->valueint)
+                         : NULL;
+    return cJSON_IsString(h) ? h->valuestring : "";
 }
 
 char *bgi_file_rec_json(const bgi_file_rec *r)

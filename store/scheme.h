@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#define BG_FORMAT_VERSION "5"
+#define BG_FORMAT_VERSION "6"
 
 /* Terms. Words carry no prefix. */
 #define BG_PREFIX_BIGRAM "B"    /* two adjacent normalised chars, positional */
@@ -71,6 +71,8 @@
 #define BG_REC_REPORT_CHARS "report_chars" /* characters of the whole report's text, as the
                                               catalogue's "chars": read back where there is
                                               no catalogue (a remote shard); absent before */
+#define BG_REC_HEADINGS "headings" /* the first passage's: the report's section headings,
+                                      which its passages' "section" indexes */
 
 /* Every term is shorter than this (Xapian refuses terms over 245 bytes). */
 #define BG_TERM_MAX 256
@@ -138,27 +140,52 @@ void bgi_facet_key(char *out, const char *year, const char *body, const char *ki
 char bgi_dockind_code(const char *kind);
 const char *bgi_dockind_name(char code);     /* NULL for '~' or an unknown code */
 
-/* A passage's stored record. text need not be NUL-terminated. */
+/* A passage's stored record (docs/format.md, "Document data"). text need not
+ * be NUL-terminated. What is the same for every passage of a report (its
+ * path, title, body, format, date, number, kind, size, and the table of its
+ * section headings) is stored once, with its first passage (ordinal 0):
+ * records since format 6. */
 typedef struct bgi_passage_rec {
     const char *text;
     size_t len;
     int kind;
     size_t line;
-    const char *report, *title, *body, *id;
+    const char *id;
     int year;
+    /* The section path: element i is section_ix[i], an index into the
+     * report's headings, or when that is -1 the heading section[i] itself. */
     const char *const *section;
+    const long *section_ix;
     size_t n_section;
-    const char *format;      /* NULL or "txt": not stored */
     int page;                /* 0: not stored */
-    const char *date, *docno, *doc_kind;   /* NULL or "": not stored */
     const char *texthash;    /* NULL: not stored */
+    int first;               /* 1: the report's first passage, which holds: */
+    const char *report, *title, *body;
+    const char *format;      /* NULL or "txt": not stored */
+    const char *date, *docno, *doc_kind;   /* NULL or "": not stored */
     size_t report_chars;     /* 0: not stored */
 } bgi_passage_rec;
 /* The record as JSON (with its figures), malloc'ed; NULL when out of memory. */
 char *bgi_passage_rec_json(const bgi_passage_rec *r);
+/* The first passage's stored data with the report's headings[0..n) added
+ * (written once the report is through), malloc'ed; NULL when out of memory
+ * or data is damaged. */
+char *bgi_passage_rec_add_headings(const char *data, size_t len, const char *const *headings, size_t n);
 /* Parses stored data; NULL when damaged. Read fields with bgi_json_str /
  * bgi_json_num and the BG_REC_* names; free with cJSON_Delete. */
 cJSON *bgi_passage_rec_parse(const char *data, size_t len);
+/* Whether a parsed record holds its report's fields (the report's first
+ * passage, or any passage stored before format 6): else they are read from
+ * the record of "<report id>:0" (bgi_first_passage_id). */
+int bgi_passage_rec_has_report(const cJSON *rec);
+/* The id of the first passage of rec's report, into out[BG_PASSAGE_ID_MAX]
+ * ("" when rec has no id). */
+void bgi_first_passage_id(char *out, const cJSON *rec);
+/* Element i of rec's section path: the heading as stored (before format 6,
+ * or a heading the table did not take), or the one its index names in the
+ * headings of first, its report's first passage (NULL: not at hand); "" when
+ * it names none. */
+const char *bgi_passage_rec_section(const cJSON *rec, const cJSON *first, int i);
 
 /* Extra within-document frequency for words of the lead sentence. A report's
  * paragraph opens with its topic ("加强食品安全监管。…"), so a word there counts

@@ -113,6 +113,8 @@ struct bg_index {
     uint64_t reader_serial;
     uint64_t query_an_serial, query_an_generation;    /* query_an checked then */
     bgi_ix_attachment body_names;                      /* query/facets.c */
+    bgi_ix_attachment report_firsts;                   /* query/firsts.c */
+    uint64_t report_firsts_serial, report_firsts_generation;
     bgi_check_memo *checked;       /* bgi_ix_check_shard_memo */
     size_t n_checked;
     uint64_t body_names_serial, body_names_generation;

@@ -129,6 +129,17 @@ check "same by-year groups" same_json --by-year --per-year 2 政府
 check "same figures" same_json --figures 就业
 ID=$("$QUERY" --db "$TMP/idx" --json --limit 1 法治 | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])')
 check "same passages like $ID" same_json --like "$ID" --limit 15
+# A report's path, title, body and section headings are stored with its first
+# passage (docs/format.md): read through a server that holds several shards,
+# they are the local index's. A passage of the oldest year: on a server.
+OLD_ID=$("$QUERY" --db "$TMP/idx" --json --limit 1 --year "${SHARDS[0]}" 发展 | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])')
+check "same passage in context $OLD_ID" same_json --show "$OLD_ID" --context 3
+check "same section of $OLD_ID" same_json --show "$OLD_ID" --section
+check "same report of $OLD_ID" same_json --show "${OLD_ID%%:*}" --report
+check "... with its section paths" bash -c "'$QUERY' --db '$STUB' --json --show '${OLD_ID%%:*}' --report | python3 -c '
+import json, sys
+r = json.load(sys.stdin)[\"results\"]
+assert r and all(h[\"title\"] and h[\"report\"] for h in r) and any(h[\"section\"] for h in r), r[:2]'"
 check "same exact counts" same_json --exact --limit 20 发展
 compared=$((compared + 8))
 # Counting only some matches: the same page, bounds that hold the exact

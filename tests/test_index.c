@@ -1,6 +1,8 @@
 /* test_index.c — index-and-query round trips through the public API on small
  * fixture reports: section paths, measures as their own passages, filters,
- * incremental re-indexing, removal, the writer lock, JSON and highlighting. */
+ * incremental re-indexing, removal, the writer lock, JSON and highlighting;
+ * and what the records store: a report's own fields once, with its first
+ * passage (docs/format.md, "Document data"). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +17,8 @@
 #include <unistd.h>
 
 #include "baogao.h"
+#include "bgx.h"
+#include "scheme.h"
 
 typedef struct fixture {
     char dir[64];      /* temp dir holding reports/ and index/ */
@@ -519,6 +523,109 @@ static void test_errors(void **state)
     bg_results_free(NULL);
 }
 
+
+/* The stored record of passage id in the shard at path (cJSON_Delete it). */
+static cJSON *stored_record(const char *shard, const char *id)
+{
+    bgx_reader *r = NULL;
+    bgi_err err = {0};
+    assert_int_equal(bgx_reader_open(&r, shard, &err), 0);
+    char term[BG_TERM_MAX], *data = NULL;
+    size_t len = 0;
+    bgi_term_passage(term, id);
+    assert_int_equal(bgx_reader_term_doc_data(r, term, &data, &len, &err), 0);
+    cJSON *rec = bgi_passage_rec_parse(data, len);
+    assert_non_null(rec);
+    free(data);
+    bgx_reader_free(r);
+    return rec;
+}
+
+/* A report's path, title, body (and its other fields) are stored with its
+ * first passage only, with the table of its headings; the other passages'
+ * section paths index that table, and read back as the headings. */
+static void test_report_fields_stored_once(void **state)
+{
+    fixture *f = *state;
+    bg_results *res = search(f, "电子证照", NULL);
+    const bg_hit *h = find_hit_in(res, "fazhi-district-2022.txt");
+    assert_non_null(h);
+    char shard[160];
+    snprintf(shard, sizeof shard, "%s/shards/2022", f->index);
+    cJSON *rec = stored_record(shard, bg_hit_id(h));
+    assert_false(bgi_passage_rec_has_report(rec));
+    assert_null(cJSON_GetObjectItemCaseSensitive(rec, BG_REC_TITLE));
+    assert_null(cJSON_GetObjectItemCaseSensitive(rec, BG_REC_BODY));
+    assert_null(cJSON_GetObjectItemCaseSensitive(rec, BG_REC_REPORT_CHARS));
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(rec, BG_REC_SECTION);
+    assert_int_equal(cJSON_GetArraySize(sec), 2);
+    assert_true(cJSON_IsNumber(cJSON_GetArrayItem(sec, 1)));
+    char first_id[BG_PASSAGE_ID_MAX];
+    bgi_first_passage_id(first_id, rec);
+    assert_int_equal(strncmp(first_id, bg_hit_id(h), 17), 0);
+    assert_string_equal(first_id + 17, "0");
+    cJSON *first = stored_record(shard, first_id);
+    assert_true(bgi_passage_rec_has_report(first));
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(first, BG_REC_TITLE)->valuestring, bg_hit_title(h));
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(first, BG_REC_REPORT)->valuestring, bg_hit_report(h));
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(first, BG_REC_HEADINGS)) >= 2);
+    for (int i = 0; i < 2; i++)
+        assert_string_equal(bgi_passage_rec_section(rec, first, i), bg_hit_section(h, (size_t)i));
+    assert_string_equal(bgi_passage_rec_section(rec, NULL, 1), "");   /* the first not at hand */
+    cJSON_Delete(first);
+    cJSON_Delete(rec);
+    bg_results_free(res);
+}
+
+/* Headings past the table's bound (64 KB) are stored in each passage's own
+ * path again; every path still reads back whole. */
+static void test_many_headings(void **state)
+{
+    fixture *f = *state;
+    char dir[160], path[200], db[200];
+    snprintf(dir, sizeof dir, "%s/many", f->dir);
+    snprintf(path, sizeof path, "%s/many-headings-2023.txt", dir);
+    snprintf(db, sizeof db, "%s/many-index", f->dir);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    assert_int_equal(system(cmd), 0);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    /* 600 level-3 headings of 50 characters (150 bytes): 90 KB of headings. */
+    for (int i = 1; i <= 600; i++) {
+        fprintf(fp, "%d. 第%04d项", i, i);
+        for (int k = 0; k < 44; k++)
+            fputs("标", fp);
+        fprintf(fp, "\n第%04d段正文讲述具体事项。\n", i);
+    }
+    assert_int_equal(fclose(fp), 0);
+    bg_index *ix = NULL;
+    assert_int_equal(bg_index_open(&ix, db, BG_OPEN_WRITE | BG_OPEN_CREATE), 0);
+    assert_int_equal(bg_index_add_file(NULL, NULL, ix, path, NULL), 0);
+    assert_int_equal(bg_index_commit(ix), 0);
+    const int probe[] = {1, 300, 599, 600};
+    for (size_t k = 0; k < sizeof probe / sizeof *probe; k++) {
+        char q[64], want[32];
+        snprintf(q, sizeof q, "\"第%04d段正文\"", probe[k]);
+        snprintf(want, sizeof want, "%d. 第%04d项", probe[k], probe[k]);
+        bg_results *res = NULL;
+        assert_int_equal(bg_search_run(&res, ix, q, NULL), 0);
+        assert_int_equal(bg_results_count(res), 1);
+        const bg_hit *h = bg_results_hit(res, 0);
+        assert_int_equal(bg_hit_section_count(h), 1);
+        assert_int_equal(strncmp(bg_hit_section(h, 0), want, strlen(want)), 0);
+        /* The first headings are in the table, the last in the path. */
+        char shard[240];
+        snprintf(shard, sizeof shard, "%s/shards/2023", db);
+        cJSON *rec = stored_record(shard, bg_hit_id(h));
+        const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(rec, BG_REC_SECTION), 0);
+        assert_true(probe[k] <= 400 ? cJSON_IsNumber(e) : cJSON_IsString(e));   /* ~440 fit */
+        cJSON_Delete(rec);
+        bg_results_free(res);
+    }
+    bg_index_free(ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +644,8 @@ int main(void)
         cmocka_unit_test(test_foreach_report_on_reader),
         cmocka_unit_test(test_unknown_year_and_body_filter),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_report_fields_stored_once),
+        cmocka_unit_test(test_many_headings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -23,6 +23,8 @@
 #include "analysis.h"
 #include "baogao.h"
 #include "bgx.h"
+#include "json_get.h"
+#include "scheme.h"
 
 #define MAX_PASSAGES 256
 
@@ -70,18 +72,30 @@ static int load_passages(fixture *f)
     bgx_match m;
     int rc = bgx_search(&m, r, all, 0, MAX_PASSAGES, NULL, 0, &err);
     bgx_query_free(all);
+    /* A report's path is stored with its first passage (docs/format.md,
+     * "Document data"): every record first, then each one's report. */
+    cJSON **recs = calloc(m.n_hits ? m.n_hits : 1, sizeof *recs);
+    for (size_t i = 0; rc == 0 && i < m.n_hits; i++)
+        recs[i] = cJSON_Parse(m.hits[i].data);
     for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
-        cJSON *o = cJSON_Parse(m.hits[i].data);
+        const cJSON *o = recs[i], *first = o;
+        char first_id[BG_PASSAGE_ID_MAX];
+        bgi_first_passage_id(first_id, o);
+        for (size_t k = 0; !bgi_passage_rec_has_report(first) && k < m.n_hits; k++)
+            if (strcmp(bgi_json_str(recs[k], BG_REC_ID), first_id) == 0)
+                first = recs[k];
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "text");
-        const cJSON *rep = cJSON_GetObjectItemCaseSensitive(o, "report");
+        const cJSON *rep = cJSON_GetObjectItemCaseSensitive(first, "report");
         const cJSON *line = cJSON_GetObjectItemCaseSensitive(o, "line");
         passage *p = &f->ps[f->n++];
         p->text = strdup(t->valuestring);
         p->report = strdup(rep->valuestring);
         p->line = (size_t)line->valuedouble;
         p->norm = normalise(f->an, p->text);
-        cJSON_Delete(o);
     }
+    for (size_t i = 0; recs && i < m.n_hits; i++)
+        cJSON_Delete(recs[i]);
+    free(recs);
     if (rc == 0 && m.total >= MAX_PASSAGES)
         rc = -1;
     bgx_match_clear(&m);

@@ -490,6 +490,23 @@ int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, in
     });
 }
 
+int bgx_writer_replace_data(bgx_writer *w, const char *select, const char *data, size_t len, bgi_err *err)
+{
+    return guard(err, w->path.c_str(), [&] {
+        Xapian::PostingIterator p = w->db.postlist_begin(select);
+        if (p == w->db.postlist_end(select))
+            return bgi_err_set(err, BG_ENOTFOUND, "%s: no document has term %s", w->path.c_str(), select);
+        Xapian::docid did = *p;
+        // A document read from this database and given back with only its
+        // data changed: glass rewrites the data alone, not its postings.
+        Xapian::Document doc = w->db.get_document(did);
+        doc.set_data(std::string(data, len));
+        w->db.replace_document(did, doc);
+        w->pending++;
+        return 0;
+    });
+}
+
 int bgx_writer_set_metadata(bgx_writer *w, const char *key, const char *val, size_t len, bgi_err *err)
 {
     return guard(err, w->path.c_str(), [&] {
@@ -711,6 +728,40 @@ int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_
         [&] { d.clear(); });
     if (rc == 0 && !found)
         return bgi_err_set(err, BG_ENOTFOUND, "%s: no document has term %s", r->path.c_str(), term);
+    return rc ? rc : guard(err, r->path.c_str(), [&] { return copy_out(d, data, len); });
+}
+
+int bgx_reader_doc_data_before(bgx_reader *r, uint32_t docid, uint32_t back, char **data, size_t *len,
+                               bgi_err *err)
+{
+    *data = nullptr;
+    // Combined shards interleave their documents: docid = (id in its shard
+    // - 1) x shards up + its shard's place + 1 (shard_of).
+    std::vector<const reader_shard *> up;
+    for (auto &s : r->shards)
+        if (s.up)
+            up.push_back(&s);
+    const Xapian::docid n = up.empty() ? 1 : static_cast<Xapian::docid>(up.size());
+    const Xapian::docid in_shard = docid ? (docid - 1) / n + 1 : 0;
+    const bool remote = up.empty() ? r->shards.size() == 1 && r->shards[0].is_remote() : up[(docid - 1) % n]->is_remote();
+    if (!docid || in_shard <= back || remote)
+        return bgi_err_set(err, BG_ENOTFOUND, "%s: no document before %u to read directly", r->path.c_str(), docid);
+    const Xapian::docid target = docid - back * static_cast<Xapian::docid>(n);
+    std::string d;
+    bool found = false;
+    int rc = with_retry(
+        r, err,
+        [&] {
+            try {
+                d = r->db.get_document(target).get_data();
+                found = true;
+            } catch (const Xapian::DocNotFoundError &) {
+                found = false;
+            }
+        },
+        [&] { d.clear(); });
+    if (rc == 0 && !found)
+        return bgi_err_set(err, BG_ENOTFOUND, "%s: no document %u", r->path.c_str(), target);
     return rc ? rc : guard(err, r->path.c_str(), [&] { return copy_out(d, data, len); });
 }
 

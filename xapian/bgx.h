@@ -60,6 +60,10 @@ int bgx_writer_foreach_term_of(bgx_writer *w, const char *select, const char *pr
 /* When every document holding select also holds the term marker, removes
  * marker from the first of them (*promoted = 1); otherwise changes nothing. */
 int bgx_writer_promote(bgx_writer *w, const char *select, const char *marker, int *promoted, bgi_err *err);
+/* Replaces the data of the first document holding select with data[0..len),
+ * leaving its terms and values as they are; BG_ENOTFOUND when no document
+ * holds select. */
+int bgx_writer_replace_data(bgx_writer *w, const char *select, const char *data, size_t len, bgi_err *err);
 /* *val is malloc'ed and NUL-terminated (free()); "" when absent. */
 int bgx_writer_get_metadata(bgx_writer *w, const char *key, char **val, size_t *len, bgi_err *err);
 /* Commits the transaction and begins the next one. */
@@ -133,6 +137,14 @@ int bgx_reader_foreach_metadata(bgx_reader *r, const char *prefix,
 /* The data of the first document indexed by term (malloc'ed, NUL-terminated;
  * free()); BG_ENOTFOUND when no document has it. */
 int bgx_reader_term_doc_data(bgx_reader *r, const char *term, char **data, size_t *len, bgi_err *err);
+/* The data of the document back documents before docid in docid's shard,
+ * when that shard is local: the documents a writer adds to a shard one after
+ * another have consecutive ids there, so a report's first passage is its
+ * ordinal-th before any of its passages (the caller checks that it is).
+ * BG_ENOTFOUND when the shard is remote (a server may number several shards
+ * as one) or holds no such document. */
+int bgx_reader_doc_data_before(bgx_reader *r, uint32_t docid, uint32_t back, char **data, size_t *len,
+                               bgi_err *err);
 /* Whether r is one remote shard (whose metadata, and revision, Xapian cannot
  * give when its server combines several databases). */
 int bgx_reader_is_remote(const bgx_reader *r);

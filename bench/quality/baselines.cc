@@ -79,19 +79,41 @@ struct passage {
     long line = 0;
 };
 
+// The report id of a passage id ("<report id>:<ordinal>").
+std::string report_of(const std::string &id)
+{
+    size_t colon = id.rfind(':');
+    return colon == std::string::npos ? id : id.substr(0, colon);
+}
+
 int do_export(const char *index)
 {
     Xapian::Database db(index);
-    std::vector<passage> out;
+    // Since format 6 a report's path and section headings are stored with
+    // its first passage only (docs/format.md, "Document data"): read every
+    // record first, then resolve each passage's through its report's.
+    std::vector<cJSON *> recs;
+    std::map<std::string, const cJSON *> firsts;
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         const std::string data = db.get_document(*it).get_data();
         cJSON *o = cJSON_ParseWithLength(data.data(), data.size());
         if (!o) {
             std::cerr << "bgq-baselines: document " << *it << ": damaged data\n";
+            for (cJSON *r : recs)
+                cJSON_Delete(r);
             return 1;
         }
+        recs.push_back(o);
+        if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "report")))
+            firsts[report_of(json_str(o, "id"))] = o;
+    }
+    std::vector<passage> out;
+    for (const cJSON *o : recs) {
+        auto f = firsts.find(report_of(json_str(o, "id")));
+        const cJSON *first = f == firsts.end() ? o : f->second;
+        const cJSON *headings = cJSON_GetObjectItemCaseSensitive(first, "headings");
         passage p;
-        p.report = basename_of(json_str(o, "report"));
+        p.report = basename_of(json_str(first, "report"));
         p.kind = json_str(o, "kind");
         p.text = flat(json_str(o, "text"));
         p.year = static_cast<int>(json_num(o, "year"));
@@ -100,14 +122,17 @@ int do_export(const char *index)
         int n = cJSON_IsArray(sec) ? cJSON_GetArraySize(sec) : 0;
         for (int i = 0; i < n; i++) {
             const cJSON *s = cJSON_GetArrayItem(sec, i);
+            if (cJSON_IsNumber(s))   // an index into the report's headings
+                s = cJSON_GetArrayItem(headings, s->valueint);
             std::string h = cJSON_IsString(s) ? flat(s->valuestring) : "";
             p.section += (i ? " › " : "") + h;
             p.heading = h;
         }
-        cJSON_Delete(o);
         p.key = p.report + ":" + std::to_string(p.line) + ":" + utf8_prefix(p.text, 12);
         out.push_back(std::move(p));
     }
+    for (cJSON *r : recs)
+        cJSON_Delete(r);
     // Report then line order reads like the reports; docids interleave shards.
     std::stable_sort(out.begin(), out.end(), [](const passage &a, const passage &b) {
         return a.report != b.report ? a.report < b.report : a.line < b.line;

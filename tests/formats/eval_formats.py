@@ -158,7 +158,29 @@ def delve_passages(db):
                         out.append(json.loads(lines[i + 1]))
                     except ValueError:
                         pass
-    return out
+    return with_report_fields(out)
+
+
+REPORT_FIELDS = ("report", "title", "body", "format", "date", "docno", "doc_kind", "report_chars")
+
+
+def with_report_fields(passages):
+    """Since format 6 a report's own fields and section headings are stored with
+    its first passage only (docs/format.md, "Document data"): each passage gets
+    them back here, and its section path as headings."""
+    firsts = {}
+    for p in passages:
+        if "report" in p:
+            firsts[str(p.get("id", "")).rsplit(":", 1)[0]] = p
+    for p in passages:
+        first = firsts.get(str(p.get("id", "")).rsplit(":", 1)[0], p)
+        heads = first.get("headings", [])
+        for k in REPORT_FIELDS:
+            if k in first and k not in p:
+                p[k] = first[k]
+        p["section"] = [heads[s] if isinstance(s, int) and s < len(heads) else s if isinstance(s, str) else ""
+                        for s in p.get("section", [])]
+    return passages
 
 
 def ordinal(p):
