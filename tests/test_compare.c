@@ -16,19 +16,15 @@
 #include <string.h>
 
 #include "baogao.h"
+#include "test_util.h"
 
-typedef struct fixture {
-    char dir[64];
-    bg_index *ix;
-} fixture;
+typedef bgt_fixture fixture;
 
 /* The headings differ in their numbering and years only, except （三）民生保障,
  * which is （二） in 2023. In 2024 the 民生 passage is worded more like 2023's
  * 对外开放 passage (0.49) than like 2023's 民生 passage (0.44): the section
  * decides. */
-static const struct {
-    const char *name, *text;
-} reports[] = {
+static const bgt_report reports[] = {
     {"city-gov-2023.txt", "2023年示范市人民政府工作报告\n"
                           "一、2022年工作回顾\n"
                           "营商环境持续优化，新设市场主体增长12%，政务服务事项全部实现网上办理。\n"
@@ -54,56 +50,37 @@ static const struct {
                               "示范区营商环境不断改善，获评省级示范。\n"},
 };
 
-static int write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    return !fp || fputs(text, fp) < 0 || fclose(fp) ? -1 : 0;
-}
-
-/* A 2025 report of BG_COMPARE_MAX + 10 matching passages, each worded apart. */
-static int write_long_report(const char *path)
+/* A 2025 report of BG_COMPARE_MAX + 10 matching passages, each worded apart,
+ * in dir (path: its path). */
+static int write_long_report(char *path, size_t size, const char *dir)
 {
     size_t cap = 64 * (BG_COMPARE_MAX + 20);
     char *text = malloc(cap);
     size_t len = text ? (size_t)snprintf(text, cap, "2025年示范市人民政府工作报告\n") : 0;
     for (int i = 1; text && i <= BG_COMPARE_MAX + 10; i++)
         len += (size_t)snprintf(text + len, cap - len, "第%d项措施：营商环境专项行动推进第%d批。\n", i, i * 7);
-    int rc = text ? write_file(path, text) : -1;
+    int rc = text ? bgt_write_report(path, size, dir, "city-gov-2025.txt", text) : -1;
     free(text);
     return rc;
 }
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/bg_compare_XXXXXX");
-    if (!f || !mkdtemp(f->dir))
-        return -1;
-    char db[128], path[160];
-    snprintf(db, sizeof db, "%s/index", f->dir);
-    if (bg_index_open(&f->ix, db, BG_OPEN_WRITE | BG_OPEN_CREATE))
-        return -1;
+    fixture *f = bgt_fixture_new("compare", reports, sizeof reports / sizeof reports[0], 0);
+    char path[192];
     int status = 0;
-    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", f->dir, reports[i].name);
-        if (write_file(path, reports[i].text) || bg_index_add_file(&status, NULL, f->ix, path, NULL))
-            return -1;
-    }
-    snprintf(path, sizeof path, "%s/city-gov-2025.txt", f->dir);
-    if (write_long_report(path) || bg_index_add_file(&status, NULL, f->ix, path, NULL) || bg_index_commit(f->ix))
+    if (!f || write_long_report(path, sizeof path, f->dir) || bg_index_add_file(&status, NULL, f->ix, path, NULL)
+        || bg_index_commit(f->ix)) {
+        bgt_fixture_free(f);
         return -1;
+    }
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    bg_index_free(f->ix);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    free(f);
-    return system(cmd) == 0 ? 0 : -1;
+    return bgt_fixture_free(*state);
 }
 
 static bg_compare *compare(fixture *f, const char *q, int a, int b, const bg_search_options *o)

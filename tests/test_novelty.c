@@ -14,17 +14,13 @@
 #include <string.h>
 
 #include "baogao.h"
+#include "test_util.h"
 
 #define BODY_A "示范市人民政府"
 
-typedef struct fixture {
-    char dir[64];
-    bg_index *ix;
-} fixture;
+typedef bgt_fixture fixture;
 
-static const struct {
-    const char *name, *text;
-} reports[] = {
+static const bgt_report reports[] = {
     {"a-2019.txt", "2019年示范市人民政府工作报告\n示范市人民政府\n一、工作回顾\n推进数字政府建设，改善营商环境。\n"},
     {"a-2020.txt", "2020年示范市人民政府工作报告\n示范市人民政府\n一、工作回顾\n继续改善营商环境，加快数字政府建设。\n"},
     {"a-2021.txt", "2021年示范市人民政府工作报告\n示范市人民政府\n一、工作回顾\n提出“智慧码上办”行动，推行智慧码上办服务。\n"
@@ -35,35 +31,13 @@ static const struct {
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/bg_novelty_XXXXXX");
-    if (!f || !mkdtemp(f->dir))
-        return -1;
-    char db[128], path[160];
-    snprintf(db, sizeof db, "%s/index", f->dir);
-    if (bg_index_open(&f->ix, db, BG_OPEN_WRITE | BG_OPEN_CREATE))
-        return -1;
-    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", f->dir, reports[i].name);
-        FILE *fp = fopen(path, "w");
-        int status = 0;
-        if (!fp || fputs(reports[i].text, fp) < 0 || fclose(fp) || bg_index_add_file(&status, NULL, f->ix, path, NULL))
-            return -1;
-    }
-    if (bg_index_commit(f->ix))
-        return -1;
-    *state = f;
-    return 0;
+    *state = bgt_fixture_new("novelty", reports, sizeof reports / sizeof reports[0], 1);
+    return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    bg_index_free(f->ix);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    free(f);
-    return system(cmd) == 0 ? 0 : -1;
+    return bgt_fixture_free(*state);
 }
 
 static bg_novel *novel(fixture *f, int year, int gone, int since, const char *body)

@@ -15,15 +15,11 @@
 #include <string.h>
 
 #include "baogao.h"
+#include "test_util.h"
 
-typedef struct fixture {
-    char dir[64];
-    bg_index *ix;
-} fixture;
+typedef bgt_fixture fixture;
 
-static const struct {
-    const char *name, *text;
-} reports[] = {
+static const bgt_report reports[] = {
     {"city-gov-2021.txt", "2021年示范市人民政府工作报告\n一、工作回顾\n推进改革，增长33%。\n"},
     {"city-gov-2022.txt", "2022年示范市人民政府工作报告\n一、工作回顾\n稳就业，稳就业是头等大事，增长3%。\n"
                           "二、今年任务\n继续稳就业。\n"},
@@ -32,35 +28,13 @@ static const struct {
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/bg_trend_XXXXXX");
-    if (!f || !mkdtemp(f->dir))
-        return -1;
-    char db[128], path[160];
-    snprintf(db, sizeof db, "%s/index", f->dir);
-    if (bg_index_open(&f->ix, db, BG_OPEN_WRITE | BG_OPEN_CREATE))
-        return -1;
-    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", f->dir, reports[i].name);
-        FILE *fp = fopen(path, "w");
-        int status = 0;
-        if (!fp || fputs(reports[i].text, fp) < 0 || fclose(fp) || bg_index_add_file(&status, NULL, f->ix, path, NULL))
-            return -1;
-    }
-    if (bg_index_commit(f->ix))
-        return -1;
-    *state = f;
-    return 0;
+    *state = bgt_fixture_new("trend", reports, sizeof reports / sizeof reports[0], 1);
+    return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    bg_index_free(f->ix);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    free(f);
-    return system(cmd) == 0 ? 0 : -1;
+    return bgt_fixture_free(*state);
 }
 
 /* Characters of a UTF-8 text (what a year's rate divides by). */
