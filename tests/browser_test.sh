@@ -582,6 +582,12 @@ assert all(page.first('#' + a.get('href')[1:]) is not None for a in links)"
 check "reader: opens scrolled to the hit" inspect "
 L = page.layout
 assert L['scrollY'] > 0 and L['target'] and 0 <= L['target']['top'] and L['target']['bottom'] <= L['height'], L"
+check "reader: the query's words marked in every passage that says them, and only there" inspect "
+ps = api('/api/report/$deep')['results']
+want = [r['id'] for r in ps if '电子证照' in r['text']]
+got = [e.get('data-id') for e in page.first('#reader').all('[data-id]') if e.all('mark')]
+assert want and got == want, (want, got)
+assert all(m.text() == '电子证照' for m in page.first('#reader').all('mark'))"
 check "reader: a way back to the search, and no server path" inspect "
 assert page.href('a.back') == '/?q=$Q'
 assert not re.search(r'/corpus/|\.txt', page.text), 'a path is shown'"
