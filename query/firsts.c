@@ -19,9 +19,10 @@ struct bgi_first_ref {
 
 /* Enough for the reports of many pages; a first passage's record is a few
  * kilobytes (its text and the report's headings), so the table stays within
- * a few megabytes. Full, it is emptied and starts over. */
+ * a few megabytes. Full, it is emptied and starts over; a page that needs
+ * more reports than that (--limit 10000 over thousands of reports) gets a
+ * table twice its size, so that a slot is always free. */
 #define FIRSTS_KEPT 1024
-#define FIRSTS_SLOTS 2048   /* a power of two, twice FIRSTS_KEPT */
 
 typedef struct kept_first {
     char id[BG_PASSAGE_ID_MAX];   /* "" for an empty slot */
@@ -29,13 +30,13 @@ typedef struct kept_first {
 } kept_first;
 
 typedef struct kept_firsts {
-    kept_first slot[FIRSTS_SLOTS];
-    size_t n;
+    kept_first *slot;
+    size_t n, n_slots;            /* n_slots: a power of two, at least 2 n */
 } kept_firsts;
 
 static void kept_clear(kept_firsts *k)
 {
-    for (size_t i = 0; i < FIRSTS_SLOTS; i++)
+    for (size_t i = 0; i < k->n_slots; i++)
         if (k->slot[i].id[0]) {
             cJSON_Delete(k->slot[i].rec);
             k->slot[i].id[0] = '\0';
@@ -45,17 +46,40 @@ static void kept_clear(kept_firsts *k)
 
 static void kept_free(void *data)
 {
-    if (data)
-        kept_clear(data);
-    free(data);
+    kept_firsts *k = data;
+    if (k) {
+        kept_clear(k);
+        free(k->slot);
+    }
+    free(k);
+}
+
+/* Makes k empty with room for want records; 0, or BG_ENOMEM (k unchanged
+ * but emptied). */
+static int kept_reserve(kept_firsts *k, size_t want)
+{
+    kept_clear(k);
+    size_t slots = 2 * FIRSTS_KEPT;
+    while (slots < 2 * want)
+        slots *= 2;
+    if (slots == k->n_slots)
+        return 0;
+    kept_first *v = calloc(slots, sizeof *v);
+    if (!v)
+        return BG_ENOMEM;
+    free(k->slot);
+    k->slot = v;
+    k->n_slots = slots;
+    return 0;
 }
 
 /* The slot of id: its own, or the empty one where it would go. */
 static kept_first *kept_slot(kept_firsts *k, const char *id)
 {
-    size_t i = (size_t)bgi_fnv1a64(BG_FNV_INIT, id, strlen(id)) & (FIRSTS_SLOTS - 1);
+    size_t mask = k->n_slots - 1;
+    size_t i = (size_t)bgi_fnv1a64(BG_FNV_INIT, id, strlen(id)) & mask;
     while (k->slot[i].id[0] && strcmp(k->slot[i].id, id) != 0)
-        i = (i + 1) & (FIRSTS_SLOTS - 1);
+        i = (i + 1) & mask;
     return &k->slot[i];
 }
 
@@ -67,8 +91,10 @@ static kept_firsts *kept_of(bg_index *ix)
     uint64_t gen = ix->reader ? bgx_reader_generation(ix->reader) : 0;
     if (!ix->report_firsts.data) {
         kept_firsts *k = calloc(1, sizeof *k);
-        if (!k)
+        if (!k || kept_reserve(k, FIRSTS_KEPT)) {
+            free(k);
             return NULL;
+        }
         ix->report_firsts = (bgi_ix_attachment){k, kept_free};
     } else if (ix->report_firsts_serial != ix->reader_serial || ix->report_firsts_generation != gen) {
         kept_clear(ix->report_firsts.data);
@@ -94,16 +120,10 @@ int bgi_firsts_need(bgi_firsts *f, const cJSON *rec, uint32_t docid)
     for (size_t i = f->fetched; i < f->n; i++)
         if (strcmp(f->ref[i].id, id) == 0)
             return 0;
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 16;
-        struct bgi_first_ref *refs = realloc(f->ref, cap * sizeof *refs);
-        if (!refs)
-            return BG_ENOMEM;
-        f->ref = refs;
-        f->cap = cap;
-    }
+    if (bgi_grow(&f->ref, &f->cap, f->n, sizeof *f->ref, 16))
+        return BG_ENOMEM;
     const char *colon = strrchr(bgi_json_str(rec, BG_REC_ID), ':');
-    unsigned long ordinal = strtoul(colon + 1, NULL, 10);
+    unsigned long ordinal = colon ? strtoul(colon + 1, NULL, 10) : 0;
     struct bgi_first_ref *r = &f->ref[f->n++];
     memcpy(r->id, id, sizeof id);
     r->docid = docid;
@@ -179,8 +199,9 @@ int bgi_firsts_fetch(bgi_firsts *f, bg_index *ix)
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     /* Room for all of them: the records this page needs stay until the
      * next fetch. */
-    if (k->n + (f->n - from) > FIRSTS_KEPT)
-        kept_clear(k);
+    size_t need = f->n - from;
+    if ((k->n + need > FIRSTS_KEPT || 2 * (k->n + need) > k->n_slots) && kept_reserve(k, need))
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     size_t missing = 0;
     int rc = 0;
     for (size_t i = from; rc == 0 && i < f->n; i++) {

@@ -486,6 +486,21 @@ check "compare: the same year twice is refused" status_is 2 "$QUERY" --db "$CMP"
 check "compare: a second year is needed" status_is 2 "$QUERY" --db "$CMP" --compare 2021 减税
 check "compare: with --figures is refused" status_is 2 "$QUERY" --db "$CMP" --compare 2021 2023 --figures 减税
 
+# A page of hits from more reports than the handle keeps first passages for
+# (2,048 slots): it used to loop for ever looking for a free slot.
+mkdir -p "$TMP/many"
+python3 -c '
+import sys
+for i in range(2100):
+    open(f"{sys.argv[1]}/rep-{i:05d}-2022.txt", "w").write(f"第{i}号示范报告\n一、工作\n推进电子证照应用，编号{i}。\n")
+' "$TMP/many"
+"$INDEX" -q --db "$TMP/many-ix" "$TMP/many" >/dev/null
+check "a page of 2,100 hits from 2,100 reports, each with its own report's title" bash -c \
+    "timeout 60 '$QUERY' --db '$TMP/many-ix' --json --limit 2100 电子证照 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert len(d[\"results\"]) == 2100 and len({h[\"title\"] for h in d[\"results\"]}) == 2100, len(d[\"results\"])'"
+
 # Every example of --help runs against the shipped corpus: exit 0 or 1, never 2.
 help_examples_run() {
     local line rc n=0
