@@ -178,7 +178,7 @@ static int resolve_meta(bg_index *ix, prepared *p, const bg_report_info *info, b
  * written. */
 typedef struct id_claims {
     struct { char key[17], id[17]; } *v;
-    size_t n;
+    size_t n, cap;
 } id_claims;
 
 /* Whether report id id belongs to a file other than the one of path key
@@ -208,15 +208,9 @@ static int assign_report_id(bg_index *ix, prepared *p, id_claims *claims)
         bgi_report_id(p->fresh.id, p->fresh.hash, p->fresh.real, k);
     while (id_taken(ix, p->fresh.id, p->fresh.key, claims) && ++k < BG_ID_ATTEMPTS);
     int rc = 0;
-    if (claims) {
-        void *v = realloc(claims->v, (claims->n + 1) * sizeof *claims->v);
-        if (v) {
-            claims->v = v;
-            memcpy(claims->v[claims->n].key, p->fresh.key, 17);
-            memcpy(claims->v[claims->n++].id, p->fresh.id, 17);
-        } else {
-            rc = BG_ENOMEM;
-        }
+    if (claims && (rc = bgi_grow(&claims->v, &claims->cap, claims->n, sizeof *claims->v, 64)) == 0) {
+        memcpy(claims->v[claims->n].key, p->fresh.key, 17);
+        memcpy(claims->v[claims->n++].id, p->fresh.id, 17);
     }
     pthread_mutex_unlock(&ix->mu);
     return rc;

@@ -134,15 +134,7 @@ static long heading_index(bgi_headings *h, size_t i, const char *s)
     size_t len = strlen(s);
     if (h->bytes + len > BG_HEADINGS_MAX_BYTES)
         return -1;
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 16;
-        char **v = realloc(h->v, cap * sizeof *v);
-        if (!v)
-            return -2;
-        h->v = v;
-        h->cap = cap;
-    }
-    if (!(h->v[h->n] = bgi_strdup(s)))
+    if (bgi_grow(&h->v, &h->cap, h->n, sizeof *h->v, 16) || !(h->v[h->n] = bgi_strdup(s)))
         return -2;
     h->bytes += len;
     return h->last[i] = (long)h->n++;
