@@ -104,6 +104,13 @@ uint64_t bgi_analyzer_fingerprint(const bgi_analyzer *an);
  * Owned by the analyser; *len receives its length. */
 const char *bgi_analyzer_lexicon_text(const bgi_analyzer *an, size_t *len);
 
+/* The character classes the analyser indexes by, for the views that read
+ * normalised text themselves (query/compare.c, query/novelty.c): whether c
+ * is a letter, digit or ideograph, and whether it is Han (or another
+ * ideographic script: 〇 counts). */
+int bgi_char_indexable(int32_t c);
+int bgi_char_is_han(int32_t c);
+
 /* Whether the normalised text w[0..n) is a word of the analyser's lexicon
  * (so that a long expression ICU would cut in pieces is known as one). */
 int bgi_analyzer_is_lexicon_word(const bgi_analyzer *an, const char *w, size_t n);

@@ -31,6 +31,9 @@ struct bgi_analyzer {
     bgi_nbuf norm;   /* the piece being analysed, normalised */
 };
 
+int bgi_char_indexable(int32_t c) { return (bgi_char_class(c) & BG_CC_INDEX) != 0; }
+int bgi_char_is_han(int32_t c) { return (bgi_char_class(c) & BG_CC_CJK) != 0; }
+
 int bgi_analyzer_is_lexicon_word(const bgi_analyzer *an, const char *w, size_t n)
 {
     return an->lx && (bgi_lexicon_lookup(an->lx, w, n) & BG_LEX_WORD) != 0;

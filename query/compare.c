@@ -15,6 +15,7 @@
  * A pair needs SIM_MIN_SECTION under the same section, SIM_MIN elsewhere;
  * what is left is only in its year. */
 #include "analysis.h"
+#include "cn_numeral.h"
 #include "search_priv.h"
 #include "utf8.h"
 #include "util.h"
@@ -23,7 +24,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uchar.h>
 
 /* What the same section path adds to a pair's score when pairs are chosen:
  * more than the text similarity of two passages that merely share the
@@ -86,16 +86,6 @@ struct bg_compare {
 
 /* ---- preparing a passage --------------------------------------------------- */
 
-/* Letters, digits and ideographs: what the similarity looks at. */
-static int counts(UChar32 c)
-{
-    if (c < 0x80)
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
-    if (c >= 0x4E00 && c <= 0x9FFF)
-        return 1;
-    return u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -111,7 +101,7 @@ static int bigrams(bigram_set *b, const char *text, size_t len)
     int32_t prev = -1, c;
     for (size_t i = 0; i < len;) {
         i += bgi_utf8_decode((const unsigned char *)text, len, i, &c);
-        if (!counts(c))
+        if (!bgi_char_indexable(c))
             continue;
         if (prev >= 0)
             b->v[b->n++] = (uint64_t)(uint32_t)prev << 32 | (uint32_t)c;
@@ -138,21 +128,12 @@ static double dice(const bigram_set *a, const bigram_set *b)
     return all ? 2.0 * (double)common / (double)all : 0;
 }
 
+/* The numeral a heading's numbering holds: digits, or 一 … 九十九. */
 static size_t numeral_run(const char *s)
 {
-    static const char *const numerals[] = {"零", "〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", NULL};
-    size_t n = 0;
-    for (int again = 1; again;) {
-        again = 0;
-        if (s[n] >= '0' && s[n] <= '9') {
-            n++, again = 1;
-            continue;
-        }
-        for (const char *const *k = numerals; *k && !again; k++)
-            if (strncmp(s + n, *k, strlen(*k)) == 0)
-                n += strlen(*k), again = 1;
-    }
-    return n;
+    size_t n = strspn(s, "0123456789");
+    const char *after = s;
+    return n ? n : bgi_cn_numeral_parse(s, s + strlen(s), &after) ? (size_t)(after - s) : 0;
 }
 
 /* The length of the numbering a normalised heading starts with: 一, / 1. /
@@ -194,7 +175,7 @@ static int heading(heading_key *k, bg_index *ix, const char *h, bgi_normtext *nt
     while (rc == 0 && i < nt->len) {
         size_t start = i;
         i += bgi_utf8_decode((const unsigned char *)nt->text, nt->len, i, &c);
-        if (counts(c) && !(c >= '0' && c <= '9') && bgi_buf_append(&key, nt->text + start, i - start))
+        if (bgi_char_indexable(c) && !(c >= '0' && c <= '9') && bgi_buf_append(&key, nt->text + start, i - start))
             rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     }
     if (rc == 0 && bgi_buf_append(&key, "", 0))

@@ -118,12 +118,6 @@ typedef struct novelty {
 
 /* ---- characters ---------------------------------------------------------- */
 
-static int is_han(int32_t c)
-{
-    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF)
-        || c == 0x3007;
-}
-
 static int is_open_quote(int32_t c) { return c == 0x201C || c == 0x2018 || c == '"' || c == 0x300C || c == 0x300E; }
 static int is_close_quote(int32_t c) { return c == 0x201D || c == 0x2019 || c == '"' || c == 0x300D || c == 0x300F; }
 
@@ -202,8 +196,10 @@ static int read_years(novelty *nv, const bg_search_options *filters)
     bgx_query *q = bgx_query_match_all();
     if (!q)
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    if ((rc = bgi_search_filter(&q, ix->reader, &o, copies, &ix->err)) != 0)
+    if ((rc = bgi_search_filter(&q, ix->reader, &o, copies, &ix->err)) != 0) {
+        bgx_query_free(q);   /* NULL when the filter freed it */
         return rc;
+    }
     bgi_normtext nt = {0};
     size_t total = 1;
     for (size_t offset = 0; rc == 0 && offset < total; offset += CHUNK) {
@@ -360,7 +356,7 @@ static int scan_run(novelty *nv, const year_text *y, enum scan_mode mode, const 
     int plus = n && rc[n - 1].c == '+';
     size_t han = n - (size_t)plus;
     for (size_t i = 0; i < han; i++) {
-        uint64_t h = 0xcbf29ce484222325ULL;
+        uint64_t h = BG_FNV_INIT;
         for (size_t k = 1; k <= MAX_CHARS && i + k <= han; k++) {
             h = bgi_fnv1a64(h, y->text + rc[i + k - 1].off, rc[i + k - 1].len);
             if (k < MIN_CHARS)
@@ -397,7 +393,7 @@ static int scan(novelty *nv, const year_text *y, enum scan_mode mode)
     for (size_t i = 0; err == 0 && i < y->len;) {
         int32_t c;
         size_t l = bgi_utf8_decode(t, y->len, i, &c);
-        if (is_han(c)) {
+        if (bgi_char_is_han(c)) {
             if (n == RUN_MAX) {
                 err = scan_run(nv, y, mode, rc, n, passage);
                 n = 0;
@@ -449,7 +445,7 @@ static size_t new_core(novelty *nv, const cand *c)
     offs[n] = c->len;
     for (size_t k = MIN_CHARS; k < n; k++)
         for (size_t i = 0; i + k <= n; i++) {
-            uint64_t h = bgi_fnv1a64(0xcbf29ce484222325ULL, s + offs[i], offs[i + k] - offs[i]);
+            uint64_t h = bgi_fnv1a64(BG_FNV_INIT, s + offs[i], offs[i + k] - offs[i]);
             const cand *sub = lookup(nv, h, s + offs[i], offs[i + k] - offs[i], 0);
             if (sub && (!(sub->flags & C_OLD) || sub->old <= NEARLY_NEW))
                 return k;
