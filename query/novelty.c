@@ -15,11 +15,14 @@
  *   - it must not be a fragment: when one character stands beside it in at
  *     least 70% of two or more occurrences, the longer string is the
  *     expression (a lexicon word is never a fragment);
- *   - score = √passages holding it (in the base year and the years on the other side)
- *     × (1 + those years) — an expression comes back, a turn of phrase does
+ *   - score = √(passages holding it in the base year × (1 + passages
+ *     holding it on the other side) × (1 + the years there)) — salient in
+ *     its year, and an expression comes back where a turn of phrase does
  *     not — × 3 when written in quotes (“互联网+”) × 3 when a lexicon word ×
  *     2 when a new (or once said) string of 2 characters is inside (新质),
- *     1.5 of 3.
+ *     1.5 of 3, × 0.5 when it reads as a verb and its object (推进乡村).
+ *   Fragments and word edges are judged on the base year as well: 碳中和,
+ *   said alone in 2021, is written 碳达峰碳中和 in every later year.
  * For --gone-in the time runs backwards: the base year is the last year
  * before YEAR, "new" means absent from YEAR and every year after it, and the
  * years before the base year are the other side.
@@ -50,6 +53,8 @@
 #define FRAGMENT_SHARE 0.7
 #define QUOTED_BONUS 3.0
 #define LEXICON_BONUS 3.0
+#define PHRASE_FACTOR 0.5   /* a verb and its object (推进乡村) */
+#define PHRASE_VARIETY NEIGHBOURS   /* more distinct continuations than this make a first part verb-like */
 #define NEARLY_NEW 1      /* a string said this often before still counts as new in a core */
 
 /* Characters that begin or end phrases, not expressions. */
@@ -61,7 +66,8 @@ enum { C_OLD = 1, C_QUOTED = 2, C_LEXICON = 4 };
 
 typedef struct neighbours {
     int32_t c[NEIGHBOURS];
-    uint32_t n[NEIGHBOURS];
+    uint32_t n[NEIGHBOURS];      /* occurrences with c[i] beside them, every year */
+    uint32_t base[NEIGHBOURS];   /* of them, in the base year */
 } neighbours;
 
 typedef struct cand {
@@ -76,6 +82,7 @@ typedef struct cand {
     uint32_t years;      /* those years holding it */
     int last_year;
     uint32_t edges;      /* occurrences on word edges at both ends */
+    uint32_t base_edges; /* of them, in the base year */
     uint32_t left_edges, right_edges;   /* on a word edge at that end (a run's edge is one) */
     neighbours left, right;
     double score;
@@ -290,17 +297,16 @@ static cand *lookup(novelty *nv, uint64_t h, const char *s, size_t len, int inse
     }
 }
 
-static void count_neighbour(neighbours *nb, int32_t c)
+static void count_neighbour(neighbours *nb, int32_t c, int in_base)
 {
     if (c < 0)
         return;   /* the edge of a run: no character stands there */
     for (int i = 0; i < NEIGHBOURS; i++) {
-        if (nb->n[i] && nb->c[i] == c) {
+        if (!nb->n[i])
+            nb->c[i] = c;
+        if (nb->c[i] == c) {
             nb->n[i]++;
-            return;
-        }
-        if (!nb->n[i]) {
-            nb->c[i] = c, nb->n[i] = 1;
+            nb->base[i] += in_base;
             return;
         }
     }
@@ -328,10 +334,11 @@ static void occurrence(const year_text *y, enum scan_mode mode, cand *c, const r
     size_t a = rc[i].off, b = rc[i + k - 1].off + rc[i + k - 1].len;
     int left = i == 0 || (y->edge && y->edge[a]), right = i + k == n || (y->edge && y->edge[b]);
     c->edges += left && right;
+    c->base_edges += left && right && mode == SCAN_BASE;
     c->left_edges += left;
     c->right_edges += right;
-    count_neighbour(&c->left, i ? rc[i - 1].c : -1);
-    count_neighbour(&c->right, i + k < n ? rc[i + k].c : -1);
+    count_neighbour(&c->left, i ? rc[i - 1].c : -1, mode == SCAN_BASE);
+    count_neighbour(&c->right, i + k < n ? rc[i + k].c : -1, mode == SCAN_BASE);
     if (mode == SCAN_BASE) {
         c->count++;
         if (!c->passages || c->last_passage != passage)
@@ -425,7 +432,8 @@ static int fragment(const cand *c)
     if (total < 2 || (c->flags & C_LEXICON))
         return 0;
     for (int i = 0; i < NEIGHBOURS; i++)
-        if (c->left.n[i] >= FRAGMENT_SHARE * total || c->right.n[i] >= FRAGMENT_SHARE * total)
+        if ((c->left.n[i] >= FRAGMENT_SHARE * total && c->left.base[i] * 2 >= c->count)
+            || (c->right.n[i] >= FRAGMENT_SHARE * total && c->right.base[i] * 2 >= c->count))
             return 1;
     return 0;
 }
@@ -453,6 +461,30 @@ static size_t new_core(novelty *nv, const cand *c)
     return n;
 }
 
+/* Whether c reads as a verb and its object: it splits on a word edge
+ * into an old first part that the base year continues in more ways than
+ * NEIGHBOURS (推进 …, 实施 …) and a rest (推进乡村, 实施制造业). When the
+ * rest is new it is a candidate of its own. */
+static int phrase(novelty *nv, const cand *c)
+{
+    const char *s = nv->base->text + c->off;
+    const unsigned char *edge = nv->base->edge;
+    for (size_t p = 1; p < c->len; p++) {
+        if (!edge[c->off + p] || ((unsigned char)s[p] & 0xC0) == 0x80)
+            continue;
+        const cand *a = lookup(nv, bgi_fnv1a64(BG_FNV_INIT, s, p), s, p, 0);
+        if (!a || !(a->flags & C_OLD))
+            continue;   /* one character, or new itself */
+        uint32_t seen = 0;
+        int distinct = 0;
+        for (int i = 0; i < NEIGHBOURS; i++)
+            seen += a->right.base[i], distinct += a->right.base[i] > 0;
+        if (distinct == PHRASE_VARIETY && a->count > seen)
+            return 1;   /* every neighbour slot taken and still more continuations */
+    }
+    return 0;
+}
+
 static double salience(novelty *nv, cand *c)
 {
     const char *s = nv->base->text + c->off;
@@ -467,12 +499,15 @@ static double salience(novelty *nv, cand *c)
     if (!(c->flags & C_LEXICON) && bgi_analyzer_is_lexicon_word(nv->ix->query_an, s, c->len))
         c->flags |= C_LEXICON;
     uint32_t total = c->count + c->other;
-    if (c->edges * 2 < total || fragment(c))
+    if ((c->edges * 2 < total && !((c->flags & C_LEXICON) && c->base_edges * 2 >= c->count)) || fragment(c))
         return 0;
     size_t core = new_core(nv, c);
-    double spread = sqrt((double)(c->passages + c->other_passages));
-    return spread * (1.0 + c->years) * (c->flags & C_QUOTED ? QUOTED_BONUS : 1.0)
-         * (c->flags & C_LEXICON ? LEXICON_BONUS : 1.0) * (core <= 2 ? 2.0 : core <= 3 ? 1.5 : 1.0);
+    /* salient in its year, and coming back: each as a square root, so that
+     * neither outweighs the other (an expression of one passage that ten
+     * later years repeat against one of five passages said once) */
+    return sqrt((double)c->passages * (1.0 + c->other_passages) * (1.0 + c->years)) * (c->flags & C_QUOTED ? QUOTED_BONUS : 1.0)
+         * (c->flags & C_LEXICON ? LEXICON_BONUS : 1.0) * (core <= 2 ? 2.0 : core <= 3 ? 1.5 : 1.0)
+         * (!(c->flags & C_LEXICON) && phrase(nv, c) ? PHRASE_FACTOR : 1.0);
 }
 
 static int by_salience(const void *a, const void *b)
