@@ -602,6 +602,7 @@ BG_API const char *bg_novel_text(const bg_novel *n, size_t i);         /* normal
 BG_API size_t bg_novel_occurrences(const bg_novel *n, size_t i);       /* in the base year */
 BG_API size_t bg_novel_passages(const bg_novel *n, size_t i);          /* passages of the base year holding it */
 BG_API size_t bg_novel_other_years(const bg_novel *n, size_t i);       /* later (gone: earlier) years using it */
+BG_API double bg_novel_score(const bg_novel *n, size_t i);             /* its salience, the order of the list */
 /* Its first passages in the base year, as a search for it would list them;
  * owned by n; NULL when opts->passages was 0. */
 BG_API const bg_results *bg_novel_hits(const bg_novel *n, size_t i);

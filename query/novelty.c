@@ -20,7 +20,9 @@
  *     its year, and an expression comes back where a turn of phrase does
  *     not — × 3 when written in quotes (“互联网+”) × 3 when a lexicon word ×
  *     2 when a new (or once said) string of 2 characters is inside (新质),
- *     1.5 of 3, × 0.5 when it reads as a verb and its object (推进乡村).
+ *     1.5 of 3, × 0.5 when it reads as a verb and its object (推进乡村),
+ *     × 0.3 when it is one word of ICU's dictionary (聚焦: ordinary words
+ *     the earlier reports happened not to use).
  *   Fragments and word edges are judged on the base year as well: 碳中和,
  *   said alone in 2021, is written 碳达峰碳中和 in every later year.
  * For --gone-in the time runs backwards: the base year is the last year
@@ -54,6 +56,7 @@
 #define QUOTED_BONUS 3.0
 #define LEXICON_BONUS 3.0
 #define PHRASE_FACTOR 0.5   /* a verb and its object (推进乡村) */
+#define ONE_WORD_FACTOR 0.3 /* one word of the dictionary (聚焦) */
 #define PHRASE_VARIETY NEIGHBOURS   /* more distinct continuations than this make a first part verb-like */
 #define NEARLY_NEW 1      /* a string said this often before still counts as new in a core */
 
@@ -485,6 +488,19 @@ static int phrase(novelty *nv, const cand *c)
     return 0;
 }
 
+/* Whether c is one word of the analyser's dictionary (not the lexicon):
+ * an ordinary word the earlier reports happened not to use (聚焦, 规则,
+ * 韧性) more often than a coinage, which the dictionary does not know and
+ * cuts (新/常态, 一带/一路). Judged at its first occurrence. */
+static int one_word(const novelty *nv, const cand *c)
+{
+    const char *s = nv->base->text + c->off;
+    for (size_t p = 1; p < c->len; p++)
+        if (((unsigned char)s[p] & 0xC0) != 0x80 && nv->base->edge[c->off + p])
+            return 0;
+    return 1;
+}
+
 static double salience(novelty *nv, cand *c)
 {
     const char *s = nv->base->text + c->off;
@@ -507,7 +523,8 @@ static double salience(novelty *nv, cand *c)
      * later years repeat against one of five passages said once) */
     return sqrt((double)c->passages * (1.0 + c->other_passages) * (1.0 + c->years)) * (c->flags & C_QUOTED ? QUOTED_BONUS : 1.0)
          * (c->flags & C_LEXICON ? LEXICON_BONUS : 1.0) * (core <= 2 ? 2.0 : core <= 3 ? 1.5 : 1.0)
-         * (!(c->flags & C_LEXICON) && phrase(nv, c) ? PHRASE_FACTOR : 1.0);
+         * (!(c->flags & C_LEXICON) && phrase(nv, c) ? PHRASE_FACTOR : 1.0)
+         * (!(c->flags & C_LEXICON) && one_word(nv, c) ? ONE_WORD_FACTOR : 1.0);
 }
 
 static int by_salience(const void *a, const void *b)
@@ -736,6 +753,7 @@ const char *bg_novel_text(const bg_novel *n, size_t i) { return at(n, i) ? at(n,
 size_t bg_novel_occurrences(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->occurrences : 0; }
 size_t bg_novel_passages(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->passages : 0; }
 size_t bg_novel_other_years(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->other_years : 0; }
+double bg_novel_score(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->score : 0; }
 const bg_results *bg_novel_hits(const bg_novel *n, size_t i) { return at(n, i) ? at(n, i)->hits : NULL; }
 
 static cJSON *year_array(const int *v, size_t n)

@@ -2,7 +2,10 @@
  * reports written by the test, where the answer is known: 智慧码上办 first
  * appears in body A's 2021 report (in quotes, then twice more, and again in
  * 2022) but body B used it in 2020; 数字政府建设 is used by body A from 2019 to
- * 2021 and not in 2022 (数字政府 is a word of the shipped lexicon). */
+ * 2021 and not in 2022 (数字政府 is a word of the shipped lexicon). A second
+ * body's reports pin how salience is scored: 碳中和 said alone in 2021 and
+ * written 碳达峰碳中和 in every later year, a verb and its object (推进乡村全面振兴),
+ * an ordinary word of the dictionary (增强). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +30,18 @@ static const bgt_report reports[] = {
                    "二、今年任务\n扩大智慧码上办覆盖，改善营商环境，深化数字政府建设。\n"},
     {"a-2022.txt", "2022年示范市人民政府工作报告\n示范市人民政府\n一、工作回顾\n智慧码上办全面推开。营商环境持续改善。\n"},
     {"b-2020.txt", "2020年样本县人民政府工作报告\n样本县人民政府\n一、工作回顾\n试点智慧码上办。\n"},
+};
+
+#define BODY_C "试点区人民政府"
+#define C_HEAD(y) y "年试点区人民政府工作报告\n" BODY_C "\n一、工作回顾\n"
+
+static const bgt_report scored[] = {
+    {"c-2019.txt", C_HEAD("2019") "推进乡村建设。推进产业升级。加强生态保护。经济运行平稳。\n"},
+    {"c-2021.txt", C_HEAD("2021") "做好碳达峰、碳中和工作。推进乡村全面振兴。推进绿色转型。推进数据共享。"
+                                  "推进城市更新。增强经济韧性。\n"},
+    {"c-2022.txt", C_HEAD("2022") "推进碳达峰碳中和。全面推进乡村全面振兴。经济韧性持续增强。\n"},
+    {"c-2023.txt", C_HEAD("2023") "积极稳妥推进碳达峰碳中和。乡村全面振兴取得新进展。\n"},
+    {"c-2024.txt", C_HEAD("2024") "扎实推进碳达峰碳中和。\n"},
 };
 
 static int setup(void **state)
@@ -134,6 +149,42 @@ static void test_gone_in_a_year(void **state)
     bg_novel_free(n);
 }
 
+static int setup_scored(void **state)
+{
+    *state = bgt_fixture_new("novelty_scored", scored, sizeof scored / sizeof scored[0], 1);
+    return *state ? 0 : -1;
+}
+
+static double score_of(const bg_novel *n, const char *text)
+{
+    size_t r = rank_of(n, text);
+    if (!r)
+        fail_msg("%s is not listed", text);
+    return bg_novel_score(n, r - 1);
+}
+
+/* score = √(passages in the base year × (1 + passages later) × (1 + later
+ * years)) × 2 for a new 2-character string inside (村全, 增强 itself) × 0.5
+ * for a verb and its object × 0.3 for one word of the dictionary. */
+static void test_salience(void **state)
+{
+    fixture *f = *state;
+    bg_novel *n = novel(f, 2021, 0, 0, BODY_C);
+    /* Later years write 碳达峰碳中和: 峰 stands before 碳中和 in 3 of its 4
+     * occurrences, but not in 2021, where it stands alone. */
+    size_t r = rank_of(n, "碳中和");
+    assert_true(r >= 1);
+    assert_int_equal(bg_novel_other_years(n, r - 1), 3);
+    assert_true(rank_of(n, "碳达峰") >= 1);
+    assert_float_equal(score_of(n, "乡村全面振兴"), 3.0 * 2, 1e-9);       /* √(1·3·3) */
+    /* 推进 goes on four ways in 2021 (乡村, 绿色, 数据, 城市) and is old. */
+    assert_float_equal(score_of(n, "推进乡村全面振兴"), 2.0 * 2 * 0.5, 1e-9);   /* √(1·2·2) */
+    assert_true(rank_of(n, "乡村全面振兴") < rank_of(n, "推进乡村全面振兴"));
+    assert_float_equal(score_of(n, "增强"), 2.0 * 2 * 0.3, 1e-9);
+    assert_true(rank_of(n, "经济韧性") < rank_of(n, "增强"));
+    bg_novel_free(n);
+}
+
 static void test_errors(void **state)
 {
     fixture *f = *state;
@@ -165,5 +216,8 @@ int main(void)
         cmocka_unit_test(test_gone_in_a_year),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest scored_tests[] = {
+        cmocka_unit_test(test_salience),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown) | cmocka_run_group_tests(scored_tests, setup_scored, teardown);
 }
