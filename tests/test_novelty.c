@@ -5,7 +5,8 @@
  * 2021 and not in 2022 (数字政府 is a word of the shipped lexicon). A second
  * body's reports pin how salience is scored: 碳中和 said alone in 2021 and
  * written 碳达峰碳中和 in every later year, a verb and its object (推进乡村全面振兴),
- * an ordinary word of the dictionary (增强). */
+ * an ordinary word of the dictionary (增强), an expression after a modifier
+ * (全国统一大市场). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,11 +37,12 @@ static const bgt_report reports[] = {
 #define C_HEAD(y) y "年试点区人民政府工作报告\n" BODY_C "\n一、工作回顾\n"
 
 static const bgt_report scored[] = {
-    {"c-2019.txt", C_HEAD("2019") "推进乡村建设。推进产业升级。加强生态保护。经济运行平稳。\n"},
+    {"c-2019.txt", C_HEAD("2019") "推进乡村建设。推进产业升级。加强生态保护。经济运行平稳。全国文明城市。\n"},
     {"c-2021.txt", C_HEAD("2021") "做好碳达峰、碳中和工作。推进乡村全面振兴。推进绿色转型。推进数据共享。"
-                                  "推进城市更新。增强经济韧性。\n"},
-    {"c-2022.txt", C_HEAD("2022") "推进碳达峰碳中和。全面推进乡村全面振兴。经济韧性持续增强。\n"},
-    {"c-2023.txt", C_HEAD("2023") "积极稳妥推进碳达峰碳中和。乡村全面振兴取得新进展。\n"},
+                                  "推进城市更新。增强经济韧性。\n"
+                                  "建设全国统一大市场。全国碳市场上线。全国一体化政务服务平台。全国人大代表。\n"},
+    {"c-2022.txt", C_HEAD("2022") "推进碳达峰碳中和。全面推进乡村全面振兴。经济韧性持续增强。加快建设全国统一大市场。\n"},
+    {"c-2023.txt", C_HEAD("2023") "积极稳妥推进碳达峰碳中和。乡村全面振兴取得新进展。全国统一大市场建设。\n"},
     {"c-2024.txt", C_HEAD("2024") "扎实推进碳达峰碳中和。\n"},
 };
 
@@ -182,6 +184,11 @@ static void test_salience(void **state)
     assert_true(rank_of(n, "乡村全面振兴") < rank_of(n, "推进乡村全面振兴"));
     assert_float_equal(score_of(n, "增强"), 2.0 * 2 * 0.3, 1e-9);
     assert_true(rank_of(n, "经济韧性") < rank_of(n, "增强"));
+    /* 全国 goes on four ways in 2021 and is old: 统一大市场 after it is the
+     * expression, not a piece of 全国统一大市场 (which, said as often, is
+     * the same expression and not listed again). */
+    assert_true(rank_of(n, "统一大市场") >= 1);
+    assert_int_equal(rank_of(n, "全国统一大市场"), 0);
     bg_novel_free(n);
 }
 
