@@ -10,8 +10,8 @@
  * candidate; it is new when no passage of the years compared holds it.
  * Salience then separates expressions from fragments and chance phrasing:
  *   - it must start and end on word edges (the analyser's, lexicon included)
- *     in at least half of its occurrences, and not start or end on a
- *     function character (的, 和, 等 …);
+ *     in at least half of its occurrences (a lexicon word need not), and not
+ *     start or end on a function character (的, 和, 等 …);
  *   - it must not be a fragment: when one character stands beside it in at
  *     least 70% of two or more occurrences, the longer string is the
  *     expression (a lexicon word is never a fragment);
@@ -23,7 +23,7 @@
  *     1.5 of 3, × 0.5 when it reads as a verb and its object (推进乡村),
  *     × 0.3 when it is one word of ICU's dictionary (聚焦: ordinary words
  *     the earlier reports happened not to use).
- *   Fragments and word edges are judged on the base year as well: 碳中和,
+ *   Fragments are judged on the base year as well: 碳中和,
  *   said alone in 2021, is written 碳达峰碳中和 in every later year.
  * For --gone-in the time runs backwards: the base year is the last year
  * before YEAR, "new" means absent from YEAR and every year after it, and the
@@ -85,7 +85,6 @@ typedef struct cand {
     uint32_t years;      /* those years holding it */
     int last_year;
     uint32_t edges;      /* occurrences on word edges at both ends */
-    uint32_t base_edges; /* of them, in the base year */
     uint32_t left_edges, right_edges;   /* on a word edge at that end (a run's edge is one) */
     neighbours left, right;
     double score;
@@ -337,7 +336,6 @@ static void occurrence(const year_text *y, enum scan_mode mode, cand *c, const r
     size_t a = rc[i].off, b = rc[i + k - 1].off + rc[i + k - 1].len;
     int left = i == 0 || (y->edge && y->edge[a]), right = i + k == n || (y->edge && y->edge[b]);
     c->edges += left && right;
-    c->base_edges += left && right && mode == SCAN_BASE;
     c->left_edges += left;
     c->right_edges += right;
     count_neighbour(&c->left, i ? rc[i - 1].c : -1, mode == SCAN_BASE);
@@ -538,7 +536,9 @@ static double salience(novelty *nv, cand *c)
     if (!(c->flags & C_LEXICON) && bgi_analyzer_is_lexicon_word(nv->ix->query_an, s, c->len))
         c->flags |= C_LEXICON;
     uint32_t total = c->count + c->other;
-    if ((c->edges * 2 < total && !((c->flags & C_LEXICON) && c->base_edges * 2 >= c->count)) || fragment(nv, c))
+    /* a lexicon word is an expression wherever it stands: inside a longer
+     * lexicon word (扫黑除恶 in 扫黑除恶专项斗争) its edges are not words' */
+    if ((c->edges * 2 < total && !(c->flags & C_LEXICON)) || fragment(nv, c))
         return 0;
     size_t core = new_core(nv, c);
     /* salient in its year, and coming back: each as a square root, so that
