@@ -1195,9 +1195,86 @@ void count_unvalued(bgx_match *out, const facet_counts &counts, Xapian::doccount
     }
 }
 
-void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t offset, size_t limit,
+// One item of a match sorted by relevance alone, and its tie slot's value
+// when it ties with a neighbour.
+struct ranked_item {
+    Xapian::MSetIterator it;
+    double weight;
+    std::string key;
+};
+
+// Puts the page [offset, offset + limit) of mset — a match sorted by
+// relevance alone (ties by docid) that holds its first mset.size() items,
+// more than the page — in the order of a match sorted by relevance then the
+// value in slot (ties by value, ascending), into page. Only items that tie
+// with a neighbour have their value read. False when the items of the page's
+// last weight may go on beyond mset (complete: whether mset holds every
+// match): only a match sorted by value can then tell which of them belong on
+// the page (page_above()).
+bool page_by_value(std::vector<Xapian::MSetIterator> &page, const Xapian::MSet &mset, size_t offset, size_t limit,
+                   Xapian::valueno slot, bool complete)
+{
+    const size_t end = offset + limit;
+    size_t known = mset.size();   // items [0, known) are all those weighing at least the page's last
+    if (known > end) {
+        const double last = mset[end - 1].get_weight();
+        known = end;
+        while (known < mset.size() && mset[known].get_weight() == last)
+            known++;
+        if (known == mset.size() && !complete)
+            return false;
+    }
+    std::vector<ranked_item> items;
+    for (size_t i = 0; i < known; i++)
+        items.push_back({mset[i], mset[i].get_weight(), std::string()});
+    for (size_t i = 0; i < items.size(); i++)
+        if ((i > 0 && items[i - 1].weight == items[i].weight)
+            || (i + 1 < items.size() && items[i + 1].weight == items[i].weight))
+            items[i].key = items[i].it.get_document().get_value(slot);
+    std::stable_sort(items.begin(), items.end(), [](const ranked_item &a, const ranked_item &b) {
+        return a.weight != b.weight ? a.weight > b.weight : a.key < b.key;
+    });
+    for (size_t i = offset; i < items.size() && i < end; i++)
+        page.push_back(items[i].it);
+    return true;
+}
+
+// The page [offset, offset + limit) of q sorted by relevance then the value
+// in slot, from a match that leaves out every document weighing less than
+// min_weight, the weight of the page's last item: it cannot skip less than
+// the match it stands for, and the page is the same. Hits only, no counts.
+Xapian::MSet page_above(Xapian::Database &db, const Xapian::Query &q, size_t offset, size_t limit,
+                        Xapian::valueno slot, double min_weight, std::vector<Xapian::MSetIterator> &page)
+{
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_sort_by_relevance_then_value(slot, false);
+    enquire.set_cutoff(0, min_weight);
+    Xapian::MSet mset = enquire.get_mset(offset, limit);
+    page.clear();
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+        page.push_back(it);
+    return mset;
+}
+
+// Runs the match into out. Ties (equal weights) break by a value of our own
+// when there is one (r->tie_slot): docids depend on the number and order of
+// the shards combined. Sorting by it in the matcher makes the matcher read
+// that value for every match that may enter the page, a quarter of a common
+// search's time at 100x the corpus (docs/performance.md, "Search cost at
+// 100x, session 7"); so, unless by_value or collapsing (which keeps the best
+// of each value by that order), the match sorts by relevance alone and keeps
+// up to TIE_ITEMS items more than the page (ties of many passages are
+// common: near-copies of a text weigh the same), page_by_value() orders the
+// ties, and when ties go on beyond those page_above() finds the page again.
+// Returns false, with out untouched, when the match did not check every
+// match (its estimates would differ): the caller runs it again with by_value.
+#define TIE_ITEMS 100
+
+bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t offset, size_t limit,
                const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse,
-               const bgx_count *count)
+               const bgx_count *count, bool by_value)
 {
     Xapian::Database &db = r->db;
     Xapian::Enquire enquire(db);
@@ -1205,10 +1282,7 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     if (collapse)
         enquire.set_collapse_key(collapse->slot, collapse->max);
-    // Ties (equal weights) break by a value of our own when there is one:
-    // docids depend on the number and order of the shards combined.
-    if (r->tie_slot >= 0)
-        enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(r->tie_slot), false);
+    bool order_here = r->tie_slot >= 0 && !by_value && !collapse && limit > 0;
     const bool by_shard = n_facet_slots > 0 && remote_shards_up(r) >= 2;
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     for (size_t i = 0; i < n_facet_slots && !by_shard; i++) {
@@ -1221,7 +1295,22 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     Xapian::doccount check = all;
     if (count && count->check_at_least && std::max(count->check_at_least, offset + limit) < all)
         check = static_cast<Xapian::doccount>(std::max(count->check_at_least, offset + limit));
-    Xapian::MSet mset = enquire.get_mset(offset, limit, check);
+    // The items kept beyond the page stay within check: Xapian checks at
+    // least as many as it keeps, and more checked would change the counts.
+    const size_t extra = std::min<size_t>(TIE_ITEMS, check - std::min<size_t>(check, offset + limit));
+    order_here = order_here && extra > 0;
+    if (r->tie_slot >= 0 && !order_here)
+        enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(r->tie_slot), false);
+    Xapian::MSet mset = order_here ? enquire.get_mset(0, offset + limit + extra, check)
+                                   : enquire.get_mset(offset, limit, check);
+    std::vector<Xapian::MSetIterator> page;
+    bool ties_cross = false;   // the page is found again by page_above()
+    if (!order_here)
+        for (auto it = mset.begin(); it != mset.end(); ++it)
+            page.push_back(it);
+    else
+        ties_cross = !page_by_value(page, mset, offset, limit, static_cast<Xapian::valueno>(r->tie_slot),
+                                    mset.size() < offset + limit + extra);
 
     facet_counts counts(n_facet_slots);
     Xapian::doccount seen = 0;
@@ -1238,7 +1327,13 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     out->total_exact = out->facets_exact = out->partitions_complete = 1;
     // The spies saw every match when they saw fewer than the match had to
     // check (it ran out of candidates first), or as many as can match.
-    if (check == all || (!by_shard && n_facet_slots && (seen < check || seen >= upper))) {
+    const bool every_match = check == all || (!by_shard && n_facet_slots && (seen < check || seen >= upper));
+    // Xapian's estimates after a partial match depend on how the matcher
+    // skipped, and so on the order it sorted by: only a match that checked
+    // every match gives the same counts in either order.
+    if (order_here && !every_match)
+        return false;
+    if (every_match) {
         if (by_shard)
             seen = count_values_by_shard(counts, r, q, facet_slots, n_facet_slots);
         // Spies see every match before collapsing, so they count the
@@ -1290,10 +1385,14 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         }
         scale_samples(counts, out->unvalued, parts, n_facet_slots, out->total);
     }
-    out->hits = static_cast<bgx_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(bgx_hit)));
+    Xapian::MSet above;   // keeps page's iterators valid when it is page_above()'s
+    if (ties_cross)
+        above = page_above(db, q, offset, limit, static_cast<Xapian::valueno>(r->tie_slot),
+                           mset[offset + limit - 1].get_weight(), page);
+    out->hits = static_cast<bgx_hit *>(std::calloc(page.size() ? page.size() : 1, sizeof(bgx_hit)));
     if (!out->hits)
         throw std::bad_alloc();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (const auto &it : page) {
         bgx_hit &h = out->hits[out->n_hits];
         h.docid = *it;
         h.weight = it.get_weight();
@@ -1302,6 +1401,7 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         out->n_hits++;
     }
     copy_facets(out, counts);
+    return true;
 }
 
 int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
@@ -1312,7 +1412,11 @@ int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, siz
     if (n_facet_slots > 4)
         return bgi_err_set(err, BG_EINVAL, "at most 4 facet slots");
     return with_retry(
-        r, err, [&] { run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse, count); },
+        r, err,
+        [&] {
+            if (!run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse, count, false))
+                run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse, count, true);
+        },
         [&] { bgx_match_clear(out); });
 }
 
