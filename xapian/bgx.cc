@@ -1195,6 +1195,185 @@ void count_unvalued(bgx_match *out, const facet_counts &counts, Xapian::doccount
     }
 }
 
+// ---- facets of a merged match without a value read per match ----------------
+//
+// A match spy is given each match's document, whose id is the one within its
+// shard: nothing it can read for free tells the shard. ShardMarker does:
+// adding it to the query as an optional part (AND_MAYBE; it matches every
+// document and weighs nothing, so the matches and their weights stay the
+// same, to the bit) puts one copy of it in each shard's part of the match,
+// told that shard's database and asked about every match there; Xapian 1.4
+// runs through the shards one after another, so the copy last asked is that
+// of the shard of the match the spies see next. The spies check that on the
+// first match after each change of shard (one value read per shard): should
+// a match ever be of another shard than the one marked, the match runs again
+// with Xapian's own spies. ShardValueCounter then reads no value for a match of a
+// shard in which every document holds one and the same value in the slot
+// (Xapian's value statistics say so): a year shard of one body's reports is
+// such a shard for the facets slot, whose value is the year, the body and
+// the kind of document of the passage. Reading that value per match was a
+// third of a search's time at 100x the corpus (docs/performance.md, "Search
+// cost at 100x, session 7"). Local shards only: a remote server runs only
+// the posting sources and match spies it knows.
+
+// Which shard the match is in: set by ShardMarker, read by the spies.
+struct shard_cursor {
+    std::vector<std::string> uuids;   // of the shards, in the merged database's order
+    int current = -1;                 // index of the shard last asked about
+};
+
+class ShardMarker : public Xapian::PostingSource {
+  public:
+    explicit ShardMarker(shard_cursor *cursor) : cursor_(cursor) {}
+    Xapian::PostingSource *clone() const override { return new ShardMarker(cursor_); }
+    void init(const Xapian::Database &db) override
+    {
+        const std::string uuid = db.get_uuid();
+        index_ = -1;
+        for (size_t i = 0; i < cursor_->uuids.size(); i++)
+            if (cursor_->uuids[i] == uuid)
+                index_ = static_cast<int>(i);
+        if (index_ < 0)
+            throw Xapian::InvalidOperationError("ShardMarker: a shard it was not given");
+        last_ = db.get_lastdocid();
+        docs_ = db.get_doccount();
+        did_ = 0;
+    }
+    Xapian::doccount get_termfreq_min() const override { return docs_; }
+    Xapian::doccount get_termfreq_est() const override { return docs_; }
+    Xapian::doccount get_termfreq_max() const override { return last_; }
+    Xapian::docid get_docid() const override { return did_; }
+    bool at_end() const override { return did_ > last_; }
+    void next(double) override
+    {
+        cursor_->current = index_;
+        did_++;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        cursor_->current = index_;
+        did_ = std::max(did_, did);
+    }
+    bool check(Xapian::docid did, double) override
+    {
+        cursor_->current = index_;
+        did_ = did;
+        return true;
+    }
+
+  private:
+    shard_cursor *cursor_;
+    int index_ = -1;
+    Xapian::docid did_ = 0, last_ = 0;
+    Xapian::doccount docs_ = 0;
+};
+
+// The values of one slot over the matches, as ValueCountMatchSpy counts
+// them, reading none for a match of a shard of one value (see above).
+class ShardValueCounter : public Xapian::MatchSpy {
+  public:
+    ShardValueCounter(const shard_cursor *cursor, const std::vector<Xapian::Database> &shards, Xapian::valueno slot)
+        : cursor_(cursor), slot_(slot), constant_(shards.size()), matches_(shards.size(), 0)
+    {
+        for (size_t i = 0; i < shards.size(); i++) {
+            const Xapian::doccount docs = shards[i].get_doccount();
+            if (docs && shards[i].get_value_freq(slot) == docs) {
+                const std::string lower = shards[i].get_value_lower_bound(slot);
+                if (lower == shards[i].get_value_upper_bound(slot))
+                    constant_[i] = lower;
+            }
+        }
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        total_++;
+        const int shard = cursor_->current;
+        const bool one_value =
+            shard >= 0 && static_cast<size_t>(shard) < constant_.size() && !constant_[shard].empty();
+        if (one_value && shard == checked_) {
+            matches_[shard]++;
+            return;
+        }
+        std::string value = doc.get_value(slot_);
+        if (one_value) {
+            checked_ = shard;
+            misplaced_ = misplaced_ || value != constant_[shard];
+            matches_[shard]++;
+        } else if (!value.empty()) {
+            counts_[value]++;
+        }
+    }
+    Xapian::doccount total() const { return total_; }
+    // Whether a match was seen in another shard than the one marked.
+    bool misplaced() const { return misplaced_; }
+    void add_to(std::map<std::string, Xapian::doccount> &counts) const
+    {
+        for (const auto &kv : counts_)
+            counts[kv.first] += kv.second;
+        for (size_t i = 0; i < constant_.size(); i++)
+            if (matches_[i])
+                counts[constant_[i]] += matches_[i];
+    }
+
+  private:
+    const shard_cursor *cursor_;
+    Xapian::valueno slot_;
+    std::vector<std::string> constant_;       // per shard: its one value, or ""
+    std::vector<Xapian::doccount> matches_;   // per shard: its matches (of that value)
+    std::map<std::string, Xapian::doccount> counts_;
+    Xapian::doccount total_ = 0;
+    int checked_ = -1;         // the shard whose first match was checked last
+    bool misplaced_ = false;
+};
+
+// A slot's spy over a merged match: ShardValueCounter when the shards are
+// marked (cursor given), else Xapian's own.
+class facet_spy {
+  public:
+    facet_spy(const shard_cursor *cursor, const std::vector<Xapian::Database> &shards, Xapian::valueno slot)
+    {
+        if (cursor)
+            own_.reset(new ShardValueCounter(cursor, shards, slot));
+        else
+            stock_.reset(new Xapian::ValueCountMatchSpy(slot));
+    }
+    Xapian::MatchSpy *get() { return own_ ? static_cast<Xapian::MatchSpy *>(own_.get()) : stock_.get(); }
+    Xapian::doccount total() const { return own_ ? own_->total() : stock_->get_total(); }
+    bool misplaced() const { return own_ && own_->misplaced(); }
+    void add_to(std::map<std::string, Xapian::doccount> &counts) const
+    {
+        if (own_) {
+            own_->add_to(counts);
+            return;
+        }
+        for (auto v = stock_->values_begin(); v != stock_->values_end(); ++v)
+            counts[*v] += v.get_termfreq();
+    }
+
+  private:
+    std::unique_ptr<ShardValueCounter> own_;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> stock_;
+};
+
+// The shards of r's merged database, in its order, with their uuids in
+// cursor, when all are local, each one database with a uuid of its own;
+// false otherwise (the shards cannot be marked).
+bool mark_shards(shard_cursor &cursor, std::vector<Xapian::Database> &shards, const bgx_reader *r)
+{
+    for (const auto &s : r->shards) {
+        if (!s.up)
+            continue;
+        if (s.is_remote() || s.db.size() != 1)
+            return false;
+        const std::string uuid = s.db.get_uuid();
+        if (uuid.empty() || std::find(cursor.uuids.begin(), cursor.uuids.end(), uuid) != cursor.uuids.end())
+            return false;
+        cursor.uuids.push_back(uuid);
+        shards.push_back(s.db);
+    }
+    return !shards.empty() && shards.size() == r->db.size();
+}
+
 // One item of a match sorted by relevance alone, and its tie slot's value
 // when it ties with a neighbour.
 struct ranked_item {
@@ -1268,8 +1447,11 @@ Xapian::MSet page_above(Xapian::Database &db, const Xapian::Query &q, size_t off
 // up to TIE_ITEMS items more than the page (ties of many passages are
 // common: near-copies of a text weigh the same), page_by_value() orders the
 // ties, and when ties go on beyond those page_above() finds the page again.
-// Returns false, with out untouched, when the match did not check every
-// match (its estimates would differ): the caller runs it again with by_value.
+// The same match, with facets, also marks the shards (ShardMarker) so that
+// the spies read no value where a shard has one. Returns false, with out
+// untouched, when the match did not check every match (its estimates would
+// differ) or a spy found a match outside the shard marked: the caller runs
+// it again with by_value, as before both.
 #define TIE_ITEMS 100
 
 bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t offset, size_t limit,
@@ -1284,11 +1466,6 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         enquire.set_collapse_key(collapse->slot, collapse->max);
     bool order_here = r->tie_slot >= 0 && !by_value && !collapse && limit > 0;
     const bool by_shard = n_facet_slots > 0 && remote_shards_up(r) >= 2;
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-    for (size_t i = 0; i < n_facet_slots && !by_shard; i++) {
-        spies.emplace_back(new Xapian::ValueCountMatchSpy(facet_slots[i]));
-        enquire.add_matchspy(spies.back().get());
-    }
     // Checking every match makes total (and facet counts) exact, not
     // estimates; a bound checks at least that many, and the page.
     const Xapian::doccount all = db.get_doccount();
@@ -1301,6 +1478,21 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     order_here = order_here && extra > 0;
     if (r->tie_slot >= 0 && !order_here)
         enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(r->tie_slot), false);
+    // The shards are marked only in a match whose counts are kept when it
+    // checks every match (order_here: else it runs again, unmarked), so that
+    // Xapian's estimates never meet the marker.
+    shard_cursor cursor;
+    std::vector<Xapian::Database> shards;
+    std::unique_ptr<ShardMarker> marker;
+    if (order_here && n_facet_slots && !by_shard && mark_shards(cursor, shards, r)) {
+        marker.reset(new ShardMarker(&cursor));
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(marker.get())));
+    }
+    std::vector<std::unique_ptr<facet_spy>> spies;
+    for (size_t i = 0; i < n_facet_slots && !by_shard; i++) {
+        spies.emplace_back(new facet_spy(marker ? &cursor : nullptr, shards, facet_slots[i]));
+        enquire.add_matchspy(spies.back()->get());
+    }
     Xapian::MSet mset = order_here ? enquire.get_mset(0, offset + limit + extra, check)
                                    : enquire.get_mset(offset, limit, check);
     std::vector<Xapian::MSetIterator> page;
@@ -1314,11 +1506,13 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
 
     facet_counts counts(n_facet_slots);
     Xapian::doccount seen = 0;
+    for (const auto &spy : spies)
+        if (spy->misplaced())
+            return false;
     if (!by_shard) {
         for (size_t s = 0; s < n_facet_slots; s++)
-            for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v)
-                counts[s][*v] += v.get_termfreq();
-        seen = spies.empty() ? 0 : spies[0]->get_total();
+            spies[s]->add_to(counts[s]);
+        seen = spies.empty() ? 0 : spies[0]->total();
     }
     // Spies see every match before collapsing: the bounds to read are those
     // of the uncollapsed matches.
