@@ -1374,6 +1374,43 @@ bool mark_shards(shard_cursor &cursor, std::vector<Xapian::Database> &shards, co
     return !shards.empty() && shards.size() == r->db.size();
 }
 
+// An upper bound of the matches of q in db, from the frequencies of the
+// terms it requires (no matching): the least of an AND's, the sum of an
+// OR's; all (the document count) where it cannot tell.
+Xapian::doccount match_upper_bound(const Xapian::Database &db, const Xapian::Query &q, Xapian::doccount all)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+        return db.get_termfreq(*q.get_terms_begin());
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+        return 0;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR: {
+        Xapian::doccount least = all;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            least = std::min(least, match_upper_bound(db, q.get_subquery(i), all));
+        return least;
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return q.get_num_subqueries() ? match_upper_bound(db, q.get_subquery(0), all) : all;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_ELITE_SET: {
+        Xapian::doccount sum = 0;
+        for (size_t i = 0; i < q.get_num_subqueries() && sum < all; i++)
+            sum += match_upper_bound(db, q.get_subquery(i), all);
+        return std::min(sum, all);
+    }
+    default:
+        return all;
+    }
+}
+
 // One item of a match sorted by relevance alone, and its tie slot's value
 // when it ties with a neighbour.
 struct ranked_item {
@@ -1446,7 +1483,9 @@ Xapian::MSet page_above(Xapian::Database &db, const Xapian::Query &q, size_t off
 // of each value by that order), the match sorts by relevance alone and keeps
 // up to TIE_ITEMS items more than the page (ties of many passages are
 // common: near-copies of a text weigh the same), page_by_value() orders the
-// ties, and when ties go on beyond those page_above() finds the page again.
+// ties, and when ties go on beyond those page_above() finds the page again;
+// where the query's terms may match more than the match checks, it sorts by
+// value from the start as before (match_upper_bound()).
 // The same match, with facets, also marks the shards (ShardMarker) so that
 // the spies read no value where a shard has one. Returns false, with out
 // untouched, when the match did not check every match (its estimates would
@@ -1476,6 +1515,11 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     // least as many as it keeps, and more checked would change the counts.
     const size_t extra = std::min<size_t>(TIE_ITEMS, check - std::min<size_t>(check, offset + limit));
     order_here = order_here && extra > 0;
+    // A match that stops before checking every match runs again sorted by
+    // value (below); where the terms' frequencies allow more matches than it
+    // checks, it is sorted by value from the start.
+    if (order_here && check < all && match_upper_bound(db, q, all) > check)
+        order_here = false;
     if (r->tie_slot >= 0 && !order_here)
         enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(r->tie_slot), false);
     // The shards are marked only in a match whose counts are kept when it
