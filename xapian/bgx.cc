@@ -1503,7 +1503,7 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     if (collapse)
         enquire.set_collapse_key(collapse->slot, collapse->max);
-    bool order_here = r->tie_slot >= 0 && !by_value && !collapse && limit > 0;
+    bool order_here = r->tie_slot >= 0 && !by_value && !collapse;
     const bool by_shard = n_facet_slots > 0 && remote_shards_up(r) >= 2;
     // Checking every match makes total (and facet counts) exact, not
     // estimates; a bound checks at least that many, and the page.
@@ -1514,7 +1514,7 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     // The items kept beyond the page stay within check: Xapian checks at
     // least as many as it keeps, and more checked would change the counts.
     const size_t extra = std::min<size_t>(TIE_ITEMS, check - std::min<size_t>(check, offset + limit));
-    order_here = order_here && extra > 0;
+    order_here = order_here && (extra > 0 || limit == 0);   // no page (a count): no order
     // A match that stops before checking every match runs again sorted by
     // value (below); where the terms' frequencies allow more matches than it
     // checks, it is sorted by value from the start.
@@ -1522,13 +1522,13 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         order_here = false;
     if (r->tie_slot >= 0 && !order_here)
         enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(r->tie_slot), false);
-    // The shards are marked only in a match whose counts are kept when it
-    // checks every match (order_here: else it runs again, unmarked), so that
-    // Xapian's estimates never meet the marker.
+    // The marker leaves Xapian's estimates as they are (an AND_MAYBE's are
+    // its first part's, and the weights, hence what the matcher skips, stay
+    // the same), so every match with facets is marked but a collapsed one.
     shard_cursor cursor;
     std::vector<Xapian::Database> shards;
     std::unique_ptr<ShardMarker> marker;
-    if (order_here && n_facet_slots && !by_shard && mark_shards(cursor, shards, r)) {
+    if (n_facet_slots && !by_shard && !collapse && mark_shards(cursor, shards, r)) {
         marker.reset(new ShardMarker(&cursor));
         enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(marker.get())));
     }
@@ -1537,14 +1537,14 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         spies.emplace_back(new facet_spy(marker ? &cursor : nullptr, shards, facet_slots[i]));
         enquire.add_matchspy(spies.back()->get());
     }
-    Xapian::MSet mset = order_here ? enquire.get_mset(0, offset + limit + extra, check)
-                                   : enquire.get_mset(offset, limit, check);
+    Xapian::MSet mset = order_here && limit ? enquire.get_mset(0, offset + limit + extra, check)
+                                            : enquire.get_mset(offset, limit, check);
     std::vector<Xapian::MSetIterator> page;
     bool ties_cross = false;   // the page is found again by page_above()
     if (!order_here)
         for (auto it = mset.begin(); it != mset.end(); ++it)
             page.push_back(it);
-    else
+    else if (limit)
         ties_cross = !page_by_value(page, mset, offset, limit, static_cast<Xapian::valueno>(r->tie_slot),
                                     mset.size() < offset + limit + extra);
 
