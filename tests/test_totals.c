@@ -275,6 +275,32 @@ static void test_tie_order(void **state)
     bg_results_free(all);
 }
 
+/* A handle counts the facets of a shard of several bodies from a table of
+ * its values once it has read enough of them one by one (xapian/bgx.cc,
+ * value_runs): the same query, asked again, has the same facets. */
+static void test_facets_again(void **state)
+{
+    fixture *f = *state;
+    if (!f->corpus)
+        skip();
+    static const char *const queries[] = {"发展", "改革", "政府工作", "就业"};
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        char *first = NULL;
+        for (int round = 0; round < 3; round++) {
+            bg_results *res = search(f->corpus, queries[q], 1, 0, 0, 10);
+            char *doc = bg_results_json(res);
+            if (first)
+                assert_string_equal(doc, first);
+            else
+                first = doc;
+            if (doc != first)
+                bg_free(doc);
+            bg_results_free(res);
+        }
+        bg_free(first);
+    }
+}
+
 /* --by-year: the year with one match among 50,001 is listed, with it;
  * over the corpus, every year, the counts beside them marked. */
 static void test_by_year(void **state)
@@ -422,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_default_bound),
         cmocka_unit_test(test_same_pages),
         cmocka_unit_test(test_tie_order),
+        cmocka_unit_test(test_facets_again),
         cmocka_unit_test(test_by_year),
         cmocka_unit_test(test_tiers),
         cmocka_unit_test(test_remote_years),

@@ -47,8 +47,29 @@ struct reader_shard {
     bool is_remote() const { return path.empty(); }
 };
 
+// A local shard's values in one slot as runs of consecutive documents of
+// one value (the passages of a report are consecutive and share their facets
+// value), read from its value stream once the facets spies have read enough
+// of its values one by one (ShardValueCounter, run_match). Valid for one
+// generation of the reader.
+struct value_runs {
+    std::vector<Xapian::docid> first;   // first document of each run, ascending
+    std::vector<std::string> value;     // each run's value ("": none)
+    size_t reads = 0;                   // values read one by one in this generation
+    bool built = false;
+    const std::string &at(Xapian::docid did) const
+    {
+        static const std::string none;
+        const auto it = std::upper_bound(first.begin(), first.end(), did);
+        return it == first.begin() ? none : value[static_cast<size_t>(it - first.begin()) - 1];
+    }
+};
+
 struct bgx_reader {
     Xapian::Database db;       // the shards that are up, combined
+    // value_runs of (shard uuid, slot), of generation runs_generation
+    std::map<std::pair<std::string, unsigned>, value_runs> runs;
+    uint64_t runs_generation = ~0ULL;
     std::string path;          // what messages call the whole
     std::vector<reader_shard> shards;   // empty for a reader of one path
     bgx_remote_policy policy{};
@@ -1269,11 +1290,14 @@ class ShardMarker : public Xapian::PostingSource {
 };
 
 // The values of one slot over the matches, as ValueCountMatchSpy counts
-// them, reading none for a match of a shard of one value (see above).
+// them, reading none for a match of a shard of one value (see above), and
+// taking them from the shard's value_runs where those are built (runs[i]:
+// shard i's, or NULL).
 class ShardValueCounter : public Xapian::MatchSpy {
   public:
-    ShardValueCounter(const shard_cursor *cursor, const std::vector<Xapian::Database> &shards, Xapian::valueno slot)
-        : cursor_(cursor), slot_(slot), constant_(shards.size()), matches_(shards.size(), 0)
+    ShardValueCounter(const shard_cursor *cursor, const std::vector<Xapian::Database> &shards,
+                      const std::vector<value_runs *> &runs, Xapian::valueno slot)
+        : cursor_(cursor), slot_(slot), constant_(shards.size()), runs_(runs), matches_(shards.size(), 0)
     {
         for (size_t i = 0; i < shards.size(); i++) {
             const Xapian::doccount docs = shards[i].get_doccount();
@@ -1288,20 +1312,32 @@ class ShardValueCounter : public Xapian::MatchSpy {
     {
         total_++;
         const int shard = cursor_->current;
-        const bool one_value =
-            shard >= 0 && static_cast<size_t>(shard) < constant_.size() && !constant_[shard].empty();
-        if (one_value && shard == checked_) {
+        const bool known = shard >= 0 && static_cast<size_t>(shard) < constant_.size();
+        const bool one_value = known && !constant_[shard].empty();
+        value_runs *runs = known && !one_value ? runs_[shard] : nullptr;
+        if (shard == checked_ && one_value) {
             matches_[shard]++;
             return;
         }
-        std::string value = doc.get_value(slot_);
-        if (one_value) {
-            checked_ = shard;
-            misplaced_ = misplaced_ || value != constant_[shard];
-            matches_[shard]++;
-        } else if (!value.empty()) {
-            counts_[value]++;
+        if (shard == checked_ && runs && runs->built) {
+            count(runs->at(doc.get_docid()));
+            return;
         }
+        // The first match after a change of shard is checked against what
+        // the shard's one value or runs say.
+        std::string value = doc.get_value(slot_);
+        if (known && shard != checked_) {
+            checked_ = shard;
+            if (one_value || (runs && runs->built))
+                misplaced_ = misplaced_ || value != (one_value ? constant_[shard] : runs->at(doc.get_docid()));
+        }
+        if (one_value) {
+            matches_[shard]++;
+            return;
+        }
+        if (runs)
+            runs->reads++;
+        count(value);
     }
     Xapian::doccount total() const { return total_; }
     // Whether a match was seen in another shard than the one marked.
@@ -1316,9 +1352,15 @@ class ShardValueCounter : public Xapian::MatchSpy {
     }
 
   private:
+    void count(const std::string &value)
+    {
+        if (!value.empty())
+            counts_[value]++;
+    }
     const shard_cursor *cursor_;
     Xapian::valueno slot_;
     std::vector<std::string> constant_;       // per shard: its one value, or ""
+    std::vector<value_runs *> runs_;
     std::vector<Xapian::doccount> matches_;   // per shard: its matches (of that value)
     std::map<std::string, Xapian::doccount> counts_;
     Xapian::doccount total_ = 0;
@@ -1330,10 +1372,11 @@ class ShardValueCounter : public Xapian::MatchSpy {
 // marked (cursor given), else Xapian's own.
 class facet_spy {
   public:
-    facet_spy(const shard_cursor *cursor, const std::vector<Xapian::Database> &shards, Xapian::valueno slot)
+    facet_spy(const shard_cursor *cursor, const std::vector<Xapian::Database> &shards,
+              const std::vector<value_runs *> &runs, Xapian::valueno slot)
     {
         if (cursor)
-            own_.reset(new ShardValueCounter(cursor, shards, slot));
+            own_.reset(new ShardValueCounter(cursor, shards, runs, slot));
         else
             stock_.reset(new Xapian::ValueCountMatchSpy(slot));
     }
@@ -1354,6 +1397,48 @@ class facet_spy {
     std::unique_ptr<ShardValueCounter> own_;
     std::unique_ptr<Xapian::ValueCountMatchSpy> stock_;
 };
+
+// The value_runs of shards (r's, in order) in slot, emptied when r moved on.
+std::vector<value_runs *> runs_of(bgx_reader *r, const shard_cursor &cursor, Xapian::valueno slot)
+{
+    if (r->runs_generation != r->generation) {
+        r->runs.clear();
+        r->runs_generation = r->generation;
+    }
+    std::vector<value_runs *> out;
+    for (const auto &uuid : cursor.uuids)
+        out.push_back(&r->runs[std::make_pair(uuid, static_cast<unsigned>(slot))]);
+    return out;
+}
+
+// Builds the value_runs of a shard whose values the spies have read one by
+// one about a sixteenth of its documents' worth: one pass over its value
+// stream then costs less than reading them so again. A document without a
+// value starts a run of "" (deleted ones are never matched).
+void build_runs(value_runs &runs, const Xapian::Database &shard, Xapian::valueno slot)
+{
+    if (runs.built || runs.reads < shard.get_doccount() / 16 + 1)
+        return;
+    runs.first.clear();
+    runs.value.clear();
+    Xapian::docid next = 1;   // the document after the last one seen
+    for (auto it = shard.valuestream_begin(slot); it != shard.valuestream_end(slot); ++it) {
+        const Xapian::docid did = it.get_docid();
+        if (did != next && (runs.value.empty() || !runs.value.back().empty())) {
+            runs.first.push_back(next);
+            runs.value.push_back(std::string());
+        }
+        const std::string v = *it;
+        if (runs.value.empty() || runs.value.back() != v || did != next) {
+            runs.first.push_back(did);
+            runs.value.push_back(v);
+        }
+        next = did + 1;
+    }
+    runs.first.push_back(next);
+    runs.value.push_back(std::string());
+    runs.built = true;
+}
 
 // The shards of r's merged database, in its order, with their uuids in
 // cursor, when all are local, each one database with a uuid of its own;
@@ -1533,8 +1618,11 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(marker.get())));
     }
     std::vector<std::unique_ptr<facet_spy>> spies;
+    std::vector<std::vector<value_runs *>> runs(n_facet_slots);
     for (size_t i = 0; i < n_facet_slots && !by_shard; i++) {
-        spies.emplace_back(new facet_spy(marker ? &cursor : nullptr, shards, facet_slots[i]));
+        if (marker)
+            runs[i] = runs_of(r, cursor, facet_slots[i]);
+        spies.emplace_back(new facet_spy(marker ? &cursor : nullptr, shards, runs[i], facet_slots[i]));
         enquire.add_matchspy(spies.back()->get());
     }
     Xapian::MSet mset = order_here && limit ? enquire.get_mset(0, offset + limit + extra, check)
@@ -1553,6 +1641,9 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     for (const auto &spy : spies)
         if (spy->misplaced())
             return false;
+    for (size_t i = 0; i < runs.size(); i++)
+        for (size_t k = 0; k < runs[i].size(); k++)
+            build_runs(*runs[i][k], shards[k], facet_slots[i]);
     if (!by_shard) {
         for (size_t s = 0; s < n_facet_slots; s++)
             spies[s]->add_to(counts[s]);
