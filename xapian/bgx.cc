@@ -1228,8 +1228,8 @@ void count_unvalued(bgx_match *out, const facet_counts &counts, Xapian::doccount
 // of the shard of the match the spies see next. The spies check that on the
 // first match after each change of shard (one value read per shard): should
 // a match ever be of another shard than the one marked, the match runs again
-// with Xapian's own spies. ShardValueCounter then reads no value for a match of a
-// shard in which every document holds one and the same value in the slot
+// with Xapian's own spies. ShardValueCounter then reads no value for a match
+// of a shard in which every document holds one and the same value in the slot
 // (Xapian's value statistics say so): a year shard of one body's reports is
 // such a shard for the facets slot, whose value is the year, the body and
 // the kind of document of the passage. Reading that value per match was a
@@ -1254,8 +1254,7 @@ class ShardMarker : public Xapian::PostingSource {
         for (size_t i = 0; i < cursor_->uuids.size(); i++)
             if (cursor_->uuids[i] == uuid)
                 index_ = static_cast<int>(i);
-        if (index_ < 0)
-            throw Xapian::InvalidOperationError("ShardMarker: a shard it was not given");
+        // A shard it was not given (index_ -1) leaves the spies reading values.
         last_ = db.get_lastdocid();
         docs_ = db.get_doccount();
         did_ = 0;
@@ -1588,7 +1587,10 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     if (collapse)
         enquire.set_collapse_key(collapse->slot, collapse->max);
-    bool order_here = r->tie_slot >= 0 && !by_value && !collapse;
+    // Local shards only: ordering the ties reads values of documents, which
+    // from a remote shard would cost a round trip each.
+    bool order_here =
+        r->tie_slot >= 0 && !by_value && !collapse && !r->shards.empty() && remote_shards_up(r) == 0;
     const bool by_shard = n_facet_slots > 0 && remote_shards_up(r) >= 2;
     // Checking every match makes total (and facet counts) exact, not
     // estimates; a bound checks at least that many, and the page.
