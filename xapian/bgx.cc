@@ -47,8 +47,29 @@ struct reader_shard {
     bool is_remote() const { return path.empty(); }
 };
 
+// A local shard's values in one slot as runs of consecutive documents of
+// one value (the passages of a report are consecutive and share their facets
+// value), read from its value stream once the facets spies have read enough
+// of its values one by one (ShardValueCounter, run_match). Valid for one
+// generation of the reader.
+struct value_runs {
+    std::vector<Xapian::docid> first;   // first document of each run, ascending
+    std::vector<std::string> value;     // each run's value ("": none)
+    size_t reads = 0;                   // values read one by one in this generation
+    bool built = false;
+    const std::string &at(Xapian::docid did) const
+    {
+        static const std::string none;
+        const auto it = std::upper_bound(first.begin(), first.end(), did);
+        return it == first.begin() ? none : value[static_cast<size_t>(it - first.begin()) - 1];
+    }
+};
+
 struct bgx_reader {
     Xapian::Database db;       // the shards that are up, combined
+    // value_runs of (shard uuid, slot), of generation runs_generation
+    std::map<std::pair<std::string, unsigned>, value_runs> runs;
+    uint64_t runs_generation = ~0ULL;
     std::string path;          // what messages call the whole
     std::vector<reader_shard> shards;   // empty for a reader of one path
     bgx_remote_policy policy{};
@@ -1195,9 +1216,370 @@ void count_unvalued(bgx_match *out, const facet_counts &counts, Xapian::doccount
     }
 }
 
-void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t offset, size_t limit,
+// ---- facets of a merged match without a value read per match ----------------
+//
+// A match spy is given each match's document, whose id is the one within its
+// shard: nothing it can read for free tells the shard. ShardMarker does:
+// adding it to the query as an optional part (AND_MAYBE; it matches every
+// document and weighs nothing, so the matches and their weights stay the
+// same, to the bit) puts one copy of it in each shard's part of the match,
+// told that shard's database and asked about every match there; Xapian 1.4
+// runs through the shards one after another, so the copy last asked is that
+// of the shard of the match the spies see next. The spies check that on the
+// first match after each change of shard (one value read per shard): should
+// a match ever be of another shard than the one marked, the match runs again
+// with Xapian's own spies. ShardValueCounter then reads no value for a match
+// of a shard in which every document holds one and the same value in the slot
+// (Xapian's value statistics say so): a year shard of one body's reports is
+// such a shard for the facets slot, whose value is the year, the body and
+// the kind of document of the passage. Reading that value per match was a
+// third of a search's time at 100x the corpus (docs/performance.md, "Search
+// cost at 100x, session 7"). Local shards only: a remote server runs only
+// the posting sources and match spies it knows.
+
+// Which shard the match is in: set by ShardMarker, read by the spies.
+struct shard_cursor {
+    std::vector<std::string> uuids;   // of the shards, in the merged database's order
+    int current = -1;                 // index of the shard last asked about
+};
+
+class ShardMarker : public Xapian::PostingSource {
+  public:
+    explicit ShardMarker(shard_cursor *cursor) : cursor_(cursor) {}
+    Xapian::PostingSource *clone() const override { return new ShardMarker(cursor_); }
+    void init(const Xapian::Database &db) override
+    {
+        const std::string uuid = db.get_uuid();
+        index_ = -1;
+        for (size_t i = 0; i < cursor_->uuids.size(); i++)
+            if (cursor_->uuids[i] == uuid)
+                index_ = static_cast<int>(i);
+        // A shard it was not given (index_ -1) leaves the spies reading values.
+        last_ = db.get_lastdocid();
+        docs_ = db.get_doccount();
+        did_ = 0;
+    }
+    Xapian::doccount get_termfreq_min() const override { return docs_; }
+    Xapian::doccount get_termfreq_est() const override { return docs_; }
+    Xapian::doccount get_termfreq_max() const override { return last_; }
+    Xapian::docid get_docid() const override { return did_; }
+    bool at_end() const override { return did_ > last_; }
+    void next(double) override
+    {
+        cursor_->current = index_;
+        did_++;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        cursor_->current = index_;
+        did_ = std::max(did_, did);
+    }
+    bool check(Xapian::docid did, double) override
+    {
+        cursor_->current = index_;
+        did_ = did;
+        return true;
+    }
+
+  private:
+    shard_cursor *cursor_;
+    int index_ = -1;
+    Xapian::docid did_ = 0, last_ = 0;
+    Xapian::doccount docs_ = 0;
+};
+
+// The values of one slot over the matches, as ValueCountMatchSpy counts
+// them, reading none for a match of a shard of one value (see above), and
+// taking them from the shard's value_runs where those are built (runs[i]:
+// shard i's, or NULL).
+class ShardValueCounter : public Xapian::MatchSpy {
+  public:
+    ShardValueCounter(const shard_cursor *cursor, const std::vector<Xapian::Database> &shards,
+                      const std::vector<value_runs *> &runs, Xapian::valueno slot)
+        : cursor_(cursor), slot_(slot), constant_(shards.size()), runs_(runs), matches_(shards.size(), 0)
+    {
+        for (size_t i = 0; i < shards.size(); i++) {
+            const Xapian::doccount docs = shards[i].get_doccount();
+            if (docs && shards[i].get_value_freq(slot) == docs) {
+                const std::string lower = shards[i].get_value_lower_bound(slot);
+                if (lower == shards[i].get_value_upper_bound(slot))
+                    constant_[i] = lower;
+            }
+        }
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        total_++;
+        const int shard = cursor_->current;
+        const bool known = shard >= 0 && static_cast<size_t>(shard) < constant_.size();
+        const bool one_value = known && !constant_[shard].empty();
+        value_runs *runs = known && !one_value ? runs_[shard] : nullptr;
+        if (shard == checked_ && one_value) {
+            matches_[shard]++;
+            return;
+        }
+        if (shard == checked_ && runs && runs->built) {
+            count(runs->at(doc.get_docid()));
+            return;
+        }
+        // The first match after a change of shard is checked against what
+        // the shard's one value or runs say.
+        std::string value = doc.get_value(slot_);
+        if (known && shard != checked_) {
+            checked_ = shard;
+            if (one_value || (runs && runs->built))
+                misplaced_ = misplaced_ || value != (one_value ? constant_[shard] : runs->at(doc.get_docid()));
+        }
+        if (one_value) {
+            matches_[shard]++;
+            return;
+        }
+        if (runs)
+            runs->reads++;
+        count(value);
+    }
+    Xapian::doccount total() const { return total_; }
+    // Whether a match was seen in another shard than the one marked.
+    bool misplaced() const { return misplaced_; }
+    void add_to(std::map<std::string, Xapian::doccount> &counts) const
+    {
+        for (const auto &kv : counts_)
+            counts[kv.first] += kv.second;
+        for (size_t i = 0; i < constant_.size(); i++)
+            if (matches_[i])
+                counts[constant_[i]] += matches_[i];
+    }
+
+  private:
+    void count(const std::string &value)
+    {
+        if (!value.empty())
+            counts_[value]++;
+    }
+    const shard_cursor *cursor_;
+    Xapian::valueno slot_;
+    std::vector<std::string> constant_;       // per shard: its one value, or ""
+    std::vector<value_runs *> runs_;
+    std::vector<Xapian::doccount> matches_;   // per shard: its matches (of that value)
+    std::map<std::string, Xapian::doccount> counts_;
+    Xapian::doccount total_ = 0;
+    int checked_ = -1;         // the shard whose first match was checked last
+    bool misplaced_ = false;
+};
+
+// A slot's spy over a merged match: ShardValueCounter when the shards are
+// marked (cursor given), else Xapian's own.
+class facet_spy {
+  public:
+    facet_spy(const shard_cursor *cursor, const std::vector<Xapian::Database> &shards,
+              const std::vector<value_runs *> &runs, Xapian::valueno slot)
+    {
+        if (cursor)
+            own_.reset(new ShardValueCounter(cursor, shards, runs, slot));
+        else
+            stock_.reset(new Xapian::ValueCountMatchSpy(slot));
+    }
+    Xapian::MatchSpy *get() { return own_ ? static_cast<Xapian::MatchSpy *>(own_.get()) : stock_.get(); }
+    Xapian::doccount total() const { return own_ ? own_->total() : stock_->get_total(); }
+    bool misplaced() const { return own_ && own_->misplaced(); }
+    void add_to(std::map<std::string, Xapian::doccount> &counts) const
+    {
+        if (own_) {
+            own_->add_to(counts);
+            return;
+        }
+        for (auto v = stock_->values_begin(); v != stock_->values_end(); ++v)
+            counts[*v] += v.get_termfreq();
+    }
+
+  private:
+    std::unique_ptr<ShardValueCounter> own_;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> stock_;
+};
+
+// The value_runs of shards (r's, in order) in slot, emptied when r moved on.
+std::vector<value_runs *> runs_of(bgx_reader *r, const shard_cursor &cursor, Xapian::valueno slot)
+{
+    if (r->runs_generation != r->generation) {
+        r->runs.clear();
+        r->runs_generation = r->generation;
+    }
+    std::vector<value_runs *> out;
+    for (const auto &uuid : cursor.uuids)
+        out.push_back(&r->runs[std::make_pair(uuid, static_cast<unsigned>(slot))]);
+    return out;
+}
+
+// Builds the value_runs of a shard whose values the spies have read one by
+// one about a sixteenth of its documents' worth: one pass over its value
+// stream then costs less than reading them so again. A document without a
+// value starts a run of "" (deleted ones are never matched).
+void build_runs(value_runs &runs, const Xapian::Database &shard, Xapian::valueno slot)
+{
+    if (runs.built || runs.reads < shard.get_doccount() / 16 + 1)
+        return;
+    runs.first.clear();
+    runs.value.clear();
+    Xapian::docid next = 1;   // the document after the last one seen
+    for (auto it = shard.valuestream_begin(slot); it != shard.valuestream_end(slot); ++it) {
+        const Xapian::docid did = it.get_docid();
+        if (did != next && (runs.value.empty() || !runs.value.back().empty())) {
+            runs.first.push_back(next);
+            runs.value.push_back(std::string());
+        }
+        const std::string v = *it;
+        if (runs.value.empty() || runs.value.back() != v || did != next) {
+            runs.first.push_back(did);
+            runs.value.push_back(v);
+        }
+        next = did + 1;
+    }
+    runs.first.push_back(next);
+    runs.value.push_back(std::string());
+    runs.built = true;
+}
+
+// The shards of r's merged database, in its order, with their uuids in
+// cursor, when all are local, each one database with a uuid of its own;
+// false otherwise (the shards cannot be marked).
+bool mark_shards(shard_cursor &cursor, std::vector<Xapian::Database> &shards, const bgx_reader *r)
+{
+    for (const auto &s : r->shards) {
+        if (!s.up)
+            continue;
+        if (s.is_remote() || s.db.size() != 1)
+            return false;
+        const std::string uuid = s.db.get_uuid();
+        if (uuid.empty() || std::find(cursor.uuids.begin(), cursor.uuids.end(), uuid) != cursor.uuids.end())
+            return false;
+        cursor.uuids.push_back(uuid);
+        shards.push_back(s.db);
+    }
+    return !shards.empty() && shards.size() == r->db.size();
+}
+
+// An upper bound of the matches of q in db, from the frequencies of the
+// terms it requires (no matching): the least of an AND's, the sum of an
+// OR's; all (the document count) where it cannot tell.
+Xapian::doccount match_upper_bound(const Xapian::Database &db, const Xapian::Query &q, Xapian::doccount all)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+        return db.get_termfreq(*q.get_terms_begin());
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+        return 0;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR: {
+        Xapian::doccount least = all;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            least = std::min(least, match_upper_bound(db, q.get_subquery(i), all));
+        return least;
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return q.get_num_subqueries() ? match_upper_bound(db, q.get_subquery(0), all) : all;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_ELITE_SET: {
+        Xapian::doccount sum = 0;
+        for (size_t i = 0; i < q.get_num_subqueries() && sum < all; i++)
+            sum += match_upper_bound(db, q.get_subquery(i), all);
+        return std::min(sum, all);
+    }
+    default:
+        return all;
+    }
+}
+
+// One item of a match sorted by relevance alone, and its tie slot's value
+// when it ties with a neighbour.
+struct ranked_item {
+    Xapian::MSetIterator it;
+    double weight;
+    std::string key;
+};
+
+// Puts the page [offset, offset + limit) of mset — a match sorted by
+// relevance alone (ties by docid) that holds its first mset.size() items,
+// more than the page — in the order of a match sorted by relevance then the
+// value in slot (ties by value, ascending), into page. Only items that tie
+// with a neighbour have their value read. False when the items of the page's
+// last weight may go on beyond mset (complete: whether mset holds every
+// match): only a match sorted by value can then tell which of them belong on
+// the page (page_above()).
+bool page_by_value(std::vector<Xapian::MSetIterator> &page, const Xapian::MSet &mset, size_t offset, size_t limit,
+                   Xapian::valueno slot, bool complete)
+{
+    const size_t end = offset + limit;
+    size_t known = mset.size();   // items [0, known) are all those weighing at least the page's last
+    if (known > end) {
+        const double last = mset[end - 1].get_weight();
+        known = end;
+        while (known < mset.size() && mset[known].get_weight() == last)
+            known++;
+        if (known == mset.size() && !complete)
+            return false;
+    }
+    std::vector<ranked_item> items;
+    for (size_t i = 0; i < known; i++)
+        items.push_back({mset[i], mset[i].get_weight(), std::string()});
+    for (size_t i = 0; i < items.size(); i++)
+        if ((i > 0 && items[i - 1].weight == items[i].weight)
+            || (i + 1 < items.size() && items[i + 1].weight == items[i].weight))
+            items[i].key = items[i].it.get_document().get_value(slot);
+    std::stable_sort(items.begin(), items.end(), [](const ranked_item &a, const ranked_item &b) {
+        return a.weight != b.weight ? a.weight > b.weight : a.key < b.key;
+    });
+    for (size_t i = offset; i < items.size() && i < end; i++)
+        page.push_back(items[i].it);
+    return true;
+}
+
+// The page [offset, offset + limit) of q sorted by relevance then the value
+// in slot, from a match that leaves out every document weighing less than
+// min_weight, the weight of the page's last item: it cannot skip less than
+// the match it stands for, and the page is the same. Hits only, no counts.
+Xapian::MSet page_above(Xapian::Database &db, const Xapian::Query &q, size_t offset, size_t limit,
+                        Xapian::valueno slot, double min_weight, std::vector<Xapian::MSetIterator> &page)
+{
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_sort_by_relevance_then_value(slot, false);
+    enquire.set_cutoff(0, min_weight);
+    Xapian::MSet mset = enquire.get_mset(offset, limit);
+    page.clear();
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+        page.push_back(it);
+    return mset;
+}
+
+// Runs the match into out. Ties (equal weights) break by a value of our own
+// when there is one (r->tie_slot): docids depend on the number and order of
+// the shards combined. Sorting by it in the matcher makes the matcher read
+// that value for every match that may enter the page, a quarter of a common
+// search's time at 100x the corpus (docs/performance.md, "Search cost at
+// 100x, session 7"); so, unless by_value or collapsing (which keeps the best
+// of each value by that order), the match sorts by relevance alone and keeps
+// up to TIE_ITEMS items more than the page (ties of many passages are
+// common: near-copies of a text weigh the same), page_by_value() orders the
+// ties, and when ties go on beyond those page_above() finds the page again;
+// where the query's terms may match more than the match checks, it sorts by
+// value from the start as before (match_upper_bound()).
+// The same match, with facets, also marks the shards (ShardMarker) so that
+// the spies read no value where a shard has one. Returns false, with out
+// untouched, when the match did not check every match (its estimates would
+// differ) or a spy found a match outside the shard marked: the caller runs
+// it again with by_value, as before both.
+#define TIE_ITEMS 100
+
+bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t offset, size_t limit,
                const unsigned *facet_slots, size_t n_facet_slots, const collapse_spec *collapse,
-               const bgx_count *count)
+               const bgx_count *count, bool by_value)
 {
     Xapian::Database &db = r->db;
     Xapian::Enquire enquire(db);
@@ -1205,31 +1587,69 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     if (collapse)
         enquire.set_collapse_key(collapse->slot, collapse->max);
-    // Ties (equal weights) break by a value of our own when there is one:
-    // docids depend on the number and order of the shards combined.
-    if (r->tie_slot >= 0)
-        enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(r->tie_slot), false);
+    // Local shards only: ordering the ties reads values of documents, which
+    // from a remote shard would cost a round trip each.
+    bool order_here =
+        r->tie_slot >= 0 && !by_value && !collapse && !r->shards.empty() && remote_shards_up(r) == 0;
     const bool by_shard = n_facet_slots > 0 && remote_shards_up(r) >= 2;
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-    for (size_t i = 0; i < n_facet_slots && !by_shard; i++) {
-        spies.emplace_back(new Xapian::ValueCountMatchSpy(facet_slots[i]));
-        enquire.add_matchspy(spies.back().get());
-    }
     // Checking every match makes total (and facet counts) exact, not
     // estimates; a bound checks at least that many, and the page.
     const Xapian::doccount all = db.get_doccount();
     Xapian::doccount check = all;
     if (count && count->check_at_least && std::max(count->check_at_least, offset + limit) < all)
         check = static_cast<Xapian::doccount>(std::max(count->check_at_least, offset + limit));
-    Xapian::MSet mset = enquire.get_mset(offset, limit, check);
+    // The items kept beyond the page stay within check: Xapian checks at
+    // least as many as it keeps, and more checked would change the counts.
+    const size_t extra = std::min<size_t>(TIE_ITEMS, check - std::min<size_t>(check, offset + limit));
+    order_here = order_here && (extra > 0 || limit == 0);   // no page (a count): no order
+    // A match that stops before checking every match runs again sorted by
+    // value (below); where the terms' frequencies allow more matches than it
+    // checks, it is sorted by value from the start.
+    if (order_here && check < all && match_upper_bound(db, q, all) > check)
+        order_here = false;
+    if (r->tie_slot >= 0 && !order_here)
+        enquire.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(r->tie_slot), false);
+    // The marker leaves Xapian's estimates as they are (an AND_MAYBE's are
+    // its first part's, and the weights, hence what the matcher skips, stay
+    // the same), so every match with facets is marked but a collapsed one.
+    shard_cursor cursor;
+    std::vector<Xapian::Database> shards;
+    std::unique_ptr<ShardMarker> marker;
+    if (n_facet_slots && !by_shard && !collapse && mark_shards(cursor, shards, r)) {
+        marker.reset(new ShardMarker(&cursor));
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, Xapian::Query(marker.get())));
+    }
+    std::vector<std::unique_ptr<facet_spy>> spies;
+    std::vector<std::vector<value_runs *>> runs(n_facet_slots);
+    for (size_t i = 0; i < n_facet_slots && !by_shard; i++) {
+        if (marker)
+            runs[i] = runs_of(r, cursor, facet_slots[i]);
+        spies.emplace_back(new facet_spy(marker ? &cursor : nullptr, shards, runs[i], facet_slots[i]));
+        enquire.add_matchspy(spies.back()->get());
+    }
+    Xapian::MSet mset = order_here && limit ? enquire.get_mset(0, offset + limit + extra, check)
+                                            : enquire.get_mset(offset, limit, check);
+    std::vector<Xapian::MSetIterator> page;
+    bool ties_cross = false;   // the page is found again by page_above()
+    if (!order_here)
+        for (auto it = mset.begin(); it != mset.end(); ++it)
+            page.push_back(it);
+    else if (limit)
+        ties_cross = !page_by_value(page, mset, offset, limit, static_cast<Xapian::valueno>(r->tie_slot),
+                                    mset.size() < offset + limit + extra);
 
     facet_counts counts(n_facet_slots);
     Xapian::doccount seen = 0;
+    for (const auto &spy : spies)
+        if (spy->misplaced())
+            return false;
+    for (size_t i = 0; i < runs.size(); i++)
+        for (size_t k = 0; k < runs[i].size(); k++)
+            build_runs(*runs[i][k], shards[k], facet_slots[i]);
     if (!by_shard) {
         for (size_t s = 0; s < n_facet_slots; s++)
-            for (auto v = spies[s]->values_begin(); v != spies[s]->values_end(); ++v)
-                counts[s][*v] += v.get_termfreq();
-        seen = spies.empty() ? 0 : spies[0]->get_total();
+            spies[s]->add_to(counts[s]);
+        seen = spies.empty() ? 0 : spies[0]->total();
     }
     // Spies see every match before collapsing: the bounds to read are those
     // of the uncollapsed matches.
@@ -1238,7 +1658,13 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     out->total_exact = out->facets_exact = out->partitions_complete = 1;
     // The spies saw every match when they saw fewer than the match had to
     // check (it ran out of candidates first), or as many as can match.
-    if (check == all || (!by_shard && n_facet_slots && (seen < check || seen >= upper))) {
+    const bool every_match = check == all || (!by_shard && n_facet_slots && (seen < check || seen >= upper));
+    // Xapian's estimates after a partial match depend on how the matcher
+    // skipped, and so on the order it sorted by: only a match that checked
+    // every match gives the same counts in either order.
+    if (order_here && !every_match)
+        return false;
+    if (every_match) {
         if (by_shard)
             seen = count_values_by_shard(counts, r, q, facet_slots, n_facet_slots);
         // Spies see every match before collapsing, so they count the
@@ -1290,10 +1716,14 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         }
         scale_samples(counts, out->unvalued, parts, n_facet_slots, out->total);
     }
-    out->hits = static_cast<bgx_hit *>(std::calloc(mset.size() ? mset.size() : 1, sizeof(bgx_hit)));
+    Xapian::MSet above;   // keeps page's iterators valid when it is page_above()'s
+    if (ties_cross)
+        above = page_above(db, q, offset, limit, static_cast<Xapian::valueno>(r->tie_slot),
+                           mset[offset + limit - 1].get_weight(), page);
+    out->hits = static_cast<bgx_hit *>(std::calloc(page.size() ? page.size() : 1, sizeof(bgx_hit)));
     if (!out->hits)
         throw std::bad_alloc();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (const auto &it : page) {
         bgx_hit &h = out->hits[out->n_hits];
         h.docid = *it;
         h.weight = it.get_weight();
@@ -1302,6 +1732,7 @@ void run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
         out->n_hits++;
     }
     copy_facets(out, counts);
+    return true;
 }
 
 int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, size_t limit,
@@ -1312,7 +1743,11 @@ int search(bgx_match *out, bgx_reader *r, const bgx_query *q, size_t offset, siz
     if (n_facet_slots > 4)
         return bgi_err_set(err, BG_EINVAL, "at most 4 facet slots");
     return with_retry(
-        r, err, [&] { run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse, count); },
+        r, err,
+        [&] {
+            if (!run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse, count, false))
+                run_match(out, r, q->q, offset, limit, facet_slots, n_facet_slots, collapse, count, true);
+        },
         [&] { bgx_match_clear(out); });
 }
 

@@ -18,7 +18,11 @@ times (nearest rank, as latency.py) and the median CPU time, whole process
 bg_search_run + walking the hits), for A and B; and the load average before
 and after. The floor row is baogao-query with a query that matches nothing.
 In-process, the two bench_query_lat programs take turns in rounds of 10 runs
-per query; each round repeats every query's untimed warm-up run.
+per query; each round repeats every query's untimed warm-up run. A last row
+pools every query's runs (the issue's targets are a median and a p99 over
+all 12 queries). --inproc-only leaves out the whole-process runs (the
+--X-query options are then not needed): what a library change costs or saves
+shows there without the process start-up around it.
 """
 import argparse
 import math
@@ -101,13 +105,16 @@ def main():
     ap.add_argument("--index", required=True)
     ap.add_argument("--reps", type=int, default=30)
     for k in "ab":
-        ap.add_argument(f"--{k}-query", required=True)
+        ap.add_argument(f"--{k}-query")
         ap.add_argument(f"--{k}-inproc", required=True)
+    ap.add_argument("--inproc-only", action="store_true")
     a = ap.parse_args()
+    if not a.inproc_only and not (a.a_query and a.b_query):
+        ap.error("--a-query and --b-query are needed unless --inproc-only")
     queries = load_queries(a.queries)
     load0 = os.getloadavg()
     floor = ("floor (no match)", "word", None, "qxzqxzqxz")
-    proc = process_runs(a.a_query, a.b_query, a.index, [floor] + queries, a.reps)
+    proc = {} if a.inproc_only else process_runs(a.a_query, a.b_query, a.index, [floor] + queries, a.reps)
     inproc = inproc_runs(a.a_inproc, a.b_inproc, a.index, a.queries, a.reps)
     load1 = os.getloadavg()
     print(f"Load average (1, 5, 15 min): {load0[0]:.2f}, {load0[1]:.2f}, {load0[2]:.2f} before, "
@@ -115,8 +122,14 @@ def main():
     print("| query | process A: median / p99 | CPU | process B: median / p99 | CPU "
           "| in-process A: median / p99 | CPU | in-process B: median / p99 | CPU |")
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
-    for label in [floor[0]] + [q[0] for q in queries]:
-        cells = [*summary(proc[label]["A"]), *summary(proc[label]["B"])]
+    pooled = {"A": [], "B": []}
+    for runs in inproc.values():
+        for k in "AB":
+            pooled[k].extend(runs[k])
+    inproc["pooled (all queries)"] = pooled
+    labels = ([] if a.inproc_only else [floor[0]]) + [q[0] for q in queries] + ["pooled (all queries)"]
+    for label in labels:
+        cells = [*summary(proc[label]["A"]), *summary(proc[label]["B"])] if label in proc else ["–"] * 4
         if label in inproc:
             cells += [*summary(inproc[label]["A"]), *summary(inproc[label]["B"])]
         else:

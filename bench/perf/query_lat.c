@@ -3,9 +3,11 @@
  * pays per query once the index is open, without process start-up, index
  * opening or printing. Uses only the public API (include/baogao.h).
  *
- *   usage: bench_query_lat INDEX QUERIES.tsv REPS
+ *   usage: bench_query_lat INDEX QUERIES.tsv REPS [COUNT_BOUND]
  *     QUERIES.tsv  lines "label<TAB>kind<TAB>year<TAB>query" ('#' comments;
  *                  year "-" for none); bench/perf/queries.tsv
+ *     COUNT_BOUND  bg_search_options.count_bound (default 0: the library's
+ *                  default), to measure another bound than the default
  *   output: one line per query, "label<TAB>total<TAB>us,us,...<TAB>us,us,..."
  *   — total matching passages, then REPS wall-clock timings and the REPS
  *   matching CPU times (this thread's), in microseconds (the driver computes
@@ -60,8 +62,8 @@ static int run_once(size_t *total, bg_index *ix, const char *query, const bg_sea
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fputs("usage: bench_query_lat INDEX QUERIES.tsv REPS\n", stderr);
+    if (argc != 4 && argc != 5) {
+        fputs("usage: bench_query_lat INDEX QUERIES.tsv REPS [COUNT_BOUND]\n", stderr);
         return 2;
     }
     int reps = atoi(argv[3]);
@@ -99,6 +101,8 @@ int main(int argc, char **argv)
             break;
         }
         bg_search_options opts = {.version = BG_SEARCH_OPTIONS_VERSION, .limit = 10};
+        if (argc == 5)   /* another count bound than the default (0: the default) */
+            opts.count_bound = strtoul(argv[4], NULL, 10);
         if (strcmp(year, "-") != 0)
             opts.year_from = opts.year_to = atoi(year);
         size_t total = 0;
