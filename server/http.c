@@ -23,6 +23,7 @@ typedef struct bgi_request {
     size_t bytes;        /* body bytes of the reply */
     unsigned refuse;     /* found at the request line: answer this status instead */
     const char *refuse_why;
+    const char *refused; /* why it was refused before being served (static), for the log */
 } bgi_request;
 
 /* Copies s[0..n) for the log: control bytes become '?' so that a crafted URL
@@ -147,6 +148,11 @@ void bgi_serve_end(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD
     unsigned status = req->status;
     if (!status || cut)
         status = unanswered_status(c, cut, &note);
+    char why[160];
+    if (req->refused && !cut) {   /* a refusal says why (over a connection limit …) */
+        snprintf(why, sizeof why, " (%s)", req->refused);
+        note = why;
+    }
     bgi_access_log(req->method, req->path, status, req->bytes, ms_since(&req->start), note);
     free(req);
     *req_cls = NULL;
@@ -272,7 +278,7 @@ static const char *ambiguous_request(struct MHD_Connection *c, const char *versi
 /* A reply for a request refused at its first call (its headers): over a
  * connection limit, a request line refused by bgi_serve_begin, an ambiguous
  * request. 0 when the request may go on. */
-static int refuse_early(bgi_reply *r, const bgi_server *s, const bgi_request *req, struct MHD_Connection *c,
+static int refuse_early(bgi_reply *r, const bgi_server *s, bgi_request *req, struct MHD_Connection *c,
                         const char *version, int is_get_or_head)
 {
     const char *why = NULL;
@@ -287,6 +293,8 @@ static int refuse_early(bgi_reply *r, const bgi_server *s, const bgi_request *re
     }
     if (!status && (why = ambiguous_request(c, version, is_get_or_head)) != NULL)
         status = 400;
+    if (status && req)
+        req->refused = why;
     if (status)
         bgi_reply_error(r, status, why);
     return status != 0;

@@ -292,6 +292,7 @@ start_server --threads 2 --max-per-client 4 || { echo "$pass passed, $((fail + 1
 got=$(attack hold 4 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n' | cut -d' ' -f1)
 check "a 5th connection from one client (limit 4) gets 503" [ "$got" = 503 ]
 check "... with an access-log line" grep -Eq 'GET /healthz 503 ' "$TMP/serve.log"
+check "... that says why" grep -Eq 'GET /healthz 503 .*\(too many connections from this client' "$TMP/serve.log"
 sleep 0.2
 got=$(attack raw 'GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' | cut -d' ' -f1)
 check "... and once they are closed the client is served again" [ "$got" = 200 ]

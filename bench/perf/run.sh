@@ -399,6 +399,8 @@ if want serve wrk; then
     # Status codes the server logged (one line per request).
     awk '$2 == "GET" { n[$4]++ } END { for (c in n) printf "%s:%d ", c, n[c] }' "$W/serve.log" >"$W/codes"
     put serve.codes "$(cat "$W/codes")"
+    # Its log stays with the results (a refusal's line says why).
+    cp "$W/serve.log" "$OUT/serve.log"
 fi
 
 # ---- the compacted size (issue #14) --------------------------------------------
