@@ -57,7 +57,6 @@
 #define LEXICON_BONUS 3.0
 #define PHRASE_FACTOR 0.5   /* a verb and its object (推进乡村) */
 #define ONE_WORD_FACTOR 0.3 /* one word of the dictionary (聚焦) */
-#define PHRASE_VARIETY NEIGHBOURS   /* more distinct continuations than this make a first part verb-like */
 #define NEARLY_NEW 1      /* a string said this often before still counts as new in a core */
 
 /* Characters that begin or end phrases, not expressions. */
@@ -422,6 +421,13 @@ static int scan(novelty *nv, const year_text *y, enum scan_mode mode)
 
 /* ---- salience ------------------------------------------------------------ */
 
+/* Whether a word of the analyser starts p bytes into c, at its first
+ * occurrence (0 < p < its length; p inside a character is no edge). */
+static int inner_edge(const novelty *nv, const cand *c, size_t p)
+{
+    return ((unsigned char)nv->base->text[c->off + p] & 0xC0) != 0x80 && nv->base->edge[c->off + p];
+}
+
 /* Whether the base year's string s[0..len) is an old word that goes on in
  * more ways than NEIGHBOURS (推进 …, 实施 …, 全国 …): a verb or a
  * modifier, not the start of an expression. */
@@ -434,7 +440,7 @@ static int verb_like(novelty *nv, const char *s, size_t len)
     int distinct = 0;
     for (int i = 0; i < NEIGHBOURS; i++)
         seen += a->right.base[i], distinct += a->right.base[i] > 0;
-    return distinct == PHRASE_VARIETY && a->count > seen;   /* every slot taken, and more */
+    return distinct == NEIGHBOURS && a->count > seen;   /* every slot taken, and more */
 }
 
 /* Whether c reads as a verb and its object: it splits on a word edge into
@@ -442,9 +448,8 @@ static int verb_like(novelty *nv, const char *s, size_t len)
  * new it is a candidate of its own. */
 static int phrase(novelty *nv, const cand *c)
 {
-    const char *s = nv->base->text + c->off;
     for (size_t p = 1; p < c->len; p++)
-        if (((unsigned char)s[p] & 0xC0) != 0x80 && nv->base->edge[c->off + p] && verb_like(nv, s, p))
+        if (inner_edge(nv, c, p) && verb_like(nv, nv->base->text + c->off, p))
             return 1;
     return 0;
 }
@@ -515,9 +520,8 @@ static size_t new_core(novelty *nv, const cand *c)
  * cuts (新/常态, 一带/一路). Judged at its first occurrence. */
 static int one_word(const novelty *nv, const cand *c)
 {
-    const char *s = nv->base->text + c->off;
     for (size_t p = 1; p < c->len; p++)
-        if (((unsigned char)s[p] & 0xC0) != 0x80 && nv->base->edge[c->off + p])
+        if (inner_edge(nv, c, p))
             return 0;
     return 1;
 }
