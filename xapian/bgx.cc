@@ -1655,7 +1655,6 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     // of the uncollapsed matches.
     const Xapian::doccount upper =
         collapse ? mset.get_uncollapsed_matches_upper_bound() : mset.get_matches_upper_bound();
-    out->total_exact = out->facets_exact = out->partitions_complete = 1;
     // The spies saw every match when they saw fewer than the match had to
     // check (it ran out of candidates first), or as many as can match.
     const bool every_match = check == all || (!by_shard && n_facet_slots && (seen < check || seen >= upper));
@@ -1664,6 +1663,7 @@ bool run_match(bgx_match *out, bgx_reader *r, const Xapian::Query &q, size_t off
     // every match gives the same counts in either order.
     if (order_here && !every_match)
         return false;
+    out->total_exact = out->facets_exact = out->partitions_complete = 1;
     if (every_match) {
         if (by_shard)
             seen = count_values_by_shard(counts, r, q, facet_slots, n_facet_slots);
