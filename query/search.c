@@ -165,6 +165,39 @@ static int add_copy(bg_hit *h, const cJSON *o, const cJSON *first, bgi_err *err)
     return 0;
 }
 
+static void free_records(cJSON **recs, size_t n)
+{
+    for (size_t i = 0; recs && i < n; i++)
+        cJSON_Delete(recs[i]);
+    free(recs);
+}
+
+/* The records of m's hits into *out (free_records), and the first passages
+ * of their reports read in one search (bgi_firsts_get). A record that does
+ * not parse is an error when strict, else left NULL. */
+static int read_records(cJSON ***out, const bgx_match *m, bg_index *ix, int strict)
+{
+    cJSON **recs = calloc(m->n_hits ? m->n_hits : 1, sizeof *recs);
+    bgi_firsts f = {0};
+    int rc = recs ? 0 : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < m->n_hits; i++) {
+        if (!(recs[i] = bgi_passage_rec_parse(m->hits[i].data, m->hits[i].data_len))) {
+            if (strict) {
+                uint32_t k = 0;
+                const char *shard = bgx_reader_shard_of(ix->reader, m->hits[i].docid, &k);
+                rc = bgi_err_set(&ix->err, BG_EXAPIAN, "shard %s: passage %u: damaged document data", shard, k);
+            }
+        } else if (bgi_firsts_need(&f, recs[i], m->hits[i].docid)) {
+            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        }
+    }
+    if (rc == 0)
+        rc = bgi_firsts_fetch(&f, ix);
+    bgi_firsts_clear(&f);
+    *out = recs;
+    return rc;
+}
+
 static int find_copies(bg_results *res, bg_index *ix)
 {
     bgx_query **subs = calloc(res->n_hits ? res->n_hits : 1, sizeof *subs);
@@ -196,17 +229,9 @@ static int find_copies(bg_results *res, bg_index *ix)
                                                                                 : BG_MAX_LIMIT,
                     NULL, 0, &ix->err);
     bgx_query_free(q);
-    cJSON **recs = calloc(m.n_hits ? m.n_hits : 1, sizeof *recs);
-    if (!recs)
-        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    bgi_firsts f = {0};
-    for (size_t k = 0; rc == 0 && k < m.n_hits; k++)
-        if ((recs[k] = bgi_passage_rec_parse(m.hits[k].data, m.hits[k].data_len))
-            && bgi_firsts_need(&f, recs[k], m.hits[k].docid))
-            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    cJSON **recs = NULL;
     if (rc == 0)
-        rc = bgi_firsts_fetch(&f, ix);
-    bgi_firsts_clear(&f);
+        rc = read_records(&recs, &m, ix, 0);
     for (size_t k = 0; rc == 0 && k < m.n_hits; k++) {
         const cJSON *o = recs[k];
         const char *hash = o ? bgi_json_str(o, BG_REC_TEXTHASH) : "";
@@ -214,9 +239,7 @@ static int find_copies(bg_results *res, bg_index *ix)
             if (strcmp(res->hits[i].texthash, hash) == 0)
                 rc = add_copy(&res->hits[i], o, bgi_firsts_get(ix, o), &ix->err);
     }
-    for (size_t k = 0; recs && k < m.n_hits; k++)
-        cJSON_Delete(recs[k]);
-    free(recs);
+    free_records(recs, m.n_hits);
     bgx_match_clear(&m);
     return rc;
 }
@@ -424,30 +447,14 @@ int bgi_results_fill(bg_results *res, bg_index *ix, const bgx_match *m, const bg
     res->hits = calloc(m->n_hits ? m->n_hits : 1, sizeof *res->hits);
     if (!res->hits)
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    /* Every record first, then the first passages they need, in one search. */
-    cJSON **recs = calloc(m->n_hits ? m->n_hits : 1, sizeof *recs);
-    bgi_firsts f = {0};
-    int rc = recs ? 0 : bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && i < m->n_hits; i++) {
-        if (!(recs[i] = bgi_passage_rec_parse(m->hits[i].data, m->hits[i].data_len))) {
-            uint32_t k = 0;
-            const char *shard = bgx_reader_shard_of(ix->reader, m->hits[i].docid, &k);
-            rc = bgi_err_set(&ix->err, BG_EXAPIAN, "shard %s: passage %u: damaged document data", shard, k);
-        } else if (bgi_firsts_need(&f, recs[i], m->hits[i].docid)) {
-            rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-        }
-    }
-    if (rc == 0)
-        rc = bgi_firsts_fetch(&f, ix);
-    bgi_firsts_clear(&f);
+    cJSON **recs = NULL;
+    int rc = read_records(&recs, m, ix, 1);
     for (size_t i = 0; rc == 0 && i < m->n_hits; i++) {
         res->hits[i].rank = first_rank + i + 1;
         res->n_hits++;
         rc = fill_hit(&res->hits[i], &m->hits[i], recs[i], bgi_firsts_get(ix, recs[i]), ix, plan);
     }
-    for (size_t i = 0; recs && i < m->n_hits; i++)
-        cJSON_Delete(recs[i]);
-    free(recs);
+    free_records(recs, m->n_hits);
     if (rc == 0 && plan->has_copies)
         rc = find_copies(res, ix);
     if (rc == 0 && (copy_facets(&res->years, &res->n_years, m->facets[0], m->n_facets[0])
