@@ -6,7 +6,10 @@
  * body's reports pin how salience is scored: 碳中和 said alone in 2021 and
  * written 碳达峰碳中和 in every later year, a verb and its object (推进乡村全面振兴),
  * an ordinary word of the dictionary (增强), an expression after a modifier
- * (全国统一大市场). */
+ * (全国统一大市场). A third body's reports pin what is not an expression
+ * (a string starting on the 性 of 规模性, one continuing a number, a
+ * phrase around 的, one opening on 受) and how quoting in a later year and
+ * ties rank. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +49,18 @@ static const bgt_report scored[] = {
     {"c-2024.txt", C_HEAD("2024") "扎实推进碳达峰碳中和。\n"},
 };
 
+#define BODY_D "样例镇人民政府"
+#define D_HEAD(y) y "年样例镇人民政府工作报告\n" BODY_D "\n一、工作回顾\n"
+
+static const bgt_report shaped[] = {
+    {"d-2019.txt", D_HEAD("2019") "开展规模性监测。受天气影响。建设美丽乡村。\n"},
+    {"d-2021.txt", D_HEAD("2021") "防止规模性返贫。投入5万元。受疫情冲击。建设美丽的家园。\n"
+                                  "实施乡村书屋工程。实施社区食堂工程。\n"
+                                  "建设口袋公园。建设城市客厅驿站。\n"
+                                  "推进市场化改革。坚持系统性思维。受灾群众安置。\n"},
+    {"d-2022.txt", D_HEAD("2022") "“乡村书屋”扩面。\n社区食堂扩面。\n"},
+};
+
 static int setup(void **state)
 {
     *state = bgt_fixture_new("novelty", reports, sizeof reports / sizeof reports[0], 1);
@@ -57,16 +72,21 @@ static int teardown(void **state)
     return bgt_fixture_free(*state);
 }
 
-static bg_novel *novel(fixture *f, int year, int gone, int since, const char *body)
+static bg_novel *novel_limit(fixture *f, int year, int gone, int since, const char *body, size_t limit)
 {
     bg_novel_options no = BG_NOVEL_OPTIONS_INIT;
-    no.gone = gone, no.since = since;
+    no.gone = gone, no.since = since, no.limit = limit;
     bg_search_options o = BG_SEARCH_OPTIONS_INIT;
     o.body = body;
     bg_novel *n = NULL;
     if (bg_search_new(&n, f->ix, year, &no, &o) != 0)
         fail_msg("%d: %s", year, bg_errmsg());
     return n;
+}
+
+static bg_novel *novel(fixture *f, int year, int gone, int since, const char *body)
+{
+    return novel_limit(f, year, gone, since, body, 0);
 }
 
 /* The rank (from 1) of text among n's expressions, 0 when absent. */
@@ -192,6 +212,42 @@ static void test_salience(void **state)
     bg_novel_free(n);
 }
 
+static int setup_shaped(void **state)
+{
+    *state = bgt_fixture_new("novelty_shaped", shaped, sizeof shaped / sizeof shaped[0], 1);
+    return *state ? 0 : -1;
+}
+
+static void test_not_expressions(void **state)
+{
+    fixture *f = *state;
+    bg_novel *n = novel_limit(f, 2021, 0, 0, BODY_D, 1000);   /* every candidate */
+    assert_true(rank_of(n, "乡村书屋") >= 1);            /* the fixture works */
+    assert_int_equal(rank_of(n, "化改革"), 0);     /* 化 ends 市场化 */
+    assert_int_equal(rank_of(n, "性思维"), 0);
+    assert_true(rank_of(n, "市场化") >= 1);
+    assert_int_equal(rank_of(n, "万元"), 0);       /* 5万元 is a number */
+    assert_int_equal(rank_of(n, "受疫"), 0);       /* 受 as a word of its own */
+    assert_true(rank_of(n, "受灾群众") >= 1);      /* 受灾 is a word */
+    assert_int_equal(rank_of(n, "美丽的家园"), 0); /* a phrase around 的 */
+    bg_novel_free(n);
+}
+
+/* 乡村书屋 and 社区食堂 are said alike, but a later report quotes the first:
+ * × 3. Among strings that score alike the shorter comes first (返贫 before
+ * 口袋公园), then the one said first (口袋公园 before 客厅驿站). */
+static void test_quotes_and_ties(void **state)
+{
+    fixture *f = *state;
+    bg_novel *n = novel_limit(f, 2021, 0, 0, BODY_D, 1000);   /* every candidate */
+    assert_float_equal(score_of(n, "乡村书屋"), 3 * score_of(n, "社区食堂"), 1e-9);
+    assert_float_equal(score_of(n, "返贫"), score_of(n, "口袋公园"), 1e-9);
+    assert_float_equal(score_of(n, "口袋公园"), score_of(n, "客厅驿站"), 1e-9);
+    assert_true(rank_of(n, "返贫") < rank_of(n, "口袋公园"));
+    assert_true(rank_of(n, "口袋公园") < rank_of(n, "客厅驿站"));
+    bg_novel_free(n);
+}
+
 static void test_errors(void **state)
 {
     fixture *f = *state;
@@ -226,5 +282,10 @@ int main(void)
     const struct CMUnitTest scored_tests[] = {
         cmocka_unit_test(test_salience),
     };
-    return cmocka_run_group_tests(tests, setup, teardown) | cmocka_run_group_tests(scored_tests, setup_scored, teardown);
+    const struct CMUnitTest shaped_tests[] = {
+        cmocka_unit_test(test_not_expressions),
+        cmocka_unit_test(test_quotes_and_ties),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown) | cmocka_run_group_tests(scored_tests, setup_scored, teardown)
+         | cmocka_run_group_tests(shaped_tests, setup_shaped, teardown);
 }
