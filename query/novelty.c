@@ -33,8 +33,9 @@
  * before YEAR, "new" means absent from YEAR and every year after it, and the
  * years before the base year are the other side.
  *
- * Cost: every passage of the years compared is read once (a hash table of
- * the base year's strings, then a scan of the other years' text); see
+ * Cost: every passage of the years compared is read once: the base year's
+ * strings into a hash table, then each other year read, scanned and let go
+ * in turn, so memory follows the base year and time the whole text; see
  * docs/years.md for measurements and the limit this sets at scale. */
 #include "analysis.h"
 #include "json_get.h"
@@ -127,10 +128,12 @@ struct bg_novel {
 
 typedef struct novelty {
     bg_index *ix;
-    year_text *years;
-    size_t n_years, cap_years;
-    const year_text *base;
-    cand *table;
+    bg_search_options filters;   /* the reports compared; the years are set per read */
+    int *years;                  /* the years with passages, oldest first */
+    size_t n_years;
+    year_text base_text;
+    const year_text *base;       /* &base_text once read */
+    cand *table;                 /* open addressing, grown as the base year's strings come */
     size_t mask, used;
 } novelty;
 
@@ -192,17 +195,6 @@ static int inner_particle(const year_text *y, size_t off, size_t len)
 
 /* ---- reading the years ---------------------------------------------------- */
 
-static year_text *year_of(novelty *nv, int year)
-{
-    for (size_t i = 0; i < nv->n_years; i++)
-        if (nv->years[i].year == year)
-            return &nv->years[i];
-    if (bgi_grow(&nv->years, &nv->cap_years, nv->n_years, sizeof *nv->years, 16))
-        return NULL;
-    nv->years[nv->n_years] = (year_text){.year = year};
-    return &nv->years[nv->n_years++];
-}
-
 static int append_text(year_text *y, const char *s, size_t n)
 {
     if (y->len + n + 2 > y->cap) {
@@ -221,25 +213,74 @@ static int append_text(year_text *y, const char *s, size_t n)
     return 0;
 }
 
-/* Every passage the filters keep, normalised, into its year. */
-static int read_years(novelty *nv, const bg_search_options *filters)
+static void year_text_clear(year_text *y)
+{
+    free(y->text);
+    free(y->edge);
+    free(y->lex_end);
+    *y = (year_text){0};
+}
+
+/* Every passage the filters keep (of one year when year > 0), as a query. */
+static int reports_query(bgx_query **q, novelty *nv, int year)
 {
     bg_index *ix = nv->ix;
-    bg_search_options o = *filters;
-    o.years = NULL, o.n_years = 0, o.year_to = 0, o.year_unknown = 0;
-    int rc = bgi_ix_refresh_reader(ix);
-    if (rc || !ix->reader)
-        return rc;
+    bg_search_options o = nv->filters;
+    if (year > 0)
+        o.years = &year, o.n_years = 1, o.year_from = 0;
     int copies = bgi_index_has_copies(ix);
     if (copies < 0)
         return copies;
-    bgx_query *q = bgx_query_match_all();
-    if (!q)
+    if (!(*q = bgx_query_match_all()))
         return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-    if ((rc = bgi_search_filter(&q, ix->reader, &o, copies, &ix->err)) != 0) {
-        bgx_query_free(q);   /* NULL when the filter freed it */
-        return rc;
+    int rc = bgi_search_filter(q, ix->reader, &o, copies, &ix->err);
+    if (rc) {
+        bgx_query_free(*q);   /* NULL when the filter freed it */
+        *q = NULL;
     }
+    return rc;
+}
+
+static int by_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The years holding passages the filters keep, from the year facet of one
+ * match (no passage is read). */
+static int list_years(novelty *nv)
+{
+    bg_index *ix = nv->ix;
+    int rc = bgi_ix_refresh_reader(ix);
+    if (rc || !ix->reader)
+        return rc;
+    bgx_query *q = NULL;
+    if ((rc = reports_query(&q, nv, 0)) != 0)
+        return rc;
+    bgx_match m = {0};
+    rc = bgi_search_match(&m, ix, q, 0, 0, 0, 0);
+    if (rc == 0 && !(nv->years = malloc((m.n_facets[0] ? m.n_facets[0] : 1) * sizeof *nv->years)))
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < m.n_facets[0]; i++) {
+        int year = atoi(m.facets[0][i].value);
+        if (year > 0 && m.facets[0][i].count > 0)
+            nv->years[nv->n_years++] = year;
+    }
+    if (rc == 0 && nv->n_years)
+        qsort(nv->years, nv->n_years, sizeof *nv->years, by_int);
+    bgx_match_clear(&m);
+    bgx_query_free(q);
+    return rc;
+}
+
+/* Every passage of one year that the filters keep, normalised, into y. */
+static int read_year(novelty *nv, int year, year_text *y)
+{
+    bg_index *ix = nv->ix;
+    *y = (year_text){.year = year};
+    bgx_query *q = NULL;
+    int rc = reports_query(&q, nv, year);
     bgi_normtext nt = {0};
     size_t total = 1;
     for (size_t offset = 0; rc == 0 && offset < total; offset += CHUNK) {
@@ -249,12 +290,8 @@ static int read_years(novelty *nv, const bg_search_options *filters)
         for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
             cJSON *rec = bgi_passage_rec_parse(m.hits[i].data, m.hits[i].data_len);
             const char *text = rec ? bgi_json_str(rec, BG_REC_TEXT) : "";
-            int year = rec ? (int)bgi_json_num(rec, BG_REC_YEAR, 0) : 0;
-            year_text *y = year > 0 ? year_of(nv, year) : NULL;
-            if (year > 0 && !y)
-                rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-            else if (y && (rc = bgi_normalize(ix->query_an, text, strlen(text), &nt, &ix->err)) == 0
-                     && append_text(y, nt.text, nt.len))
+            if ((rc = bgi_normalize(ix->query_an, text, strlen(text), &nt, &ix->err)) == 0
+                && append_text(y, nt.text, nt.len))
                 rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
             cJSON_Delete(rec);
         }
@@ -301,24 +338,43 @@ static int find_edges(novelty *nv, year_text *y, int lexicon)
 
 /* ---- the candidates ------------------------------------------------------ */
 
-static int table_init(novelty *nv, size_t base_len)
+/* The table starts small and doubles at three quarters full: its size
+ * follows the distinct strings of the base year, not its length (a year of
+ * many similar reports repeats the same strings). */
+static int table_resize(novelty *nv, size_t size)
 {
-    size_t want = 1024;
-    while (want < base_len * 4)   /* at most 8 strings a character; about half distinct */
-        want *= 2;
-    nv->table = calloc(want, sizeof *nv->table);
-    nv->mask = want - 1;
-    return nv->table ? 0 : bgi_err_set(&nv->ix->err, BG_ENOMEM, "out of memory");
+    cand *t = calloc(size, sizeof *t);
+    if (!t)
+        return BG_ENOMEM;
+    for (size_t i = 0; nv->table && i <= nv->mask; i++) {
+        if (!nv->table[i].hash)
+            continue;
+        size_t j = nv->table[i].hash & (size - 1);
+        while (t[j].hash)
+            j = (j + 1) & (size - 1);
+        t[j] = nv->table[i];
+    }
+    free(nv->table);
+    nv->table = t;
+    nv->mask = size - 1;
+    return 0;
 }
 
+/* The entry of s[0..len) (hash h), or NULL; with insert, a new entry when
+ * there is none (NULL when out of memory). Inserting may move every entry. */
 static cand *lookup(novelty *nv, uint64_t h, const char *s, size_t len, int insert)
 {
     h |= 1;   /* 0 marks an empty slot */
     for (size_t i = h & nv->mask;; i = (i + 1) & nv->mask) {
         cand *c = &nv->table[i];
         if (!c->hash) {
-            if (!insert || nv->used * 4 >= (nv->mask + 1) * 3)
+            if (!insert)
                 return NULL;
+            if (nv->used * 4 >= (nv->mask + 1) * 3) {
+                if (table_resize(nv, (nv->mask + 1) * 2))
+                    return NULL;
+                return lookup(nv, h, s, len, insert);
+            }
             nv->used++;
             c->hash = h;
             c->len = (uint8_t)len;
@@ -410,7 +466,7 @@ static int scan_run(novelty *nv, const year_text *y, enum scan_mode mode, const 
                 size_t len = rc[i + kk - 1].off + rc[i + kk - 1].len - rc[i].off;
                 cand *c = lookup(nv, hh, s, len, mode == SCAN_BASE);
                 if (!c && mode == SCAN_BASE)
-                    return bgi_err_set(&nv->ix->err, BG_ENOMEM, "too many strings in one year");
+                    return bgi_err_set(&nv->ix->err, BG_ENOMEM, "out of memory");
                 if (c) {
                     c->chars = (uint8_t)k;
                     occurrence(y, mode, c, rc, n, i, kk, passage);
@@ -610,12 +666,6 @@ static int by_salience(const void *a, const void *b)
 
 /* ---- the run --------------------------------------------------------------- */
 
-static int by_year(const void *a, const void *b)
-{
-    const year_text *x = a, *y = b;
-    return (x->year > y->year) - (x->year < y->year);
-}
-
 static int add_year(int **v, size_t *n, int year)
 {
     int *t = realloc(*v, (*n + 1) * sizeof *t);
@@ -630,24 +680,22 @@ static int add_year(int **v, size_t *n, int year)
 static int plan_years(novelty *nv, bg_novel *out)
 {
     bg_index *ix = nv->ix;
-    qsort(nv->years, nv->n_years, sizeof *nv->years, by_year);
-    const year_text *base = NULL;
+    int base = 0;
     for (size_t i = 0; i < nv->n_years; i++) {
-        int y = nv->years[i].year;
+        int y = nv->years[i];
         if (out->gone ? y < out->year : y == out->year)
-            base = &nv->years[i];
+            base = y;
     }
     if (!base && out->gone)
         return bgi_err_set(&ix->err, BG_ENOTFOUND, "no reports before %d to compare %d with", out->year, out->year);
     if (!base)
         return bgi_err_set(&ix->err, BG_ENOTFOUND, "no reports of %d (with these filters)", out->year);
-    out->base_year = base->year;
-    nv->base = base;
+    out->base_year = base;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < nv->n_years; i++) {
-        int y = nv->years[i].year;
+        int y = nv->years[i];
         int rules_out = out->gone ? y >= out->year : y < out->year;
-        if (y == base->year)
+        if (y == base)
             continue;
         rc = rules_out ? add_year(&out->compared, &out->n_compared, y) : add_year(&out->other, &out->n_other, y);
     }
@@ -658,23 +706,31 @@ static int plan_years(novelty *nv, bg_novel *out)
     return 0;
 }
 
+/* The base year's strings, then every other year read, scanned and let go
+ * one at a time: memory follows the base year, not the index. */
 static int find_candidates(novelty *nv, bg_novel *out)
 {
-    year_text *base = (year_text *)nv->base;
-    int rc = find_edges(nv, base, 1);
+    year_text *base = &nv->base_text;
+    int rc = read_year(nv, out->base_year, base);
+    nv->base = base;
     if (rc == 0)
-        rc = table_init(nv, base->len);
+        rc = find_edges(nv, base, 1);
+    if (rc == 0 && table_resize(nv, 1 << 12))
+        rc = bgi_err_set(&nv->ix->err, BG_ENOMEM, "out of memory");
     if (rc == 0)
         rc = scan(nv, base, SCAN_BASE);
     for (size_t i = 0; rc == 0 && i < nv->n_years; i++) {
-        year_text *y = &nv->years[i];
-        if (y == base)
+        int year = nv->years[i];
+        if (year == out->base_year)
             continue;
-        int rules_out = out->gone ? y->year >= out->year : y->year < out->year;
-        if (!rules_out)
-            rc = find_edges(nv, y, 0);
+        int rules_out = out->gone ? year >= out->year : year < out->year;
+        year_text y;
+        rc = read_year(nv, year, &y);
+        if (rc == 0 && !rules_out)
+            rc = find_edges(nv, &y, 0);
         if (rc == 0)
-            rc = scan(nv, y, rules_out ? SCAN_EXCLUDE : SCAN_OTHER);
+            rc = scan(nv, &y, rules_out ? SCAN_EXCLUDE : SCAN_OTHER);
+        year_text_clear(&y);
     }
     return rc;
 }
@@ -751,11 +807,7 @@ static int rank(novelty *nv, bg_novel *out, const bg_novel_options *no, const bg
 
 static void novelty_clear(novelty *nv)
 {
-    for (size_t i = 0; i < nv->n_years; i++) {
-        free(nv->years[i].text);
-        free(nv->years[i].edge);
-        free(nv->years[i].lex_end);
-    }
+    year_text_clear(&nv->base_text);
     free(nv->years);
     free(nv->table);
 }
@@ -782,10 +834,10 @@ int bg_search_new(bg_novel **out, bg_index *ix, int year, const bg_novel_options
     if (!nvl)
         return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     *nvl = (bg_novel){.year = year, .since = no->since, .gone = no->gone != 0};
-    bg_search_options o = *fo;
-    o.year_from = no->since;
-    novelty nv = {.ix = ix};
-    int rc = read_years(&nv, &o);
+    novelty nv = {.ix = ix, .filters = *fo};
+    nv.filters.years = NULL, nv.filters.n_years = 0, nv.filters.year_to = 0, nv.filters.year_unknown = 0;
+    nv.filters.year_from = no->since;
+    int rc = list_years(&nv);
     if (rc == 0)
         rc = plan_years(&nv, nvl);
     if (rc == 0)
