@@ -134,6 +134,8 @@ typedef struct novelty {
     year_text base_text;
     const year_text *base;       /* &base_text once read */
     cand *table;                 /* open addressing, grown as the base year's strings come */
+    uint64_t *hashes;            /* table[i].hash, packed: most lookups miss, and a miss
+                                    then reads 8 bytes a slot, not a whole entry */
     size_t mask, used;
 } novelty;
 
@@ -338,24 +340,31 @@ static int find_edges(novelty *nv, year_text *y, int lexicon)
 
 /* ---- the candidates ------------------------------------------------------ */
 
-/* The table starts small and doubles at three quarters full: its size
- * follows the distinct strings of the base year, not its length (a year of
- * many similar reports repeats the same strings). */
+/* The table starts small and doubles at half full: its size follows the
+ * distinct strings of the base year, not its length (a year of many similar
+ * reports repeats the same strings). */
 static int table_resize(novelty *nv, size_t size)
 {
     cand *t = calloc(size, sizeof *t);
-    if (!t)
+    uint64_t *hs = calloc(size, sizeof *hs);
+    if (!t || !hs) {
+        free(t);
+        free(hs);
         return BG_ENOMEM;
+    }
     for (size_t i = 0; nv->table && i <= nv->mask; i++) {
-        if (!nv->table[i].hash)
+        if (!nv->hashes[i])
             continue;
-        size_t j = nv->table[i].hash & (size - 1);
-        while (t[j].hash)
+        size_t j = nv->hashes[i] & (size - 1);
+        while (hs[j])
             j = (j + 1) & (size - 1);
         t[j] = nv->table[i];
+        hs[j] = nv->hashes[i];
     }
     free(nv->table);
+    free(nv->hashes);
     nv->table = t;
+    nv->hashes = hs;
     nv->mask = size - 1;
     return 0;
 }
@@ -366,22 +375,23 @@ static cand *lookup(novelty *nv, uint64_t h, const char *s, size_t len, int inse
 {
     h |= 1;   /* 0 marks an empty slot */
     for (size_t i = h & nv->mask;; i = (i + 1) & nv->mask) {
-        cand *c = &nv->table[i];
-        if (!c->hash) {
+        if (!nv->hashes[i]) {
             if (!insert)
                 return NULL;
-            if (nv->used * 4 >= (nv->mask + 1) * 3) {
+            if (nv->used * 2 >= nv->mask + 1) {
                 if (table_resize(nv, (nv->mask + 1) * 2))
                     return NULL;
                 return lookup(nv, h, s, len, insert);
             }
+            cand *c = &nv->table[i];
             nv->used++;
-            c->hash = h;
+            nv->hashes[i] = c->hash = h;
             c->len = (uint8_t)len;
             c->off = (uint32_t)(s - nv->base->text);
             return c;
         }
-        if (c->hash == h && c->len == len && memcmp(nv->base->text + c->off, s, len) == 0)
+        cand *c = &nv->table[i];
+        if (nv->hashes[i] == h && c->len == len && memcmp(nv->base->text + c->off, s, len) == 0)
             return c;
     }
 }
@@ -454,12 +464,13 @@ static int scan_run(novelty *nv, const year_text *y, enum scan_mode mode, const 
     size_t han = n - (size_t)plus;
     for (size_t i = 0; i < han; i++) {
         uint64_t h = BG_FNV_INIT;
-        for (size_t k = 1; k <= MAX_CHARS && i + k <= han; k++) {
+        int known = 1;   /* the base year holds the string so far */
+        for (size_t k = 1; known && k <= MAX_CHARS && i + k <= han; k++) {
             h = bgi_fnv1a64(h, y->text + rc[i + k - 1].off, rc[i + k - 1].len);
             if (k < MIN_CHARS)
                 continue;
             /* the string itself, then with the run's '+' when it reaches it */
-            for (int with_plus = 0; with_plus <= (plus && i + k == han); with_plus++) {
+            for (int with_plus = 0; known && with_plus <= (plus && i + k == han); with_plus++) {
                 size_t kk = k + (size_t)with_plus;
                 uint64_t hh = with_plus ? bgi_fnv1a64(h, "+", 1) : h;
                 const char *s = y->text + rc[i].off;
@@ -471,6 +482,10 @@ static int scan_run(novelty *nv, const year_text *y, enum scan_mode mode, const 
                     c->chars = (uint8_t)k;
                     occurrence(y, mode, c, rc, n, i, kk, passage);
                 }
+                /* Every piece of a base-year string is one too: when the
+                 * base year lacks this string, it lacks every longer one
+                 * starting here (most lookups of the other years end here). */
+                known = c || with_plus;
             }
         }
     }
@@ -810,6 +825,7 @@ static void novelty_clear(novelty *nv)
     year_text_clear(&nv->base_text);
     free(nv->years);
     free(nv->table);
+    free(nv->hashes);
 }
 
 int bg_search_new(bg_novel **out, bg_index *ix, int year, const bg_novel_options *opts,
