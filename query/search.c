@@ -328,7 +328,7 @@ static int copy_facets(bgi_facet_count **out, size_t *n, const bgx_facet *f, siz
 
 /* Whether the whole query is a 发文字号: a few characters, a bracketed year,
  * a number and 号 (国发〔2023〕1号, 国办函[2021]88号, 国发（2023）1号). */
-static int looks_like_docno(const char *query)
+int bgi_query_is_docno(const char *query)
 {
     char norm[BG_TERM_MAX];
     if (bgi_docno_normalize(norm, sizeof norm, query) != 0)
@@ -407,7 +407,7 @@ int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_s
 {
     memset(plan, 0, sizeof *plan);
     int rc = build_plan(plan, ix, query);
-    if (rc == 0 && plan->query && looks_like_docno(query))
+    if (rc == 0 && plan->query && bgi_query_is_docno(query))
         plan->query = or_document(plan->query, query);
     if (rc == 0 && !plan->query && ix->reader)
         rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");

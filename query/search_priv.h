@@ -22,6 +22,11 @@ int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_s
 /* The page size o asks for (0 means 10), or BG_ETOOBIG past the limits. */
 int bgi_search_page(size_t *limit, const bg_search_options *o, bgi_err *err);
 
+/* Whether query reads as a document number (国发〔2023〕1号, spaces and
+ * bracket forms aside): its plan then also finds the document bearing it
+ * (XN), whose passages do not hold the text. */
+int bgi_query_is_docno(const char *query);
+
 /* Narrows *q (consumed) to o's years and issuing body (resolved against
  * reader's body names: bodies.h), kind, number and copies. */
 int bgi_search_filter(bgx_query **q, bgx_reader *reader, const bg_search_options *o, int has_copies, bgi_err *err);
@@ -79,6 +84,18 @@ int bgi_search_match(bgx_match *m, bg_index *ix, const bgx_query *q, size_t offs
 
 /* The bound o counts matches to (bgi_search_match): 0 for exact counts. */
 size_t bgi_count_bound(const bg_search_options *o);
+
+/* ---- trends (trend.c) ----------------------------------------------------- */
+
+/* bg_search_trend, counting the occurrences as how says: BGI_TREND_AUTO
+ * from the index's terms where the query allows it (docs/years.md), else in
+ * the passages' text; BGI_TREND_SCAN always in the text (tests compare). */
+enum { BGI_TREND_AUTO = 0, BGI_TREND_SCAN = 1 };
+int bgi_search_trend_counted(bg_trend **out, bg_index *ix, const char *query, const bg_search_options *opts,
+                             int by_body, int how);
+/* How many matching passages t counted from their terms, and how many it
+ * read and counted in their text. */
+void bgi_trend_work(const bg_trend *t, size_t *from_terms, size_t *from_text);
 
 /* ---- the results of bg_search_by_year ----------------------------------- */
 

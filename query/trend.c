@@ -9,7 +9,13 @@
  * which the catalogue keeps per report (the "chars" of its record; read once
  * per trend, whatever the number of series), so a trend reads no passage that
  * does not match. Every year of the index is
- * listed, a year without a match with 0. */
+ * listed, a year without a match with 0.
+ *
+ * Where the query lets the index answer (fast_occurrences(): a plain AND of
+ * items, each one run of characters written without punctuation), the
+ * occurrences come from posting lists and positions instead
+ * (bgx_count_phrases()), and only the passages whose positions cannot settle
+ * what the highlighter would count are read; docs/years.md ("Trends"). */
 #include "bodies.h"
 #include "highlight.h"
 #include "json_get.h"
@@ -42,6 +48,9 @@ struct bg_trend {
     int by_body;
     trend_series *s;
     size_t n;
+    int how;               /* BGI_TREND_AUTO or BGI_TREND_SCAN */
+    size_t from_terms;     /* passages counted from their terms */
+    size_t from_text;      /* passages counted in their text */
 };
 
 static trend_year *year_slot(trend_series *t, int year)
@@ -135,32 +144,258 @@ static int report_kept(const report_filter *f, const report_size *r)
     return r->year > 0 && year_kept(o, r->year) && body_kept(f, r->body) && (!o->kind || strcmp(r->kind, o->kind) == 0);
 }
 
+/* Counts the occurrences the highlighter finds in one passage's record. */
+static int count_record(trend_series *t, bg_index *ix, const bgi_qplan *plan, const char *data, size_t len)
+{
+    cJSON *o = bgi_passage_rec_parse(data, len);
+    const char *text = o ? bgi_json_str(o, BG_REC_TEXT) : "";
+    int year = o ? (int)bgi_json_num(o, BG_REC_YEAR, 0) : 0;
+    bgi_ranges r = {0};
+    int rc = year > 0 ? bgi_highlight(&r, ix->query_an, text, strlen(text), plan->needles, plan->n_needles, &ix->err)
+                      : 0;
+    trend_year *y = rc == 0 && year > 0 ? year_slot(t, year) : NULL;
+    if (y)
+        y->occurrences += r.n;
+    else if (rc == 0 && year > 0)
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bgi_ranges_clear(&r);
+    cJSON_Delete(o);
+    return rc;
+}
+
 /* Counts the occurrences in the matches of plan->query, chunk by chunk. */
-static int count_occurrences(trend_series *t, bg_index *ix, const bgi_qplan *plan, size_t total)
+static int count_occurrences(trend_series *t, bg_index *ix, const bgi_qplan *plan, size_t total, size_t *read)
 {
     int rc = 0;
     for (size_t offset = 0; rc == 0 && offset < total; offset += CHUNK) {
         bgx_match m = {0};
         rc = bgx_search(&m, ix->reader, plan->query, offset, CHUNK, NULL, 0, &ix->err);
-        for (size_t i = 0; rc == 0 && i < m.n_hits; i++) {
-            cJSON *o = bgi_passage_rec_parse(m.hits[i].data, m.hits[i].data_len);
-            const char *text = o ? bgi_json_str(o, BG_REC_TEXT) : "";
-            int year = o ? (int)bgi_json_num(o, BG_REC_YEAR, 0) : 0;
-            bgi_ranges r = {0};
-            rc = year > 0 ? bgi_highlight(&r, ix->query_an, text, strlen(text), plan->needles, plan->n_needles,
-                                          &ix->err)
-                          : 0;
-            trend_year *y = rc == 0 && year > 0 ? year_slot(t, year) : NULL;
-            if (y)
-                y->occurrences += r.n;
-            else if (rc == 0 && year > 0)
-                rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
-            bgi_ranges_clear(&r);
-            cJSON_Delete(o);
-        }
+        for (size_t i = 0; rc == 0 && i < m.n_hits; i++)
+            rc = count_record(t, ix, plan, m.hits[i].data, m.hits[i].data_len);
+        *read += m.n_hits;
         bgx_match_clear(&m);
     }
     return rc;
+}
+
+/* ---- occurrences from the index's terms --------------------------------- */
+
+/* The characters of one query item, as the analyser gives them. */
+#define ITEM_CHARS_MAX 256
+
+typedef struct item_chars {
+    struct {
+        char text[8];
+        size_t len;
+        int flags;
+    } c[ITEM_CHARS_MAX];
+    size_t n;
+    int overflow;
+} item_chars;
+
+static int on_item_char(void *ctx, const bgi_token *t)
+{
+    item_chars *ic = ctx;
+    if (t->type != BG_TOKEN_CHAR)
+        return 0;
+    if (ic->n == ITEM_CHARS_MAX || t->len >= sizeof ic->c[0].text) {
+        ic->overflow = 1;
+        return 0;
+    }
+    memcpy(ic->c[ic->n].text, t->text, t->len);
+    ic->c[ic->n].len = t->len;
+    ic->c[ic->n].flags = t->flags;
+    ic->n++;
+    return 0;
+}
+
+/* The items of a query as bigram phrases (bgx_phrase), their terms owned,
+ * with each one's first and last characters (for the joins). */
+typedef struct trend_phrases {
+    bgx_phrase p[BG_QUERY_MAX_ITEMS];
+    char *terms[BG_QUERY_MAX_ITEMS];   /* each phrase's bigrams, BG_TERM_MAX bytes apart */
+    const char **ptrs[BG_QUERY_MAX_ITEMS];
+    size_t *lens[BG_QUERY_MAX_ITEMS];
+    char first[BG_QUERY_MAX_ITEMS][8], last[BG_QUERY_MAX_ITEMS][8];
+    size_t first_len[BG_QUERY_MAX_ITEMS], last_len[BG_QUERY_MAX_ITEMS];
+    size_t n;
+    /* joins[a * n + b]: the bigram of phrase a's last character and phrase
+     * b's first (bgx_count_phrases) */
+    char *join_buf;
+    const char **joins;
+    size_t *join_lens;
+} trend_phrases;
+
+static void phrases_clear(trend_phrases *tp)
+{
+    for (size_t i = 0; i < tp->n; i++) {
+        free(tp->terms[i]);
+        free(tp->ptrs[i]);
+        free(tp->lens[i]);
+    }
+    free(tp->join_buf);
+    free(tp->joins);
+    free(tp->join_lens);
+    tp->n = 0;
+    tp->join_buf = NULL;
+    tp->joins = NULL;
+    tp->join_lens = NULL;
+}
+
+/* Item text as one phrase into tp: 1 when it is one, 0 when the index
+ * cannot count it as the highlighter does, or a negative code. The
+ * highlighter counts an item's whole normalised text, left to right, where
+ * a passage holds it; a passage the exact match found holds it as a phrase
+ * of bigrams at consecutive positions, which is that same text when it is
+ * one run of two or more characters (no punctuation or space in or around
+ * it: those are not in the bigrams) — numbers included, since their edges
+ * are characters of the run (3% is ⟨3⟩%, never inside ⟨33⟩%). */
+static int item_phrase(trend_phrases *tp, bg_index *ix, const char *text)
+{
+    item_chars ic;
+    ic.n = 0;
+    ic.overflow = 0;
+    int rc = bgi_analyze(ix->query_an, text, strlen(text), on_item_char, &ic, &ix->err);
+    if (rc)
+        return rc > 0 ? bgi_err_set(&ix->err, BG_ENOMEM, "out of memory") : rc;
+    if (ic.overflow || ic.n < 2 || !(ic.c[0].flags & BG_TOKEN_RUN_START))
+        return 0;
+    bgi_buf run = {0};
+    int ok = 1;
+    for (size_t i = 0; ok && rc == 0 && i < ic.n; i++) {
+        if (i > 0 && (ic.c[i].flags & BG_TOKEN_RUN_START))
+            ok = 0;
+        else if (!(ic.c[i].flags & BG_TOKEN_EDGE) && bgi_buf_append(&run, ic.c[i].text, ic.c[i].len))
+            rc = BG_ENOMEM;
+    }
+    bgi_normtext nt = {0};
+    if (ok && rc == 0)
+        rc = bgi_normalize(ix->query_an, text, strlen(text), &nt, &ix->err);
+    ok = ok && rc == 0 && nt.len == run.len && memcmp(nt.text, run.data, run.len) == 0;
+    bgi_normtext_clear(&nt);
+    bgi_buf_free(&run);
+    if (rc || !ok)
+        return rc == BG_ENOMEM ? bgi_err_set(&ix->err, BG_ENOMEM, "out of memory") : rc;
+    size_t k = tp->n, n = ic.n - 1;
+    char *buf = malloc(n * BG_TERM_MAX);
+    const char **ptrs = malloc(n * sizeof *ptrs);
+    size_t *lens = malloc(n * sizeof *lens);
+    if (!buf || !ptrs || !lens) {
+        free(buf);
+        free(ptrs);
+        free(lens);
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    }
+    tp->terms[k] = buf;
+    tp->ptrs[k] = ptrs;
+    tp->lens[k] = lens;
+    tp->n++;
+    for (size_t i = 0; i < n; i++) {
+        ptrs[i] = buf + i * BG_TERM_MAX;
+        lens[i] = bgi_term(buf + i * BG_TERM_MAX, BG_PREFIX_BIGRAM, ic.c[i].text, ic.c[i].len, ic.c[i + 1].text,
+                           ic.c[i + 1].len);
+        if (!lens[i])
+            return 0;
+    }
+    memcpy(tp->first[k], ic.c[0].text, tp->first_len[k] = ic.c[0].len);
+    memcpy(tp->last[k], ic.c[n].text, tp->last_len[k] = ic.c[n].len);
+    tp->p[k] = (bgx_phrase){.terms = ptrs,
+                            .lens = lens,
+                            .n = n,
+                            .edge_ends = ((ic.c[0].flags | ic.c[n].flags) & BG_TOKEN_EDGE) != 0};
+    return 1;
+}
+
+/* tp's joins, once its phrases are in: 1, or a negative code. */
+static int phrase_joins(trend_phrases *tp, bg_index *ix)
+{
+    size_t n = tp->n;
+    tp->join_buf = malloc(n * n * BG_TERM_MAX);
+    tp->joins = malloc(n * n * sizeof *tp->joins);
+    tp->join_lens = malloc(n * n * sizeof *tp->join_lens);
+    if (!tp->join_buf || !tp->joins || !tp->join_lens)
+        return bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++) {
+            char *j = tp->join_buf + (a * n + b) * BG_TERM_MAX;
+            tp->joins[a * n + b] = j;
+            tp->join_lens[a * n + b] =
+                bgi_term(j, BG_PREFIX_BIGRAM, tp->last[a], tp->last_len[a], tp->first[b], tp->first_len[b]);
+            if (!tp->join_lens[a * n + b])
+                return 0;
+        }
+    return 1;
+}
+
+/* The query's items as phrases: 1 when every item is one (item_phrase) and
+ * the query finds the passages holding all of them — a plain AND of items,
+ * none excluded or ORed, not a pasted text or a document number (whose
+ * plans match passages without the text) — else 0, or a negative code. */
+static int query_phrases(trend_phrases *tp, bg_index *ix, const char *query, const bgi_qplan *plan)
+{
+    if (plan->source || bgi_query_is_docno(query))
+        return 0;
+    bgi_qparsed parsed;
+    bgi_err ignored = {0};
+    if (bgi_query_parse(&parsed, query, &ignored))
+        return 0;   /* the plan was built from it: cannot happen */
+    int rc = 1;
+    const bgi_qnode *root = parsed.root >= 0 && (size_t)parsed.root < parsed.n_nodes ? &parsed.nodes[parsed.root] : NULL;
+    size_t children = 0;
+    if (!root || root->op != BGI_QN_AND || parsed.n == 0 || parsed.n > BG_QUERY_MAX_ITEMS)
+        rc = 0;
+    for (int c = root && rc == 1 ? root->child : -1; c >= 0 && rc == 1; c = parsed.nodes[c].next) {
+        const bgi_qnode *nd = &parsed.nodes[c];
+        children++;
+        if (nd->op != BGI_QN_ITEM || nd->sign == BGI_QS_EXCLUDED || parsed.items[nd->item].negated)
+            rc = 0;
+    }
+    if (rc == 1 && children != parsed.n)
+        rc = 0;
+    for (size_t i = 0; rc == 1 && i < parsed.n; i++)
+        rc = item_phrase(tp, ix, parsed.items[i].text);
+    if (rc == 1)
+        rc = phrase_joins(tp, ix);
+    bgi_qparsed_clear(&parsed);
+    return rc;
+}
+
+/* Counts the occurrences from the index's terms when the query allows it
+ * (query_phrases) and every shard is local: *done = 1. The passages whose
+ * positions cannot settle the count (bgx_count_phrases) are counted in their
+ * text. *done = 0 (nothing counted) otherwise, or when the match does not
+ * find the total passages the year facet counted. */
+static int fast_occurrences(trend_series *t, bg_index *ix, const char *query, const bgi_qplan *plan, size_t total,
+                            int *done, size_t *from_terms, size_t *from_text)
+{
+    *done = 0;
+    trend_phrases tp;
+    tp.n = 0;
+    tp.join_buf = NULL;
+    tp.joins = NULL;
+    tp.join_lens = NULL;
+    int rc = query_phrases(&tp, ix, query, plan);
+    bgx_occurrences oc = {0};
+    if (rc == 1)
+        rc = bgx_count_phrases(&oc, ix->reader, plan->query, tp.p, tp.n, tp.joins, tp.join_lens, BG_SLOT_YEAR,
+                               &ix->err);
+    phrases_clear(&tp);
+    if (rc == 0 && oc.supported && oc.matched == total) {
+        for (size_t i = 0; rc == 0 && i < oc.n_years; i++) {
+            trend_year *y = year_slot(t, oc.years[i]);
+            if (y)
+                y->occurrences += oc.counts[i];
+            else
+                rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; rc == 0 && i < oc.n_unsure; i++)
+            rc = count_record(t, ix, plan, oc.unsure[i].data, oc.unsure[i].data_len);
+        *done = rc == 0;
+        *from_terms += oc.settled;
+        *from_text += oc.n_unsure;
+    }
+    bgx_occurrences_clear(&oc);
+    return rc < 0 ? rc : 0;
 }
 
 static int oldest_first(const void *a, const void *b)
@@ -171,8 +406,8 @@ static int oldest_first(const void *a, const void *b)
 
 /* One series: the years of the reports o keeps with their sizes, and the
  * matches counted. */
-static int run_series(trend_series *t, bg_index *ix, const char *query, const bg_search_options *opts,
-                      const catalogue *c)
+static int run_series(bg_trend *tr, trend_series *t, bg_index *ix, const char *query,
+                      const bg_search_options *opts, const catalogue *c)
 {
     bg_search_options o = *opts;
     o.strict = 1;   /* the expression as written */
@@ -205,8 +440,11 @@ static int run_series(trend_series *t, bg_index *ix, const char *query, const bg
         else if (year > 0)
             rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
     }
-    if (rc == 0 && plan.query)
-        rc = count_occurrences(t, ix, &plan, m.total);
+    int done = 0;
+    if (rc == 0 && plan.query && tr->how != BGI_TREND_SCAN)
+        rc = fast_occurrences(t, ix, query, &plan, m.total, &done, &tr->from_terms, &tr->from_text);
+    if (rc == 0 && plan.query && !done)
+        rc = count_occurrences(t, ix, &plan, m.total, &tr->from_text);
     bgx_match_clear(&m);
     bgi_qplan_clear(&plan);
     return rc;
@@ -267,7 +505,7 @@ static int run(bg_trend *t, bg_index *ix, const char *query, const bg_search_opt
             o.body_unknown = !t->s[i].body[0];
             o.body = t->s[i].body[0] ? t->s[i].body : NULL;
         }
-        rc = run_series(&t->s[i], ix, query, &o, &c);
+        rc = run_series(t, &t->s[i], ix, query, &o, &c);
     }
     catalogue_clear(&c);
     /* Every series gets every year, then oldest first. */
@@ -284,6 +522,18 @@ static int run(bg_trend *t, bg_index *ix, const char *query, const bg_search_opt
 
 int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_search_options *opts, int by_body)
 {
+    return bgi_search_trend_counted(out, ix, query, opts, by_body, BGI_TREND_AUTO);
+}
+
+void bgi_trend_work(const bg_trend *t, size_t *from_terms, size_t *from_text)
+{
+    *from_terms = t->from_terms;
+    *from_text = t->from_text;
+}
+
+int bgi_search_trend_counted(bg_trend **out, bg_index *ix, const char *query, const bg_search_options *opts,
+                             int by_body, int how)
+{
     *out = NULL;
     bgi_err_clear(&ix->err);
     const bg_search_options *o;
@@ -296,6 +546,7 @@ int bg_search_trend(bg_trend **out, bg_index *ix, const char *query, const bg_se
         return bgi_err_publish(&(bgi_err){BG_ENOMEM, "out of memory"});
     }
     t->by_body = by_body != 0;
+    t->how = how;
     if (run(t, ix, t->query, o)) {
         bg_trend_free(t);
         return bgi_err_publish(&ix->err);

@@ -1824,6 +1824,256 @@ int bgx_expand(bgx_eterm **out, size_t *n, bgx_reader *r, const char *rel_term, 
 
 } // extern "C"
 
+/* ---- counting occurrences (trends) -------------------------------------- */
+
+namespace {
+
+// Past this many documents to count from their text, bgx_count_phrases()
+// gives up (supported 0) rather than hold all their data at once: the
+// caller's scan reads them a chunk at a time. So it does when, past the
+// first GIVE_UP_AFTER documents, more than half of them are to be read:
+// the scan then costs little more.
+const size_t MAX_UNSURE = 16384;
+const size_t GIVE_UP_AFTER = 256;
+
+// The phrases of bgx_count_phrases(), as strings.
+struct phrase_set {
+    std::vector<std::vector<std::string>> terms;   // each phrase's bigrams
+    std::vector<std::string> joins;                // n x n: the bigram of a's last and b's first character
+    std::vector<bool> edge_ends;                   // bgx_phrase.edge_ends
+    const std::string &join(size_t a, size_t b) const { return joins[a * terms.size() + b]; }
+};
+
+// Collects the documents a match visits, with the year in slot ("0000" or
+// anything else than digits: 0).
+class year_collector : public Xapian::MatchSpy {
+  public:
+    year_collector(Xapian::valueno slot, std::vector<std::pair<Xapian::docid, int>> &docs) : slot_(slot), docs_(docs)
+    {
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        const std::string v = doc.get_value(slot_);
+        int year = v.empty() || v.size() > 6 ? -1 : 0;
+        for (size_t i = 0; year >= 0 && i < v.size(); i++)
+            year = v[i] >= '0' && v[i] <= '9' ? year * 10 + (v[i] - '0') : -1;
+        docs_.emplace_back(doc.get_docid(), year > 0 ? year : 0);
+    }
+
+  private:
+    Xapian::valueno slot_;
+    std::vector<std::pair<Xapian::docid, int>> &docs_;
+};
+
+std::vector<Xapian::termpos> positions_of(const Xapian::Database &db, Xapian::docid did, const std::string &term)
+{
+    std::vector<Xapian::termpos> v;
+    for (auto it = db.positionlist_begin(did, term); it != db.positionlist_end(did, term); ++it)
+        v.push_back(*it);
+    return v;
+}
+
+bool has_position(const Xapian::Database &db, Xapian::docid did, const std::string &term, Xapian::termpos at)
+{
+    const std::vector<Xapian::termpos> v = positions_of(db, did, term);
+    return std::binary_search(v.begin(), v.end(), at);
+}
+
+// The occurrences of the phrases in document did, from its terms'
+// positions: each phrase's matches taken left to right without overlap, as
+// the highlighter takes a needle's. -1 when a phrase has none, or two of the
+// matches kept overlap, or follow one another within a run (the bigram of
+// the one's last and the other's first character is there): the highlighter
+// merges ranges that touch in the original text, and only the text tells
+// whether they do (a character that normalisation drops, a zero-width
+// space, may stand between). Two matches with a character between, or a
+// break (punctuation, a space), do not touch.
+long count_by_positions(const Xapian::Database &db, Xapian::docid did, const phrase_set &ps)
+{
+    // A match of n bigrams from position p covers the characters at
+    // positions p .. p + n (a bigram's position is its first character's).
+    struct span {
+        Xapian::termpos first, last;
+        size_t phrase;
+        bool operator<(const span &o) const { return first < o.first; }
+    };
+    std::vector<span> spans;
+    for (size_t k = 0; k < ps.terms.size(); k++) {
+        const auto &terms = ps.terms[k];
+        std::vector<std::vector<Xapian::termpos>> pos;
+        for (const auto &t : terms)
+            pos.push_back(positions_of(db, did, t));
+        size_t kept = 0;
+        Xapian::termpos last = 0;
+        for (Xapian::termpos p : pos[0]) {
+            bool ok = true;
+            for (size_t j = 1; ok && j < terms.size(); j++)
+                ok = std::binary_search(pos[j].begin(), pos[j].end(), p + static_cast<Xapian::termpos>(j));
+            if (!ok || (kept && p <= last))
+                continue;
+            last = p + static_cast<Xapian::termpos>(terms.size());
+            spans.push_back(span{p, last, k});
+            kept++;
+        }
+        if (!kept)
+            return -1;
+    }
+    std::sort(spans.begin(), spans.end());
+    for (size_t i = 1; i < spans.size(); i++) {
+        const span &a = spans[i - 1], &b = spans[i];
+        if (b.first <= a.last)
+            return -1;
+        if (b.first == a.last + 1
+            && (ps.edge_ends[a.phrase] || ps.edge_ends[b.phrase]
+                || has_position(db, did, ps.join(a.phrase, b.phrase), a.last)))
+            return -1;
+    }
+    return static_cast<long>(spans.size());
+}
+
+// Moves it to did or past it (it may be at its end); whether it is at did.
+bool at_doc(Xapian::PostingIterator &it, const Xapian::PostingIterator &end, Xapian::docid did)
+{
+    if (it != end && *it < did)
+        it.skip_to(did);
+    return it != end && *it == did;
+}
+
+// What bgx_count_phrases() gathers, over the shards.
+struct phrase_counts {
+    std::map<int, size_t> per_year;
+    std::vector<std::pair<Xapian::docid, std::string>> unsure;
+    size_t matched = 0, settled = 0;
+    bool gave_up = false;
+};
+
+// bgx_count_phrases() in one local shard.
+void count_in_shard(Xapian::Database &db, const Xapian::Query &q, const phrase_set &ps, unsigned year_slot,
+                    phrase_counts &out)
+{
+    std::vector<std::pair<Xapian::docid, int>> docs;
+    year_collector spy(year_slot, docs);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    enquire.add_matchspy(&spy);
+    enquire.get_mset(0, 0, db.get_doccount());
+    std::sort(docs.begin(), docs.end());
+    out.matched += docs.size();
+    // One bigram: its wdf is its occurrences, unless two of them may follow
+    // one another within a run (the document holds the join bigram).
+    const bool by_wdf = ps.terms.size() == 1 && ps.terms[0].size() == 1;
+    Xapian::PostingIterator t, t_end, j, j_end;
+    if (by_wdf) {
+        t = db.postlist_begin(ps.terms[0][0]);
+        j = db.postlist_begin(ps.join(0, 0));
+    }
+    for (const auto &d : docs) {
+        if (d.second <= 0)
+            continue;   // no year: a trend leaves it out
+        long c = -1;
+        if (!by_wdf)
+            c = count_by_positions(db, d.first, ps);
+        else if (at_doc(t, t_end, d.first))
+            c = at_doc(j, j_end, d.first) ? count_by_positions(db, d.first, ps) : static_cast<long>(t.get_wdf());
+        if (c >= 0) {
+            out.per_year[d.second] += static_cast<size_t>(c);
+            out.settled++;
+            continue;
+        }
+        const size_t seen = out.settled + out.unsure.size() + 1;
+        if (out.unsure.size() == MAX_UNSURE || (seen > GIVE_UP_AFTER && 2 * (out.unsure.size() + 1) > seen)) {
+            out.gave_up = true;
+            return;
+        }
+        out.unsure.emplace_back(d.first, db.get_document(d.first).get_data());
+    }
+}
+
+} // namespace
+
+extern "C" {
+
+void bgx_occurrences_clear(bgx_occurrences *o)
+{
+    if (!o)
+        return;
+    std::free(o->years);
+    std::free(o->counts);
+    for (size_t i = 0; i < o->n_unsure; i++)
+        std::free(o->unsure[i].data);
+    std::free(o->unsure);
+    std::memset(o, 0, sizeof *o);
+}
+
+int bgx_count_phrases(bgx_occurrences *out, bgx_reader *r, const bgx_query *q, const bgx_phrase *phrases, size_t n,
+                      const char *const *joins, const size_t *join_lens, unsigned year_slot, bgi_err *err)
+{
+    std::memset(out, 0, sizeof *out);
+    // Remote shards would need the spy on their server, and a reader of one
+    // path may be a stub listing remote shards.
+    if (r->shards.empty() || remote_shards_up(r) > 0 || !q || n == 0)
+        return 0;
+    phrase_set ps;
+    int rc = guard(err, r->path.c_str(), [&] {
+        ps.terms.resize(n);
+        for (size_t i = 0; i < n; i++) {
+            if (phrases[i].n == 0)
+                return bgi_err_set(err, BG_EINVAL, "bgx_count_phrases: a phrase without terms");
+            for (size_t j = 0; j < phrases[i].n; j++)
+                ps.terms[i].emplace_back(phrases[i].terms[j], phrases[i].lens[j]);
+            ps.edge_ends.push_back(phrases[i].edge_ends != 0);
+        }
+        for (size_t i = 0; i < n * n; i++)
+            ps.joins.emplace_back(joins[i], join_lens[i]);
+        return 0;
+    });
+    if (rc)
+        return rc;
+    phrase_counts pc;
+    rc = with_retry(
+        r, err,
+        [&] {
+            // Shard by shard: a match spy sees a document by its id in its
+            // shard.
+            for (auto &s : r->shards)
+                if (s.up && !pc.gave_up)
+                    count_in_shard(s.db, q->q, ps, year_slot, pc);
+        },
+        [&] { pc = phrase_counts(); });
+    if (rc || pc.gave_up)
+        return rc;
+    return guard(err, r->path.c_str(), [&] {
+        out->years = static_cast<int *>(std::calloc(pc.per_year.size() + 1, sizeof *out->years));
+        out->counts = static_cast<size_t *>(std::calloc(pc.per_year.size() + 1, sizeof *out->counts));
+        out->unsure = static_cast<bgx_hit *>(std::calloc(pc.unsure.size() + 1, sizeof *out->unsure));
+        if (!out->years || !out->counts || !out->unsure) {
+            bgx_occurrences_clear(out);
+            return bgi_err_set(err, BG_ENOMEM, "out of memory");
+        }
+        for (const auto &y : pc.per_year) {
+            out->years[out->n_years] = y.first;
+            out->counts[out->n_years++] = y.second;
+        }
+        for (const auto &u : pc.unsure) {
+            bgx_hit &h = out->unsure[out->n_unsure];
+            h.docid = u.first;
+            if (copy_out(u.second, &h.data, &h.data_len) != 0) {
+                bgx_occurrences_clear(out);
+                return bgi_err_set(err, BG_ENOMEM, "out of memory");
+            }
+            out->n_unsure++;
+        }
+        out->matched = pc.matched;
+        out->settled = pc.settled;
+        out->supported = 1;
+        return 0;
+    });
+}
+
+} // extern "C"
+
 /* ---- checking a shard before Xapian writes it --------------------------- */
 
 #include <algorithm>

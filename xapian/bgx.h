@@ -282,6 +282,54 @@ int bgx_expand(bgx_eterm **out, size_t *n, bgx_reader *r, const char *rel_term, 
                int (*keep)(void *ctx, const char *term, size_t len), void *ctx, bgi_err *err);
 void bgx_eterms_free(bgx_eterm *terms, size_t n);
 
+/* ---- counting occurrences (trends) ------------------------------------- */
+
+/* A string a trend counts, as index terms: the bigrams of its characters at
+ * consecutive positions (terms[0] at the position of its first character
+ * + 1, as docs/format.md lays them down). */
+typedef struct bgx_phrase {
+    const char *const *terms;
+    const size_t *lens;
+    size_t n;            /* at least 1 */
+    int edge_ends;       /* it starts or ends with a number's edge: two of its
+                            occurrences with no position between are counted in
+                            the text even across a break (in ⑴⑴, which NFKC
+                            makes (1)(1), the 1s touch in the original) */
+} bgx_phrase;
+
+/* What bgx_count_phrases() counted. */
+typedef struct bgx_occurrences {
+    int supported;       /* 0: nothing was counted (r has remote shards, or
+                            is one path; or most documents would have to be
+                            read): count them from the passages */
+    size_t matched;      /* documents q matched */
+    int *years;          /* occurrences per year (the value in year_slot) in
+                            the documents settled here; n_years entries */
+    size_t *counts;
+    size_t n_years;
+    size_t settled;      /* documents counted from their terms */
+    bgx_hit *unsure;     /* documents with a year that the terms cannot
+                            settle, their data copied, for the caller to
+                            count in the text (docid: in its shard) */
+    size_t n_unsure;
+} bgx_occurrences;
+
+/* For every document matching q in r's local shards that has a year (the
+ * value in year_slot; "0000" is none) — q must require every phrase —
+ * counts the occurrences of phrases[0..n), each taken left to right without
+ * overlap (as a substring search does), from posting lists and positions,
+ * reading no document's data: a phrase of one bigram counts its wdf in the
+ * documents that lack the bigram of its last and first characters, others
+ * read their terms' positions. joins[a * n + b] (join_lens alike) is the
+ * bigram of phrase a's last character and phrase b's first: where the
+ * document holds it at the junction of an occurrence of a and the next of
+ * b, the two may touch in the text (where the highlighter makes them one);
+ * such documents, and those where occurrences overlap or a phrase has none,
+ * are listed in out->unsure. Free out with bgx_occurrences_clear(). */
+int bgx_count_phrases(bgx_occurrences *out, bgx_reader *r, const bgx_query *q, const bgx_phrase *phrases, size_t n,
+                      const char *const *joins, const size_t *join_lens, unsigned year_slot, bgi_err *err);
+void bgx_occurrences_clear(bgx_occurrences *o);
+
 /* ---- checking a shard (xapian/bgx.cc, at its end) ----------------------- */
 
 /* Bits of bgx_shard_check()'s *damaged: the glass tables, in Xapian's order. */
