@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (parsed.n == 0 || parsed.n > BG_QUERY_MAX_ITEMS)
             abort();
         bgi_qplan plan;
-        rc = bgi_qplan_build(&plan, fz_q_analyzer(), NULL, &parsed, &err);
+        rc = bgi_qplan_build(&plan, fz_q_analyzer(), NULL, &parsed, size % 2, &err);   /* strict or not */
         if (rc == 0) {
             if (!plan.query)
                 abort();

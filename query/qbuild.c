@@ -326,7 +326,7 @@ static int add_needle(bgi_qplan *plan, const char *text, size_t len, int is_word
  * marks the whole text where a passage holds it, and the runs and words only
  * where it does not. */
 static int add_item_needles(bgi_qplan *plan, bgi_analyzer *an, const char *item_text, const item_tokens *it,
-                            bgi_err *err)
+                            int with_words, bgi_err *err)
 {
     bgi_normtext nt = {0};
     int rc = bgi_normalize(an, item_text, strlen(item_text), &nt, err);
@@ -349,7 +349,7 @@ static int add_item_needles(bgi_qplan *plan, bgi_analyzer *an, const char *item_
             return BG_ENOMEM;
         from = to;
     }
-    for (size_t i = 0; i < it->n_words; i++)
+    for (size_t i = 0; with_words && i < it->n_words; i++)
         if (add_needle(plan, it->words[i], strlen(it->words[i]), 1))
             return BG_ENOMEM;
     return 0;
@@ -638,7 +638,8 @@ static int too_broad(const bgi_qparsed *parsed, const item_tokens *its, size_t n
                       cut < len ? "…" : "");
 }
 
-int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const bgi_qparsed *parsed, bgi_err *err)
+int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const bgi_qparsed *parsed, int strict,
+                    bgi_err *err)
 {
     memset(out, 0, sizeof *out);
     item_tokens *its = calloc(parsed->n, sizeof *its);
@@ -663,8 +664,8 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
         }
         if (rc == 0 && its[i].n_chars) {
             /* A plain query finds its items as written; the words found
-             * apart come in the tiers after. */
-            items[i] = item_query(an, &its[i], parsed->items[i].quoted || plain);
+             * apart come in the tiers after (a strict search has none). */
+            items[i] = item_query(an, &its[i], parsed->items[i].quoted || plain || strict);
             if (plain && !parsed->items[i].quoted && !parsed->items[i].negated)
                 loose[i] = scale_free(loose_query(an, &its[i], text), W_LOOSE);
             spent += its[i].cost;
@@ -675,7 +676,7 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
             else if (!items[i])
                 rc = bgi_err_set(err, BG_ENOMEM, "out of memory");
             else if (!parsed->items[i].negated)
-                rc = add_item_needles(out, an, text, &its[i], err);
+                rc = add_item_needles(out, an, text, &its[i], !strict, err);
             if (rc == 0 && loose[i])
                 rc = add_variant_needles(out, an, text, err);
             if (rc == BG_ENOMEM)

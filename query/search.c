@@ -382,7 +382,7 @@ static int is_pasted(const char *query)
     return chars >= BGI_SOURCE_MIN_CHARS && (longest >= 40 || strlen(query) > BG_QUERY_MAX_BYTES || !operators);
 }
 
-static int build_plan(bgi_qplan *plan, bg_index *ix, const char *query)
+static int build_plan(bgi_qplan *plan, bg_index *ix, const char *query, int strict)
 {
     if (is_pasted(query)) {
         int rc = bgi_ix_refresh_reader(ix);
@@ -398,7 +398,7 @@ static int build_plan(bgi_qplan *plan, bg_index *ix, const char *query)
         return rc;
     rc = bgi_ix_refresh_reader(ix);
     if (rc == 0 && ix->reader)   /* else an index with no reports yet */
-        rc = bgi_qplan_build(plan, ix->query_an, ix->reader, &parsed, &ix->err);
+        rc = bgi_qplan_build(plan, ix->query_an, ix->reader, &parsed, strict, &ix->err);
     bgi_qparsed_clear(&parsed);
     return rc;
 }
@@ -406,7 +406,7 @@ static int build_plan(bgi_qplan *plan, bg_index *ix, const char *query)
 int bgi_search_plan(bgi_qplan *plan, bg_index *ix, const char *query, const bg_search_options *o)
 {
     memset(plan, 0, sizeof *plan);
-    int rc = build_plan(plan, ix, query);
+    int rc = build_plan(plan, ix, query, o->strict);
     if (rc == 0 && plan->query && bgi_query_is_docno(query))
         plan->query = or_document(plan->query, query);
     if (rc == 0 && !plan->query && ix->reader)

@@ -114,6 +114,27 @@ static void test_filters(void **state)
     bg_trend_free(t);
 }
 
+/* An OR counts its items as written: 2021 says 推进改革，增长33% — 推进 and
+ * 增长 apart, which a search that is not strict finds for 推进增长 — and
+ * neither item; a strict search finds only the passages holding one. */
+static void test_or_as_written(void **state)
+{
+    fixture *f = *state;
+    bg_trend *t = trend(f, "稳就业 OR 推进增长", NULL);
+    const size_t passages[] = {0, 2, 1}, occurrences[] = {0, 3, 1};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(bg_trend_passages(t, 0, i), passages[i]);
+        assert_int_equal(bg_trend_occurrences(t, 0, i), occurrences[i]);
+    }
+    bg_trend_free(t);
+    bg_search_options o = BG_SEARCH_OPTIONS_INIT;
+    o.strict = 1;
+    bg_results *res = NULL;
+    assert_int_equal(bg_search_run(&res, f->ix, "稳就业 OR 推进增长", &o), 0);
+    assert_int_equal(bg_results_total(res), 3);
+    bg_results_free(res);
+}
+
 /* By body: a series per body, each with every year; two bodies here. */
 static void test_by_body(void **state)
 {
@@ -328,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_numbers_whole),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_by_body),
+        cmocka_unit_test(test_or_as_written),
         cmocka_unit_test(test_terms_agree_with_text),
         cmocka_unit_test(test_terms_after_removal),
     };
