@@ -1841,6 +1841,7 @@ struct phrase_set {
     std::vector<std::vector<std::string>> terms;   // each phrase's bigrams
     std::vector<std::string> joins;                // n x n: the bigram of a's last and b's first character
     std::vector<bool> edge_ends;                   // bgx_phrase.edge_ends
+    std::vector<bool> optional;                    // bgx_phrase.optional
     const std::string &join(size_t a, size_t b) const { return joins[a * terms.size() + b]; }
 };
 
@@ -1915,9 +1916,11 @@ long count_by_positions(const Xapian::Database &db, Xapian::docid did, const phr
             spans.push_back(span{p, last, k});
             kept++;
         }
-        if (!kept)
+        if (!kept && !ps.optional[k])
             return -1;
     }
+    if (spans.empty())
+        return -1;   // the match found something the positions do not show
     std::sort(spans.begin(), spans.end());
     for (size_t i = 1; i < spans.size(); i++) {
         const span &a = spans[i - 1], &b = spans[i];
@@ -1963,7 +1966,7 @@ void count_in_shard(Xapian::Database &db, const Xapian::Query &q, const phrase_s
     out.matched += docs.size();
     // One bigram: its wdf is its occurrences, unless two of them may follow
     // one another within a run (the document holds the join bigram).
-    const bool by_wdf = ps.terms.size() == 1 && ps.terms[0].size() == 1;
+    const bool by_wdf = ps.terms.size() == 1 && ps.terms[0].size() == 1 && !ps.optional[0];
     Xapian::PostingIterator t, t_end, j, j_end;
     if (by_wdf) {
         t = db.postlist_begin(ps.terms[0][0]);
@@ -2024,6 +2027,7 @@ int bgx_count_phrases(bgx_occurrences *out, bgx_reader *r, const bgx_query *q, c
             for (size_t j = 0; j < phrases[i].n; j++)
                 ps.terms[i].emplace_back(phrases[i].terms[j], phrases[i].lens[j]);
             ps.edge_ends.push_back(phrases[i].edge_ends != 0);
+            ps.optional.push_back(phrases[i].optional != 0);
         }
         for (size_t i = 0; i < n * n; i++)
             ps.joins.emplace_back(joins[i], join_lens[i]);

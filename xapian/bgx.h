@@ -295,6 +295,8 @@ typedef struct bgx_phrase {
                             occurrences with no position between are counted in
                             the text even across a break (in ⑴⑴, which NFKC
                             makes (1)(1), the 1s touch in the original) */
+    int optional;        /* one of several ORed: a document matching q may
+                            lack it (else a document without it is unsure) */
 } bgx_phrase;
 
 /* What bgx_count_phrases() counted. */
@@ -315,7 +317,8 @@ typedef struct bgx_occurrences {
 } bgx_occurrences;
 
 /* For every document matching q in r's local shards that has a year (the
- * value in year_slot; "0000" is none) — q must require every phrase —
+ * value in year_slot; "0000" is none) — q must require every phrase that
+ * is not optional, and at least one —
  * counts the occurrences of phrases[0..n), each taken left to right without
  * overlap (as a substring search does), from posting lists and positions,
  * reading no document's data: a phrase of one bigram counts its wdf in the
