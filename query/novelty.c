@@ -281,8 +281,13 @@ static int read_year(novelty *nv, int year, year_text *y)
 {
     bg_index *ix = nv->ix;
     *y = (year_text){.year = year};
-    bgx_query *q = NULL;
-    int rc = reports_query(&q, nv, year);
+    bgx_query *q = NULL, *all = NULL;
+    int rc = reports_query(&all, nv, year);
+    /* Without weights, so that the chunks come in document order: ranked,
+     * passages that tie could change places between two chunks' matches. */
+    if (rc == 0 && !(q = bgx_query_scale(all, 0)))
+        rc = bgi_err_set(&ix->err, BG_ENOMEM, "out of memory");
+    bgx_query_free(all);
     bgi_normtext nt = {0};
     size_t total = 1;
     for (size_t offset = 0; rc == 0 && offset < total; offset += CHUNK) {
