@@ -84,7 +84,6 @@ typedef struct neighbours {
 } neighbours;
 
 typedef struct cand {
-    uint64_t hash;       /* 0: empty slot */
     uint32_t off;        /* bytes of the base year's text */
     uint8_t len, chars, flags;
     uint32_t count;      /* occurrences in the base year */
@@ -134,8 +133,8 @@ typedef struct novelty {
     year_text base_text;
     const year_text *base;       /* &base_text once read */
     cand *table;                 /* open addressing, grown as the base year's strings come */
-    uint64_t *hashes;            /* table[i].hash, packed: most lookups miss, and a miss
-                                    then reads 8 bytes a slot, not a whole entry */
+    uint64_t *hashes;            /* table[i]'s hash (0: an empty slot), apart: most lookups
+                                    miss, and a miss then reads 8 bytes a slot, not an entry */
     size_t mask, used;
 } novelty;
 
@@ -390,7 +389,7 @@ static cand *lookup(novelty *nv, uint64_t h, const char *s, size_t len, int inse
             }
             cand *c = &nv->table[i];
             nv->used++;
-            nv->hashes[i] = c->hash = h;
+            nv->hashes[i] = h;
             c->len = (uint8_t)len;
             c->off = (uint32_t)(s - nv->base->text);
             return c;
@@ -803,7 +802,7 @@ static int rank(novelty *nv, bg_novel *out, const bg_novel_options *no, const bg
     size_t n = 0;
     for (size_t i = 0; i <= nv->mask; i++) {
         cand *c = &nv->table[i];
-        if (c->hash && !(c->flags & C_OLD) && (c->score = salience(nv, c)) > 0)
+        if (nv->hashes[i] && !(c->flags & C_OLD) && (c->score = salience(nv, c)) > 0)
             best[n++] = c;
     }
     qsort(best, n, sizeof *best, by_salience);
