@@ -666,7 +666,7 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
             /* A plain query finds its items as written; the words found
              * apart come in the tiers after (a strict search has none). */
             items[i] = item_query(an, &its[i], parsed->items[i].quoted || plain || strict);
-            if (plain && !parsed->items[i].quoted && !parsed->items[i].negated)
+            if (plain && !strict && !parsed->items[i].quoted && !parsed->items[i].negated)
                 loose[i] = scale_free(loose_query(an, &its[i], text), W_LOOSE);
             spent += its[i].cost;
             if (its[i].failed)
@@ -692,7 +692,7 @@ int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const b
         out->n_terms = spent;
         out->n_expanded = expanded;
     }
-    if (rc == 0 && plain)
+    if (rc == 0 && plain && !strict)   /* a strict search runs no tier */
         rc = build_tiers(out, an, parsed, its, items, loose);
     for (size_t i = 0; its && items && loose && i < parsed->n; i++) {
         bgx_query_free(items[i]);

@@ -69,7 +69,7 @@ typedef struct bgi_qplan {
 /* With strict (a search that keeps the exact matches only), every item
  * matches as written, also inside an OR (稳就业 OR 稳增长 does not match 稳
  * … 增长), and its words are no needles of their own: the highlighter marks
- * the item, or its runs where it has several. */
+ * the item, or its runs where it has several; and the plan has no tiers. */
 int bgi_qplan_build(bgi_qplan *out, bgi_analyzer *an, bgx_reader *terms, const bgi_qparsed *parsed, int strict,
                     bgi_err *err);
 void bgi_qplan_clear(bgi_qplan *plan);
