@@ -2364,23 +2364,38 @@ int bgx_shard_check(const char *path, unsigned *damaged, bgi_err *err)
         struct stat st;
         if (stat((std::string(path) + "/iamglass").c_str(), &st) != 0 && errno == ENOENT)
             return bgi_err_set(err, BG_ENOTFOUND, "%s: no glass shard here", path);
-        uint64_t revision = 0;
-        glass_root roots[n_glass_tables];
-        std::string why = read_version_file(path, &revision, roots), first;
-        if (!why.empty()) {
-            *damaged = (1u << n_glass_tables) - 1;
-            first = why;
-        }
-        // Every table is checked, so that a repair knows which survive.
-        for (size_t i = 0; why.empty() && i < n_glass_tables; i++) {
-            std::string bad = check_table(path, i, revision, roots[i]);
-            if (!bad.empty()) {
-                *damaged |= 1u << i;
-                if (first.empty())
-                    first = bad;
+        // A writer may commit while the tables are walked, and then reuse
+        // blocks of the revision read (they are free from the next one on):
+        // what the walk found is only damage if the shard is still at that
+        // revision afterwards. Otherwise it is walked again at the new one;
+        // a shard that keeps moving is left to Xapian's own checks.
+        for (int attempt = 0; attempt < 8; attempt++) {
+            *damaged = 0;
+            uint64_t revision = 0, after = 0;
+            glass_root roots[n_glass_tables];
+            std::string why = read_version_file(path, &revision, roots), first;
+            if (!why.empty()) {
+                *damaged = (1u << n_glass_tables) - 1;
+                first = why;
             }
+            // Every table is checked, so that a repair knows which survive.
+            for (size_t i = 0; why.empty() && i < n_glass_tables; i++) {
+                std::string bad = check_table(path, i, revision, roots[i]);
+                if (!bad.empty()) {
+                    *damaged |= 1u << i;
+                    if (first.empty())
+                        first = bad;
+                }
+            }
+            if (first.empty())
+                return 0;
+            glass_root again[n_glass_tables];
+            if (why.empty() && read_version_file(path, &after, again).empty() && after != revision)
+                continue;   // committed meanwhile: look again
+            return bgi_err_set(err, BG_EXAPIAN, "%s", first.c_str());
         }
-        return first.empty() ? 0 : bgi_err_set(err, BG_EXAPIAN, "%s", first.c_str());
+        *damaged = 0;
+        return 0;
     });
 }
 

@@ -347,7 +347,9 @@ enum {
  * with the tables that are in *damaged and the first damage found in err
  * ("position.glass block 3: stored total free space value wrong"). Tags
  * (posting lists, document data) are not decoded: damage there is what
- * Xapian reports as DatabaseCorruptError. */
+ * Xapian reports as DatabaseCorruptError. What the walk finds while a
+ * writer commits is damage only if the shard is still at the revision it
+ * read; otherwise it walks again (and after 8 moves reports none). */
 int bgx_shard_check(const char *path, unsigned *damaged, bgi_err *err);
 /* Calls cb with the data of every document of the shard at path, read from
  * its docdata table alone (for a repair, when the other tables are damaged);
